@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** Which tools of a server are exposed; `*` matches any run of characters. */
+const toolFilterSchema = z.strictObject({
+  allow: z.array(z.string()).optional(),
+  deny: z.array(z.string()).optional(),
+});
+
+const commonServerFields = {
+  /** false: the server's tools stay exposed directly instead of only through code. */
+  codeMode: z.boolean().optional(),
+  disabled: z.boolean().optional(),
+  tools: toolFilterSchema.optional(),
+  /** Per-call timeout for this server's tools, in milliseconds. */
+  timeout: z.number().int().positive().optional(),
+};
+
+export const stdioServerSchema = z.strictObject({
+  ...commonServerFields,
+  type: z.literal('stdio').optional(),
+  command: z.string().min(1),
+  args: z.array(z.string()).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  cwd: z.string().optional(),
+});
+
+export const remoteServerSchema = z.strictObject({
+  ...commonServerFields,
+  url: z.url({ error: 'expected a URL' }),
+  headers: z.record(z.string(), z.string()).optional(),
+  /** Absent: Streamable HTTP first, SSE as fallback. */
+  transport: z.enum(['http', 'sse']).optional(),
+  type: z.enum(['http', 'streamable-http', 'streamableHttp', 'sse']).optional(),
+});
+
+export const serverConfigSchema = z.union([stdioServerSchema, remoteServerSchema]);
+
+export const codeModeConfigSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Wall-clock deadline of one execution, in milliseconds. */
+  timeout: z.number().int().positive().default(30_000),
+  /** Heap cap of one execution's isolate, in MiB. */
+  memoryMb: z.number().int().min(8).default(128),
+  /** Per tool call deadline, in milliseconds, unless a server sets its own. */
+  toolTimeout: z.number().int().positive().default(60_000),
+});
+
+export const configSchema = z.strictObject({
+  mcpServers: z.record(z.string().min(1), serverConfigSchema).default({}),
+  codeMode: codeModeConfigSchema.prefault({}),
+});
+
+export type StdioServerConfig = z.infer<typeof stdioServerSchema>;
+export type RemoteServerConfig = z.infer<typeof remoteServerSchema>;
+export type ServerConfig = z.infer<typeof serverConfigSchema>;
+export type CodeModeConfig = z.infer<typeof codeModeConfigSchema>;
+/** A validated config: defaults filled in. */
+export type Config = z.infer<typeof configSchema>;
+/** What a user may write: defaults optional. */
+export type ConfigInput = z.input<typeof configSchema>;
+
+export function isStdioServer(server: ServerConfig): server is StdioServerConfig {
+  return 'command' in server;
+}

@@ -1,0 +1,42 @@
+/**
+ * Local errors of code-goat: one class, a stable string `code`, and a message that says what to do.
+ * The catalogue below is documented in the README (a test keeps the two in step).
+ */
+export const errorCodes = {
+  CONFIG_INVALID: 'The config file does not match the schema; the message names the path.',
+  SERVER_UNAVAILABLE: 'A downstream server is not connected (failed to start, crashed or closed).',
+  UNKNOWN_SERVER: 'No server with that name is configured.',
+  UNKNOWN_TOOL: 'The server has no tool of that name.',
+  TOOL_ERROR: 'The tool ran and reported an error (`isError`); the message is the server\'s.',
+  TOOL_TIMEOUT: 'A tool call did not answer within its per-call timeout.',
+  TOOL_CALL_FAILED: 'A tool call failed at the protocol or transport level.',
+  SYNTAX_ERROR: 'The submitted code does not parse; the message names line and column.',
+  RUNTIME_ERROR: 'The submitted code threw.',
+  TIMEOUT: 'The execution ran past its wall-clock deadline.',
+  MEMORY_LIMIT: 'The execution exceeded its heap cap.',
+  SANDBOX_FAILED: 'The sandbox worker failed; the execution was lost, the next one gets a fresh worker.',
+  CLOSED: 'The code mode instance was closed.',
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class CodeGoatError extends Error {
+  override readonly name = 'CodeGoatError';
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Any thrown value as a one-line message, without losing what it was. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}

@@ -1,0 +1,48 @@
+import type { ExecutionResult } from './ExecutionResult.ts';
+
+/**
+ * The seam between code mode and whatever runs untrusted code. It knows nothing of MCP:
+ * it gets the bindings to install as `mcpTools` and a callback that performs a call.
+ */
+export interface Sandbox {
+  /** Runs `code` as the body of an async function. Never throws: failures come back in the result. */
+  execute(request: ExecutionRequest, callTool: ToolCallHandler): Promise<ExecutionResult>;
+  close(): Promise<void>;
+}
+
+export interface ExecutionRequest {
+  /** TypeScript or JavaScript: the body of an async function. */
+  readonly code: string;
+  readonly bindings: ToolBindings;
+  readonly limits?: Partial<SandboxLimits>;
+}
+
+/** namespace → method → the (server, tool) a call is routed to. Plain JSON. */
+export type ToolBindings = {
+  readonly namespaces: Readonly<Record<string, Readonly<Record<string, { readonly server: string; readonly tool: string }>>>>;
+};
+
+/** What a tool call resolves to; a handler reports failures here instead of throwing. */
+export type ToolCallOutcome =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly code: string; readonly message: string };
+
+export type ToolCallHandler = (server: string, tool: string, args: unknown) => Promise<ToolCallOutcome>;
+
+export interface SandboxLimits {
+  /** Wall-clock deadline of the whole execution, awaits included. */
+  timeoutMs: number;
+  /** Heap cap of the execution's isolate. */
+  memoryMb: number;
+  /** Console text kept; past it the output is cut with a marker. */
+  maxOutputBytes: number;
+  /** Tool calls one execution may make. */
+  maxToolCalls: number;
+}
+
+export const defaultSandboxLimits: SandboxLimits = {
+  timeoutMs: 30_000,
+  memoryMb: 128,
+  maxOutputBytes: 1_000_000,
+  maxToolCalls: 10_000,
+};

@@ -1,0 +1,22 @@
+/** Renders console arguments the way a developer expects to read them: strings as is, the rest as JSON. */
+export function formatLogArguments(args: readonly unknown[]): string {
+  return args.map(formatOne).join(' ');
+}
+
+function formatOne(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return `[Function ${value.name || 'anonymous'}]`;
+  if (typeof value === 'symbol' || typeof value === 'bigint') return String(value);
+  if (value instanceof Error) return value.stack ?? `${value.name}: ${value.message}`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    // Circular structures and hostile toJSON: still print something rather than throw from console.log.
+    try {
+      return String(value);
+    } catch {
+      return '[unprintable]';
+    }
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Runs inside the isolate, once per execution context, before the submitted code.
+ * Bundled to one script by the worker (esbuild); it must use nothing but plain JavaScript.
+ *
+ * It takes the bridge functions the worker put on the global object, removes them, and builds
+ * what the model's code sees: a frozen `mcpTools`, a `console` that reports every line to the host,
+ * and `ToolError`. Everything that crosses to the host is a JSON string, so no object of the
+ * isolate (getter, Proxy, toJSON) is ever touched outside it.
+ */
+import { bridgeGlobals, type Settlement } from './bridgeNames.ts';
+import { formatLogArguments } from './formatLogArguments.ts';
+import { closestNames } from './suggest.ts';
+
+type Bindings = Record<string, Record<string, { server: string; tool: string }>>;
+type ToolBindings = { namespaces: Bindings };
+/** An isolated-vm Reference to the host's call function: `apply` with `result.promise` keeps calls concurrent. */
+type CallToolBridge = {
+  apply(receiver: undefined, args: [string, string, string], options: { result: { promise: true; copy: true } }): Promise<string>;
+};
+type LogBridge = (level: string, message: string) => void;
+type BridgeOutcome = { ok: true; value?: unknown } | { ok: false; code: string; message: string };
+
+const global = globalThis as unknown as Record<string, unknown>;
+const callToolBridge = global[bridgeGlobals.callTool] as CallToolBridge;
+const logBridge = global[bridgeGlobals.log] as LogBridge;
+const bindings = (JSON.parse(global[bridgeGlobals.bindings] as string) as ToolBindings).namespaces;
+delete global[bridgeGlobals.callTool];
+delete global[bridgeGlobals.log];
+delete global[bridgeGlobals.bindings];
+
+// Captured now, so code that later replaces JSON or Object only changes what it itself sees.
+const stringify = JSON.stringify;
+const parse = JSON.parse;
+const freeze = Object.freeze;
+const keysOf = Object.keys;
+
+class ToolError extends Error {
+  readonly server: string;
+  readonly tool: string;
+  readonly code: string;
+  constructor(server: string, tool: string, code: string, message: string) {
+    super(message);
+    this.name = 'ToolError';
+    this.server = server;
+    this.tool = tool;
+    this.code = code;
+  }
+}
+
+class UnknownToolError extends Error {
+  readonly code = 'UNKNOWN_TOOL';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownToolError';
+  }
+}
+
+// Keys that language machinery probes (await, JSON, string conversion): answer "absent" instead of throwing.
+const probedKeys = new Set(['then', 'toJSON', 'constructor', 'valueOf', 'toString', 'inspect', 'asymmetricMatch', '$$typeof']);
+
+function makeToolFunction(namespace: string, method: string, server: string, tool: string) {
+  const call = async (args?: unknown): Promise<unknown> => {
+    const argsJson = args === undefined ? '{}' : stringify(args);
+    if (typeof argsJson !== 'string' || argsJson[0] !== '{') {
+      throw new TypeError(`mcpTools.${namespace}.${method} takes one object of arguments, got ${argsJson ?? typeof args}`);
+    }
+    const outcome = parse(await callToolBridge.apply(undefined, [server, tool, argsJson], { result: { promise: true, copy: true } })) as BridgeOutcome;
+    if (!outcome.ok) throw new ToolError(server, tool, outcome.code, outcome.message);
+    return outcome.value;
+  };
+  Object.defineProperty(call, 'name', { value: method });
+  return freeze(call);
+}
+
+function guarded<T extends object>(target: T, describe: (key: string) => string): T {
+  return new Proxy(target, {
+    get(object, key, receiver) {
+      if (typeof key === 'symbol' || key in object || probedKeys.has(key)) return Reflect.get(object, key, receiver);
+      throw new UnknownToolError(describe(key));
+    },
+    set() {
+      throw new TypeError('mcpTools is read-only');
+    },
+    defineProperty() {
+      throw new TypeError('mcpTools is read-only');
+    },
+    deleteProperty() {
+      throw new TypeError('mcpTools is read-only');
+    },
+    setPrototypeOf() {
+      throw new TypeError('mcpTools is read-only');
+    },
+  });
+}
+
+function didYouMean(wanted: string, candidates: string[]): string {
+  const near = closestNames(wanted, candidates);
+  return near.length > 0 ? ` Did you mean ${near.join(', ')}?` : '';
+}
+
+function buildMcpTools(): unknown {
+  const namespaces: Record<string, unknown> = Object.create(null);
+  for (const namespace of keysOf(bindings)) {
+    const methods = bindings[namespace] ?? {};
+    const functions: Record<string, unknown> = Object.create(null);
+    for (const method of keysOf(methods)) {
+      const target = methods[method];
+      if (target) functions[method] = makeToolFunction(namespace, method, target.server, target.tool);
+    }
+    const known = keysOf(functions);
+    namespaces[namespace] = guarded(freeze(functions), (key) => {
+      const hint = didYouMean(key, known);
+      return `mcpTools.${namespace}.${key} is not a tool.${hint || ` Tools of ${namespace}: ${known.join(', ')}.`}`;
+    });
+  }
+  const known = keysOf(namespaces);
+  return guarded(freeze(namespaces), (key) => {
+    // A tool name used as a namespace is a common slip: point at where it lives.
+    const owners = known.filter((namespace) => key in (bindings[namespace] ?? {}));
+    if (owners.length > 0) return `mcpTools.${key} is not a namespace; ${key} is a tool of ${owners.map((ns) => `mcpTools.${ns}`).join(', ')}.`;
+    const hint = didYouMean(key, known);
+    return `mcpTools.${key} is not a namespace.${hint || ` Namespaces: ${known.join(', ') || '(none)'}.`}`;
+  });
+}
+
+function buildConsole(): unknown {
+  const make = (level: string) => (...args: unknown[]) => logBridge(level, formatLogArguments(args));
+  return freeze({ log: make('log'), info: make('info'), warn: make('warn'), error: make('error'), debug: make('debug') });
+}
+
+function describeThrown(error: unknown): Settlement {
+  try {
+    if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
+      const e = error as { name?: unknown; message?: unknown; stack?: unknown; code?: unknown };
+      return {
+        ok: false,
+        name: String(e.name ?? 'Error'),
+        message: String(e.message ?? ''),
+        ...(typeof e.stack === 'string' ? { stack: e.stack } : {}),
+        ...(error instanceof ToolError || error instanceof UnknownToolError ? { code: String(e.code) } : {}),
+      };
+    }
+    return { ok: false, name: 'Error', message: `Uncaught ${formatLogArguments([error])}` };
+  } catch {
+    return { ok: false, name: 'Error', message: 'Uncaught exception that could not be described' };
+  }
+}
+
+async function run(main: () => Promise<unknown>): Promise<string> {
+  delete global[bridgeGlobals.run];
+  let value: unknown;
+  try {
+    value = await main();
+  } catch (error) {
+    return stringify(describeThrown(error));
+  }
+  try {
+    const json = value === undefined ? undefined : stringify(value);
+    return json === undefined ? '{"ok":true}' : `{"ok":true,"value":${json}}`;
+  } catch (error) {
+    const reason = describeThrown(error);
+    const message = reason.ok ? '' : reason.message;
+    return stringify({ ok: false, name: 'TypeError', message: `The return value is not JSON-serializable: ${message}` });
+  }
+}
+
+Object.defineProperties(globalThis, {
+  mcpTools: { value: buildMcpTools(), enumerable: false, writable: false, configurable: false },
+  console: { value: buildConsole(), enumerable: false, writable: false, configurable: false },
+  ToolError: { value: ToolError, enumerable: false, writable: false, configurable: false },
+  [bridgeGlobals.run]: { value: run, enumerable: false, writable: false, configurable: true },
+});

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { transform, type Message } from 'esbuild';
+import type { SourceMapInput } from '@jridgewell/trace-mapping';
+import { bridgeGlobals } from '../prelude/bridgeNames.ts';
+
+/**
+ * Turns the submitted body (TypeScript or JavaScript) into a script for the isolate:
+ * types stripped by esbuild, wrapped as an async function handed to the prelude's runner.
+ * The wrapper adds exactly one line before the code, which the source map and error
+ * positions account for.
+ */
+export type TranspileResult =
+  | { ok: true; script: string; sourceMap: SourceMapInput }
+  | { ok: false; message: string; line: number; column: number };
+
+const wrapperHead = '(async () => {\n';
+const wrapperTail = '\n})';
+export const wrapperLineOffset = 1;
+
+const cache = new Map<string, TranspileResult>();
+const cacheSize = 256;
+
+export async function transpile(code: string): Promise<TranspileResult> {
+  const key = createHash('sha256').update(code).digest('base64');
+  const cached = cache.get(key);
+  if (cached) {
+    // Refresh its place: the map's order is its recency.
+    cache.delete(key);
+    cache.set(key, cached);
+    return cached;
+  }
+  const result = await transpileUncached(code);
+  cache.set(key, result);
+  if (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);
+  return result;
+}
+
+async function transpileUncached(code: string): Promise<TranspileResult> {
+  try {
+    const output = await transform(wrapperHead + code + wrapperTail, {
+      loader: 'ts',
+      format: 'esm',
+      target: 'es2024',
+      sourcemap: 'external',
+      sourcefile: 'code.ts',
+      // Keep names as written: stacks and console output should read like the source.
+      minify: false,
+      keepNames: false,
+      logLevel: 'silent',
+    });
+    // esbuild ends the expression statement with ";\n"; the runner call must wrap the bare function.
+    const body = output.code.replace(/;\s*$/, '');
+    return { ok: true, script: `${bridgeGlobals.run}(${body})`, sourceMap: JSON.parse(output.map) as SourceMapInput };
+  } catch (error) {
+    const first = (error as { errors?: Message[] }).errors?.[0];
+    const line = Math.max(1, (first?.location?.line ?? 1) - wrapperLineOffset);
+    const column = (first?.location?.column ?? 0) + 1;
+    return { ok: false, message: first?.text ?? String(error), line, column };
+  }
+}

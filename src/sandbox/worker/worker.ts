@@ -1,0 +1,58 @@
+/**
+ * Entry of a sandbox worker process: started by WorkerSandbox with `--no-node-snapshot` (which
+ * isolated-vm needs on Node 20 and later), it hosts the isolates and talks to the host over IPC.
+ * A fault here (a V8 crash, a leak) takes down this process only; the host fails its executions
+ * and starts another.
+ */
+import type { ToolCallOutcome } from '../Sandbox.ts';
+import { bundlePrelude } from './bundlePrelude.ts';
+import { IsolatePool } from './IsolatePool.ts';
+import type { HostToWorker, WorkerToHost } from './messages.ts';
+import { runExecution } from './runExecution.ts';
+
+const send = (message: WorkerToHost): void => {
+  process.send?.(message);
+};
+
+const isolates = new IsolatePool(bundlePrelude());
+const pendingCalls = new Map<string, (outcome: ToolCallOutcome) => void>();
+let nextCallId = 0;
+
+process.on('message', (message: HostToWorker) => {
+  if (message.type === 'toolResult') {
+    const key = `${message.id}:${message.callId}`;
+    pendingCalls.get(key)?.(message.outcome);
+    pendingCalls.delete(key);
+    return;
+  }
+  if (message.type === 'execute') void execute(message);
+});
+
+async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Promise<void> {
+  const result = await runExecution(
+    {
+      code: request.code,
+      bindings: request.bindings,
+      limits: request.limits,
+      callTool: (server, tool, argsJson) =>
+        new Promise<ToolCallOutcome>((resolve) => {
+          const callId = nextCallId++;
+          pendingCalls.set(`${request.id}:${callId}`, resolve);
+          send({ type: 'toolCall', id: request.id, callId, server, tool, argsJson });
+        }),
+    },
+    isolates,
+  );
+  // Calls still pending belong to an execution that is over (deadline, throw): forget them.
+  for (const key of pendingCalls.keys()) if (key.startsWith(`${request.id}:`)) pendingCalls.delete(key);
+  send({ type: 'done', id: request.id, result });
+}
+
+// The host going away (crash, kill) closes the channel: a worker never outlives its host.
+process.on('disconnect', () => {
+  isolates.dispose();
+  process.exit(0);
+});
+
+isolates.warm(Number(process.argv[2] ?? 128));
+send({ type: 'ready' });

@@ -1,0 +1,21 @@
+/**
+ * The tool catalog: plain data about every downstream tool, as listed by its server.
+ * Produced by `servers/`, consumed by `api/` (names, declarations, search) and the gateway.
+ */
+export interface CatalogTool {
+  /** Config key of the server that owns the tool, e.g. `filesystem`. */
+  readonly server: string;
+  /** The tool's name as the server lists it, e.g. `read_text_file`. */
+  readonly name: string;
+  readonly title?: string;
+  readonly description?: string;
+  /** JSON Schema of the arguments (an object schema). */
+  readonly inputSchema: JsonSchema;
+  /** JSON Schema of `structuredContent`, when the server declares one. */
+  readonly outputSchema?: JsonSchema;
+}
+
+/** A JSON Schema document or sub-schema; `true`/`false` are valid schemas too. */
+export type JsonSchema = boolean | { readonly [keyword: string]: unknown };
+
+export type ToolCatalog = readonly CatalogTool[];

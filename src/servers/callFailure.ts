@@ -1,0 +1,25 @@
+import { SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
+import { describeError } from '../errors.ts';
+import { toolCallFailure, type ToolCallFailure } from './ToolCallOutcome.ts';
+
+/**
+ * A thrown call (never an `isError` result, see `unwrapToolResult`) as an outcome.
+ * `label` is `server.tool`; messages are one line, the caller redacts secrets.
+ */
+export function callFailure(label: string, error: unknown, context: { timeoutMs: number; signal?: AbortSignal | undefined }): ToolCallFailure {
+  // Checked first: the SDK reports an aborted request as a RequestTimeout too.
+  if (context.signal?.aborted === true) {
+    return toolCallFailure('TOOL_CALL_FAILED', `${label} was cancelled: ${oneLine(describeError(context.signal.reason))}`);
+  }
+  if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
+    return toolCallFailure('TOOL_TIMEOUT', `${label} timed out after ${context.timeoutMs} ms`);
+  }
+  if (error instanceof SdkError && error.code === SdkErrorCode.ConnectionClosed) {
+    return toolCallFailure('TOOL_CALL_FAILED', `${label} failed: the server closed the connection during the call`);
+  }
+  return toolCallFailure('TOOL_CALL_FAILED', `${label} failed: ${oneLine(describeError(error))}`);
+}
+
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}

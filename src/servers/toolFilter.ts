@@ -1,0 +1,22 @@
+/**
+ * A server's `tools: { allow, deny }` config as a predicate on tool names.
+ * Patterns are globs where `*` matches any run of characters (including none); everything else
+ * is literal. An absent `allow` allows every tool, an empty one allows none; `deny` wins over `allow`.
+ */
+export interface ToolFilterConfig {
+  readonly allow?: readonly string[] | undefined;
+  readonly deny?: readonly string[] | undefined;
+}
+
+export function compileToolFilter(filter: ToolFilterConfig | undefined): (toolName: string) => boolean {
+  const allow = filter?.allow?.map(globToRegExp);
+  const deny = (filter?.deny ?? []).map(globToRegExp);
+  return (toolName) =>
+    (allow === undefined || allow.some((pattern) => pattern.test(toolName))) &&
+    !deny.some((pattern) => pattern.test(toolName));
+}
+
+function globToRegExp(glob: string): RegExp {
+  const literal = glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${literal.join('.*')}$`, 's');
+}

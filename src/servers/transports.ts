@@ -1,0 +1,57 @@
+import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { createInterface } from 'node:readline';
+import type { RemoteServerConfig, StdioServerConfig } from '../config/schema.ts';
+
+/**
+ * Transport creation, kept apart from the connection's lifecycle: which transport a config asks for
+ * and how it is built. A transport is single-use; a retry (e.g. the SSE fallback) builds a new one.
+ */
+export type RemoteTransportKind = 'http' | 'sse';
+
+/**
+ * Spawns the server with its `env` merged over the SDK's safe default environment (PATH, HOME, …,
+ * never the gateway's own secrets). stderr is piped, never inherited: in stdio mode the gateway's
+ * own stdout/stderr belong to its client and its logs.
+ */
+export function createStdioTransport(config: StdioServerConfig): StdioClientTransport {
+  return new StdioClientTransport({
+    command: config.command,
+    args: config.args ?? [],
+    ...(config.env !== undefined && { env: config.env }),
+    ...(config.cwd !== undefined && { cwd: config.cwd }),
+    stderr: 'pipe',
+  });
+}
+
+/** Calls `onLine` for every line the server writes to stderr (the stream exists before `start()`). */
+export function onStderrLine(transport: StdioClientTransport, onLine: (line: string) => void): void {
+  const stderr = transport.stderr;
+  if (stderr === null) return;
+  createInterface({ input: stderr, crlfDelay: Infinity }).on('line', (line) => {
+    if (line.trim() !== '') onLine(line);
+  });
+}
+
+/**
+ * The transports to try, in order. An explicit `transport` wins over `type` (the Claude Desktop /
+ * Cursor spelling); with neither, Streamable HTTP first and SSE as the fallback, as clients commonly do
+ * for servers that predate Streamable HTTP.
+ */
+export function remoteTransportKinds(config: RemoteServerConfig): readonly RemoteTransportKind[] {
+  if (config.transport !== undefined) return [config.transport];
+  if (config.type === 'sse') return ['sse'];
+  if (config.type !== undefined) return ['http'];
+  return ['http', 'sse'];
+}
+
+export function createRemoteTransport(kind: RemoteTransportKind, config: RemoteServerConfig): Transport {
+  const url = new URL(config.url);
+  // Headers travel on every request, the SSE stream's GET included.
+  const options = config.headers !== undefined ? { requestInit: { headers: config.headers } } : {};
+  return kind === 'http' ? new StreamableHTTPClientTransport(url, options) : new SSEClientTransport(url, options);
+}
+
+export function transportDisplayName(kind: RemoteTransportKind): string {
+  return kind === 'http' ? 'Streamable HTTP' : 'SSE';
+}
