@@ -47,6 +47,11 @@ export class WorkerSandbox implements Sandbox {
     this.#onWorkerStderr = options.onWorkerStderr ?? ((text) => process.stderr.write(text));
   }
 
+  /** Process id of the current worker, if one runs (for diagnostics and fault tests). */
+  get workerPid(): number | undefined {
+    return this.#worker?.pid;
+  }
+
   /** Starts the worker ahead of the first execution. */
   warm(): void {
     this.#ensureWorker();

@@ -1,6 +1,7 @@
 import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import type { RemoteServerConfig, StdioServerConfig } from '../config/schema.ts';
 
 /**
@@ -27,7 +28,7 @@ export function createStdioTransport(config: StdioServerConfig): StdioClientTran
 /** Calls `onLine` for every line the server writes to stderr (the stream exists before `start()`). */
 export function onStderrLine(transport: StdioClientTransport, onLine: (line: string) => void): void {
   const stderr = transport.stderr;
-  if (stderr === null) return;
+  if (!(stderr instanceof Readable)) return; // a PassThrough whenever `stderr: 'pipe'`, as here
   createInterface({ input: stderr, crlfDelay: Infinity }).on('line', (line) => {
     if (line.trim() !== '') onLine(line);
   });

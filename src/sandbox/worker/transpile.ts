@@ -39,7 +39,6 @@ async function transpileUncached(code: string): Promise<TranspileResult> {
   try {
     const output = await transform(wrapperHead + code + wrapperTail, {
       loader: 'ts',
-      format: 'esm',
       target: 'es2024',
       sourcemap: 'external',
       sourcefile: 'code.ts',

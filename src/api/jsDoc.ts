@@ -1,0 +1,30 @@
+/**
+ * JSDoc comments for generated declarations: one line when the text is one line, else a block.
+ * Text comes from servers, so a comment end inside it is escaped (`*\/`) rather than allowed to end the comment.
+ */
+
+/** The comment for `lines` (each may hold newlines), or `''` when there is nothing to say. */
+export function jsDoc(lines: readonly string[]): string {
+  const text = tidyLines(lines);
+  if (text.length === 0) return '';
+  if (text.length === 1) return `/** ${text[0]} */`;
+  return ['/**', ...text.map((line) => (line === '' ? ' *' : ` * ${line}`)), ' */'].join('\n');
+}
+
+/** `jsDoc(lines)` followed by a newline, or `''`: ready to put in front of a declaration. */
+export function jsDocBefore(lines: readonly string[]): string {
+  const comment = jsDoc(lines);
+  return comment === '' ? '' : `${comment}\n`;
+}
+
+/** Split on newlines, escape comment ends, trim the ends, keep at most one blank line in a row. */
+function tidyLines(lines: readonly string[]): string[] {
+  const tidy: string[] = [];
+  for (const line of lines.flatMap((text) => text.split(/\r\n|\r|\n|\u2028|\u2029/))) {
+    const clean = line.replaceAll('*/', '*\\/').trimEnd();
+    if (clean === '' && (tidy.length === 0 || tidy.at(-1) === '')) continue;
+    tidy.push(clean);
+  }
+  while (tidy.at(-1) === '') tidy.pop();
+  return tidy;
+}

@@ -1,0 +1,9 @@
+/** servers/: connect to downstream MCP servers, list their tools, call them. */
+export { ServerPool, type CatalogListener, type ServerPoolOptions, type ServerStatus } from './ServerPool.ts';
+export { ServerConnection, type ConnectionState, type ServerConnectionOptions } from './Connection.ts';
+export type { TransportKind } from './openClient.ts';
+export type { CatalogTool, JsonSchema, ToolCatalog } from './ToolCatalog.ts';
+export { toolCallFailure, type ToolCallFailure, type ToolCallOptions, type ToolCallOutcome, type ToolCallSuccess } from './ToolCallOutcome.ts';
+export { unwrapToolResult, type ToolResultLike } from './unwrapToolResult.ts';
+export { closestNames } from './closestNames.ts';
+export { compileToolFilter, type ToolFilterConfig } from './toolFilter.ts';

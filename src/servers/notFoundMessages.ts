@@ -1,0 +1,22 @@
+import { closestNames } from './closestNames.ts';
+
+/** "Unknown …" messages that say what to do instead: the closest names, else what exists. */
+export function unknownToolMessage(server: string, tool: string, toolNames: readonly string[]): string {
+  const suggestions = closestNames(tool, toolNames);
+  if (suggestions.length > 0) return `Unknown tool ${server}.${tool}; did you mean ${suggestions.join(', ')}?`;
+  if (toolNames.length === 0) return `Unknown tool ${server}.${tool}; ${server} exposes no tools`;
+  return `Unknown tool ${server}.${tool}; ${server} has: ${listSome(toolNames)}`;
+}
+
+export function unknownServerMessage(server: string, serverNames: readonly string[]): string {
+  const suggestions = closestNames(server, serverNames);
+  const hint = suggestions.length > 0 ? `; did you mean ${suggestions.join(', ')}?` : '';
+  const configured = serverNames.length > 0 ? listSome(serverNames) : 'none';
+  return `Unknown server "${server}"${hint} (configured servers: ${configured})`;
+}
+
+/** Long lists are cut: the message is read by a model with a context budget. */
+function listSome(names: readonly string[], max = 20): string {
+  const shown = names.slice(0, max).join(', ');
+  return names.length > max ? `${shown}, … (${names.length - max} more)` : shown;
+}

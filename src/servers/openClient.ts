@@ -1,0 +1,68 @@
+import type { Client, Transport } from '@modelcontextprotocol/client';
+import { isStdioServer, type RemoteServerConfig, type ServerConfig, type StdioServerConfig } from '../config/schema.ts';
+import { describeError } from '../errors.ts';
+import {
+  createRemoteTransport,
+  createStdioTransport,
+  onStderrLine,
+  remoteTransportKinds,
+  transportDisplayName,
+  type RemoteTransportKind,
+} from './transports.ts';
+
+export type TransportKind = 'stdio' | RemoteTransportKind;
+
+/** What the connection lends the opening: its client factory and its ears. */
+export interface OpenClientHooks {
+  /** A fresh client per attempt: a client that failed to connect is not reused. */
+  newClient(): Client;
+  /** Each transport as it is created, so a `close()` during the handshake can stop it. */
+  onTransport(transport: Transport, kind: TransportKind): void;
+  onStderrLine(line: string): void;
+  /** The child's pid, as soon as the spawn is known (even when the handshake then fails). */
+  onSpawned(pid: number): void;
+  /** A failed attempt that a fallback follows. */
+  onAttemptFailed(kind: TransportKind, error: unknown): void;
+  /** True once the connection was closed: no further attempts. */
+  isClosed(): boolean;
+  readonly timeoutMs: number;
+}
+
+/** Connects a client over the transport(s) the config asks for; rejects when every attempt failed. */
+export function openClient(config: ServerConfig, hooks: OpenClientHooks): Promise<Client> {
+  return isStdioServer(config) ? openStdio(config, hooks) : openRemote(config, hooks);
+}
+
+async function openStdio(config: StdioServerConfig, hooks: OpenClientHooks): Promise<Client> {
+  const transport = createStdioTransport(config);
+  onStderrLine(transport, hooks.onStderrLine);
+  hooks.onTransport(transport, 'stdio');
+  const client = hooks.newClient();
+  try {
+    await client.connect(transport, { timeout: hooks.timeoutMs });
+  } finally {
+    if (transport.pid !== null) hooks.onSpawned(transport.pid);
+  }
+  return client;
+}
+
+/** Tries each transport in turn; the error names every attempt when all fail. */
+async function openRemote(config: RemoteServerConfig, hooks: OpenClientHooks): Promise<Client> {
+  const kinds = remoteTransportKinds(config);
+  const attempts: string[] = [];
+  for (const kind of kinds) {
+    const transport = createRemoteTransport(kind, config);
+    hooks.onTransport(transport, kind);
+    const client = hooks.newClient();
+    try {
+      await client.connect(transport, { timeout: hooks.timeoutMs });
+      return client;
+    } catch (error) {
+      attempts.push(kinds.length > 1 ? `${transportDisplayName(kind)}: ${describeError(error)}` : describeError(error));
+      await client.close().catch(() => undefined);
+      if (hooks.isClosed()) break;
+      if (kind !== kinds.at(-1)) hooks.onAttemptFailed(kind, error);
+    }
+  }
+  throw new Error(attempts.join('; '));
+}
