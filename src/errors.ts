@@ -10,6 +10,7 @@ export const errorCodes = {
   TOOL_ERROR: 'The tool ran and reported an error (`isError`); the message is the server\'s.',
   TOOL_TIMEOUT: 'A tool call did not answer within its per-call timeout.',
   TOOL_CALL_FAILED: 'A tool call failed at the protocol or transport level.',
+  TOOL_CALL_LIMIT: 'The execution made more tool calls than it may.',
   SYNTAX_ERROR: 'The submitted code does not parse; the message names line and column.',
   RUNTIME_ERROR: 'The submitted code threw.',
   TIMEOUT: 'The execution ran past its wall-clock deadline.',

@@ -2,8 +2,6 @@
  * What a schema says beyond its type, as JSDoc lines: the description, the default, and the constraints
  * a model should respect when it builds arguments (`@minimum 1`, `@format uri`…).
  */
-import type { JsonSchema } from '../servers/ToolCatalog.ts';
-
 // Keywords shown as `@keyword value`, in this order. Each is cheap to read and changes what a valid value is.
 const constraintKeywords = [
   'format', 'minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum', 'multipleOf',
@@ -15,7 +13,7 @@ export function isSchemaObject(schema: unknown): schema is { readonly [keyword: 
 }
 
 /** The JSDoc lines for a schema: empty when it has nothing worth saying. */
-export function schemaDocLines(schema: JsonSchema): string[] {
+export function schemaDocLines(schema: unknown): string[] {
   if (!isSchemaObject(schema)) return [];
   const lines: string[] = [];
   // Not `title`: generators such as pydantic put one on every property, and it only repeats the name.

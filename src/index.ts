@@ -1,0 +1,25 @@
+/**
+ * The public library API of code-goat. Named exports only; everything else is internal.
+ */
+
+// Code mode: connect, generate the typed API, run code.
+export { createCodeMode } from './codeMode/createCodeMode.ts';
+export type { CodeMode, CodeModeOptions } from './codeMode/createCodeMode.ts';
+export { executeCodeToolSchema, executionResultSchema } from './codeMode/executeCodeTool.ts';
+export type { ExecuteCodeToolSchema } from './codeMode/executeCodeTool.ts';
+
+// What an execution gives back.
+export type { ExecutionResult, LogEntry, LogLevel, ToolCallRecord } from './sandbox/ExecutionResult.ts';
+export type { SandboxLimits } from './sandbox/Sandbox.ts';
+
+// Config.
+export { parseConfig } from './config/parseConfig.ts';
+export type { Config, ConfigInput, ServerConfig, StdioServerConfig, RemoteServerConfig, CodeModeConfig } from './config/schema.ts';
+
+// The generated API.
+export type { RuntimeApi, RuntimeTool } from './api/RuntimeApi.ts';
+export type { CatalogTool, ToolCatalog, JsonSchema } from './servers/ToolCatalog.ts';
+
+// Errors.
+export { CodeGoatError, errorCodes } from './errors.ts';
+export type { ErrorCode } from './errors.ts';

@@ -1,0 +1,64 @@
+/** Test helpers for servers/: a logger that records everything, temp dirs, process checks. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Logger, LogLevel } from '../../src/observability/logger.ts';
+
+export interface LogRecord {
+  readonly level: LogLevel;
+  readonly message: string;
+  readonly fields: Record<string, unknown>;
+}
+
+/** Records every level, debug included (the real logger filters by CODE_GOAT_LOG). */
+export function captureLogger(): { logger: Logger; records: LogRecord[]; text(): string } {
+  const records: LogRecord[] = [];
+  const make = (bound: Record<string, unknown>): Logger => {
+    const log = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
+      records.push({ level, message, fields: { ...bound, ...fields } });
+    };
+    return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), child: (fields) => make({ ...bound, ...fields }) };
+  };
+  return { logger: make({}), records, text: () => records.map((record) => JSON.stringify(record)).join('\n') };
+}
+
+export function makeTempDir(prefix: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), `code-goat-${prefix}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Command lines of this process's live children (a child stays our child until it exits and is reaped). */
+export function childCommandLines(): string[] {
+  try {
+    return execFileSync('ps', ['-o', 'args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !line.startsWith('ps '));
+  } catch {
+    return []; // `ps` exits 1 when there is no child at all
+  }
+}
+
+/** Resolves with the first value `subscribe` delivers, or rejects after `ms`. */
+export function nextEvent<T>(subscribe: (listener: (value: T) => void) => () => void, ms = 5_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`no event within ${ms} ms`));
+    }, ms);
+    const unsubscribe = subscribe((value) => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(value);
+    });
+  });
+}

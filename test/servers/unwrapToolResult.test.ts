@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { unwrapToolResult } from '../../src/servers/unwrapToolResult.ts';
+
+const text = (value: string) => ({ type: 'text', text: value });
+
+describe('unwrapToolResult', () => {
+  it('prefers structuredContent over the text', () => {
+    expect(unwrapToolResult({ content: [text('{"a":1}')], structuredContent: { b: 2 } }, 's.t')).toEqual({ ok: true, value: { b: 2 } });
+  });
+
+  it('keeps a structuredContent of null', () => {
+    expect(unwrapToolResult({ content: [text('x')], structuredContent: null }, 's.t')).toEqual({ ok: true, value: null });
+  });
+
+  it('parses text that is JSON', () => {
+    expect(unwrapToolResult({ content: [text('{"a":[1,2]}')] }, 's.t')).toEqual({ ok: true, value: { a: [1, 2] } });
+    expect(unwrapToolResult({ content: [text('42')] }, 's.t')).toEqual({ ok: true, value: 42 });
+    expect(unwrapToolResult({ content: [text('"quoted"')] }, 's.t')).toEqual({ ok: true, value: 'quoted' });
+  });
+
+  it('keeps text that is not JSON as the string', () => {
+    expect(unwrapToolResult({ content: [text('Echo: hi')] }, 's.t')).toEqual({ ok: true, value: 'Echo: hi' });
+    expect(unwrapToolResult({ content: [text('007')] }, 's.t')).toEqual({ ok: true, value: '007' });
+  });
+
+  it('joins several text blocks with a newline, then tries JSON', () => {
+    expect(unwrapToolResult({ content: [text('line 1'), text('line 2')] }, 's.t')).toEqual({ ok: true, value: 'line 1\nline 2' });
+    expect(unwrapToolResult({ content: [text('{"a":'), text('1}')] }, 's.t')).toEqual({ ok: true, value: { a: 1 } });
+  });
+
+  it('returns the whole content array when a block is not text', () => {
+    const content = [text('an image:'), { type: 'image', data: 'iVBORw0KGgo=', mimeType: 'image/png' }];
+    expect(unwrapToolResult({ content }, 's.t')).toEqual({ ok: true, value: content });
+  });
+
+  it('returns undefined for an empty result', () => {
+    expect(unwrapToolResult({ content: [] }, 's.t')).toEqual({ ok: true, value: undefined });
+    expect(unwrapToolResult({}, 's.t')).toEqual({ ok: true, value: undefined });
+  });
+
+  it('turns isError into a TOOL_ERROR carrying the server message', () => {
+    expect(unwrapToolResult({ content: [text('Access denied')], isError: true }, 'filesystem.read_file')).toEqual({
+      ok: false,
+      code: 'TOOL_ERROR',
+      message: 'filesystem.read_file failed: Access denied',
+    });
+  });
+
+  it('says so when an error result carries no message', () => {
+    const outcome = unwrapToolResult({ content: [], isError: true }, 's.t');
+    expect(outcome).toEqual({ ok: false, code: 'TOOL_ERROR', message: 's.t failed: the tool reported an error without a message' });
+  });
+
+  it('falls back to the structuredContent of an error result without text', () => {
+    const outcome = unwrapToolResult({ content: [], structuredContent: { reason: 'quota' }, isError: true }, 's.t');
+    expect(outcome).toEqual({ ok: false, code: 'TOOL_ERROR', message: 's.t failed: {"reason":"quota"}' });
+  });
+});
