@@ -5,7 +5,7 @@
  */
 import type { CatalogTool, ToolCatalog } from '../servers/ToolCatalog.ts';
 import { camelCase, ensureIdentifierStart, pascalCase, withSuffix } from './identifiers.ts';
-import { reservedMethodReason, reservedNamespaceReason } from './reservedNames.ts';
+import { reservedMethodReason } from './reservedMethodNames.ts';
 
 export interface NamedTool {
   readonly method: string;
@@ -32,7 +32,7 @@ interface NameChoice {
   readonly renamedBecause?: string;
 }
 
-/** `filesystem` → `Filesystem`, `my-server` → `MyServer`, `github_v2` → `GithubV2`, `Promise` → `Promise_`. */
+/** `filesystem` → `Filesystem`, `my-server` → `MyServer`, `github_v2` → `GithubV2`, `2fa` → `_2fa`. */
 export function toNamespaceName(serverKey: string): string {
   return namespaceChoice(serverKey).name;
 }
@@ -43,7 +43,7 @@ export function toMethodName(toolName: string): string {
 }
 
 function namespaceChoice(serverKey: string): NameChoice {
-  return avoidReserved(ensureIdentifierStart(pascalCase(serverKey) || 'Server'), reservedNamespaceReason);
+  return { name: ensureIdentifierStart(pascalCase(serverKey) || 'Server') };
 }
 
 function methodChoice(toolName: string): NameChoice {

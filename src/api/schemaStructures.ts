@@ -34,9 +34,11 @@ export function objectType(node: SchemaObject, at: Position, convert: Convert): 
   const required = new Set(Array.isArray(node['required']) ? node['required'].filter((key) => typeof key === 'string') : []);
   const members: string[] = [];
   const memberTypes: TypeExpression[] = [];
+  let someOptional = false;
   for (const [key, schema] of properties) {
     const type = convert(schema, inside(at));
     memberTypes.push(type);
+    someOptional ||= !required.has(key);
     members.push(`${jsDocBefore(schemaDocLines(schema))}${propertyKey(key)}${required.has(key) ? '' : '?'}: ${type.text};`);
   }
   for (const key of required) {
@@ -46,7 +48,9 @@ export function objectType(node: SchemaObject, at: Position, convert: Convert): 
   }
   const index = indexSignatureType(node, at, convert, properties.length > 0);
   if (index !== undefined) {
-    const value = memberTypes.every((type) => fitsIn(type, index)) ? index : unknownType;
+    // An optional property reads as `T | undefined`, and the index signature must accept that too.
+    const fits = memberTypes.every((type) => fitsIn(type, index));
+    const value = !fits ? unknownType : someOptional ? union([index, atom('undefined')]) : index;
     members.push(`[key: string]: ${value.text};`);
   }
   const [only] = members;

@@ -38,6 +38,8 @@ export interface SchemaTypes {
   readonly root: TypeExpression;
   /** The definitions the root uses, directly or through each other, in order of first use. */
   readonly definitions: readonly NamedType[];
+  /** True when the types refer to the root by `rootName` (a recursive `$ref: "#"`). */
+  readonly rootReferenced: boolean;
 }
 
 // Guards for hostile or accidental inputs: nesting deeper than this is `unknown`, and so is everything
@@ -53,6 +55,7 @@ export function schemaToTypeScript(schema: JsonSchema, options: SchemaToTypeScri
   const pendingDefinitions: { key: string; name: string; schema: JsonSchema }[] = [];
   const inlining = new Set<string>();
   let nodesLeft = maxNodes;
+  let rootReferenced = false;
 
   function convert(node: unknown, at: Position): TypeExpression {
     if (node === true) return unknownType;
@@ -111,10 +114,15 @@ export function schemaToTypeScript(schema: JsonSchema, options: SchemaToTypeScri
     const target = resolveRef(schema, ref);
     switch (target.kind) {
       case 'unresolved': return unknownType;
-      case 'root': return at.inStructure ? atom(rootName) : inline('#', schema, at);
+      case 'root': return at.inStructure ? referToRoot() : inline('#', schema, at);
       case 'definition': return at.inStructure ? atom(definitionName(target.key, target.defName, target.schema)) : inline(target.key, target.schema, at);
       case 'pointer': return inline(target.key, target.schema, at);
     }
+  }
+
+  function referToRoot(): TypeExpression {
+    rootReferenced = true;
+    return atom(rootName);
   }
 
   function inline(key: string, target: JsonSchema, at: Position): TypeExpression {
@@ -145,7 +153,7 @@ export function schemaToTypeScript(schema: JsonSchema, options: SchemaToTypeScri
     const type = inline(pending.key, pending.schema, declarationStart);
     definitions.push({ name: pending.name, type, docLines: schemaDocLines(pending.schema) });
   }
-  return { root, definitions };
+  return { root, definitions, rootReferenced };
 }
 
 /** `interface Name { … }` for an object literal type, else `type Name = …;`, after its JSDoc. */

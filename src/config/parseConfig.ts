@@ -1,20 +1,15 @@
-import { z } from 'zod';
-import { CodeGoatError } from '../errors.ts';
-import { configSchema, type Config } from './schema.ts';
+import { invalidConfigError } from './ConfigIssue.ts';
+import type { Config } from './schema.ts';
+import { validateConfig } from './validateConfig.ts';
 
-/** Validates a config object; the error names every failing path (`mcpServers.github.url: expected a URL`). */
-export function parseConfig(input: unknown): Config {
-  const parsed = configSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw new CodeGoatError('CONFIG_INVALID', `Invalid config:\n${formatIssues(parsed.error)}`);
-}
-
-export function formatIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.map(String).join('.') || '(root)';
-      // Messages are zod's own, about shapes: they never quote the offending value, so no secret leaks.
-      return `- ${path}: ${issue.message}`;
-    })
-    .join('\n');
+/**
+ * Validates a config object (either shape, see `serverEntries`) into a `Config` with defaults filled
+ * in. Throws `CodeGoatError('CONFIG_INVALID')` listing every issue, one per line, each naming its path
+ * (`mcpServers.github.url: expected a URL`). No `${VAR}` substitution here: that is a property of
+ * config files (`parseConfigText`), a program passing an object has its environment at hand.
+ */
+export function parseConfig(input: unknown, options: { source?: string } = {}): Config {
+  const validation = validateConfig(input);
+  if (!validation.ok) throw invalidConfigError(validation.issues, options.source ?? 'config object');
+  return validation.config;
 }

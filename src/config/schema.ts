@@ -17,6 +17,7 @@ const commonServerFields = {
 
 export const stdioServerSchema = z.strictObject({
   ...commonServerFields,
+  /** Cursor / VS Code write it; `command` alone says the same. */
   type: z.literal('stdio').optional(),
   command: z.string().min(1),
   args: z.array(z.string()).optional(),
@@ -26,10 +27,12 @@ export const stdioServerSchema = z.strictObject({
 
 export const remoteServerSchema = z.strictObject({
   ...commonServerFields,
-  url: z.url({ error: 'expected a URL' }),
+  /** http(s) only: the transports speak HTTP, and `file:` or `ws:` here is a mistake worth catching early. */
+  url: z.url({ protocol: /^https?$/, error: 'expected a URL' }),
   headers: z.record(z.string(), z.string()).optional(),
-  /** Absent: Streamable HTTP first, SSE as fallback. */
+  /** Absent (and no `type`): Streamable HTTP first, SSE as fallback. */
   transport: z.enum(['http', 'sse']).optional(),
+  /** The Cursor / VS Code spelling of `transport`; `transport` wins when both are set. */
   type: z.enum(['http', 'streamable-http', 'streamableHttp', 'sse']).optional(),
 });
 

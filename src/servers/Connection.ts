@@ -1,10 +1,10 @@
 import { Client, type Transport } from '@modelcontextprotocol/client';
 import { isStdioServer, type ServerConfig } from '../config/schema.ts';
-import { describeError } from '../errors.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
-import { callFailure, oneLine } from './callFailure.ts';
-import { unknownToolMessage } from './notFoundMessages.ts';
+import { callFailure, describeWithCauses, oneLine } from './callFailure.ts';
+import { serverUnavailableMessage, unknownToolMessage } from './routingMessages.ts';
 import { openClient, type TransportKind } from './openClient.ts';
+import { abandonTransport } from './transports.ts';
 import { createRedactor, type Redactor } from './redactSecrets.ts';
 import { toCatalogTool } from './toCatalogTool.ts';
 import { toolCallFailure, type ToolCallOptions, type ToolCallOutcome } from './ToolCallOutcome.ts';
@@ -53,8 +53,8 @@ export class ServerConnection {
   #transportKind: TransportKind | undefined;
   #pid: number | undefined;
   #client: Client | undefined;
-  /** The transport being connected, so `close()` can stop a handshake in progress. */
-  #pendingTransport: Transport | undefined;
+  /** The transport of the latest attempt, so `close()` can also stop a handshake in progress. */
+  #transport: Transport | undefined;
   #tools: readonly CatalogTool[] = [];
   #connecting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -80,7 +80,7 @@ export class ServerConnection {
     return this.#failure;
   }
 
-  /** The transport in use (`http` or `sse` after the fallback for a bare `url`). */
+  /** The transport in use, or last tried when the server failed (`sse` after the fallback for a bare `url`). */
   get transport(): TransportKind | undefined {
     return this.#transportKind;
   }
@@ -151,7 +151,7 @@ export class ServerConnection {
       const client = await openClient(this.config, {
         newClient: () => this.#newClient(),
         onTransport: (transport, kind) => {
-          this.#pendingTransport = transport;
+          this.#transport = transport;
           this.#transportKind = kind;
         },
         onStderrLine: (line) => this.#onStderr(line),
@@ -161,12 +161,11 @@ export class ServerConnection {
         isClosed: () => this.#isClosed(),
         timeoutMs: this.#connectTimeoutMs(),
       });
-      this.#client = client;
-      this.#pendingTransport = undefined;
       if (this.#isClosed()) {
         await client.close();
         return;
       }
+      this.#client = client;
       this.#tools = await this.#listTools(client);
       if (this.#state !== 'connecting') return; // closed, or the process died while listing
       this.#state = 'ready';
@@ -174,12 +173,12 @@ export class ServerConnection {
       this.#logger.info('server ready', { transport: this.#transportKind, tools: this.#tools.length, ms });
     } catch (error) {
       if (this.#isClosed()) return;
-      await this.#fail(describeError(error));
+      await this.#fail(describeWithCauses(error));
       this.#logger.error('server failed to start', { reason: this.#failure });
       const client = this.#client;
       this.#client = undefined;
-      // A process that started but did not complete the handshake must not linger.
-      await Promise.allSettled([client?.close(), this.#pendingTransport?.close()]);
+      // A process that started but never became a working server gets no grace period.
+      await Promise.allSettled([client?.close(), this.#transport && abandonTransport(this.#transport)]);
     }
   }
 
@@ -246,10 +245,14 @@ export class ServerConnection {
   }
 
   async #shutdown(): Promise<void> {
+    const wasConnecting = this.#state === 'connecting';
     this.#state = 'closed';
     const client = this.#client;
     this.#client = undefined;
-    await Promise.allSettled([client?.close(), this.#pendingTransport?.close()]);
+    const transport = this.#transport;
+    // A working server is closed gracefully (stdin first for stdio); a handshake in progress is cut short.
+    if (wasConnecting && transport !== undefined) await Promise.allSettled([client?.close(), abandonTransport(transport)]);
+    else await Promise.allSettled([client?.close(), transport?.close()]);
     // A handshake in progress now fails fast; wait for it so nothing changes after close resolves.
     await this.#connecting;
     this.#tools = [];
@@ -257,12 +260,12 @@ export class ServerConnection {
 
   #unavailableMessage(): string {
     const reason = this.#state === 'connecting' ? 'still connecting' : this.#state === 'closed' ? 'closed' : this.#failure;
-    return `Server "${this.name}" is not available: ${reason ?? 'unknown reason'}`;
+    return serverUnavailableMessage(this.name, reason ?? 'unknown reason');
   }
 
   /** An error as one redacted line, fit for a log field. */
   #safe(error: unknown): string {
-    return oneLine(this.#redact(describeError(error)));
+    return oneLine(this.#redact(describeWithCauses(error)));
   }
 
   /** A method, not an inline test: the state changes across awaits, which narrowing cannot see. */

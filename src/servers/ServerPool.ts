@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.ts';
 import { describeError } from '../errors.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
 import { ServerConnection, type ConnectionState, type ServerConnectionOptions } from './Connection.ts';
-import { unknownServerMessage } from './notFoundMessages.ts';
+import { serverUnavailableMessage, unknownServerMessage } from './routingMessages.ts';
 import type { TransportKind } from './openClient.ts';
 import { toolCallFailure, type ToolCallOptions, type ToolCallOutcome } from './ToolCallOutcome.ts';
 import type { ToolCatalog } from './ToolCatalog.ts';
@@ -83,7 +83,7 @@ export class ServerPool {
     const connection = this.#connections.get(server);
     if (connection !== undefined) return connection.callTool(tool, args, options);
     if (this.#disabled.has(server)) {
-      return Promise.resolve(toolCallFailure('SERVER_UNAVAILABLE', `Server "${server}" is not available: disabled in the config`));
+      return Promise.resolve(toolCallFailure('SERVER_UNAVAILABLE', serverUnavailableMessage(server, 'disabled in the config')));
     }
     return Promise.resolve(toolCallFailure('UNKNOWN_SERVER', unknownServerMessage(server, [...this.#connections.keys()])));
   }

@@ -17,7 +17,22 @@ export function callFailure(label: string, error: unknown, context: { timeoutMs:
   if (error instanceof SdkError && error.code === SdkErrorCode.ConnectionClosed) {
     return toolCallFailure('TOOL_CALL_FAILED', `${label} failed: the server closed the connection during the call`);
   }
-  return toolCallFailure('TOOL_CALL_FAILED', `${label} failed: ${oneLine(describeError(error))}`);
+  return toolCallFailure('TOOL_CALL_FAILED', `${label} failed: ${oneLine(describeWithCauses(error))}`);
+}
+
+/**
+ * An error's message followed by its causes: `fetch failed` alone says little, its cause
+ * (`connect ECONNREFUSED 127.0.0.1:3001`) says what to fix.
+ */
+export function describeWithCauses(error: unknown): string {
+  const parts = [describeError(error)];
+  let cause = error instanceof Error ? error.cause : undefined;
+  for (let depth = 0; cause !== undefined && depth < 3; depth++) {
+    const message = describeError(cause);
+    if (!parts.some((part) => part.includes(message))) parts.push(message);
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return parts.join(': ');
 }
 
 export function oneLine(text: string): string {

@@ -1,6 +1,6 @@
 import type { Client, Transport } from '@modelcontextprotocol/client';
 import { isStdioServer, type RemoteServerConfig, type ServerConfig, type StdioServerConfig } from '../config/schema.ts';
-import { describeError } from '../errors.ts';
+import { describeWithCauses } from './callFailure.ts';
 import {
   createRemoteTransport,
   createStdioTransport,
@@ -19,7 +19,7 @@ export interface OpenClientHooks {
   /** Each transport as it is created, so a `close()` during the handshake can stop it. */
   onTransport(transport: Transport, kind: TransportKind): void;
   onStderrLine(line: string): void;
-  /** The child's pid, as soon as the spawn is known (even when the handshake then fails). */
+  /** The child's pid, as soon as it is spawned (even when the handshake then fails). */
   onSpawned(pid: number): void;
   /** A failed attempt that a fallback follows. */
   onAttemptFailed(kind: TransportKind, error: unknown): void;
@@ -34,15 +34,11 @@ export function openClient(config: ServerConfig, hooks: OpenClientHooks): Promis
 }
 
 async function openStdio(config: StdioServerConfig, hooks: OpenClientHooks): Promise<Client> {
-  const transport = createStdioTransport(config);
+  const transport = createStdioTransport(config, hooks.onSpawned);
   onStderrLine(transport, hooks.onStderrLine);
   hooks.onTransport(transport, 'stdio');
   const client = hooks.newClient();
-  try {
-    await client.connect(transport, { timeout: hooks.timeoutMs });
-  } finally {
-    if (transport.pid !== null) hooks.onSpawned(transport.pid);
-  }
+  await client.connect(transport, { timeout: hooks.timeoutMs });
   return client;
 }
 
@@ -58,7 +54,7 @@ async function openRemote(config: RemoteServerConfig, hooks: OpenClientHooks): P
       await client.connect(transport, { timeout: hooks.timeoutMs });
       return client;
     } catch (error) {
-      attempts.push(kinds.length > 1 ? `${transportDisplayName(kind)}: ${describeError(error)}` : describeError(error));
+      attempts.push(kinds.length > 1 ? `${transportDisplayName(kind)}: ${describeWithCauses(error)}` : describeWithCauses(error));
       await client.close().catch(() => undefined);
       if (hooks.isClosed()) break;
       if (kind !== kinds.at(-1)) hooks.onAttemptFailed(kind, error);

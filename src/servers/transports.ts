@@ -1,8 +1,8 @@
 import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { RemoteServerConfig, StdioServerConfig } from '../config/schema.ts';
+import { ManagedStdioTransport } from './ManagedStdioTransport.ts';
 
 /**
  * Transport creation, kept apart from the connection's lifecycle: which transport a config asks for
@@ -15,18 +15,21 @@ export type RemoteTransportKind = 'http' | 'sse';
  * never the gateway's own secrets). stderr is piped, never inherited: in stdio mode the gateway's
  * own stdout/stderr belong to its client and its logs.
  */
-export function createStdioTransport(config: StdioServerConfig): StdioClientTransport {
-  return new StdioClientTransport({
-    command: config.command,
-    args: config.args ?? [],
-    ...(config.env !== undefined && { env: config.env }),
-    ...(config.cwd !== undefined && { cwd: config.cwd }),
-    stderr: 'pipe',
-  });
+export function createStdioTransport(config: StdioServerConfig, onSpawned: (pid: number) => void): ManagedStdioTransport {
+  return new ManagedStdioTransport(
+    {
+      command: config.command,
+      args: config.args ?? [],
+      ...(config.env !== undefined && { env: config.env }),
+      ...(config.cwd !== undefined && { cwd: config.cwd }),
+      stderr: 'pipe',
+    },
+    onSpawned,
+  );
 }
 
 /** Calls `onLine` for every line the server writes to stderr (the stream exists before `start()`). */
-export function onStderrLine(transport: StdioClientTransport, onLine: (line: string) => void): void {
+export function onStderrLine(transport: ManagedStdioTransport, onLine: (line: string) => void): void {
   const stderr = transport.stderr;
   if (!(stderr instanceof Readable)) return; // a PassThrough whenever `stderr: 'pipe'`, as here
   createInterface({ input: stderr, crlfDelay: Infinity }).on('line', (line) => {
@@ -55,4 +58,9 @@ export function createRemoteTransport(kind: RemoteTransportKind, config: RemoteS
 
 export function transportDisplayName(kind: RemoteTransportKind): string {
   return kind === 'http' ? 'Streamable HTTP' : 'SSE';
+}
+
+/** Ends a transport that never became a working session: at once for a process, plain close otherwise. */
+export function abandonTransport(transport: Transport): Promise<void> {
+  return transport instanceof ManagedStdioTransport ? transport.terminate() : transport.close();
 }

@@ -1,6 +1,9 @@
 import { closestNames } from './closestNames.ts';
 
-/** "Unknown …" messages that say what to do instead: the closest names, else what exists. */
+/**
+ * Why a call could not be routed, in messages that say what to do instead: the closest names, else
+ * what exists; or why the server cannot take calls.
+ */
 export function unknownToolMessage(server: string, tool: string, toolNames: readonly string[]): string {
   const suggestions = closestNames(tool, toolNames);
   if (suggestions.length > 0) return `Unknown tool ${server}.${tool}; did you mean ${suggestions.join(', ')}?`;
@@ -13,6 +16,10 @@ export function unknownServerMessage(server: string, serverNames: readonly strin
   const hint = suggestions.length > 0 ? `; did you mean ${suggestions.join(', ')}?` : '';
   const configured = serverNames.length > 0 ? listSome(serverNames) : 'none';
   return `Unknown server "${server}"${hint} (configured servers: ${configured})`;
+}
+
+export function serverUnavailableMessage(server: string, reason: string): string {
+  return `Server "${server}" is not available: ${reason}`;
 }
 
 /** Long lists are cut: the message is read by a model with a context budget. */

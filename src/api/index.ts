@@ -1,0 +1,12 @@
+/**
+ * api/: what the model sees of the tool catalog — names, TypeScript declarations, and the runtime API
+ * the sandbox installs as `mcpTools`.
+ */
+export { assignNames, toMethodName, toNamespaceName } from './names.ts';
+export type { NamedCatalog, NamedNamespace, NamedTool } from './names.ts';
+export { buildRuntimeApi } from './buildRuntimeApi.ts';
+export type { RuntimeApi, RuntimeTool } from './RuntimeApi.ts';
+export { generateToolDeclaration, generateTypeDefinitions } from './typeDefinitions.ts';
+export { renderTypeDeclaration, schemaToTypeScript } from './schemaToTypeScript.ts';
+export type { NamedType, SchemaToTypeScriptOptions, SchemaTypes } from './schemaToTypeScript.ts';
+export type { TypeExpression } from './typeExpression.ts';

@@ -1,0 +1,36 @@
+import { describeKind, isPlainObject, type ConfigIssue } from './ConfigIssue.ts';
+import { nearestKey } from './nearestKey.ts';
+import { schemaIssues } from './schemaIssues.ts';
+import { configSchema, type Config } from './schema.ts';
+import { serverEntries } from './serverEntries.ts';
+import { validateServer } from './validateServer.ts';
+
+export type ConfigValidation = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
+
+/**
+ * Checks a whole config and collects every issue, each naming its path. The servers are checked one
+ * by one (`validateServer`), the rest against `configSchema`; the valid result is `configSchema`'s,
+ * defaults filled in, with the older `servers` list turned into `mcpServers`.
+ */
+export function validateConfig(input: unknown): ConfigValidation {
+  if (!isPlainObject(input)) return { ok: false, issues: [{ path: [], message: `expected an object, got ${describeKind(input)}` }] };
+  const { mcpServers: _map, servers: _list, ...rest } = input;
+  const servers = serverEntries(input);
+  const issues: ConfigIssue[] = [
+    ...servers.issues,
+    ...servers.entries.flatMap((entry) => validateServer(entry.server, entry.path)),
+    ...schemaIssues(configSchema, rest, [], { unknownKeyHint: (objectPath, key) => (objectPath.length === 0 ? topLevelHint(key) : undefined) }),
+  ];
+  if (issues.length > 0) return { ok: false, issues };
+
+  const normalised = { ...rest, mcpServers: Object.fromEntries(servers.entries.map((entry) => [entry.name, entry.server])) };
+  const parsed = configSchema.safeParse(normalised);
+  // Unreachable while the checks above mirror the schema; if they drift, still report paths, not a crash.
+  if (!parsed.success) return { ok: false, issues: schemaIssues(configSchema, normalised, []) };
+  return { ok: true, config: parsed.data };
+}
+
+/** `servers` is known at the top level too (the older shape), though `configSchema` has no such key. */
+function topLevelHint(key: string): string | undefined {
+  return nearestKey(key, ['servers']) === 'servers' ? 'did you mean "servers" (or "mcpServers")?' : undefined;
+}

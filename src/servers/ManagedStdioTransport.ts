@@ -1,0 +1,86 @@
+import { StdioClientTransport, type StdioServerParameters } from '@modelcontextprotocol/client/stdio';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** How long `close()` waits, after the SDK's own shutdown sequence, to see the process really gone. */
+const exitWatchMs = 2_000;
+
+/**
+ * The SDK's stdio transport, with the guarantees the pool needs on top:
+ * - the pid is reported as soon as the child is spawned (after a failed handshake the SDK has
+ *   already dropped its handle on the process, and with it the pid);
+ * - `close()` is one shared operation: the SDK closes the transport itself when a handshake fails,
+ *   and a second `close()` would otherwise return at once while the first still waits for the exit;
+ * - `close()` resolves only once the process is gone (the SDK's last resort, SIGKILL, is not awaited);
+ * - `terminate()` skips the grace period, for a process that never became a working server.
+ */
+export class ManagedStdioTransport extends StdioClientTransport {
+  readonly #onSpawned: (pid: number) => void;
+  #pid: number | undefined;
+  #closing: Promise<void> | undefined;
+  /** Set once the process is known gone, so its pid (which the OS may reuse) is never signalled again. */
+  #exited = false;
+
+  constructor(parameters: StdioServerParameters, onSpawned: (pid: number) => void) {
+    super(parameters);
+    this.#onSpawned = onSpawned;
+  }
+
+  override async start(): Promise<void> {
+    await super.start();
+    this.#pid = this.pid ?? undefined;
+    if (this.#pid !== undefined) this.#onSpawned(this.#pid);
+  }
+
+  /** Graceful: stdin closed, then SIGTERM, then SIGKILL (the SDK's sequence); waits for the exit. */
+  override close(): Promise<void> {
+    this.#closing ??= this.#closeAndWatchExit();
+    return this.#closing;
+  }
+
+  /** SIGTERM now, then the usual close. */
+  terminate(): Promise<void> {
+    if (this.#pid !== undefined && this.#mayBeRunning() && isRunning(this.#pid)) signal(this.#pid, 'SIGTERM');
+    return this.close();
+  }
+
+  /**
+   * Whether our child may still run. The SDK forgets the process when it exits (then the pid may be
+   * reused by a stranger, never to be signalled) and also as soon as its own `close()` begins (then
+   * the child lives on through the grace period, and `#closing` tells us so).
+   */
+  #mayBeRunning(): boolean {
+    return !this.#exited && (this.pid !== null || this.#closing !== undefined);
+  }
+
+  async #closeAndWatchExit(): Promise<void> {
+    const pid = this.#pid;
+    const running = this.pid !== null;
+    await super.close();
+    if (pid === undefined || !running) {
+      this.#exited = true;
+      return;
+    }
+    // Polling is the only way left: the SDK owns the ChildProcess. A zombie still answers signal 0
+    // until Node reaps it, which the event loop does while we sleep.
+    for (let waited = 0; isRunning(pid) && waited < exitWatchMs; waited += 20) await sleep(20);
+    if (isRunning(pid)) signal(pid, 'SIGKILL');
+    this.#exited = true;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // Already gone: nothing to do.
+  }
+}

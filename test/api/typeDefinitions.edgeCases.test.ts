@@ -1,0 +1,305 @@
+/**
+ * Schemas and names the official servers do not use but others do: each tool's declaration is shown
+ * exactly, and all of them together compile with zero diagnostics.
+ */
+import { describe, expect, it } from 'vitest';
+import { assignNames } from '../../src/api/names.ts';
+import { reservedMethodNames } from '../../src/api/reservedMethodNames.ts';
+import { generateToolDeclaration, generateTypeDefinitions } from '../../src/api/typeDefinitions.ts';
+import type { CatalogTool, JsonSchema } from '../../src/servers/ToolCatalog.ts';
+import { compileDiagnostics } from './compileTypeScript.ts';
+
+function edgeTool(name: string, inputSchema: JsonSchema, extra: Partial<CatalogTool> = {}): CatalogTool {
+  return { server: 'edge', name, inputSchema, ...extra };
+}
+
+const treeNode: JsonSchema = {
+  type: 'object',
+  properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/$defs/Node' } } },
+  required: ['name'],
+};
+
+const edgeCatalog: CatalogTool[] = [
+  edgeTool('walk_tree', {
+    type: 'object', properties: { root: { $ref: '#/$defs/Node' } }, required: ['root'], $defs: { Node: treeNode },
+  }, { outputSchema: { type: 'object', properties: { deepest: { $ref: '#/$defs/Node' } }, $defs: { Node: treeNode } } }),
+  edgeTool('defs_and_definitions', {
+    type: 'object',
+    properties: { owner: { $ref: '#/$defs/Person' }, status: { $ref: '#/definitions/Status' } },
+    $defs: { Person: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } },
+    definitions: { Status: { enum: ['open', 'closed'] } },
+  }),
+  edgeTool('combinators', {
+    type: 'object',
+    properties: {
+      id: { anyOf: [{ type: 'string' }, { type: 'integer' }] },
+      shape: { oneOf: [
+        { type: 'object', properties: { kind: { const: 'circle' }, radius: { type: 'number' } }, required: ['kind', 'radius'] },
+        { type: 'object', properties: { kind: { const: 'square' }, side: { type: 'number' } }, required: ['kind', 'side'] },
+      ] },
+      tagged: { allOf: [
+        { type: 'object', properties: { tag: { type: 'string' } }, required: ['tag'] },
+        { type: 'object', properties: { note: { type: 'string' } } },
+      ] },
+    },
+    required: ['id', 'shape'],
+  }),
+  edgeTool('tuple', {
+    type: 'object',
+    properties: {
+      point: { type: 'array', prefixItems: [{ type: 'number' }, { type: 'number' }], items: false, minItems: 2 },
+      range: { type: 'array', items: [{ type: 'string' }, { type: 'string' }], additionalItems: false, minItems: 1 },
+    },
+    required: ['point'],
+  }),
+  edgeTool('nullable', {
+    type: 'object',
+    properties: { cursor: { type: 'string', nullable: true }, limit: { type: ['integer', 'null'] } },
+    required: ['cursor'],
+  }),
+  edgeTool('quoted_keys', {
+    type: 'object',
+    properties: { 'content-type': { type: 'string' }, '2fa': { type: 'boolean' }, 'display name': { type: 'string' } },
+    required: ['content-type'],
+    additionalProperties: { type: 'string' },
+  }),
+  edgeTool('quoted_enum', {
+    type: 'object', properties: { mode: { enum: ['it\'s', 'say "hi"', 'a\\b'] } }, required: ['mode'],
+  }),
+  edgeTool('comment_end', {
+    type: 'object', properties: { glob: { type: 'string', description: 'Like **/*.ts; */ ends nothing here' } },
+  }, { description: 'Searches with globs such as src/**/*.ts */ and more.' }),
+  edgeTool('linked_list', {
+    type: 'object', properties: { value: { type: 'number' }, next: { $ref: '#' } }, required: ['value'],
+  }),
+];
+
+describe('edge-case schemas', () => {
+  const named = assignNames(edgeCatalog);
+  const api = generateTypeDefinitions(named);
+  const declaration = (method: string) => generateToolDeclaration(named, 'Edge', method);
+
+  it('all of them together compile with zero diagnostics', () => {
+    expect(compileDiagnostics({ 'api.d.ts': api })).toEqual([]);
+  });
+
+  it.each(named.namespaces.flatMap((namespace) => namespace.tools.map((tool) => tool.method)))('%s compiles alone', (method) => {
+    expect(compileDiagnostics({ 'tool.d.ts': declaration(method) })).toEqual([]);
+  });
+
+  it('recursive $ref: a tree node with children, in input and output', () => {
+    expect(declaration('walkTree')).toMatchInlineSnapshot(`
+      "declare namespace mcpTools.Edge {
+        interface WalkTreeInput {
+          root: WalkTreeInput_Node;
+        }
+        interface WalkTreeInput_Node {
+          name: string;
+          children?: WalkTreeInput_Node[];
+        }
+        interface WalkTreeOutput {
+          deepest?: WalkTreeOutput_Node;
+        }
+        interface WalkTreeOutput_Node {
+          name: string;
+          children?: WalkTreeOutput_Node[];
+        }
+        /** @tool edge/walk_tree */
+        function walkTree(args: WalkTreeInput): Promise<WalkTreeOutput>;
+      }
+      "
+    `);
+  });
+
+  it('$defs and definitions', () => {
+    expect(declaration('defsAndDefinitions')).toMatchInlineSnapshot(`
+      "declare namespace mcpTools.Edge {
+        interface DefsAndDefinitionsInput {
+          owner?: DefsAndDefinitionsInput_Person;
+          status?: DefsAndDefinitionsInput_Status;
+        }
+        interface DefsAndDefinitionsInput_Person {
+          name: string;
+        }
+        type DefsAndDefinitionsInput_Status = "open" | "closed";
+        /** @tool edge/defs_and_definitions */
+        function defsAndDefinitions(args?: DefsAndDefinitionsInput): Promise<unknown>;
+      }
+      "
+    `);
+  });
+
+  it('anyOf, oneOf, allOf', () => {
+    expect(declaration('combinators')).toMatchInlineSnapshot(`
+      "declare namespace mcpTools.Edge {
+        interface CombinatorsInput {
+          id: string | number;
+          shape: {
+            kind: "circle";
+            radius: number;
+          } | {
+            kind: "square";
+            side: number;
+          };
+          tagged?: {
+            tag: string;
+          } & {
+            note?: string;
+          };
+        }
+        /** @tool edge/combinators */
+        function combinators(args: CombinatorsInput): Promise<unknown>;
+      }
+      "
+    `);
+  });
+
+  it('tuples', () => {
+    expect(declaration('tuple')).toMatchInlineSnapshot(`
+      "declare namespace mcpTools.Edge {
+        interface TupleInput {
+          /** @minItems 2 */
+          point: [number, number];
+          /** @minItems 1 */
+          range?: [string, string?];
+        }
+        /** @tool edge/tuple */
+        function tuple(args: TupleInput): Promise<unknown>;
+      }
+      "
+    `);
+  });
+
+  it('nullable', () => {
+    expect(declaration('nullable')).toMatchInlineSnapshot(`
+      "declare namespace mcpTools.Edge {
+        interface NullableInput {
+          cursor: string | null;
+          limit?: number | null;
+        }
+        /** @tool edge/nullable */
+        function nullable(args: NullableInput): Promise<unknown>;
+      }
+      "
+    `);
+  });
+
+  it('quoted keys with an index signature', () => {
+    expect(declaration('quotedKeys')).toMatchInlineSnapshot(`
+      "declare namespace mcpTools.Edge {
+        interface QuotedKeysInput {
+          "content-type": string;
+          "2fa"?: boolean;
+          "display name"?: string;
+          [key: string]: unknown;
+        }
+        /** @tool edge/quoted_keys */
+        function quotedKeys(args: QuotedKeysInput): Promise<unknown>;
+      }
+      "
+    `);
+  });
+
+  it('enum values with quotes', () => {
+    expect(declaration('quotedEnum')).toMatchInlineSnapshot(`
+      "declare namespace mcpTools.Edge {
+        interface QuotedEnumInput {
+          mode: "it's" | "say \\"hi\\"" | "a\\\\b";
+        }
+        /** @tool edge/quoted_enum */
+        function quotedEnum(args: QuotedEnumInput): Promise<unknown>;
+      }
+      "
+    `);
+  });
+
+  it('descriptions containing a comment end', () => {
+    expect(declaration('commentEnd')).toMatchInlineSnapshot(`
+      "declare namespace mcpTools.Edge {
+        interface CommentEndInput {
+          /** Like **\\/*.ts; *\\/ ends nothing here */
+          glob?: string;
+        }
+        /**
+         * Searches with globs such as src/**\\/*.ts *\\/ and more.
+         * @tool edge/comment_end
+         */
+        function commentEnd(args?: CommentEndInput): Promise<unknown>;
+      }
+      "
+    `);
+  });
+
+  it('$ref "#": the input type refers to itself', () => {
+    expect(declaration('linkedList')).toMatchInlineSnapshot(`
+      "declare namespace mcpTools.Edge {
+        interface LinkedListInput {
+          value: number;
+          next?: LinkedListInput;
+        }
+        /** @tool edge/linked_list */
+        function linkedList(args: LinkedListInput): Promise<unknown>;
+      }
+      "
+    `);
+  });
+
+  it('the recursive types are usable, and checked, in code', () => {
+    const usage = `async function main() {
+  const result = await mcpTools.Edge.walkTree({ root: { name: 'a', children: [{ name: 'b', children: [] }] } });
+  const name: string | undefined = result.deepest?.children?.[0]?.name;
+  await mcpTools.Edge.linkedList({ value: 1, next: { value: 2 } });
+  await mcpTools.Edge.combinators({ id: 7, shape: { kind: 'circle', radius: 1 } });
+  await mcpTools.Edge.tuple({ point: [1, 2] });
+  await mcpTools.Edge.walkTree({ root: { name: 'a', children: [{ children: [] }] } });
+  return name;
+}
+`;
+    const diagnostics = compileDiagnostics({ 'api.d.ts': api, 'usage.ts': usage });
+    expect(diagnostics.map(({ code, line }) => ({ code, line }))).toEqual([{ code: 2741, line: 7 }]);
+    expect(diagnostics[0]?.message).toContain("Property 'name' is missing");
+  });
+});
+
+describe('names that need care', () => {
+  it('every reserved method name compiles once renamed, and is callable', () => {
+    const named = assignNames(reservedMethodNames.map((name) => edgeTool(name, { type: 'object' })));
+    const methods = named.namespaces.flatMap((namespace) => namespace.tools.map((tool) => tool.method));
+    const usage = `async function main() {\n${methods.map((method) => `  await mcpTools.Edge.${method}();`).join('\n')}\n}\n`;
+    expect(compileDiagnostics({ 'api.d.ts': generateTypeDefinitions(named), 'usage.ts': usage })).toEqual([]);
+  });
+
+  it('namespaces named after globals shadow nothing: a namespace is not a type, so Promise<…> still resolves', () => {
+    const globals = ['Promise', 'Object', 'Array', 'Error', 'ToolError', 'Function', 'Symbol', 'Record', 'Date'];
+    const catalog = globals.map((server): CatalogTool => ({
+      server,
+      name: 'get',
+      inputSchema: { type: 'object', properties: { list: { type: 'array', items: { type: 'string' } } }, required: ['list'] },
+      outputSchema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
+    }));
+    const named = assignNames(catalog);
+    expect(named.namespaces.map((namespace) => namespace.name)).toEqual(globals);
+    const usage = `async function main() {
+  const ok: boolean = (await mcpTools.Promise.get({ list: [] })).ok;
+  try { await mcpTools.Error.get({ list: ['a'] }); } catch (error) { if (error instanceof ToolError) return error.tool; }
+  return [ok, await Promise.all([1]), Object.keys({}), Array.from('ab'), new Error('x')];
+}
+`;
+    expect(compileDiagnostics({ 'api.d.ts': generateTypeDefinitions(named), 'usage.ts': usage })).toEqual([]);
+  });
+
+  it('type names that would collide get _2 (a definition named like another tool\'s input)', () => {
+    // `aInput` and `a_input` become aInput and aInput_2, whose input type is AInput_2Input — exactly the name
+    // tool `a` wants for its definition "2Input".
+    const named = assignNames([
+      edgeTool('a', { type: 'object', properties: { x: { $ref: '#/$defs/2Input' } }, $defs: { '2Input': { type: 'string' } } }),
+      edgeTool('aInput', { type: 'object', properties: { y: { type: 'number' } } }),
+      edgeTool('a_input', { type: 'object', properties: { z: { type: 'boolean' } } }),
+    ]);
+    const api = generateTypeDefinitions(named);
+    expect(compileDiagnostics({ 'api.d.ts': api })).toEqual([]);
+    expect(api.match(/(?:interface|type) \w+/g)).toEqual([
+      'interface AInput', 'type AInput_2Input_2', 'interface AInputInput', 'interface AInput_2Input',
+    ]);
+  });
+});
