@@ -73,6 +73,6 @@ export function createNameRegistry(taken: Iterable<string> = []): NameRegistry {
 }
 
 /** `getSum`, 2 → `getSum_2`; a trailing `_` (from a reserved-name fix) is not doubled: `then_`, 2 → `then_2`. */
-export function withSuffix(name: string, n: number): string {
+function withSuffix(name: string, n: number): string {
   return `${name.replace(/_$/, '')}_${n}`;
 }

@@ -4,7 +4,7 @@
  * (SPEC "Names"); reserved names get a trailing `_`, and collisions a `_2`, `_3`… Never fatal.
  */
 import type { CatalogTool, ToolCatalog } from '../servers/ToolCatalog.ts';
-import { camelCase, ensureIdentifierStart, pascalCase, withSuffix } from './identifiers.ts';
+import { camelCase, createNameRegistry, ensureIdentifierStart, pascalCase } from './identifiers.ts';
 import { reservedMethodReason } from './reservedMethodNames.ts';
 
 export interface NamedTool {
@@ -47,12 +47,9 @@ function namespaceChoice(serverKey: string): NameChoice {
 }
 
 function methodChoice(toolName: string): NameChoice {
-  return avoidReserved(ensureIdentifierStart(camelCase(toolName) || 'tool'), reservedMethodReason);
-}
-
-function avoidReserved(name: string, reason: (name: string) => string | undefined): NameChoice {
-  const why = reason(name);
-  return why === undefined ? { name } : { name: `${name}_`, renamedBecause: why };
+  const name = ensureIdentifierStart(camelCase(toolName) || 'tool');
+  const reserved = reservedMethodReason(name);
+  return reserved === undefined ? { name } : { name: `${name}_`, renamedBecause: reserved };
 }
 
 /**
@@ -70,22 +67,15 @@ export function assignNames(catalog: ToolCatalog): NamedCatalog {
     if (!tools.some((known) => known.name === tool.name)) tools.push(tool);
     toolsByServer.set(tool.server, tools);
   }
-  const servers = [...toolsByServer];
-  const namespaceNames = resolveCollisions(servers.map(([server]) => server), namespaceChoice);
+  const servers = resolveCollisions([...toolsByServer], ([server]) => server, namespaceChoice);
   return {
-    namespaces: servers.map(([server, tools], serverIndex) => {
-      const methodNames = resolveCollisions(tools.map((tool) => tool.name), methodChoice);
-      const { name, renamedBecause } = namespaceNames[serverIndex] ?? namespaceChoice(server);
-      return {
-        name,
-        ...(renamedBecause === undefined ? {} : { renamedBecause }),
-        server,
-        tools: tools.map((tool, toolIndex) => {
-          const { name: method, renamedBecause } = methodNames[toolIndex] ?? methodChoice(tool.name);
-          return renamedBecause === undefined ? { method, tool } : { method, tool, renamedBecause };
-        }),
-      };
-    }),
+    namespaces: servers.map(({ item: [server, tools], choice }) => ({
+      name: choice.name,
+      ...(choice.renamedBecause === undefined ? {} : { renamedBecause: choice.renamedBecause }),
+      server,
+      tools: resolveCollisions(tools, (tool) => tool.name, methodChoice).map(({ item: tool, choice: { name, renamedBecause } }) =>
+        (renamedBecause === undefined ? { method: name, tool } : { method: name, tool, renamedBecause })),
+    })),
   };
 }
 
@@ -93,32 +83,27 @@ function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Unique names for distinct originals, in the order of `originals`; see `assignNames` for the rule. */
-function resolveCollisions(
-  originals: readonly string[],
+/** A unique name for each item (whose originals are distinct), in the order of `items`; see `assignNames`. */
+function resolveCollisions<T>(
+  items: readonly T[],
+  originalOf: (item: T) => string,
   choose: (original: string) => NameChoice,
-): NameChoice[] {
-  const firstChoices = originals.map(choose);
+): { item: T; choice: NameChoice }[] {
+  const chosen = items.map((item) => ({ item, original: originalOf(item), choice: choose(originalOf(item)) }));
   const groups = new Map<string, string[]>();
-  originals.forEach((original, index) => {
-    const base = firstChoices[index]?.name ?? original;
-    groups.set(base, [...(groups.get(base) ?? []), original]);
-  });
-  const taken = new Set(groups.keys());
+  for (const { original, choice } of chosen) groups.set(choice.name, [...(groups.get(choice.name) ?? []), original]);
+  const registry = createNameRegistry(groups.keys()); // every first choice is taken before any suffix is handed out
   const renamed = new Map<string, NameChoice>();
-  for (const [base, members] of [...groups].sort(([a], [b]) => compareCodeUnits(a, b))) {
-    const sorted = [...members].sort(compareCodeUnits);
+  for (const [base, originals] of [...groups].sort(([a], [b]) => compareCodeUnits(a, b))) {
+    const sorted = [...originals].sort(compareCodeUnits);
+    const collision = `${listOriginals(sorted)} ${sorted.length === 2 ? 'both' : 'all'} become ${base}`;
     for (const original of sorted.slice(1)) {
-      let n = 2;
-      while (taken.has(withSuffix(base, n))) n++;
-      const name = withSuffix(base, n);
-      taken.add(name);
-      const collision = `${listOriginals(sorted)} ${sorted.length === 2 ? 'both' : 'all'} become ${base}`;
       const reserved = choose(original).renamedBecause;
-      renamed.set(original, { name, renamedBecause: reserved === undefined ? collision : `${reserved}; ${collision}` });
+      const renamedBecause = reserved === undefined ? collision : `${reserved}; ${collision}`;
+      renamed.set(original, { name: registry.claim(base), renamedBecause });
     }
   }
-  return originals.map((original, index) => renamed.get(original) ?? firstChoices[index] ?? choose(original));
+  return chosen.map(({ item, original, choice }) => ({ item, choice: renamed.get(original) ?? choice }));
 }
 
 /** `"a" and "b"`, `"a", "b" and "c"`. */

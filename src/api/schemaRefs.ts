@@ -5,9 +5,17 @@
 import type { JsonSchema } from '../servers/ToolCatalog.ts';
 import { isSchemaObject } from './schemaDoc.ts';
 
+/** A reference to `#/$defs/<defName>` or `#/definitions/<defName>`. */
+export interface DefinitionRef {
+  readonly kind: 'definition';
+  readonly key: string;
+  readonly defName: string;
+  readonly schema: JsonSchema;
+}
+
 export type SchemaRef =
   | { readonly kind: 'root' }
-  | { readonly kind: 'definition'; readonly key: string; readonly defName: string; readonly schema: JsonSchema }
+  | DefinitionRef
   | { readonly kind: 'pointer'; readonly key: string; readonly schema: JsonSchema }
   | { readonly kind: 'unresolved' };
 

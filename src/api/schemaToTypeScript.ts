@@ -10,7 +10,7 @@ import type { JsonSchema } from '../servers/ToolCatalog.ts';
 import { createNameRegistry, pascalCase } from './identifiers.ts';
 import { jsDocBefore } from './jsDoc.ts';
 import { isSchemaObject, schemaDocLines } from './schemaDoc.ts';
-import { resolveRef } from './schemaRefs.ts';
+import { resolveRef, type DefinitionRef } from './schemaRefs.ts';
 import { arrayType, objectType, type Position, type SchemaObject } from './schemaStructures.ts';
 import {
   atom, intersection, literalType, neverType, nullType, union, unknownType, type TypeExpression,
@@ -113,10 +113,14 @@ export function schemaToTypeScript(schema: JsonSchema, options: SchemaToTypeScri
   function convertRef(ref: string, at: Position): TypeExpression {
     const target = resolveRef(schema, ref);
     switch (target.kind) {
-      case 'unresolved': return unknownType;
-      case 'root': return at.inStructure ? referToRoot() : inline('#', schema, at);
-      case 'definition': return at.inStructure ? atom(definitionName(target.key, target.defName, target.schema)) : inline(target.key, target.schema, at);
-      case 'pointer': return inline(target.key, target.schema, at);
+      case 'unresolved':
+        return unknownType;
+      case 'root':
+        return at.inStructure ? referToRoot() : inline('#', schema, at);
+      case 'definition':
+        return at.inStructure ? atom(definitionName(target)) : inline(target.key, target.schema, at);
+      case 'pointer':
+        return inline(target.key, target.schema, at);
     }
   }
 
@@ -135,7 +139,7 @@ export function schemaToTypeScript(schema: JsonSchema, options: SchemaToTypeScri
     }
   }
 
-  function definitionName(key: string, defName: string, definition: JsonSchema): string {
+  function definitionName({ key, defName, schema: definition }: DefinitionRef): string {
     const known = definitionNames.get(key);
     if (known !== undefined) return known;
     const name = claimTypeName(`${rootName}_${pascalCase(defName) || 'Def'}`);

@@ -12,7 +12,7 @@ import { renderTypeDeclaration, schemaToTypeScript } from './schemaToTypeScript.
 
 export interface ToolDeclaration {
   readonly tool: NamedTool;
-  /** Type declarations then the function declaration, one per line block, not indented. */
+  /** The types the tool uses, then its function declaration; not indented. */
   readonly text: string;
 }
 

@@ -32,5 +32,6 @@ export function validateConfig(input: unknown): ConfigValidation {
 
 /** `servers` is known at the top level too (the older shape), though `configSchema` has no such key. */
 function topLevelHint(key: string): string | undefined {
-  return nearestKey(key, ['servers']) === 'servers' ? 'did you mean "servers" (or "mcpServers")?' : undefined;
+  const suggestion = nearestKey(key, [...Object.keys(configSchema.shape), 'servers']);
+  return suggestion === undefined ? undefined : `did you mean "${suggestion}"?`;
 }

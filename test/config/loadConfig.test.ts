@@ -86,7 +86,7 @@ describe('loadConfig: which file', () => {
 
   it('a JSON error names the file, line and column', async () => {
     const file = configFixture('bad/invalid-json.json');
-    await expect(loadConfig({ path: file })).rejects.toThrow(`${file}:5:38: invalid JSON: expected a value`);
+    await expect(loadConfig({ path: file })).rejects.toThrow(`${file}:5:37: invalid JSON: expected a value (a string in double quotes, a number, true, false, null, an object or an array)`);
   });
 
   it('schema errors name the file and every path', async () => {

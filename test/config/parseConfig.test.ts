@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig, type ConfigInput } from '../../src/config/index.ts';
+import { CodeGoatError } from '../../src/errors.ts';
+
+describe('parseConfig (objects, as a program passes them)', () => {
+  it('fills in the defaults', () => {
+    expect(parseConfig({})).toEqual({ mcpServers: {}, codeMode: { enabled: true, timeout: 30000, memoryMb: 128, toolTimeout: 60000 } });
+  });
+
+  it('is idempotent: a parsed Config parses to itself', () => {
+    const input: ConfigInput = { mcpServers: { a: { command: 'node', args: ['x'] }, b: { url: 'https://example.com/mcp', type: 'sse' } }, codeMode: { timeout: 1000 } };
+    const once = parseConfig(input);
+    expect(parseConfig(once)).toEqual(once);
+  });
+
+  it('turns the older servers list into mcpServers, keeping the order', () => {
+    const config = parseConfig({ servers: [{ name: 'b', command: 'node' }, { name: 'a', url: 'https://example.com/mcp', codeMode: false }] });
+    expect(config.mcpServers).toEqual({ b: { command: 'node' }, a: { url: 'https://example.com/mcp', codeMode: false } });
+    expect(Object.keys(config.mcpServers)).toEqual(['b', 'a']);
+  });
+
+  it('does not substitute ${VAR}: that is for config files', () => {
+    expect(parseConfig({ mcpServers: { a: { command: '${NODE}' } } }).mcpServers['a']).toEqual({ command: '${NODE}' });
+  });
+
+  it('throws CONFIG_INVALID naming the path', () => {
+    expect(() => parseConfig({ mcpServers: { github: { url: 'nope' } } })).toThrow(
+      new CodeGoatError('CONFIG_INVALID', 'Invalid config (config object), 1 problem:\n- mcpServers.github.url: expected a URL'),
+    );
+  });
+
+  it('quotes server names that are not plain words in paths', () => {
+    expect(() => parseConfig({ mcpServers: { 'my server.v2': { command: '' } } })).toThrow('- mcpServers["my server.v2"].command: expected a non-empty string, got an empty string');
+  });
+
+  it('rejects an empty server name', () => {
+    expect(() => parseConfig({ mcpServers: { '': { command: 'node' } } })).toThrow('- mcpServers[""]: a server name must not be empty');
+  });
+});
