@@ -25,7 +25,7 @@ try {
     const file = await mcpTools.Filesystem.readTextFile({ path: ${JSON.stringify(join(workspace, 'fruit.txt'))} });
     const counts = file.content.split('\\n').map((line: string) => Number(line.split(': ')[1]));
     // get-sum answers in words ("The sum of 3 and 5 is 8."): pick the number out.
-    const sumOf = async (a: number, b: number) => Number(/is (-?[\d.]+)\.$/.exec(String(await mcpTools.Everything.getSum({ a, b })))![1]);
+    const sumOf = async (a: number, b: number) => Number(/is (-?[\\d.]+)\\.$/.exec(String(await mcpTools.Everything.getSum({ a, b })))![1]);
     const [ab, cd] = await Promise.all([sumOf(counts[0], counts[1]), sumOf(counts[2], 0)]);
     await mcpTools.Memory.createEntities({ entities: [{ name: 'fruit basket', entityType: 'basket', observations: file.content.split('\\n') }] });
     const found = await mcpTools.Memory.searchNodes({ query: 'pears' });

@@ -13,7 +13,8 @@ export type { ExecutionResult, LogEntry, LogLevel, ToolCallRecord } from './sand
 export type { SandboxLimits } from './sandbox/Sandbox.ts';
 
 // Config.
-export { parseConfig } from './config/parseConfig.ts';
+export { loadConfig, parseConfig, parseConfigText, defaultConfig } from './config/index.ts';
+export type { LoadedConfig } from './config/index.ts';
 export type { Config, ConfigInput, ServerConfig, StdioServerConfig, RemoteServerConfig, CodeModeConfig } from './config/schema.ts';
 
 // The generated API.

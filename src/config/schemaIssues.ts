@@ -76,9 +76,10 @@ function expectedKind(expected: string): string {
 function unknownKeyMessage(schema: z.ZodType, objectPath: ConfigPath, key: string, options: SchemaIssueOptions): string {
   const hint = options.unknownKeyHint?.(objectPath, key);
   if (hint !== undefined) return `unknown key; ${hint}`;
-  const suggestion = nearestKey(key, objectKeysAt(schema, objectPath));
-  const known = objectKeysAt(schema, objectPath).map((name) => `"${name}"`);
-  return suggestion !== undefined ? `unknown key; did you mean "${suggestion}"?` : `unknown key (known keys: ${known.join(', ')})`;
+  const known = objectKeysAt(schema, objectPath);
+  const suggestion = nearestKey(key, known);
+  if (suggestion !== undefined) return `unknown key; did you mean "${suggestion}"?`;
+  return `unknown key (known keys: ${known.map((name) => `"${name}"`).join(', ')})`;
 }
 
 /** The keys the schema knows for the object at `path`, found by walking the schema itself. */

@@ -21,7 +21,9 @@ export function serverEntries(root: Record<string, unknown>): ServerEntries {
   const hasMap = root['mcpServers'] !== undefined;
   const hasList = root['servers'] !== undefined;
   if (hasMap && hasList) {
-    return { entries: [], issues: [{ path: ['servers'], message: 'use either "mcpServers" or the older "servers" list, not both' }] };
+    // Still check `mcpServers`, so that one run reports everything else as well.
+    const map = fromMap(root['mcpServers']);
+    return { entries: map.entries, issues: [{ path: ['servers'], message: 'use either "mcpServers" or the older "servers" list, not both' }, ...map.issues] };
   }
   if (hasList) return fromList(root['servers']);
   if (hasMap) return fromMap(root['mcpServers']);
