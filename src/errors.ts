@@ -7,6 +7,8 @@ export const errorCodes = {
   SERVER_UNAVAILABLE: 'A downstream server is not connected (failed to start, crashed or closed).',
   UNKNOWN_SERVER: 'No server with that name is configured.',
   UNKNOWN_TOOL: 'The server has no tool of that name.',
+  UNKNOWN_PROMPT: 'The server has no prompt of that name.',
+  UNKNOWN_RESOURCE: 'No server lists that resource URI or has a template that matches it.',
   TOOL_ERROR: 'The tool ran and reported an error (`isError`); the message is the server\'s.',
   TOOL_TIMEOUT: 'A tool call did not answer within its per-call timeout.',
   TOOL_CALL_FAILED: 'A tool call failed at the protocol or transport level.',

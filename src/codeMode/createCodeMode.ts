@@ -1,4 +1,3 @@
-import { assignNames, buildRuntimeApi, generateTypeDefinitions, type NamedCatalog } from '../api/index.ts';
 import type { RuntimeApi } from '../api/RuntimeApi.ts';
 import { parseConfig } from '../config/parseConfig.ts';
 import type { Config, ConfigInput } from '../config/schema.ts';
@@ -8,6 +7,7 @@ import type { Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
 import { WorkerSandbox } from '../sandbox/WorkerSandbox.ts';
 import { ServerPool } from '../servers/index.ts';
 import type { ToolCatalog } from '../servers/ToolCatalog.ts';
+import { CodeModeEngine } from './CodeModeEngine.ts';
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
 
 export interface CodeMode {
@@ -15,7 +15,7 @@ export interface CodeMode {
   readonly typeDefinitions: string;
   /** namespace → method → (server, tool): what the sandbox installs. */
   readonly runtimeApi: RuntimeApi;
-  /** The current tool catalog of every connected server. */
+  /** The tools reachable from code. */
   readonly catalog: ToolCatalog;
   readonly servers: ServerPool;
   /** Runs the body of an async function against the servers. Never throws. */
@@ -39,52 +39,35 @@ export interface CodeModeOptions {
 export async function createCodeMode(config: ConfigInput | Config, options: CodeModeOptions = {}): Promise<CodeMode> {
   const parsed = parseConfig(config);
   const logger = options.logger ?? createLogger({ component: 'code-goat' });
-  const limits: Partial<SandboxLimits> = { timeoutMs: parsed.codeMode.timeout, memoryMb: parsed.codeMode.memoryMb };
-  const sandbox = options.sandbox ?? new WorkerSandbox({ limits, onWorkerStderr: (text) => logger.warn('sandbox worker', { text }) });
-  // The worker starts while the servers connect: the first execution pays for neither.
-  if (sandbox instanceof WorkerSandbox) sandbox.warm();
+  const sandbox = options.sandbox ?? createSandbox(parsed, logger);
   const servers = await ServerPool.start(parsed.mcpServers, { logger, defaultToolTimeoutMs: parsed.codeMode.toolTimeout });
-
-  let api = deriveApi(servers.catalog());
-  const listeners = new Set<() => void>();
-  servers.onCatalogChanged(() => {
-    api = deriveApi(servers.catalog());
-    for (const listener of listeners) listener();
-  });
-
+  const engine = new CodeModeEngine(servers, sandbox);
   return {
     get typeDefinitions() {
-      return api.typeDefinitions;
+      return engine.typeDefinitions;
     },
     get runtimeApi() {
-      return api.runtimeApi;
+      return engine.runtimeApi;
     },
     get catalog() {
-      return servers.catalog();
+      return engine.catalog;
     },
     servers,
-    executeCode: (code, overrides) =>
-      sandbox.execute({ code, bindings: api.runtimeApi, ...(overrides ? { limits: overrides } : {}) }, (server, tool, args) =>
-        servers.callTool(server, tool, args),
-      ),
-    getExecuteCodeToolSchema: () => executeCodeToolSchema(api.typeDefinitions),
-    onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    executeCode: (code, limits) => engine.executeCode(code, limits),
+    getExecuteCodeToolSchema: () => executeCodeToolSchema(engine.typeDefinitions),
+    onChange: (listener) => engine.onChange(listener),
     async close() {
       await Promise.all([sandbox.close(), servers.close()]);
     },
   };
 }
 
-interface DerivedApi {
-  readonly named: NamedCatalog;
-  readonly typeDefinitions: string;
-  readonly runtimeApi: RuntimeApi;
-}
-
-function deriveApi(catalog: ToolCatalog): DerivedApi {
-  const named = assignNames(catalog);
-  return { named, typeDefinitions: generateTypeDefinitions(named), runtimeApi: buildRuntimeApi(named) };
+/** The default sandbox, started at once so that its worker boots while the servers connect. */
+export function createSandbox(config: Config, logger: Logger): Sandbox {
+  const sandbox = new WorkerSandbox({
+    limits: { timeoutMs: config.codeMode.timeout, memoryMb: config.codeMode.memoryMb },
+    onWorkerStderr: (text) => logger.warn('sandbox worker', { text: text.trimEnd() }),
+  });
+  sandbox.warm();
+  return sandbox;
 }

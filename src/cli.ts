@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+/**
+ * The `code-goat` command. Logs go to stderr only: in stdio mode stdout is the MCP channel.
+ *
+ *   code-goat [--config FILE]                   serve MCP over stdio
+ *   code-goat --http [HOST:]PORT [--config F]   serve Streamable HTTP at /mcp, GET /healthz
+ *   code-goat types [--config FILE]             print the generated TypeScript API
+ *   code-goat run FILE|- [--config FILE]        execute code, print the ExecutionResult
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config/loadConfig.ts';
+import { CodeGoatError } from './errors.ts';
+import { createGateway, type Gateway } from './gateway/Gateway.ts';
+import { listenHttp } from './gateway/httpServer.ts';
+import { serveGatewayOverStdio } from './gateway/serveStdio.ts';
+import { parseHostPort } from './gateway/parseHostPort.ts';
+import { createLogger } from './observability/logger.ts';
+
+const usage = `Usage:
+  code-goat [--config FILE]                    serve MCP over stdio
+  code-goat --http [HOST:]PORT [--config FILE] serve Streamable HTTP at /mcp (default host 127.0.0.1)
+  code-goat types [--config FILE]              print the generated TypeScript API
+  code-goat run FILE|- [--config FILE]         execute code and print the ExecutionResult
+
+Without --config, ./code-goat.json is used if present, else the built-in default
+(the bundled filesystem, memory and everything servers).`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      http: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write('0.1.0\n');
+    return 0;
+  }
+  const [command, ...rest] = positionals;
+  if (command !== undefined && command !== 'types' && command !== 'run') {
+    throw new CodeGoatError('CONFIG_INVALID', `Unknown command "${command}".\n\n${usage}`);
+  }
+  const logger = createLogger({ component: 'code-goat' });
+  const { config, source } = await loadConfig(values.config === undefined ? {} : { path: values.config });
+  logger.info('config loaded', { source, servers: Object.keys(config.mcpServers) });
+
+  if (command === 'types') return withGateway(config, logger, printTypes);
+  if (command === 'run') {
+    const file = rest[0];
+    if (file === undefined) throw new CodeGoatError('CONFIG_INVALID', `code-goat run needs a file, or - for standard input.\n\n${usage}`);
+    const code = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+    return withGateway(config, logger, (gateway) => runCode(gateway, code));
+  }
+
+  const gateway = await createGateway(config, { logger });
+  const stop = async () => {
+    await gateway.close();
+  };
+  if (values.http !== undefined) {
+    const { host, port } = parseHostPort(values.http);
+    const http = await listenHttp(gateway, { host, port });
+    process.stderr.write(
+      `code-goat serving ${source} at ${http.url} (health: ${http.url.replace(/\/mcp$/, '/healthz')})\n` +
+        `Try it:  npx @modelcontextprotocol/inspector --cli ${http.url} --method tools/list\n`,
+    );
+    await waitForSignal();
+    await http.close();
+    await stop();
+    return 0;
+  }
+  await serveGatewayOverStdio(gateway);
+  await stop();
+  return 0;
+}
+
+async function withGateway(
+  config: Awaited<ReturnType<typeof loadConfig>>['config'],
+  logger: ReturnType<typeof createLogger>,
+  work: (gateway: Gateway) => Promise<number>,
+): Promise<number> {
+  const gateway = await createGateway(config, { logger });
+  try {
+    return await work(gateway);
+  } finally {
+    await gateway.close();
+  }
+}
+
+async function printTypes(gateway: Gateway): Promise<number> {
+  if (!gateway.codeMode) throw new CodeGoatError('CONFIG_INVALID', 'Code mode is disabled in this config (codeMode.enabled: false): there is no TypeScript API.');
+  process.stdout.write(gateway.codeMode.typeDefinitions);
+  return 0;
+}
+
+async function runCode(gateway: Gateway, code: string): Promise<number> {
+  if (!gateway.codeMode) throw new CodeGoatError('CONFIG_INVALID', 'Code mode is disabled in this config (codeMode.enabled: false): nothing can run code.');
+  const result = await gateway.codeMode.executeCode(code);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  return result.success ? 0 : 1;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+main(process.argv.slice(2)).then(
+  // Exit explicitly: a downstream server's lingering handle must not keep a finished command alive.
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`code-goat: ${message}\n`);
+    process.exit(2);
+  },
+);

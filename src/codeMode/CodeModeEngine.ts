@@ -1,0 +1,78 @@
+import { assignNames, buildRuntimeApi, generateTypeDefinitions, type NamedCatalog } from '../api/index.ts';
+import type { RuntimeApi } from '../api/RuntimeApi.ts';
+import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
+import type { Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
+import type { ServerPool } from '../servers/index.ts';
+import type { ToolCatalog } from '../servers/ToolCatalog.ts';
+
+export interface CodeModeEngineOptions {
+  /** Which servers are reached through code (SPEC: those with `codeMode` not false). */
+  includeServer?: (server: string) => boolean;
+}
+
+/**
+ * Code mode over a running server pool: the generated API of the code-mode servers, kept current as
+ * their tool lists change, and executions routed from the sandbox to the pool. The library's
+ * `createCodeMode` and the gateway both stand on it.
+ */
+export class CodeModeEngine {
+  readonly #pool: ServerPool;
+  readonly #sandbox: Sandbox;
+  readonly #includeServer: (server: string) => boolean;
+  readonly #listeners = new Set<() => void>();
+  #api: DerivedApi;
+
+  constructor(pool: ServerPool, sandbox: Sandbox, options: CodeModeEngineOptions = {}) {
+    this.#pool = pool;
+    this.#sandbox = sandbox;
+    this.#includeServer = options.includeServer ?? (() => true);
+    this.#api = this.#derive();
+    pool.onCatalogChanged(() => {
+      this.#api = this.#derive();
+      for (const listener of this.#listeners) listener();
+    });
+  }
+
+  get named(): NamedCatalog {
+    return this.#api.named;
+  }
+
+  get catalog(): ToolCatalog {
+    return this.#api.catalog;
+  }
+
+  get typeDefinitions(): string {
+    return this.#api.typeDefinitions;
+  }
+
+  get runtimeApi(): RuntimeApi {
+    return this.#api.runtimeApi;
+  }
+
+  /** Never throws: failures come back in the result. */
+  executeCode(code: string, limits?: Partial<SandboxLimits>): Promise<ExecutionResult> {
+    const { runtimeApi } = this.#api;
+    return this.#sandbox.execute({ code, bindings: runtimeApi, ...(limits ? { limits } : {}) }, (server, tool, args) =>
+      this.#pool.callTool(server, tool, args),
+    );
+  }
+
+  /** Called after the catalog, and so the generated API, changed. Returns an unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #derive(): DerivedApi {
+    const catalog = this.#pool.catalog().filter((tool) => this.#includeServer(tool.server));
+    const named = assignNames(catalog);
+    return { catalog, named, typeDefinitions: generateTypeDefinitions(named), runtimeApi: buildRuntimeApi(named) };
+  }
+}
+
+interface DerivedApi {
+  readonly catalog: ToolCatalog;
+  readonly named: NamedCatalog;
+  readonly typeDefinitions: string;
+  readonly runtimeApi: RuntimeApi;
+}

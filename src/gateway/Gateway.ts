@@ -1,0 +1,89 @@
+import type { Server } from '@modelcontextprotocol/server';
+import { CodeModeEngine } from '../codeMode/CodeModeEngine.ts';
+import { createSandbox } from '../codeMode/createCodeMode.ts';
+import { parseConfig } from '../config/parseConfig.ts';
+import type { Config, ConfigInput } from '../config/schema.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
+import type { Sandbox } from '../sandbox/Sandbox.ts';
+import { ServerPool, type ServerStatus } from '../servers/index.ts';
+import { createUpstreamServer } from './createUpstreamServer.ts';
+import { UpstreamSurface } from './UpstreamSurface.ts';
+
+export type ListKind = 'tools' | 'resources' | 'prompts';
+
+export interface HealthReport {
+  /** ok: every enabled server is ready; degraded: some are not (the others serve). */
+  status: 'ok' | 'degraded';
+  codeMode: boolean;
+  servers: ServerStatus[];
+}
+
+export interface GatewayOptions {
+  logger?: Logger;
+  sandbox?: Sandbox;
+}
+
+/**
+ * code-goat as a gateway: the downstream pool, code mode over it, and the upstream surface every
+ * transport serves. Transports (stdio, HTTP) ask it for server instances and subscribe to list
+ * changes so they can tell their clients.
+ */
+export class Gateway {
+  readonly config: Config;
+  readonly pool: ServerPool;
+  readonly codeMode: CodeModeEngine | undefined;
+  readonly surface: UpstreamSurface;
+  readonly logger: Logger;
+  readonly #sandbox: Sandbox | undefined;
+  readonly #listeners = new Set<(kind: ListKind) => void>();
+
+  private constructor(config: Config, pool: ServerPool, sandbox: Sandbox | undefined, logger: Logger) {
+    this.config = config;
+    this.pool = pool;
+    this.logger = logger;
+    this.#sandbox = sandbox;
+    this.codeMode = sandbox ? new CodeModeEngine(pool, sandbox, { includeServer: (name) => config.mcpServers[name]?.codeMode !== false }) : undefined;
+    this.surface = new UpstreamSurface(pool, this.codeMode, config);
+    pool.onListChanged(({ server, kind }) => {
+      this.surface.refresh();
+      logger.info('downstream list changed', { server, kind });
+      for (const listener of this.#listeners) listener(kind);
+    });
+  }
+
+  static async start(config: ConfigInput | Config, options: GatewayOptions = {}): Promise<Gateway> {
+    const parsed = parseConfig(config);
+    const logger = options.logger ?? createLogger({ component: 'code-goat' });
+    const sandbox = parsed.codeMode.enabled ? (options.sandbox ?? createSandbox(parsed, logger)) : undefined;
+    const pool = await ServerPool.start(parsed.mcpServers, {
+      logger,
+      defaultToolTimeoutMs: parsed.codeMode.toolTimeout,
+      clientInfo: { name: 'code-goat', version: '0.1.0' },
+    });
+    return new Gateway(parsed, pool, sandbox, logger);
+  }
+
+  /** A fresh upstream MCP server instance over this gateway's surface. */
+  createServer(): Server {
+    return createUpstreamServer(this.surface);
+  }
+
+  /** Called when a downstream list changed (after the surface was refreshed). */
+  onListChanged(listener: (kind: ListKind) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  health(): HealthReport {
+    const servers = this.pool.status();
+    return { status: servers.every((server) => server.state === 'ready') ? 'ok' : 'degraded', codeMode: this.codeMode !== undefined, servers };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.#sandbox?.close(), this.pool.close()]);
+  }
+}
+
+export function createGateway(config: ConfigInput | Config, options?: GatewayOptions): Promise<Gateway> {
+  return Gateway.start(config, options);
+}

@@ -1,0 +1,147 @@
+import { CodeGoatError } from '../errors.ts';
+import type { CodeModeEngine } from '../codeMode/CodeModeEngine.ts';
+import { executeCodeToolSchema } from '../codeMode/executeCodeTool.ts';
+import type { Config } from '../config/schema.ts';
+import type { ServerPool } from '../servers/index.ts';
+import { PassthroughNames } from './passthroughNames.ts';
+import { ResourceRouter } from './ResourceRouter.ts';
+import { executionResultToCallToolResult } from './renderExecutionResult.ts';
+import { renderSearchResults, searchToolsDefinition, searchToolsToolName, type SearchToolsResult } from './searchToolsTool.ts';
+import { createToolSearchIndex, type ToolSearchIndex } from '../api/index.ts';
+
+/** An MCP tool as the gateway lists it upstream (plain JSON). */
+export interface UpstreamTool {
+  name: string;
+  title?: string;
+  description?: string;
+  inputSchema: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
+  annotations?: Record<string, unknown>;
+}
+
+export interface UpstreamCallResult {
+  content: unknown[];
+  structuredContent?: unknown;
+  isError?: boolean;
+  [key: string]: unknown;
+}
+
+/**
+ * What the gateway serves upstream, whatever the transport: in code mode `execute_code` and
+ * `search_tools`, plus the passthrough tools, resources and prompts of the servers that keep them
+ * exposed (`codeMode: false`, or every server when code mode is off). Rebuilt when a downstream
+ * list changes; one surface is shared by every upstream session.
+ */
+export class UpstreamSurface {
+  readonly #pool: ServerPool;
+  readonly #engine: CodeModeEngine | undefined;
+  readonly #isPassthroughServer: (server: string) => boolean;
+  #toolNames = new PassthroughNames([]);
+  #promptNames = new PassthroughNames([]);
+  #resources = new ResourceRouter([], []);
+  #search: ToolSearchIndex | undefined;
+
+  constructor(pool: ServerPool, engine: CodeModeEngine | undefined, config: Config) {
+    this.#pool = pool;
+    this.#engine = engine;
+    this.#isPassthroughServer = (server) => engine === undefined || config.mcpServers[server]?.codeMode === false;
+    this.refresh();
+  }
+
+  /** Recomputes names and routes from the pool's current lists. */
+  refresh(): void {
+    this.#toolNames = new PassthroughNames(this.#pool.catalog().filter((tool) => this.#isPassthroughServer(tool.server)));
+    this.#promptNames = new PassthroughNames(this.#pool.prompts().filter((prompt) => this.#isPassthroughServer(prompt.server)));
+    this.#resources = new ResourceRouter(
+      this.#pool.resources().filter((resource) => this.#isPassthroughServer(resource.server)),
+      this.#pool.resourceTemplates().filter((template) => this.#isPassthroughServer(template.server)),
+    );
+    this.#search = undefined;
+  }
+
+  listTools(): UpstreamTool[] {
+    const tools: UpstreamTool[] = [];
+    if (this.#engine) {
+      const schema = executeCodeToolSchema(this.#engine.named);
+      tools.push({ ...schema, annotations: { openWorldHint: true } });
+      tools.push(structuredClone(searchToolsDefinition) as unknown as UpstreamTool);
+    }
+    for (const tool of this.#pool.catalog()) {
+      const name = this.#toolNames.upstreamName(tool.server, tool.name);
+      if (name === undefined) continue;
+      tools.push({
+        name,
+        ...(tool.title !== undefined && { title: tool.title }),
+        description: `${tool.description ?? ''}${tool.description ? '\n\n' : ''}(Tool "${tool.name}" of server "${tool.server}".)`,
+        inputSchema: tool.inputSchema as Record<string, unknown>,
+        ...(typeof tool.outputSchema === 'object' && { outputSchema: tool.outputSchema as Record<string, unknown> }),
+      });
+    }
+    return tools;
+  }
+
+  async callTool(name: string, args: Record<string, unknown> | undefined): Promise<UpstreamCallResult> {
+    if (this.#engine && name === 'execute_code') {
+      const code = args?.['code'];
+      if (typeof code !== 'string') return toolError('execute_code needs { code: string }: the body of an async function.');
+      return executionResultToCallToolResult(await this.#engine.executeCode(code));
+    }
+    if (this.#engine && name === searchToolsToolName) return this.#searchTools(args);
+    const target = this.#toolNames.resolve(name);
+    if (!target) throw new CodeGoatError('UNKNOWN_TOOL', `Unknown tool "${name}". Tools: ${this.listTools().map((tool) => tool.name).join(', ')}.`);
+    const outcome = await this.#pool.callToolRaw(target.server, target.name, args ?? {});
+    if (!outcome.ok) return toolError(outcome.message);
+    return outcome.result as UpstreamCallResult;
+  }
+
+  listResources(): Record<string, unknown>[] {
+    return this.#resources.listResources();
+  }
+
+  listResourceTemplates(): Record<string, unknown>[] {
+    return this.#resources.listTemplates();
+  }
+
+  async readResource(uri: string): Promise<Record<string, unknown>> {
+    const server = this.#resources.serverFor(uri);
+    const outcome = await this.#pool.readResource(server, uri);
+    if (!outcome.ok) throw new CodeGoatError(outcome.code, outcome.message);
+    return outcome.value as Record<string, unknown>;
+  }
+
+  listPrompts(): Record<string, unknown>[] {
+    return this.#pool.prompts().flatMap((prompt) => {
+      const name = this.#promptNames.upstreamName(prompt.server, prompt.name);
+      return name === undefined ? [] : [{ ...prompt, server: undefined, name }];
+    });
+  }
+
+  async getPrompt(name: string, args: Record<string, string> | undefined): Promise<Record<string, unknown>> {
+    const target = this.#promptNames.resolve(name);
+    if (!target) throw new CodeGoatError('UNKNOWN_PROMPT', `Unknown prompt "${name}". Prompts: ${this.#promptNames.names().join(', ') || '(none)'}.`);
+    const outcome = await this.#pool.getPrompt(target.server, target.name, args ?? {});
+    if (!outcome.ok) throw new CodeGoatError(outcome.code, outcome.message);
+    return outcome.value as Record<string, unknown>;
+  }
+
+  #searchTools(args: Record<string, unknown> | undefined): UpstreamCallResult {
+    const query = args?.['query'];
+    if (typeof query !== 'string') return toolError('search_tools needs { query: string }, e.g. { "query": "write a file" }.');
+    const limit = typeof args?.['limit'] === 'number' ? args['limit'] : 5;
+    this.#search ??= createToolSearchIndex(this.#engine!.named);
+    const result: SearchToolsResult = {
+      results: this.#search.search(query, limit).map((hit) => ({
+        call: `mcpTools.${hit.namespace}.${hit.method}`,
+        server: hit.server,
+        tool: hit.tool,
+        score: Math.round(hit.score * 1000) / 1000,
+        declaration: hit.declaration,
+      })),
+    };
+    return { content: [{ type: 'text', text: renderSearchResults(query, result) }], structuredContent: result };
+  }
+}
+
+function toolError(message: string): UpstreamCallResult {
+  return { content: [{ type: 'text', text: message }], isError: true };
+}

@@ -1,0 +1,45 @@
+import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server';
+import { CodeGoatError } from '../errors.ts';
+import type { UpstreamSurface } from './UpstreamSurface.ts';
+
+export const gatewayInfo = { name: 'code-goat', version: '0.1.0' } as const;
+
+/**
+ * One upstream MCP server instance over the shared surface. Cheap by design: the HTTP entry makes
+ * one per request, stdio one per connection; all state lives in the surface and the pool.
+ */
+export function createUpstreamServer(surface: UpstreamSurface, instructions?: string): Server {
+  const server = new Server(gatewayInfo, {
+    capabilities: {
+      tools: { listChanged: true },
+      resources: { listChanged: true },
+      prompts: { listChanged: true },
+    },
+    ...(instructions !== undefined && { instructions }),
+  });
+  server.setRequestHandler('tools/list', () => ({ tools: surface.listTools() }) as never);
+  server.setRequestHandler('tools/call', (request) =>
+    asProtocolErrors(() => surface.callTool(request.params.name, request.params.arguments as Record<string, unknown> | undefined)) as never,
+  );
+  server.setRequestHandler('resources/list', () => ({ resources: surface.listResources() }) as never);
+  server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: surface.listResourceTemplates() }) as never);
+  server.setRequestHandler('resources/read', (request) => asProtocolErrors(() => surface.readResource(request.params.uri)) as never);
+  server.setRequestHandler('prompts/list', () => ({ prompts: surface.listPrompts() }) as never);
+  server.setRequestHandler('prompts/get', (request) =>
+    asProtocolErrors(() => surface.getPrompt(request.params.name, request.params.arguments as Record<string, string> | undefined)) as never,
+  );
+  return server;
+}
+
+/** Our own errors become JSON-RPC errors with a code a client understands and our message. */
+async function asProtocolErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof CodeGoatError) {
+      const code = error.code.startsWith('UNKNOWN_') ? ProtocolErrorCode.InvalidParams : ProtocolErrorCode.InternalError;
+      throw new ProtocolError(code, error.message, { code: error.code });
+    }
+    throw error;
+  }
+}

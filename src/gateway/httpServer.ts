@@ -1,0 +1,86 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createMcpHandler } from '@modelcontextprotocol/server';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import type { Gateway, ListKind } from './Gateway.ts';
+
+export interface HttpListenOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+}
+
+export interface HttpGateway {
+  /** `http://host:port/mcp` */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the gateway as Streamable HTTP at `/mcp` (the SDK's handler: the 2026-07-28 revision per
+ * request, 2025-era clients served statelessly) and `GET /healthz` with each downstream server's state.
+ */
+export async function listenHttp(gateway: Gateway, options: HttpListenOptions): Promise<HttpGateway> {
+  const host = options.host ?? '127.0.0.1';
+  const maxRequestBodySize = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const mcp = createMcpHandler(() => gateway.createServer(), {
+    onerror: (error) => gateway.logger.debug('http request rejected', { error: error.message }),
+    maxRequestBodySize,
+  });
+  const handleMcp = toNodeHandler(mcp, { maxRequestBodySize, onerror: (error) => gateway.logger.warn('http handler error', { error: error.message }) });
+  const stopForwarding = gateway.onListChanged((kind) => notify(mcp.notify, kind));
+
+  const server = createServer((request, response) => {
+    void route(request, response).catch((error: unknown) => {
+      gateway.logger.error('http request failed', { error: error instanceof Error ? error.message : String(error) });
+      if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
+      else response.end();
+    });
+  });
+
+  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path === '/healthz' && request.method === 'GET') {
+      const health = gateway.health();
+      sendJson(response, 200, health);
+      return;
+    }
+    if (path === '/mcp') {
+      await handleMcp(request, response);
+      return;
+    }
+    sendJson(response, 404, { error: `Not found: ${path}. The MCP endpoint is /mcp, health is /healthz.` });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}/mcp`,
+    port,
+    async close() {
+      stopForwarding();
+      await mcp.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function notify(notifier: { toolsChanged(): void; resourcesChanged(): void; promptsChanged(): void }, kind: ListKind): void {
+  if (kind === 'tools') notifier.toolsChanged();
+  else if (kind === 'resources') notifier.resourcesChanged();
+  else notifier.promptsChanged();
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
