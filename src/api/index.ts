@@ -10,3 +10,8 @@ export { generateToolDeclaration, generateTypeDefinitions } from './typeDefiniti
 export { renderTypeDeclaration, schemaToTypeScript } from './schemaToTypeScript.ts';
 export type { NamedType, SchemaToTypeScriptOptions, SchemaTypes } from './schemaToTypeScript.ts';
 export type { TypeExpression } from './typeExpression.ts';
+export { createToolSearchIndex, defaultSearchLimit, maxSearchLimit, searchTools } from './searchTools.ts';
+export type { ToolSearchHit, ToolSearchIndex } from './searchTools.ts';
+export { defaultApiTokenBudget, describeApi } from './describeApi.ts';
+export type { ApiDescription, DescribeApiOptions } from './describeApi.ts';
+export { countTokens } from './tokenCount.ts';

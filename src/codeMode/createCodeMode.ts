@@ -54,7 +54,7 @@ export async function createCodeMode(config: ConfigInput | Config, options: Code
     },
     servers,
     executeCode: (code, limits) => engine.executeCode(code, limits),
-    getExecuteCodeToolSchema: () => executeCodeToolSchema(engine.typeDefinitions),
+    getExecuteCodeToolSchema: () => executeCodeToolSchema(engine.named),
     onChange: (listener) => engine.onChange(listener),
     async close() {
       await Promise.all([sandbox.close(), servers.close()]);

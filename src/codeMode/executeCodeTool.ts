@@ -1,3 +1,5 @@
+import { describeApi, type NamedCatalog } from '../api/index.ts';
+
 /**
  * The `execute_code` tool as an MCP tool definition: what the model reads (description with the
  * TypeScript API) and the schemas a client validates against.
@@ -64,24 +66,27 @@ export const executionResultSchema = {
   additionalProperties: false,
 } as const;
 
-export function describeExecuteCode(typeDefinitions: string): string {
-  return [
+/**
+ * What the model reads about `execute_code`: how to write the code, then the API itself when it fits
+ * the token budget, else an index of namespaces and tools that points at `search_tools`.
+ */
+export function describeExecuteCode(named: NamedCatalog, options: { maxTokens?: number } = {}): string {
+  const api = describeApi(named, options);
+  const intro = [
     'Run TypeScript in a sandbox that can call MCP tools. Write the body of an async function:',
-    'chain calls with `await mcpTools.<Server>.<tool>(args)`, loop, filter, use `Promise.all` for independent calls,',
+    'chain calls with `await mcpTools.<Namespace>.<method>(args)`, loop, filter, use `Promise.all` for independent calls,',
     'and `return` only what you need (it comes back as JSON). `console.log` output is returned too.',
-    'A tool that fails throws `ToolError` (catch it to recover). No network, file system or Node APIs: only the tools below.',
+    'A tool that fails throws `ToolError` (catch it to recover). No network, file system or Node APIs: only `mcpTools`.',
     '',
-    'API:',
-    '```ts',
-    typeDefinitions.trimEnd(),
-    '```',
-  ].join('\n');
+  ];
+  if (api.mode === 'full') return [...intro, 'API:', '```ts', api.text.trimEnd(), '```'].join('\n');
+  return [...intro, api.text.trimEnd()].join('\n');
 }
 
-export function executeCodeToolSchema(typeDefinitions: string): ExecuteCodeToolSchema {
+export function executeCodeToolSchema(named: NamedCatalog, options: { maxTokens?: number } = {}): ExecuteCodeToolSchema {
   return {
     name: 'execute_code',
-    description: describeExecuteCode(typeDefinitions),
+    description: describeExecuteCode(named, options),
     inputSchema: structuredClone(executeCodeInputSchema) as unknown as Record<string, unknown>,
     outputSchema: structuredClone(executionResultSchema) as unknown as Record<string, unknown>,
   };

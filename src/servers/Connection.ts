@@ -1,13 +1,17 @@
 import { Client, type Transport } from '@modelcontextprotocol/client';
 import { isStdioServer, type ServerConfig } from '../config/schema.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
-import { callFailure, describeWithCauses, oneLine } from './callFailure.ts';
-import { serverUnavailableMessage, unknownToolMessage } from './routingMessages.ts';
+import { describeWithCauses, oneLine } from './callFailure.ts';
+import { serverUnavailableMessage } from './routingMessages.ts';
 import { openClient, type TransportKind } from './openClient.ts';
 import { abandonTransport } from './transports.ts';
+import { redactErrorResult } from './redactErrorResult.ts';
 import { createRedactor, type Redactor } from './redactSecrets.ts';
-import { toCatalogTool } from './toCatalogTool.ts';
-import { toolCallFailure, type ToolCallOptions, type ToolCallOutcome } from './ToolCallOutcome.ts';
+import type { GetPromptOutcome, RawToolCallOutcome, ReadResourceOutcome } from './RequestOutcome.ts';
+import { getPrompt, readResource, sendToolCall, type RequestTarget } from './serverRequests.ts';
+import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate, ListKind } from './ServerCatalog.ts';
+import { ServerLists } from './ServerLists.ts';
+import { toolCallFailure, type ToolCallFailure, type ToolCallOptions, type ToolCallOutcome } from './ToolCallOutcome.ts';
 import type { CatalogTool } from './ToolCatalog.ts';
 import { compileToolFilter } from './toolFilter.ts';
 import { unwrapToolResult } from './unwrapToolResult.ts';
@@ -16,9 +20,9 @@ export type ConnectionState = 'connecting' | 'ready' | 'failed' | 'closed';
 
 export interface ServerConnectionOptions {
   readonly logger?: Logger;
-  /** Per-call deadline when neither the call nor the server config sets one. Default 60 s. */
+  /** Per-call deadline (tool calls, resource reads, prompt gets) when neither the call nor the server config sets one. Default 60 s. */
   readonly defaultToolTimeoutMs?: number;
-  /** Deadline for the handshake and for each `tools/list`. Default 30 s. */
+  /** Deadline for the handshake and for each listing (tools, resources, templates, prompts). Default 30 s. */
   readonly connectTimeoutMs?: number;
   /** How the gateway introduces itself to downstream servers. */
   readonly clientInfo?: { readonly name: string; readonly version: string };
@@ -27,6 +31,12 @@ export interface ServerConnectionOptions {
    * different result, or emptied because a ready server disconnected.
    */
   readonly onToolsChanged?: (connection: ServerConnection) => void;
+  /**
+   * Called when one of the lists changed: `tools` whenever `onToolsChanged` is; `resources`
+   * (resources or templates) and `prompts` when re-listed after `list_changed` with a different
+   * result, or emptied because a ready server disconnected.
+   */
+  readonly onListChanged?: (connection: ServerConnection, kind: ListKind) => void;
 }
 
 const defaultClientInfo = { name: 'code-goat', version: '0.0.0' };
@@ -34,11 +44,12 @@ const defaultClientInfo = { name: 'code-goat', version: '0.0.0' };
 const stderrTailLength = 3;
 
 /**
- * One downstream MCP server: connects once, lists its tools once (again on `list_changed`),
- * routes calls to it, and closes it (ending its process for stdio).
+ * One downstream MCP server: connects once, lists its tools, resources, resource templates and
+ * prompts once (again on each `list_changed`), routes calls, reads and gets to it, and closes it
+ * (ending its process for stdio).
  *
- * Nothing here throws at the caller: `connect()` records a failure in `state`/`failure`, and
- * `callTool()` returns outcomes. Values of the config's `env` and `headers` are redacted from
+ * Nothing here throws at the caller: `connect()` records a failure in `state`/`failure`, and calls,
+ * reads and gets return outcomes. Values of the config's `env` and `headers` are redacted from
  * every message and log line.
  */
 export class ServerConnection {
@@ -47,7 +58,6 @@ export class ServerConnection {
   readonly #options: ServerConnectionOptions;
   readonly #logger: Logger;
   readonly #redact: Redactor;
-  readonly #isExposed: (toolName: string) => boolean;
   #state: ConnectionState = 'connecting';
   #failure: string | undefined;
   #transportKind: TransportKind | undefined;
@@ -55,11 +65,9 @@ export class ServerConnection {
   #client: Client | undefined;
   /** The transport of the latest attempt, so `close()` can also stop a handshake in progress. */
   #transport: Transport | undefined;
-  #tools: readonly CatalogTool[] = [];
+  readonly #lists: ServerLists;
   #connecting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
-  /** Refreshes run one after another, so a slow old listing never overwrites a newer one. */
-  #refreshQueue: Promise<unknown> = Promise.resolve();
   readonly #stderrTail: string[] = [];
 
   constructor(name: string, config: ServerConfig, options: ServerConnectionOptions = {}) {
@@ -68,7 +76,15 @@ export class ServerConnection {
     this.#options = options;
     this.#logger = (options.logger ?? silentLogger).child({ server: name });
     this.#redact = createRedactor(isStdioServer(config) ? [config.env] : [config.headers]);
-    this.#isExposed = compileToolFilter(config.tools);
+    this.#lists = new ServerLists({
+      server: name,
+      isExposed: compileToolFilter(config.tools),
+      timeoutMs: this.#connectTimeoutMs(),
+      liveClient: () => this.#liveClient(),
+      onChanged: (kind) => this.#listChanged(kind),
+      logger: this.#logger,
+      describeError: (error) => this.#safe(error),
+    });
   }
 
   get state(): ConnectionState {
@@ -92,10 +108,24 @@ export class ServerConnection {
 
   /** The exposed tools (after `tools.allow`/`tools.deny`), as listed at connect or at the last refresh. */
   tools(): readonly CatalogTool[] {
-    return this.#tools;
+    return this.#lists.tools.value;
   }
 
-  /** Connects and lists the tools. Idempotent; never rejects: a failure lands in `state`/`failure`. */
+  /** The listed resources; empty when the server has no resources capability. */
+  resources(): readonly CatalogResource[] {
+    return this.#lists.resources.value.resources;
+  }
+
+  resourceTemplates(): readonly CatalogResourceTemplate[] {
+    return this.#lists.resources.value.templates;
+  }
+
+  /** The listed prompts; empty when the server has no prompts capability. */
+  prompts(): readonly CatalogPrompt[] {
+    return this.#lists.prompts.value;
+  }
+
+  /** Connects and lists. Idempotent; never rejects: a failure lands in `state`/`failure`. */
   connect(): Promise<void> {
     this.#connecting ??= this.#open();
     return this.#connecting;
@@ -103,35 +133,36 @@ export class ServerConnection {
 
   /** Re-reads the tool list; on failure keeps the previous one (and logs why). Never rejects. */
   refreshTools(): Promise<readonly CatalogTool[]> {
-    const refresh = this.#refreshQueue.then(() => this.#refresh());
-    this.#refreshQueue = refresh;
-    return refresh;
+    return this.#lists.tools.refresh();
   }
 
   async callTool(tool: string, args: unknown, options: ToolCallOptions = {}): Promise<ToolCallOutcome> {
-    const label = `${this.name}.${tool}`;
-    const client = this.#client;
-    if (this.#state !== 'ready' || client === undefined) return toolCallFailure('SERVER_UNAVAILABLE', this.#unavailableMessage());
-    if (!this.#tools.some((listed) => listed.name === tool)) {
-      return toolCallFailure('UNKNOWN_TOOL', unknownToolMessage(this.name, tool, this.#tools.map((listed) => listed.name)));
-    }
-    const argumentsObject = asArgumentsObject(args);
-    if (argumentsObject === undefined) {
-      const got = Array.isArray(args) ? 'an array' : typeof args;
-      return toolCallFailure('TOOL_CALL_FAILED', `${label} takes its arguments as an object, got ${got}`);
-    }
-    const timeoutMs = options.timeoutMs ?? this.config.timeout ?? this.#options.defaultToolTimeoutMs ?? 60_000;
-    try {
-      const result = await client.callTool(
-        { name: tool, arguments: argumentsObject },
-        { timeout: timeoutMs, ...(options.signal !== undefined && { signal: options.signal }) },
-      );
-      const outcome = unwrapToolResult(result, label);
-      return outcome.ok ? outcome : { ...outcome, message: this.#redact(outcome.message) };
-    } catch (error) {
-      const failure = callFailure(label, error, { timeoutMs, signal: options.signal });
-      return { ...failure, message: this.#redact(failure.message) };
-    }
+    const target = this.#target(options);
+    if (target === undefined) return this.#unavailable();
+    const sent = await sendToolCall(target, this.tools(), tool, args);
+    if (!sent.ok) return sent;
+    const outcome = unwrapToolResult(sent.result, `${this.name}.${tool}`);
+    return outcome.ok ? outcome : { ...outcome, message: this.#redact(outcome.message) };
+  }
+
+  /** A tool call for passthrough: the server's result as is (see `RawToolCallOutcome`). Never rejects. */
+  async callToolRaw(tool: string, args: unknown, options: ToolCallOptions = {}): Promise<RawToolCallOutcome> {
+    const target = this.#target(options);
+    if (target === undefined) return this.#unavailable();
+    const sent = await sendToolCall(target, this.tools(), tool, args);
+    return sent.ok ? { ok: true, result: redactErrorResult(sent.result, this.#redact) } : sent;
+  }
+
+  /** Reads a resource, listed or not (templates expand to unlisted URIs). Never rejects. */
+  async readResource(uri: string, options: ToolCallOptions = {}): Promise<ReadResourceOutcome> {
+    const target = this.#target(options);
+    return target === undefined ? this.#unavailable() : readResource(target, uri);
+  }
+
+  /** Gets a listed prompt, rendered with `args` (MCP prompt arguments are strings). Never rejects. */
+  async getPrompt(name: string, args: Readonly<Record<string, string>> = {}, options: ToolCallOptions = {}): Promise<GetPromptOutcome> {
+    const target = this.#target(options);
+    return target === undefined ? this.#unavailable() : getPrompt(target, this.prompts(), name, args);
   }
 
   /** Closes the session and, for stdio, ends the process (stdin closed, then SIGTERM, then SIGKILL). */
@@ -166,11 +197,11 @@ export class ServerConnection {
         return;
       }
       this.#client = client;
-      this.#tools = await this.#listTools(client);
+      await this.#lists.load(client);
       if (this.#state !== 'connecting') return; // closed, or the process died while listing
       this.#state = 'ready';
       const ms = Math.round(performance.now() - startedAt);
-      this.#logger.info('server ready', { transport: this.#transportKind, tools: this.#tools.length, ms });
+      this.#logger.info('server ready', { transport: this.#transportKind, ...this.#lists.counts(), ms });
     } catch (error) {
       if (this.#isClosed()) return;
       await this.#fail(describeWithCauses(error));
@@ -183,38 +214,15 @@ export class ServerConnection {
   }
 
   #newClient(): Client {
-    const client = new Client(this.#options.clientInfo ?? defaultClientInfo, {
-      listChanged: {
-        // We re-list ourselves, so the filter, the logging and the ordering of refreshes stay in one place.
-        tools: { autoRefresh: false, debounceMs: 50, onChanged: () => void this.refreshTools() },
-      },
-    });
+    const client = new Client(this.#options.clientInfo ?? defaultClientInfo, { listChanged: this.#lists.listChangedHandlers() });
     client.onclose = () => void this.#onClientClosed(client);
     client.onerror = (error) => this.#logger.debug('transport error', { error: this.#safe(error) });
     return client;
   }
 
-  async #listTools(client: Client): Promise<readonly CatalogTool[]> {
-    const { tools } = await client.listTools(undefined, { timeout: this.#connectTimeoutMs(), cacheMode: 'refresh' });
-    return tools.filter((tool) => this.#isExposed(tool.name)).map((tool) => toCatalogTool(this.name, tool));
-  }
-
-  async #refresh(): Promise<readonly CatalogTool[]> {
-    const client = this.#client;
-    if (this.#state !== 'ready' || client === undefined) return this.#tools;
-    try {
-      const tools = await this.#listTools(client);
-      if (this.#state !== 'ready') return this.#tools;
-      const changed = JSON.stringify(tools) !== JSON.stringify(this.#tools);
-      this.#tools = tools;
-      if (changed) {
-        this.#logger.info('tool list changed', { tools: tools.length });
-        this.#options.onToolsChanged?.(this);
-      }
-    } catch (error) {
-      this.#logger.warn('could not refresh the tool list; keeping the previous one', { reason: this.#safe(error) });
-    }
-    return this.#tools;
+  #listChanged(kind: ListKind): void {
+    if (kind === 'tools') this.#options.onToolsChanged?.(this);
+    this.#options.onListChanged?.(this, kind);
   }
 
   async #onClientClosed(client: Client): Promise<void> {
@@ -222,10 +230,12 @@ export class ServerConnection {
     if (client !== this.#client || this.#state === 'closed' || this.#state === 'failed') return;
     const wasReady = this.#state === 'ready';
     this.#client = undefined;
-    this.#tools = [];
+    const emptied = this.#lists.clear();
     await this.#fail('the connection closed');
     this.#logger.warn('server disconnected', { reason: this.#failure });
-    if (wasReady) this.#options.onToolsChanged?.(this);
+    if (!wasReady) return;
+    // Tool listeners always hear of it (as they always have); the others only when they lost entries.
+    for (const kind of new Set<ListKind>(['tools', ...emptied])) this.#listChanged(kind);
   }
 
   async #fail(reason: string): Promise<void> {
@@ -255,12 +265,25 @@ export class ServerConnection {
     else await Promise.allSettled([client?.close(), transport?.close()]);
     // A handshake in progress now fails fast; wait for it so nothing changes after close resolves.
     await this.#connecting;
-    this.#tools = [];
+    this.#lists.clear();
   }
 
-  #unavailableMessage(): string {
+  /** The client while the server is ready, else `undefined`: requests and refreshes go only to a ready server. */
+  #liveClient(): Client | undefined {
+    return this.#state === 'ready' ? this.#client : undefined;
+  }
+
+  #unavailable(): ToolCallFailure {
     const reason = this.#state === 'connecting' ? 'still connecting' : this.#state === 'closed' ? 'closed' : this.#failure;
-    return serverUnavailableMessage(this.name, reason ?? 'unknown reason');
+    return toolCallFailure('SERVER_UNAVAILABLE', serverUnavailableMessage(this.name, reason ?? 'unknown reason'));
+  }
+
+  /** Where one request goes, while the server is ready; tool calls, reads and gets share the deadline rules. */
+  #target(options: ToolCallOptions): RequestTarget | undefined {
+    const client = this.#liveClient();
+    if (client === undefined) return undefined;
+    const timeoutMs = options.timeoutMs ?? this.config.timeout ?? this.#options.defaultToolTimeoutMs ?? 60_000;
+    return { server: this.name, client, timeoutMs, signal: options.signal, redact: this.#redact };
   }
 
   /** An error as one redacted line, fit for a log field. */
@@ -276,11 +299,4 @@ export class ServerConnection {
   #connectTimeoutMs(): number {
     return this.#options.connectTimeoutMs ?? 30_000;
   }
-}
-
-/** MCP tool arguments are an object; `undefined`/`null` mean "no arguments". Anything else is refused. */
-function asArgumentsObject(args: unknown): Record<string, unknown> | undefined {
-  if (args === undefined || args === null) return {};
-  if (typeof args === 'object' && !Array.isArray(args)) return args as Record<string, unknown>;
-  return undefined;
 }

@@ -4,7 +4,9 @@ import { silentLogger, type Logger } from '../observability/logger.ts';
 import { ServerConnection, type ConnectionState, type ServerConnectionOptions } from './Connection.ts';
 import { serverUnavailableMessage, unknownServerMessage } from './routingMessages.ts';
 import type { TransportKind } from './openClient.ts';
-import { toolCallFailure, type ToolCallOptions, type ToolCallOutcome } from './ToolCallOutcome.ts';
+import type { GetPromptOutcome, RawToolCallOutcome, ReadResourceOutcome } from './RequestOutcome.ts';
+import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate, ListChange } from './ServerCatalog.ts';
+import { toolCallFailure, type ToolCallFailure, type ToolCallOptions, type ToolCallOutcome } from './ToolCallOutcome.ts';
 import type { ToolCatalog } from './ToolCatalog.ts';
 
 export type ServerPoolOptions = Pick<ServerConnectionOptions, 'logger' | 'defaultToolTimeoutMs' | 'connectTimeoutMs' | 'clientInfo'>;
@@ -21,15 +23,20 @@ export interface ServerStatus {
 
 export type CatalogListener = (catalog: ToolCatalog) => void;
 
+/** Told which server's which list changed; the new lists are then in `catalog()`, `resources()`, … */
+export type ListChangeListener = (change: ListChange) => void;
+
 /**
- * All enabled downstream servers of a config, one connection each, and the routing of
- * `(server, tool)` calls to them. A server that fails to start is recorded with its reason and the
- * others serve; nothing here throws at the caller.
+ * All enabled downstream servers of a config, one connection each: what they list (tools,
+ * resources, resource templates, prompts) gathered in config order, and the routing of calls,
+ * reads and gets to them. A server that fails to start is recorded with its reason and the others
+ * serve; nothing here throws at the caller.
  */
 export class ServerPool {
   readonly #connections: ReadonlyMap<string, ServerConnection>;
   readonly #disabled: ReadonlySet<string>;
   readonly #listeners = new Set<CatalogListener>();
+  readonly #listChangeListeners = new Set<ListChangeListener>();
   readonly #logger: Logger;
 
   private constructor(servers: Config['mcpServers'], options: ServerPoolOptions) {
@@ -38,7 +45,7 @@ export class ServerPool {
     const disabled = new Set<string>();
     for (const [name, config] of Object.entries(servers)) {
       if (config.disabled === true) disabled.add(name);
-      else connections.set(name, new ServerConnection(name, config, { ...options, onToolsChanged: () => this.#notify() }));
+      else connections.set(name, new ServerConnection(name, config, { ...options, ...this.#changeCallbacks() }));
     }
     this.#connections = connections;
     this.#disabled = disabled;
@@ -60,7 +67,20 @@ export class ServerPool {
 
   /** Every ready server's exposed tools: config order, then each server's own order. */
   catalog(): ToolCatalog {
-    return [...this.#connections.values()].filter((connection) => connection.state === 'ready').flatMap((connection) => connection.tools());
+    return this.#ready().flatMap((connection) => connection.tools());
+  }
+
+  /** Every ready server's listed resources, in config order. */
+  resources(): readonly CatalogResource[] {
+    return this.#ready().flatMap((connection) => connection.resources());
+  }
+
+  resourceTemplates(): readonly CatalogResourceTemplate[] {
+    return this.#ready().flatMap((connection) => connection.resourceTemplates());
+  }
+
+  prompts(): readonly CatalogPrompt[] {
+    return this.#ready().flatMap((connection) => connection.prompts());
   }
 
   status(): ServerStatus[] {
@@ -80,12 +100,22 @@ export class ServerPool {
   }
 
   callTool(server: string, tool: string, args: unknown, options?: ToolCallOptions): Promise<ToolCallOutcome> {
-    const connection = this.#connections.get(server);
-    if (connection !== undefined) return connection.callTool(tool, args, options);
-    if (this.#disabled.has(server)) {
-      return Promise.resolve(toolCallFailure('SERVER_UNAVAILABLE', serverUnavailableMessage(server, 'disabled in the config')));
-    }
-    return Promise.resolve(toolCallFailure('UNKNOWN_SERVER', unknownServerMessage(server, [...this.#connections.keys()])));
+    return this.#route(server, (connection) => connection.callTool(tool, args, options));
+  }
+
+  /** A tool call for passthrough: the server's `CallToolResult` as is, `isError` results included. */
+  callToolRaw(server: string, tool: string, args: unknown, options?: ToolCallOptions): Promise<RawToolCallOutcome> {
+    return this.#route(server, (connection) => connection.callToolRaw(tool, args, options));
+  }
+
+  /** Reads `uri` from `server`, listed or not (templates expand to unlisted URIs): the server decides. */
+  readResource(server: string, uri: string, options?: ToolCallOptions): Promise<ReadResourceOutcome> {
+    return this.#route(server, (connection) => connection.readResource(uri, options));
+  }
+
+  /** Gets a prompt `server` lists; an unlisted name fails with UNKNOWN_PROMPT and the closest names. */
+  getPrompt(server: string, name: string, args?: Readonly<Record<string, string>>, options?: ToolCallOptions): Promise<GetPromptOutcome> {
+    return this.#route(server, (connection) => connection.getPrompt(name, args, options));
   }
 
   /** Calls `listener` with the new catalog whenever a server's tools change. Returns the unsubscribe. */
@@ -94,9 +124,20 @@ export class ServerPool {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Calls `listener` whenever a server's tools, resources (or templates) or prompts change: re-listed
+   * after the server's `list_changed` with a different result, or emptied when it disconnected.
+   * Meant for forwarding upstream as `notifications/<kind>/list_changed`. Returns the unsubscribe.
+   */
+  onListChanged(listener: ListChangeListener): () => void {
+    this.#listChangeListeners.add(listener);
+    return () => this.#listChangeListeners.delete(listener);
+  }
+
   /** Closes every connection and ends every child process. Idempotent. */
   async close(): Promise<void> {
     this.#listeners.clear();
+    this.#listChangeListeners.clear();
     await Promise.all([...this.#connections.values()].map((connection) => connection.close()));
   }
 
@@ -104,14 +145,34 @@ export class ServerPool {
     await this.close();
   }
 
-  #notify(): void {
-    const catalog = this.catalog();
-    for (const listener of this.#listeners) {
+  #ready(): ServerConnection[] {
+    return [...this.#connections.values()].filter((connection) => connection.state === 'ready');
+  }
+
+  /** Routing shared by calls, reads and gets: the same answers for an unknown or a disabled server. */
+  #route<T>(server: string, send: (connection: ServerConnection) => Promise<T>): Promise<T | ToolCallFailure> {
+    const connection = this.#connections.get(server);
+    if (connection !== undefined) return send(connection);
+    if (this.#disabled.has(server)) {
+      return Promise.resolve(toolCallFailure('SERVER_UNAVAILABLE', serverUnavailableMessage(server, 'disabled in the config')));
+    }
+    return Promise.resolve(toolCallFailure('UNKNOWN_SERVER', unknownServerMessage(server, [...this.#connections.keys()])));
+  }
+
+  #changeCallbacks(): Pick<ServerConnectionOptions, 'onToolsChanged' | 'onListChanged'> {
+    return {
+      onToolsChanged: () => this.#emit('catalog listener', this.#listeners, this.catalog()),
+      onListChanged: (connection, kind) => this.#emit('list change listener', this.#listChangeListeners, { server: connection.name, kind }),
+    };
+  }
+
+  #emit<T>(what: string, listeners: ReadonlySet<(value: T) => void>, value: T): void {
+    for (const listener of listeners) {
       try {
-        listener(catalog);
+        listener(value);
       } catch (error) {
         // One faulty listener must not keep the others from hearing about the change.
-        this.#logger.error('catalog listener threw', { error: describeError(error) });
+        this.#logger.error(`${what} threw`, { error: describeError(error) });
       }
     }
   }

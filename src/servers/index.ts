@@ -1,8 +1,28 @@
-/** servers/: connect to downstream MCP servers, list their tools, call them. */
-export { ServerPool, type CatalogListener, type ServerPoolOptions, type ServerStatus } from './ServerPool.ts';
+/** servers/: connect to downstream MCP servers, list their tools, resources and prompts, call them. */
+export { ServerPool, type CatalogListener, type ListChangeListener, type ServerPoolOptions, type ServerStatus } from './ServerPool.ts';
 export { ServerConnection, type ConnectionState, type ServerConnectionOptions } from './Connection.ts';
 export type { TransportKind } from './openClient.ts';
 export type { CatalogTool, JsonSchema, ToolCatalog } from './ToolCatalog.ts';
+export type {
+  CatalogAnnotations,
+  CatalogIcon,
+  CatalogPrompt,
+  CatalogPromptArgument,
+  CatalogResource,
+  CatalogResourceTemplate,
+  ListChange,
+  ListKind,
+} from './ServerCatalog.ts';
+export type {
+  CallToolResult,
+  GetPromptOutcome,
+  GetPromptResult,
+  RawToolCallOutcome,
+  ReadResourceOutcome,
+  ReadResourceResult,
+  RequestOutcome,
+  RequestSuccess,
+} from './RequestOutcome.ts';
 export { toolCallFailure, type ToolCallFailure, type ToolCallOptions, type ToolCallOutcome, type ToolCallSuccess } from './ToolCallOutcome.ts';
 export { unwrapToolResult, type ToolResultLike } from './unwrapToolResult.ts';
 export { closestNames } from './closestNames.ts';

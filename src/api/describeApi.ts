@@ -1,0 +1,52 @@
+/**
+ * The API text for the `execute_code` description (SPEC: "the TypeScript API, or, when that is too large
+ * for a prompt, the namespaces and how to search"): the full declarations when they fit the token budget,
+ * else the most detailed API index (`apiIndex.ts`) that does.
+ */
+import { apiIndexDetails, renderApiIndex } from './apiIndex.ts';
+import type { NamedCatalog } from './names.ts';
+import { countTokens } from './tokenCount.ts';
+import { generateTypeDefinitions } from './typeDefinitions.ts';
+
+/**
+ * The description is sent with every request, so it is paid for on every turn. 6000 o200k tokens is 3% of
+ * a 200k context window and about what 30–40 tools exposed directly cost; it holds the built-in default
+ * (everything, filesystem and memory: 36 tools, ~4,500 tokens) with a third to spare for servers that grow.
+ * Past it, one `search_tools` round trip (a few hundred tokens per hit) is cheaper than carrying schemas
+ * the model mostly never uses.
+ */
+export const defaultApiTokenBudget = 6000;
+
+export interface ApiDescription {
+  /** `full`: `text` is the declarations; `index`: a listing plus how to get declarations from `search_tools`. */
+  readonly mode: 'full' | 'index';
+  readonly text: string;
+  /** o200k tokens of `text`. */
+  readonly tokens: number;
+}
+
+export interface DescribeApiOptions {
+  /** Most tokens the text may take; default `defaultApiTokenBudget`. */
+  readonly maxTokens?: number;
+}
+
+/**
+ * `full` when the declarations fit in `maxTokens`; else the index with tool summaries, else with method
+ * names only, else with tool counts only. The counts-only index is the floor: it is returned even over
+ * budget (only a catalog of hundreds of servers gets there), and `tokens` says by how much.
+ */
+export function describeApi(named: NamedCatalog, options: DescribeApiOptions = {}): ApiDescription {
+  const maxTokens = options.maxTokens ?? defaultApiTokenBudget;
+  const full = measure(generateTypeDefinitions(named));
+  if (full.tokens <= maxTokens) return { mode: 'full', ...full };
+  let index = full;
+  for (const detail of apiIndexDetails) {
+    index = measure(renderApiIndex(named, detail));
+    if (index.tokens <= maxTokens) break;
+  }
+  return { mode: 'index', ...index };
+}
+
+function measure(text: string): { text: string; tokens: number } {
+  return { text, tokens: countTokens(text) };
+}

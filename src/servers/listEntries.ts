@@ -1,0 +1,51 @@
+import { ProtocolError, ProtocolErrorCode, type Client } from '@modelcontextprotocol/client';
+import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate } from './ServerCatalog.ts';
+import { toCatalogPrompt, toCatalogResource, toCatalogResourceTemplate } from './toCatalogEntries.ts';
+import { toCatalogTool } from './toCatalogTool.ts';
+import type { CatalogTool } from './ToolCatalog.ts';
+
+/**
+ * One listing of each kind a server publishes, all pages walked (the SDK aggregates them), always
+ * fetched fresh: these back a cache of our own that `list_changed` refreshes.
+ *
+ * A capability the server does not advertise gives an empty list without a request. Not only to
+ * save a round trip: the SDK would answer such a call itself and print a notice with
+ * `console.debug`, that is on stdout, which in stdio mode belongs to the gateway's own client.
+ */
+export interface ResourceLists {
+  readonly resources: readonly CatalogResource[];
+  readonly templates: readonly CatalogResourceTemplate[];
+}
+
+export const noResources: ResourceLists = { resources: [], templates: [] };
+
+export async function listTools(client: Client, server: string, timeoutMs: number, isExposed: (tool: string) => boolean): Promise<readonly CatalogTool[]> {
+  const { tools } = await client.listTools(undefined, { timeout: timeoutMs, cacheMode: 'refresh' });
+  return tools.filter((tool) => isExposed(tool.name)).map((tool) => toCatalogTool(server, tool));
+}
+
+export async function listResources(client: Client, server: string, timeoutMs: number): Promise<ResourceLists> {
+  if (client.getServerCapabilities()?.resources === undefined) return noResources;
+  const options = { timeout: timeoutMs, cacheMode: 'refresh' } as const;
+  const [{ resources }, resourceTemplates] = await Promise.all([
+    client.listResources(undefined, options),
+    // Templates are optional within the capability: some servers only answer `resources/list`.
+    client.listResourceTemplates(undefined, options).then(
+      (result) => result.resourceTemplates,
+      (error: unknown) => {
+        if (error instanceof ProtocolError && error.code === ProtocolErrorCode.MethodNotFound) return [];
+        throw error;
+      },
+    ),
+  ]);
+  return {
+    resources: resources.map((resource) => toCatalogResource(server, resource)),
+    templates: resourceTemplates.map((template) => toCatalogResourceTemplate(server, template)),
+  };
+}
+
+export async function listPrompts(client: Client, server: string, timeoutMs: number): Promise<readonly CatalogPrompt[]> {
+  if (client.getServerCapabilities()?.prompts === undefined) return [];
+  const { prompts } = await client.listPrompts(undefined, { timeout: timeoutMs, cacheMode: 'refresh' });
+  return prompts.map((prompt) => toCatalogPrompt(server, prompt));
+}

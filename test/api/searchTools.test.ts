@@ -1,0 +1,230 @@
+/**
+ * `search_tools`: how text becomes terms, and what the real servers' tools rank for realistic queries.
+ * The ranked lists are exact (`Namespace.method score`), so they show what a model gets for each query.
+ */
+import { describe, expect, it } from 'vitest';
+import { assignNames } from '../../src/api/names.ts';
+import { searchTerms, splitWords, stem } from '../../src/api/searchTerms.ts';
+import { createToolSearchIndex, searchTools, type ToolSearchHit } from '../../src/api/searchTools.ts';
+import { generateToolDeclaration } from '../../src/api/typeDefinitions.ts';
+import type { CatalogTool } from '../../src/servers/ToolCatalog.ts';
+import { loadFixtureCatalog } from './fixtureCatalogs.ts';
+
+const officialServers = assignNames(loadFixtureCatalog());
+const officialIndex = createToolSearchIndex(officialServers);
+
+/** `Namespace.method score` per hit. */
+function ranked(hits: readonly ToolSearchHit[]): string[] {
+  return hits.map((hit) => `${hit.namespace}.${hit.method} ${hit.score}`);
+}
+
+function methods(hits: readonly ToolSearchHit[]): string[] {
+  return hits.map((hit) => `${hit.namespace}.${hit.method}`);
+}
+
+function tool(server: string, name: string, description?: string): CatalogTool {
+  return { server, name, ...(description === undefined ? {} : { description }), inputSchema: { type: 'object' } };
+}
+
+describe('search terms', () => {
+  it.each([
+    ['read_text_file', ['read', 'text', 'file']],
+    ['get-sum', ['get', 'sum']],
+    ['readTextFile', ['read', 'text', 'file']],
+    ['HTTPGet', ['http', 'get']],
+    ['base64 encoded', ['base64', 'encoded']],
+    ["Read the file's contents.", ['read', 'the', 'file', 's', 'contents']],
+    ['größeÄndern', ['größe', 'ändern']],
+  ])('splitWords(%j)', (text, words) => {
+    expect(splitWords(text)).toEqual(words);
+  });
+
+  it.each([
+    ['files', 'fil'], ['file', 'fil'], ['filed', 'fil'],
+    ['write', 'writ'], ['writes', 'writ'], ['writing', 'writ'],
+    ['entities', 'entity'], ['entity', 'entity'],
+    ['directories', 'directory'], ['directory', 'directory'],
+    ['created', 'creat'], ['creating', 'creat'], ['creates', 'creat'],
+    ['relations', 'relation'], ['numbers', 'number'], ['searches', 'search'], ['searched', 'search'],
+    ['running', 'run'], ['added', 'add'], ['add', 'add'], ['copied', 'copy'], ['needs', 'need'], ['needed', 'need'],
+    ['status', 'status'], ['analysis', 'analysis'], ['class', 'class'], ['classes', 'class'],
+    ['string', 'string'], ['red', 'red'], ['base64', 'base64'],
+  ])('stem(%j) = %j', (word, stemmed) => {
+    expect(stem(word)).toBe(stemmed);
+  });
+
+  it('drops stop words, so "write a file" and write_file have the same terms', () => {
+    expect(searchTerms('How do I write a file?')).toEqual(['writ', 'fil']);
+    expect(searchTerms('write_file')).toEqual(searchTerms('write a file'));
+  });
+});
+
+describe('the official servers (everything, filesystem and memory together)', () => {
+  it('acceptance: "write a file" has filesystem write_file in its top three', () => {
+    const top3 = officialIndex.search('write a file', 3);
+    expect(top3.map((hit) => `${hit.server}/${hit.tool}`)).toContain('filesystem/write_file');
+    expect(ranked(officialIndex.search('write a file'))).toMatchInlineSnapshot(`
+      [
+        "Filesystem.writeFile 7.675",
+        "Filesystem.searchFiles 1.787",
+        "Filesystem.readTextFile 1.783",
+        "Filesystem.readMultipleFiles 1.78",
+        "Filesystem.moveFile 1.767",
+      ]
+    `);
+  });
+
+  it('acceptance: "knowledge graph entities" ranks memory tools first, top three all memory', () => {
+    const hits = officialIndex.search('knowledge graph entities');
+    expect(hits.slice(0, 3).map((hit) => hit.server)).toEqual(['memory', 'memory', 'memory']);
+    expect(ranked(hits)).toMatchInlineSnapshot(`
+      [
+        "Memory.createEntities 6.615",
+        "Memory.deleteEntities 6.485",
+        "Memory.deleteObservations 6.079",
+        "Memory.addObservations 5.923",
+        "Memory.createRelations 5.184",
+      ]
+    `);
+  });
+
+  it.each([
+    ['read file contents', 'Filesystem.readTextFile'],
+    ['sum two numbers', 'Everything.getSum'],
+    ['list directory', 'Filesystem.listDirectory'],
+    ['echo message', 'Everything.echo'],
+    ['delete relations', 'Memory.deleteRelations'],
+    ['rename a file', 'Filesystem.moveFile'],
+    ['environment variables', 'Everything.getEnv'],
+    ['add observations to an entity', 'Memory.addObservations'],
+    ['search for files matching a glob pattern', 'Filesystem.searchFiles'],
+    ['Create Directory', 'Filesystem.createDirectory'],
+  ])('%j finds %s in the top three', (query, expected) => {
+    expect(methods(officialIndex.search(query, 3))).toContain(expected);
+  });
+
+  it('the first hit for the realistic queries', () => {
+    const queries = ['sum two numbers', 'list directory', 'echo message', 'delete relations', 'read file contents', 'file size', 'tiny image'];
+    expect(queries.map((query) => `${query} → ${ranked(officialIndex.search(query, 1)).join()}`)).toMatchInlineSnapshot(`
+      [
+        "sum two numbers → Everything.getSum 14.679",
+        "list directory → Filesystem.listDirectory 6.354",
+        "echo message → Everything.echo 10.212",
+        "delete relations → Memory.deleteRelations 9.226",
+        "read file contents → Filesystem.readMediaFile 5.789",
+        "file size → Filesystem.listDirectoryWithSizes 6.265",
+        "tiny image → Everything.getTinyImage 10.258",
+      ]
+    `);
+  });
+
+  it('each hit carries the declaration generateToolDeclaration gives for it', () => {
+    for (const hit of officialIndex.search('read a file', 10)) {
+      expect(hit.declaration).toBe(generateToolDeclaration(officialServers, hit.namespace, hit.method));
+    }
+  });
+
+  it('a server name finds that server\'s tools', () => {
+    expect(officialIndex.search('memory', 9).map((hit) => hit.server)).toEqual(Array(9).fill('memory'));
+  });
+
+  it('a query that shares no term with any tool finds nothing', () => {
+    expect(officialIndex.search('xylophone quartz')).toEqual([]);
+  });
+
+  it('a blank query, or one of stop words only, lists tools in catalog order with score 0', () => {
+    const firstFive = ['Everything.echo 0', 'Everything.getAnnotatedMessage 0', 'Everything.getEnv 0', 'Everything.getResourceLinks 0', 'Everything.getResourceReference 0'];
+    expect(ranked(officialIndex.search(''))).toEqual(firstFive);
+    expect(ranked(officialIndex.search('   '))).toEqual(firstFive);
+    expect(ranked(officialIndex.search('how do I'))).toEqual(firstFive);
+  });
+
+  it('the limit defaults to 5, is at least 1 and at most 50, and is truncated to a whole number', () => {
+    expect(officialIndex.search('')).toHaveLength(5);
+    expect(officialIndex.search('', 0)).toHaveLength(1);
+    expect(officialIndex.search('', -3)).toHaveLength(1);
+    expect(officialIndex.search('', 2.9)).toHaveLength(2);
+    expect(officialIndex.search('', Number.NaN)).toHaveLength(5);
+    expect(officialIndex.search('', 1000)).toHaveLength(36); // all the tools there are; the cap is 50
+  });
+
+  it('searchTools is the same search on a fresh index', () => {
+    expect(searchTools(officialServers, 'write a file', { limit: 3 })).toEqual(officialIndex.search('write a file', 3));
+  });
+});
+
+describe('ranking', () => {
+  it('a match in the name outweighs the same word in a description', () => {
+    const named = assignNames([
+      tool('notes', 'list_notes', 'Lists notes. Each note may link to an archive.'),
+      tool('notes', 'archive_note', 'Moves a note out of the way.'),
+    ]);
+    expect(methods(searchTools(named, 'archive'))).toEqual(['Notes.archiveNote', 'Notes.listNotes']);
+  });
+
+  it('parameter names and their descriptions are searched, nested ones included', () => {
+    const named = assignNames([
+      tool('a', 'first'),
+      {
+        server: 'a',
+        name: 'second',
+        inputSchema: {
+          type: 'object',
+          properties: { items: { type: 'array', items: { type: 'object', properties: { colourCode: { type: 'string', description: 'Hex triplet' } } } } },
+        },
+      },
+    ]);
+    expect(methods(searchTools(named, 'colour'))).toEqual(['A.second']);
+    expect(methods(searchTools(named, 'hex'))).toEqual(['A.second']);
+  });
+
+  it('ties keep catalog order, whatever the server names', () => {
+    const named = assignNames([tool('zeta', 'send_mail'), tool('alpha', 'send_mail'), tool('mid', 'send_mail')]);
+    expect(ranked(searchTools(named, 'send mail'))).toEqual(['Zeta.sendMail 0.42', 'Alpha.sendMail 0.42', 'Mid.sendMail 0.42']);
+  });
+
+  it('a tool marked deprecated ranks below its replacement, at half its score', () => {
+    const named = assignNames([
+      tool('fs', 'read_file', 'Read a file. DEPRECATED: Use read_text_file instead.'),
+      tool('fs', 'read_text_file', 'Read a file.'),
+      tool('fs', 'list_deprecated', 'Lists deprecated files.'),
+    ]);
+    expect(ranked(searchTools(named, 'read file'))).toEqual(['Fs.readTextFile 1.03', 'Fs.readFile 0.526', 'Fs.listDeprecated 0.153']);
+  });
+
+  it('a hit, as search_tools returns it', () => {
+    const named = assignNames([
+      {
+        server: 'weather',
+        name: 'get_forecast',
+        description: 'Forecast for a city, by day.',
+        inputSchema: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer', minimum: 1 } }, required: ['city'] },
+      },
+      tool('weather', 'get_alerts', 'Active weather alerts for a region.'),
+    ]);
+    expect(searchTools(named, 'forecast for Paris')).toMatchInlineSnapshot(`
+      [
+        {
+          "declaration": "declare namespace mcpTools.Weather {
+        interface GetForecastInput {
+          city: string;
+          /** @minimum 1 */
+          days?: number;
+        }
+        /**
+         * Forecast for a city, by day.
+         * @tool weather/get_forecast
+         */
+        function getForecast(args: GetForecastInput): Promise<unknown>;
+      }
+      ",
+          "method": "getForecast",
+          "namespace": "Weather",
+          "score": 1.181,
+          "server": "weather",
+          "tool": "get_forecast",
+        },
+      ]
+    `);
+  });
+});
