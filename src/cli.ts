@@ -38,25 +38,29 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   if (values.help) {
-    process.stdout.write(`${usage}\n`);
+    await writeStdout(`${usage}\n`);
     return 0;
   }
   if (values.version) {
-    process.stdout.write('0.1.0\n');
+    await writeStdout('0.1.0\n');
     return 0;
   }
   const [command, ...rest] = positionals;
   if (command !== undefined && command !== 'types' && command !== 'run') {
     throw new CodeGoatError('CONFIG_INVALID', `Unknown command "${command}".\n\n${usage}`);
   }
+  // Check every argument before any downstream server is started: a typo must not cost a startup.
+  const listen = values.http !== undefined ? parseHostPort(values.http) : undefined;
+  const file = rest[0];
+  if (command === 'run' && file === undefined) {
+    throw new CodeGoatError('CONFIG_INVALID', `code-goat run needs a file, or - for standard input.\n\n${usage}`);
+  }
   const logger = createLogger({ component: 'code-goat' });
   const { config, source } = await loadConfig(values.config === undefined ? {} : { path: values.config });
   logger.info('config loaded', { source, servers: Object.keys(config.mcpServers) });
 
   if (command === 'types') return withGateway(config, logger, printTypes);
-  if (command === 'run') {
-    const file = rest[0];
-    if (file === undefined) throw new CodeGoatError('CONFIG_INVALID', `code-goat run needs a file, or - for standard input.\n\n${usage}`);
+  if (command === 'run' && file !== undefined) {
     const code = file === '-' ? await readStdin() : await readFile(file, 'utf8');
     return withGateway(config, logger, (gateway) => runCode(gateway, code));
   }
@@ -65,9 +69,12 @@ async function main(argv: string[]): Promise<number> {
   const stop = async () => {
     await gateway.close();
   };
-  if (values.http !== undefined) {
-    const { host, port } = parseHostPort(values.http);
-    const http = await listenHttp(gateway, { host, port });
+  if (listen !== undefined) {
+    // A port in use must still stop the downstream servers already started, not leave it to exit.
+    const http = await listenHttp(gateway, listen).catch(async (error: unknown) => {
+      await stop();
+      throw error;
+    });
     process.stderr.write(
       `code-goat serving ${source} at ${http.url} (health: ${http.url.replace(/\/mcp$/, '/healthz')})\n` +
         `Try it:  npx @modelcontextprotocol/inspector --cli ${http.url} --method tools/list\n`,
@@ -97,15 +104,23 @@ async function withGateway(
 
 async function printTypes(gateway: Gateway): Promise<number> {
   if (!gateway.codeMode) throw new CodeGoatError('CONFIG_INVALID', 'Code mode is disabled in this config (codeMode.enabled: false): there is no TypeScript API.');
-  process.stdout.write(gateway.codeMode.typeDefinitions);
+  await writeStdout(gateway.codeMode.typeDefinitions);
   return 0;
 }
 
 async function runCode(gateway: Gateway, code: string): Promise<number> {
   if (!gateway.codeMode) throw new CodeGoatError('CONFIG_INVALID', 'Code mode is disabled in this config (codeMode.enabled: false): nothing can run code.');
   const result = await gateway.codeMode.executeCode(code);
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  await writeStdout(`${JSON.stringify(result, null, 2)}\n`);
   return result.success ? 0 : 1;
+}
+
+/**
+ * Resolves once `text` is handed to the OS. `main` ends in `process.exit`, and stdout to a pipe is
+ * asynchronous on macOS (and Windows): exiting right after a plain `write` can cut a large output short.
+ */
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
 }
 
 async function readStdin(): Promise<string> {

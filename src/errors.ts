@@ -16,7 +16,11 @@ export const errorCodes = {
   SYNTAX_ERROR: 'The submitted code does not parse; the message names line and column.',
   RUNTIME_ERROR: 'The submitted code threw.',
   TIMEOUT: 'The execution ran past its wall-clock deadline.',
+  CPU_TIME_LIMIT: 'The execution used more CPU time than it may (codeMode.cpuTimeMs).',
   MEMORY_LIMIT: 'The execution exceeded its heap cap.',
+  CODE_TOO_LARGE: 'The submitted code is larger than codeMode.maxCodeBytes.',
+  RETURN_TOO_LARGE: 'The JSON of the return value is larger than codeMode.maxReturnBytes.',
+  BUSY: 'Every sandbox slot is taken and the queue is full (or stayed full past the deadline); retry shortly.',
   SANDBOX_FAILED: 'The sandbox worker failed; the execution was lost, the next one gets a fresh worker.',
   CLOSED: 'The code mode instance was closed.',
 } as const;

@@ -29,20 +29,30 @@ export type ToolCallOutcome =
 
 export type ToolCallHandler = (server: string, tool: string, args: unknown) => Promise<ToolCallOutcome>;
 
+/** Per-execution limits; each, when hit, ends the execution with its own error naming it. */
 export interface SandboxLimits {
-  /** Wall-clock deadline of the whole execution, awaits included. */
+  /** Wall-clock deadline of the whole execution, awaits included (codeMode.timeout). */
   timeoutMs: number;
-  /** Heap cap of the execution's isolate. */
+  /** CPU time the code itself may burn, awaits excluded (codeMode.cpuTimeMs). */
+  cpuTimeMs: number;
+  /** Heap cap of the execution's isolate (codeMode.memoryMb). */
   memoryMb: number;
-  /** Console text kept; past it the output is cut with a marker. */
+  /** Size of the submitted code (codeMode.maxCodeBytes). */
+  maxCodeBytes: number;
+  /** Console text kept; past it the output is cut with a marker (codeMode.maxOutputBytes). */
   maxOutputBytes: number;
-  /** Tool calls one execution may make. */
+  /** Size of the JSON of the return value (codeMode.maxReturnBytes). */
+  maxReturnBytes: number;
+  /** Tool calls one execution may make (codeMode.maxToolCalls). */
   maxToolCalls: number;
 }
 
 export const defaultSandboxLimits: SandboxLimits = {
   timeoutMs: 30_000,
+  cpuTimeMs: 10_000,
   memoryMb: 128,
-  maxOutputBytes: 1_000_000,
-  maxToolCalls: 10_000,
+  maxCodeBytes: 100_000,
+  maxOutputBytes: 100_000,
+  maxReturnBytes: 1_000_000,
+  maxToolCalls: 1_000,
 };

@@ -9,7 +9,7 @@ export type HostToWorker =
 export type WorkerToHost =
   | { type: 'ready' }
   | { type: 'toolCall'; id: number; callId: number; server: string; tool: string; argsJson: string }
-  | { type: 'done'; id: number; result: WorkerExecutionResult };
+  | { type: 'done'; id: number; result: WorkerExecutionResult; rssBytes: number };
 
 /** The host adds what it alone knows: the tool calls it performed and the total duration. */
 export type WorkerExecutionResult = Omit<ExecutionResult, 'toolCalls' | 'durationMs'>;

@@ -1,5 +1,5 @@
 import ivm from 'isolated-vm';
-import type { LogEntry, LogLevel } from '../ExecutionResult.ts';
+import type { LogLevel } from '../ExecutionResult.ts';
 import type { SandboxLimits, ToolBindings, ToolCallOutcome } from '../Sandbox.ts';
 import { bridgeGlobals, userCodeFilename, type Settlement } from '../prelude/bridgeNames.ts';
 import type { IsolatePool, PooledIsolate } from './IsolatePool.ts';
@@ -7,6 +7,7 @@ import type { WorkerExecutionResult } from './messages.ts';
 import { mapStack } from './mapStack.ts';
 import { transpile } from './transpile.ts';
 import { OutputCollector } from './OutputCollector.ts';
+import { Watchdog } from './Watchdog.ts';
 
 export interface ExecutionInput {
   code: string;
@@ -16,10 +17,17 @@ export interface ExecutionInput {
   callTool: (server: string, tool: string, argsJson: string) => Promise<ToolCallOutcome>;
 }
 
+interface FailureFields {
+  error: string;
+  errorCode: string;
+  stack?: string;
+}
+
 /**
  * One execution in one isolate of the pool: transpile, install the bridge and the prelude in a fresh
- * context, run, and turn whatever happens into a result. A watchdog disposes the isolate at the deadline,
- * which also ends code that is awaiting a tool or spinning in a loop; the next execution gets a new one.
+ * context, run, and turn whatever happens into a result. The watchdog disposes the isolate at the
+ * deadline or past the CPU budget, which also ends code awaiting a tool or spinning in a loop; the
+ * next execution gets a fresh isolate.
  */
 export async function runExecution(input: ExecutionInput, isolates: IsolatePool): Promise<WorkerExecutionResult> {
   const transpiled = await transpile(input.code);
@@ -33,32 +41,34 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   }
 
   const pooled = isolates.acquire(input.limits.memoryMb);
-  const { isolate } = pooled;
-  let timedOut = false;
-  const watchdog = setTimeout(() => {
-    timedOut = true;
-    isolate.dispose();
-  }, input.limits.timeoutMs);
-
-  let context: ivm.Context | undefined;
-  let settlement: Settlement;
+  const watchdog = new Watchdog(pooled.isolate, input.limits);
+  let json: string;
   try {
-    context = await isolate.createContext();
+    const context = await pooled.isolate.createContext();
     installBridge(context, input, output);
     await pooled.prelude.run(context);
-    const script = await isolate.compileScript(transpiled.script, { filename: userCodeFilename });
-    const json = (await script.run(context, { timeout: input.limits.timeoutMs, promise: true, copy: true })) as unknown;
+    const script = await pooled.isolate.compileScript(transpiled.script, { filename: userCodeFilename });
+    json = String(await script.run(context, { timeout: input.limits.timeoutMs, promise: true, copy: true }));
     script.release();
-    settlement = JSON.parse(String(json)) as Settlement;
+    context.release();
   } catch (error) {
-    clearTimeout(watchdog);
-    return failure(output, abortedExecution(error, timedOut, pooled, input.limits));
-  } finally {
-    clearTimeout(watchdog);
+    watchdog.stop();
+    const fields = abortedExecution(error, watchdog, pooled, input.limits);
+    // Whatever stopped it, this isolate is not trusted with another execution.
+    if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
+    return failure(output, fields);
   }
-  context.release();
+  watchdog.stop();
   isolates.release(pooled);
 
+  const returnBytes = Buffer.byteLength(json);
+  if (returnBytes > input.limits.maxReturnBytes + 20) {
+    return failure(output, {
+      error: `LimitError: The return value is ${returnBytes} bytes of JSON; the limit is ${input.limits.maxReturnBytes} (codeMode.maxReturnBytes). Return less: filter, summarise or slice.`,
+      errorCode: 'RETURN_TOO_LARGE',
+    });
+  }
+  const settlement = JSON.parse(json) as Settlement;
   if (settlement.ok) {
     return { success: true, ...output.result(), ...('value' in settlement ? { returnValue: settlement.value } : {}) };
   }
@@ -73,57 +83,39 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
 function installBridge(context: ivm.Context, input: ExecutionInput, output: OutputCollector): void {
   let calls = 0;
   const jail = context.global;
+  // A Reference (not a Callback): the isolate applies it with `result.promise`, so calls run concurrently.
   jail.setSync(
     bridgeGlobals.callTool,
-    new ivm.Reference(
-      async (server: string, tool: string, argsJson: string) => {
-        calls += 1;
-        if (calls > input.limits.maxToolCalls) {
-          const outcome: ToolCallOutcome = {
-            ok: false,
-            code: 'TOOL_CALL_LIMIT',
-            message: `Tool call limit reached: an execution may make at most ${input.limits.maxToolCalls} calls (codeMode.maxToolCalls).`,
-          };
-          return JSON.stringify(outcome);
-        }
-        return JSON.stringify(await input.callTool(String(server), String(tool), String(argsJson)));
-      },
-    ),
+    new ivm.Reference(async (server: string, tool: string, argsJson: string) => {
+      calls += 1;
+      if (calls > input.limits.maxToolCalls) {
+        const outcome: ToolCallOutcome = {
+          ok: false,
+          code: 'TOOL_CALL_LIMIT',
+          message: `Tool call limit reached: an execution may make at most ${input.limits.maxToolCalls} calls (codeMode.maxToolCalls).`,
+        };
+        return JSON.stringify(outcome);
+      }
+      return JSON.stringify(await input.callTool(String(server), String(tool), String(argsJson)));
+    }),
   );
   jail.setSync(bridgeGlobals.log, new ivm.Callback((level: string, message: string) => output.add(asLevel(level), String(message))));
   jail.setSync(bridgeGlobals.bindings, JSON.stringify(input.bindings));
 }
 
-function abortedExecution(error: unknown, timedOut: boolean, pooled: PooledIsolate, limits: SandboxLimits): FailureFields {
-  if (timedOut) {
-    return {
-      error: `TimeoutError: Execution exceeded its ${limits.timeoutMs} ms deadline (codeMode.timeout) and was stopped.`,
-      errorCode: 'TIMEOUT',
-    };
-  }
-  if (pooled.isolate.isDisposed) {
-    return {
-      error: `MemoryLimitError: Execution exceeded its ${limits.memoryMb} MB heap limit (codeMode.memoryMb) and was stopped.`,
-      errorCode: 'MEMORY_LIMIT',
-    };
-  }
+function abortedExecution(error: unknown, watchdog: Watchdog, pooled: PooledIsolate, limits: SandboxLimits): FailureFields {
   const message = error instanceof Error ? error.message : String(error);
-  // A synchronous loop that outlives `timeout` surfaces here rather than through the watchdog.
-  if (/timed out/i.test(message)) {
-    pooled.isolate.dispose();
-    return {
-      error: `TimeoutError: Execution exceeded its ${limits.timeoutMs} ms deadline (codeMode.timeout) and was stopped.`,
-      errorCode: 'TIMEOUT',
-    };
+  // A synchronous loop can outlive `timeout` and surface as ivm's own "timed out" rather than through the watchdog.
+  if (watchdog.reason === 'deadline' || (watchdog.reason === undefined && /timed out/i.test(message))) {
+    return { error: `TimeoutError: Execution exceeded its ${limits.timeoutMs} ms deadline (codeMode.timeout) and was stopped.`, errorCode: 'TIMEOUT' };
   }
-  pooled.isolate.dispose();
+  if (watchdog.reason === 'cpu') {
+    return { error: `TimeoutError: Execution used more than ${limits.cpuTimeMs} ms of CPU time (codeMode.cpuTimeMs) and was stopped.`, errorCode: 'CPU_TIME_LIMIT' };
+  }
+  if (pooled.isolate.isDisposed || /memory limit/i.test(message)) {
+    return { error: `MemoryLimitError: Execution exceeded its ${limits.memoryMb} MB heap limit (codeMode.memoryMb) and was stopped.`, errorCode: 'MEMORY_LIMIT' };
+  }
   return { error: `SandboxError: ${firstLine(message)}`, errorCode: 'SANDBOX_FAILED' };
-}
-
-interface FailureFields {
-  error: string;
-  errorCode: string;
-  stack?: string;
 }
 
 function failure(output: OutputCollector, fields: FailureFields): WorkerExecutionResult {
@@ -139,5 +131,3 @@ const levels = new Set<LogLevel>(['log', 'info', 'warn', 'error', 'debug']);
 function asLevel(level: string): LogLevel {
   return levels.has(level as LogLevel) ? (level as LogLevel) : 'log';
 }
-
-export type { LogEntry };

@@ -45,7 +45,7 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
   );
   // Calls still pending belong to an execution that is over (deadline, throw): forget them.
   for (const key of pendingCalls.keys()) if (key.startsWith(`${request.id}:`)) pendingCalls.delete(key);
-  send({ type: 'done', id: request.id, result });
+  send({ type: 'done', id: request.id, result, rssBytes: process.memoryUsage.rss() });
 }
 
 // The host going away (crash, kill) closes the channel: a worker never outlives its host.

@@ -1,0 +1,168 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ExecutionResult, ToolCallRecord } from './ExecutionResult.ts';
+import type { ExecutionRequest, SandboxLimits, ToolCallHandler, ToolCallOutcome } from './Sandbox.ts';
+import { sandboxFailure, elapsedMs } from './sandboxFailure.ts';
+import type { HostToWorker, WorkerToHost } from './worker/messages.ts';
+
+interface PendingExecution {
+  readonly callTool: ToolCallHandler;
+  readonly toolCalls: ToolCallRecord[];
+  readonly started: number;
+  readonly settle: (result: ExecutionResult) => void;
+  readonly backstop: NodeJS.Timeout;
+}
+
+/** Time a worker gets past an execution's deadline to report the timeout itself before it is killed. */
+const backstopGraceMs = 2_000;
+
+const workerEntry = fileURLToPath(new URL(`./worker/worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+
+/**
+ * One sandbox worker process and the executions it runs. It is started with `--no-node-snapshot`
+ * (isolated-vm needs it on Node >= 20; the host does not). Tool calls from its isolates come back
+ * over IPC and are performed here, by the host's handler. If the process dies, every execution it
+ * held fails with a clear error and the owner replaces it.
+ */
+export class SandboxWorker {
+  readonly #process: ChildProcess;
+  readonly #pending = new Map<number, PendingExecution>();
+  readonly #onGone: (worker: SandboxWorker) => void;
+  #nextId = 0;
+  #alive = true;
+  #retiring = false;
+  /** Executions started over the worker's life, for recycling. */
+  executions = 0;
+  /** Resident memory the worker reported after its last execution. */
+  rssBytes = 0;
+
+  constructor(options: { memoryMb: number; onStderr: (text: string) => void; onGone: (worker: SandboxWorker) => void }) {
+    this.#onGone = options.onGone;
+    this.#process = fork(workerEntry, [String(options.memoryMb)], {
+      execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
+      // The worker's stdout is not ours to print: in stdio mode our stdout is the MCP channel.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    this.#process.stdout?.on('data', (chunk: Buffer) => options.onStderr(chunk.toString()));
+    this.#process.stderr?.on('data', (chunk: Buffer) => options.onStderr(chunk.toString()));
+    this.#process.on('message', (message: WorkerToHost) => this.#onMessage(message));
+    this.#process.on('exit', (code, signal) => this.#onExit(code, signal));
+    this.#process.on('error', () => {
+      // 'exit' follows and fails what was pending.
+    });
+    this.#updateRef();
+  }
+
+  get pid(): number | undefined {
+    return this.#process.pid;
+  }
+
+  /** Executions in flight. */
+  get active(): number {
+    return this.#pending.size;
+  }
+
+  get alive(): boolean {
+    return this.#alive && this.#process.connected;
+  }
+
+  get retiring(): boolean {
+    return this.#retiring;
+  }
+
+  run(request: ExecutionRequest, limits: SandboxLimits, callTool: ToolCallHandler, started: number): Promise<ExecutionResult> {
+    const id = this.#nextId++;
+    this.executions += 1;
+    return new Promise<ExecutionResult>((resolve) => {
+      const backstop = setTimeout(() => {
+        // No answer even after the worker's own watchdog should have fired: the process is stuck.
+        this.kill('TIMEOUT', `Execution exceeded its ${limits.timeoutMs} ms deadline and its sandbox worker stopped answering; the worker was replaced.`);
+      }, limits.timeoutMs + backstopGraceMs);
+      this.#pending.set(id, { callTool, toolCalls: [], started, settle: resolve, backstop });
+      this.#updateRef();
+      this.#send({ type: 'execute', id, code: request.code, bindings: request.bindings, limits });
+    });
+  }
+
+  /** Takes no new work; exits once what it runs is done. */
+  retire(): void {
+    this.#retiring = true;
+    if (this.#pending.size === 0) this.kill('SANDBOX_FAILED', 'The sandbox worker was retired.');
+  }
+
+  /** Ends the process now; what it ran fails with `code` and `message`. */
+  kill(code: string, message: string): void {
+    this.#failAll(code, message);
+    if (this.#alive) this.#process.kill('SIGKILL');
+    this.#markGone();
+  }
+
+  #onMessage(message: WorkerToHost): void {
+    if (message.type === 'ready') return;
+    const pending = this.#pending.get(message.id);
+    if (!pending) return;
+    if (message.type === 'done') {
+      this.rssBytes = message.rssBytes;
+      this.#settle(message.id, { ...message.result, toolCalls: pending.toolCalls, durationMs: elapsedMs(pending.started) });
+      if (this.#retiring && this.#pending.size === 0) this.kill('SANDBOX_FAILED', 'The sandbox worker was retired.');
+      return;
+    }
+    void this.#performToolCall(message.id, pending, message.callId, message.server, message.tool, message.argsJson);
+  }
+
+  async #performToolCall(id: number, pending: PendingExecution, callId: number, server: string, tool: string, argsJson: string): Promise<void> {
+    const started = performance.now();
+    let outcome: ToolCallOutcome;
+    try {
+      outcome = await pending.callTool(server, tool, JSON.parse(argsJson) as unknown);
+    } catch (error) {
+      outcome = { ok: false, code: 'TOOL_CALL_FAILED', message: `${server}.${tool} failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    pending.toolCalls.push({ server, tool, durationMs: elapsedMs(started), ok: outcome.ok });
+    if (this.#pending.has(id)) this.#send({ type: 'toolResult', id, callId, outcome });
+  }
+
+  #send(message: HostToWorker): void {
+    if (this.#process.connected) this.#process.send(message);
+  }
+
+  #settle(id: number, result: ExecutionResult): void {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    clearTimeout(pending.backstop);
+    this.#pending.delete(id);
+    this.#updateRef();
+    pending.settle(result);
+  }
+
+  #failAll(code: string, message: string): void {
+    for (const [id, pending] of this.#pending) {
+      this.#settle(id, { ...sandboxFailure(code, message, pending.started), toolCalls: pending.toolCalls });
+    }
+  }
+
+  #onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.#failAll('SANDBOX_FAILED', `The sandbox worker exited (${signal ?? `code ${code}`}) during this execution; the next execution gets a new worker.`);
+    this.#markGone();
+  }
+
+  #markGone(): void {
+    if (!this.#alive) return;
+    this.#alive = false;
+    this.#onGone(this);
+  }
+
+  /** An idle worker must not keep a library user's process alive. */
+  #updateRef(): void {
+    const channel = this.#process.channel as { ref?: () => void; unref?: () => void } | undefined;
+    if (this.#pending.size > 0) {
+      this.#process.ref();
+      channel?.ref?.();
+    } else {
+      this.#process.unref();
+      channel?.unref?.();
+    }
+    for (const stream of [this.#process.stdout, this.#process.stderr]) (stream as { unref?: () => void } | null)?.unref?.();
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The built CLI over stdio, as Claude Desktop runs it: `node dist/cli.js --config <file>` spawned by
+ * the SDK client, against the real official servers (memory kept out of code mode).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  Closer,
+  connectStdioCli,
+  distCli,
+  executeCode,
+  executionResultValidator,
+  firstText,
+  jsonLogLines,
+  makeWorkspace,
+  officialServers,
+  processTree,
+  waitUntilGone,
+  writeConfigFile,
+  type StdioCli,
+} from './gatewayHelpers.ts';
+
+const closer = new Closer();
+let workspace: string;
+let configFile: string;
+let cli: StdioCli;
+let validate: (value: unknown) => string | undefined;
+
+beforeAll(async () => {
+  workspace = makeWorkspace(closer, 'stdio');
+  const servers = officialServers(workspace);
+  configFile = writeConfigFile(workspace, {
+    mcpServers: { ...servers, memory: { ...servers['memory']!, codeMode: false } },
+    codeMode: { timeout: 10_000, memoryMb: 64 },
+  });
+  cli = await connectStdioCli(closer, configFile);
+  validate = await executionResultValidator(cli.client);
+});
+
+afterAll(() => closer.closeAll());
+
+describe('tools/list over stdio', () => {
+  it('shows execute_code, search_tools and the tools of the codeMode:false server as <server>__<tool>', async () => {
+    const names = (await cli.client.listTools()).tools.map((tool) => tool.name);
+    expect(names.slice(0, 2)).toEqual(['execute_code', 'search_tools']);
+    expect(names).toEqual(expect.arrayContaining(['memory__create_entities', 'memory__search_nodes', 'memory__read_graph']));
+    // The code-mode servers are reached through code only.
+    expect(names.filter((name) => name.startsWith('filesystem__') || name.startsWith('everything__'))).toEqual([]);
+    for (const name of names) expect(name).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
+  });
+
+  it('describes the code-mode servers in execute_code, and not the passthrough one', async () => {
+    const { tools } = await cli.client.listTools();
+    const description = tools.find((tool) => tool.name === 'execute_code')?.description ?? '';
+    expect(description).toContain('namespace Filesystem');
+    expect(description).toContain('namespace Everything');
+    expect(description).not.toContain('namespace Memory');
+  });
+});
+
+describe('execute_code over stdio', () => {
+  it('runs code that calls two servers; structuredContent validates against the declared outputSchema', async () => {
+    const file = path.join(workspace, 'stdio.txt');
+    const answer = await executeCode(
+      cli.client,
+      `await mcpTools.Filesystem.writeFile({ path: ${JSON.stringify(file)}, content: 'written over stdio' });
+       const back = await mcpTools.Filesystem.readTextFile({ path: ${JSON.stringify(file)} });
+       const echoed = await mcpTools.Everything.echo({ message: back.content });
+       console.log('echoed', echoed);
+       return { echoed };`,
+    );
+    expect(validate(answer.structured)).toBeUndefined();
+    expect(answer.isError).toBe(false);
+    expect(answer.structured).toMatchObject({ success: true, returnValue: { echoed: 'Echo: written over stdio' }, output: 'echoed Echo: written over stdio' });
+    expect(answer.structured.toolCalls.map((call) => `${call.server}.${call.tool}`)).toEqual([
+      'filesystem.write_file',
+      'filesystem.read_text_file',
+      'everything.echo',
+    ]);
+    expect(answer.text).toMatch(/^Succeeded in \d+ ms with 3 tool calls\./);
+    expect(answer.text).toContain('"echoed": "Echo: written over stdio"');
+    expect(readFileSync(file, 'utf8')).toBe('written over stdio');
+  });
+
+  it('a failing execution is isError with success:false, and still validates', async () => {
+    const answer = await executeCode(cli.client, `await mcpTools.Everything.echo({ message: 'before' });\nthrow new TypeError('no luck');`);
+    expect(validate(answer.structured)).toBeUndefined();
+    expect(answer.isError).toBe(true);
+    expect(answer.structured).toMatchObject({ success: false, error: 'TypeError: no luck' });
+    expect(answer.text).toMatch(/^Failed in \d+ ms with 1 tool call\./);
+    expect(answer.text).toContain('Error: TypeError: no luck');
+    expect(answer.text).toMatch(/Stack:\n.*code\.ts:2/);
+  });
+});
+
+describe('passthrough over stdio', () => {
+  it('calls memory__create_entities and reads the graph back with memory__search_nodes', async () => {
+    const created = await cli.client.callTool({
+      name: 'memory__create_entities',
+      arguments: { entities: [{ name: 'Stdio', entityType: 'transport', observations: ['speaks JSON-RPC on stdout'] }] },
+    });
+    expect(created.isError).toBeFalsy();
+    const found = await cli.client.callTool({ name: 'memory__search_nodes', arguments: { query: 'JSON-RPC' } });
+    expect(JSON.parse(firstText(found as never))).toMatchObject({ entities: [{ name: 'Stdio', entityType: 'transport' }] });
+  });
+});
+
+describe('logs on stderr only', () => {
+  it('stdout carried nothing the client could not parse, and stderr has the JSON log lines', async () => {
+    expect(cli.transportErrors).toEqual([]);
+    const logs = jsonLogLines(cli.stderr());
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'info', message: 'config loaded', source: configFile, servers: ['everything', 'filesystem', 'memory'] }));
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'info', message: 'servers started', failed: [] }));
+  });
+
+  it('every byte on stdout is a JSON-RPC message, from start to exit', async () => {
+    // A raw pipe, no SDK in between: a stray log line on stdout would show up here as is.
+    const child = spawn(process.execPath, [distCli, '--config', configFile], {
+      cwd: workspace,
+      env: { ...process.env, CODE_GOAT_LOG: 'debug' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    const exited = once(child, 'exit');
+    const send = (message: unknown) => child.stdin.write(`${JSON.stringify(message)}\n`);
+    const answered = (id: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (stdout.split('\n').some((line) => line.includes(`"id":${id}`))) {
+            child.stdout.off('data', check);
+            resolve();
+          }
+        };
+        child.stdout.on('data', check);
+        check();
+      });
+    try {
+      send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+      await answered(1);
+      send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+      send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'execute_code', arguments: { code: 'console.log("to the result, not stdout"); return 1' } } });
+      await answered(2);
+      child.stdin.end();
+      const [code] = await exited;
+      expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await waitUntilGone(processTree(child.pid!));
+    }
+    const lines = stdout.split('\n').filter((line) => line !== '');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+    expect(stdout).not.toContain('"message":"config loaded"');
+    expect(jsonLogLines(stderr).map((log) => log.message)).toEqual(expect.arrayContaining(['config loaded', 'servers started']));
+  });
+});
