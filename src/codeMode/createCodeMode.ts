@@ -64,10 +64,25 @@ export async function createCodeMode(config: ConfigInput | Config, options: Code
 
 /** The default sandbox, started at once so that its worker boots while the servers connect. */
 export function createSandbox(config: Config, logger: Logger): Sandbox {
+  const { codeMode } = config;
   const sandbox = new WorkerSandbox({
-    limits: { timeoutMs: config.codeMode.timeout, memoryMb: config.codeMode.memoryMb },
+    limits: definedOnly({
+      timeoutMs: codeMode.timeout,
+      memoryMb: codeMode.memoryMb,
+      cpuTimeMs: codeMode.cpuTimeMs,
+      maxCodeBytes: codeMode.maxCodeBytes,
+      maxOutputBytes: codeMode.maxOutputBytes,
+      maxReturnBytes: codeMode.maxReturnBytes,
+      maxToolCalls: codeMode.maxToolCalls,
+    }),
+    pool: definedOnly({ workers: codeMode.workers, maxQueue: codeMode.maxQueue }),
     onWorkerStderr: (text) => logger.warn('sandbox worker', { text: text.trimEnd() }),
   });
   sandbox.warm();
   return sandbox;
+}
+
+/** Drops the keys whose value is undefined, so that defaults further down apply. */
+function definedOnly<T extends Record<string, unknown>>(values: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

@@ -46,6 +46,23 @@ export const codeModeConfigSchema = z.strictObject({
   memoryMb: z.number().int().min(8).default(128),
   /** Per tool call deadline, in milliseconds, unless a server sets its own. */
   toolTimeout: z.number().int().positive().default(60_000),
+  // The limits below default to the sandbox's own defaults (src/sandbox/Sandbox.ts, listed in the README).
+  /** CPU time one execution may burn, in milliseconds (awaiting tools is free). */
+  cpuTimeMs: z.number().int().positive().optional(),
+  /** Largest code accepted, in bytes. */
+  maxCodeBytes: z.number().int().positive().optional(),
+  /** Console text kept per execution, in bytes; the rest is cut with a marker. */
+  maxOutputBytes: z.number().int().positive().optional(),
+  /** Largest JSON of a return value, in bytes. */
+  maxReturnBytes: z.number().int().positive().optional(),
+  /** Tool calls one execution may make. */
+  maxToolCalls: z.number().int().positive().optional(),
+  /** Calls in flight at once to one downstream server, across all executions. */
+  maxConcurrentCallsPerServer: z.number().int().positive().optional(),
+  /** Sandbox worker processes. */
+  workers: z.number().int().positive().max(64).optional(),
+  /** Executions waiting for a sandbox slot before new ones are refused as busy. */
+  maxQueue: z.number().int().nonnegative().optional(),
 });
 
 export const configSchema = z.strictObject({
