@@ -9,6 +9,7 @@ export const errorCodes = {
   UNKNOWN_TOOL: 'The server has no tool of that name.',
   UNKNOWN_PROMPT: 'The server has no prompt of that name.',
   UNKNOWN_RESOURCE: 'No server lists that resource URI or has a template that matches it.',
+  INVALID_ARGUMENTS: "The arguments do not match the tool's inputSchema; the message names the argument, what was expected and what came.",
   TOOL_ERROR: 'The tool ran and reported an error (`isError`); the message is the server\'s.',
   TOOL_TIMEOUT: 'A tool call, resource read or prompt get did not answer within its per-call timeout.',
   TOOL_CALL_FAILED: 'A tool call, resource read or prompt get failed at the protocol or transport level.',

@@ -1,0 +1,154 @@
+/**
+ * The official MCP Inspector CLI as the upstream client of the built gateway (`dist/cli.js`), over
+ * stdio (the Inspector spawns the gateway) and Streamable HTTP (`--http 127.0.0.1:0`): it lists the
+ * tools and calls `execute_code`, and we assert on the JSON it prints.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { officialServer } from '../fixtures/servers.ts';
+import {
+  distCli,
+  makeTempDir,
+  removeDir,
+  removeInspectorHome,
+  runInspector,
+  servingUrlPattern,
+  start,
+  stopAll,
+  stringToolArg,
+  waitForOutput,
+  writeJson,
+  type Spawned,
+  type ToolCallJson,
+  type ToolsListJson,
+} from './cliHelpers.ts';
+
+let workspace: string;
+let configFile: string;
+
+beforeAll(() => {
+  expect(existsSync(distCli), 'npm test builds dist/ first').toBe(true);
+  workspace = makeTempDir('inspector');
+  writeFileSync(path.join(workspace, 'note.txt'), 'written before the gateway started');
+  configFile = writeJson(path.join(workspace, 'gateway.json'), {
+    mcpServers: {
+      everything: officialServer('everything'),
+      filesystem: officialServer('filesystem', { root: workspace }),
+    },
+  });
+});
+
+afterAll(async () => {
+  await stopAll();
+  removeDir(workspace);
+  removeInspectorHome();
+});
+
+/** Code that needs both servers and the sandbox: a TypeScript annotation, two tool calls, a computed value. */
+const code = `
+  const echoed: string = await mcpTools.Everything.echo({ message: 'via the Inspector' });
+  const note = await mcpTools.Filesystem.readTextFile({ path: ${JSON.stringify('NOTE')} });
+  console.log('read', note.content.length, 'chars');
+  return { echoed, note: note.content, sum: [1, 2, 3].reduce((a, b) => a + b, 0) };
+`;
+
+interface Transport {
+  name: string;
+  /** The Inspector arguments naming the target; method arguments go before them. */
+  target(): string[];
+  setUp?(): Promise<void>;
+  tearDown?(): Promise<void>;
+}
+
+let gateway: Spawned | undefined;
+let gatewayUrl = '';
+
+const transports: Transport[] = [
+  {
+    name: 'stdio (the Inspector spawns `node dist/cli.js --config FILE`)',
+    // The Inspector has a --config option of its own: `--` ends its options, so ours reach the gateway.
+    target: () => ['--', process.execPath, distCli, '--config', configFile],
+  },
+  {
+    name: 'Streamable HTTP (`node dist/cli.js --http 127.0.0.1:0 --config FILE`)',
+    target: () => [gatewayUrl],
+    async setUp() {
+      gateway = start(process.execPath, [distCli, '--http', '127.0.0.1:0', '--config', configFile]);
+      const match = await waitForOutput(gateway, servingUrlPattern);
+      expect(match[1]).toBe(configFile);
+      gatewayUrl = match[2]!;
+      expect(gatewayUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+      expect(gatewayUrl).not.toMatch(/:0\/mcp$/); // the port the OS picked, not the one asked for
+    },
+    async tearDown() {
+      await stopAll();
+      gateway = undefined;
+    },
+  },
+];
+
+describe.each(transports)('the Inspector CLI over $name', (transport) => {
+  beforeAll(async () => {
+    await transport.setUp?.();
+  });
+  afterAll(async () => {
+    await transport.tearDown?.();
+  });
+
+  it('tools/list: execute_code and search_tools, with the API in the description', async () => {
+    const result = await runInspector(['--method', 'tools/list', ...transport.target()]);
+    expect(result.code, result.stderr).toBe(0);
+    const { tools } = result.json as ToolsListJson;
+    expect(tools.map((tool) => tool.name)).toEqual(['execute_code', 'search_tools']);
+    const executeCode = tools.find((tool) => tool.name === 'execute_code')!;
+    expect(executeCode.inputSchema.required).toEqual(['code']);
+    expect(executeCode.description).toContain('declare namespace mcpTools');
+    expect(executeCode.description).toContain('function echo(');
+    expect(executeCode.description).toContain('function readTextFile(');
+  });
+
+  it('tools/call execute_code: runs TypeScript against both servers and returns the ExecutionResult', async () => {
+    const source = code.replace('NOTE', path.join(workspace, 'note.txt'));
+    const result = await runInspector(['--method', 'tools/call', '--tool-name', 'execute_code', '--tool-arg', stringToolArg('code', source), ...transport.target()]);
+    expect(result.code, result.stderr).toBe(0);
+    const call = result.json as ToolCallJson;
+    expect(call.isError).toBe(false);
+    expect(call.structuredContent).toMatchObject({
+      success: true,
+      output: 'read 34 chars',
+      returnValue: { echoed: 'Echo: via the Inspector', note: 'written before the gateway started', sum: 6 },
+      toolCalls: [
+        { server: 'everything', tool: 'echo', ok: true },
+        { server: 'filesystem', tool: 'read_text_file', ok: true },
+      ],
+    });
+    expect(call.content[0]?.type).toBe('text');
+    expect(call.content[0]?.text).toContain('Echo: via the Inspector');
+  });
+
+  it('tools/call with an unquoted key=value: text that is not JSON arrives as the string', async () => {
+    const result = await runInspector(['--method', 'tools/call', '--tool-name', 'execute_code', '--tool-arg', 'code=return 6 * 7', ...transport.target()]);
+    expect(result.code, result.stderr).toBe(0);
+    expect((result.json as ToolCallJson).structuredContent).toMatchObject({ success: true, returnValue: 42 });
+  });
+
+  it('a failing execution is an isError result carrying the error (the Inspector exits 5)', async () => {
+    const result = await runInspector([
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'execute_code',
+      '--tool-arg',
+      stringToolArg('code', 'throw new Error("deliberate failure")'),
+      ...transport.target(),
+    ]);
+    const call = result.json as ToolCallJson;
+    expect(call.isError).toBe(true);
+    expect(call.structuredContent).toMatchObject({ success: false, errorCode: 'RUNTIME_ERROR' });
+    expect(call.structuredContent?.['error']).toContain('deliberate failure');
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain('"tool_is_error"');
+  });
+});
+
