@@ -3,8 +3,10 @@
  * takes them and removes them before user code runs). One file so the two sides cannot drift.
  */
 export const bridgeGlobals = {
-  /** Reference to async (server, tool, argsJson) => outcomeJson */
+  /** (callId, server, tool, argsJson) => void, the host answers through `resolveCall` */
   callTool: '__codeGoatCallTool',
+  /** (callId, outcomeJson) => void: set by the prelude, taken by the worker */
+  resolveCall: '__codeGoatResolveCall',
   /** sync (level, message) => void */
   log: '__codeGoatLog',
   /** JSON of the ToolBindings */

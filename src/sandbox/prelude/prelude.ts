@@ -13,15 +13,17 @@ import { closestNames } from './suggest.ts';
 
 type Bindings = Record<string, Record<string, { server: string; tool: string }>>;
 type ToolBindings = { namespaces: Bindings };
-/** An isolated-vm Reference to the host's call function: `apply` with `result.promise` keeps calls concurrent. */
-type CallToolBridge = {
-  apply(receiver: undefined, args: [string, string, string], options: { result: { promise: true; copy: true } }): Promise<string>;
-};
+/**
+ * Starts a call on the host and returns at once ("ignored" mode: the cheapest crossing isolated-vm
+ * has). The host answers later by calling the resolver below with the same call id, so any number of
+ * calls can be in flight together.
+ */
+type StartCallBridge = (callId: number, server: string, tool: string, argsJson: string) => void;
 type LogBridge = (level: string, message: string) => void;
 type BridgeOutcome = { ok: true; value?: unknown } | { ok: false; code: string; message: string };
 
 const global = globalThis as unknown as Record<string, unknown>;
-const callToolBridge = global[bridgeGlobals.callTool] as CallToolBridge;
+const startCall = global[bridgeGlobals.callTool] as StartCallBridge;
 const logBridge = global[bridgeGlobals.log] as LogBridge;
 const bindings = (JSON.parse(global[bridgeGlobals.bindings] as string) as ToolBindings).namespaces;
 delete global[bridgeGlobals.callTool];
@@ -33,6 +35,24 @@ const stringify = JSON.stringify;
 const parse = JSON.parse;
 const freeze = Object.freeze;
 const keysOf = Object.keys;
+
+// Calls in flight: a null-prototype record, so no method the code can replace is on this path.
+const inFlight: Record<number, (outcomeJson: string) => void> = Object.create(null);
+let nextCallId = 0;
+// The worker takes this function from the global object and removes it before the code runs.
+global[bridgeGlobals.resolveCall] = (callId: number, outcomeJson: string): void => {
+  const settle = inFlight[callId];
+  delete inFlight[callId];
+  settle?.(outcomeJson);
+};
+
+function callHost(server: string, tool: string, argsJson: string): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const callId = nextCallId++;
+    inFlight[callId] = resolve;
+    startCall(callId, server, tool, argsJson);
+  });
+}
 
 class ToolError extends Error {
   readonly server: string;
@@ -64,7 +84,7 @@ function makeToolFunction(namespace: string, method: string, server: string, too
     if (typeof argsJson !== 'string' || argsJson[0] !== '{') {
       throw new TypeError(`mcpTools.${namespace}.${method} takes one object of arguments, got ${argsJson ?? typeof args}`);
     }
-    const outcome = parse(await callToolBridge.apply(undefined, [server, tool, argsJson], { result: { promise: true, copy: true } })) as BridgeOutcome;
+    const outcome = parse(await callHost(server, tool, argsJson)) as BridgeOutcome;
     if (!outcome.ok) throw new ToolError(server, tool, outcome.code, outcome.message);
     return outcome.value;
   };

@@ -45,8 +45,9 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   let json: string;
   try {
     const context = await pooled.isolate.createContext();
-    installBridge(context, input, output);
+    const bridge = installBridge(context, input, output);
     await pooled.prelude.run(context);
+    bridge.takeResolver();
     const script = await pooled.isolate.compileScript(transpiled.script, { filename: userCodeFilename });
     json = String(await script.run(context, { timeout: input.limits.timeoutMs, promise: true, copy: true }));
     script.release();
@@ -80,27 +81,48 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   });
 }
 
-function installBridge(context: ivm.Context, input: ExecutionInput, output: OutputCollector): void {
+/**
+ * Puts the bridge on the context's global object: `startCall` (an "ignored" callback, the cheapest
+ * crossing) and the console sink. After the prelude ran, `takeResolver` removes the prelude's
+ * resolver from the global object and keeps a reference to it, through which answers go back in.
+ */
+function installBridge(context: ivm.Context, input: ExecutionInput, output: OutputCollector): { takeResolver(): void } {
   let calls = 0;
+  let resolver: ivm.Reference<(callId: number, outcomeJson: string) => void> | undefined;
+  const answer = (callId: number, outcome: ToolCallOutcome) => {
+    try {
+      resolver?.applyIgnored(undefined, [callId, JSON.stringify(outcome)]);
+    } catch {
+      // The isolate was disposed (deadline, memory): the answer has nobody left to read it.
+    }
+  };
   const jail = context.global;
-  // A Reference (not a Callback): the isolate applies it with `result.promise`, so calls run concurrently.
   jail.setSync(
     bridgeGlobals.callTool,
-    new ivm.Reference(async (server: string, tool: string, argsJson: string) => {
-      calls += 1;
-      if (calls > input.limits.maxToolCalls) {
-        const outcome: ToolCallOutcome = {
-          ok: false,
-          code: 'TOOL_CALL_LIMIT',
-          message: `Tool call limit reached: an execution may make at most ${input.limits.maxToolCalls} calls (codeMode.maxToolCalls).`,
-        };
-        return JSON.stringify(outcome);
-      }
-      return JSON.stringify(await input.callTool(String(server), String(tool), String(argsJson)));
-    }),
+    new ivm.Callback(
+      (callId: number, server: string, tool: string, argsJson: string) => {
+        calls += 1;
+        if (calls > input.limits.maxToolCalls) {
+          answer(callId, {
+            ok: false,
+            code: 'TOOL_CALL_LIMIT',
+            message: `Tool call limit reached: an execution may make at most ${input.limits.maxToolCalls} calls (codeMode.maxToolCalls).`,
+          });
+          return;
+        }
+        void input.callTool(String(server), String(tool), String(argsJson)).then((outcome) => answer(Number(callId), outcome));
+      },
+      { ignored: true },
+    ),
   );
   jail.setSync(bridgeGlobals.log, new ivm.Callback((level: string, message: string) => output.add(asLevel(level), String(message))));
   jail.setSync(bridgeGlobals.bindings, JSON.stringify(input.bindings));
+  return {
+    takeResolver() {
+      resolver = jail.getSync(bridgeGlobals.resolveCall, { reference: true }) as ivm.Reference<(callId: number, outcomeJson: string) => void>;
+      jail.deleteSync(bridgeGlobals.resolveCall);
+    },
+  };
 }
 
 function abortedExecution(error: unknown, watchdog: Watchdog, pooled: PooledIsolate, limits: SandboxLimits): FailureFields {
