@@ -1,81 +1,81 @@
-// npm run bench [-- NAME...]: runs the benchmarks against the real bundled servers and prints figures.
-import { writeFileSync } from 'node:fs';
-import { Client } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { createCodeMode } from '../dist/index.js';
-import { bundledServer } from '../dist/config/bundledServers.js';
-import { summarize, timeIt } from './stats.mjs';
-
-const everythingOnly = () => ({ mcpServers: { everything: bundledServer('everything') } });
+// npm run bench [-- NAME...]: runs the benchmarks (all, or the ones named) against the real bundled
+// servers, prints what each compares with its figures, and writes them to bench/results.json.
+// Method: bench/README.md. Knobs (env): BENCH_LOAD_CLIENTS, BENCH_LOAD_SECONDS, BENCH_COLD_SAMPLES,
+// BENCH_WARM_SAMPLES, BENCH_SEQUENTIAL_RUNS, BENCH_PARALLEL_RUNS.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { renderTable } from './lib/table.mjs';
 
 const benchmarks = {
-  /** executeCode("return 1"): the first execution of a fresh instance, then warm ones. */
-  async execution() {
-    const cold = [];
-    for (let i = 0; i < 5; i++) {
-      const codeMode = await createCodeMode(everythingOnly());
-      cold.push((await timeIt(() => codeMode.executeCode('return 1'))).ms);
-      await codeMode.close();
-    }
-    const codeMode = await createCodeMode(everythingOnly());
-    for (let i = 0; i < 20; i++) await codeMode.executeCode('return 1');
-    const warm = [];
-    for (let i = 0; i < 500; i++) warm.push((await timeIt(() => codeMode.executeCode('return 1'))).ms);
-    await codeMode.close();
-    return {
-      compares: 'executeCode("return 1"): first execution of a fresh createCodeMode (cold) vs after 20 warm-ups (warm), ms',
-      cold: summarize(cold),
-      warm: summarize(warm),
-    };
-  },
-
-  /** One execution making 1,000 sequential echo calls vs 1,000 direct SDK client calls to the same server. */
-  async bridge() {
-    const calls = 1000;
-    const direct = new Client({ name: 'bench', version: '0' });
-    const server = bundledServer('everything');
-    await direct.connect(new StdioClientTransport({ command: server.command, args: server.args, stderr: 'ignore' }));
-    for (let i = 0; i < 50; i++) await direct.callTool({ name: 'echo', arguments: { message: 'warm' } });
-    const directRuns = [];
-    for (let run = 0; run < 3; run++) {
-      directRuns.push((await timeIt(async () => {
-        for (let i = 0; i < calls; i++) await direct.callTool({ name: 'echo', arguments: { message: `m${i}` } });
-      })).ms);
-    }
-    await direct.close();
-
-    const codeMode = await createCodeMode(everythingOnly());
-    const code = `let last; for (let i = 0; i < ${calls}; i++) last = await mcpTools.Everything.echo({ message: 'm' + i }); return last;`;
-    await codeMode.executeCode('for (let i = 0; i < 50; i++) await mcpTools.Everything.echo({ message: "warm" });');
-    const viaCode = [];
-    for (let run = 0; run < 3; run++) {
-      const { ms, value } = await timeIt(() => codeMode.executeCode(code));
-      if (!value.success || value.returnValue !== `Echo: m${calls - 1}`) throw new Error(`bridge benchmark failed: ${JSON.stringify(value).slice(0, 300)}`);
-      viaCode.push(ms);
-    }
-    await codeMode.close();
-    const directMedian = summarize(directRuns).median;
-    const codeMedian = summarize(viaCode).median;
-    return {
-      compares: `${calls} sequential echo calls: one execute_code vs direct SDK client calls (median of 3 runs, ms)`,
-      directMs: directMedian,
-      executeCodeMs: codeMedian,
-      perCallDirectMs: directMedian / calls,
-      perCallExecuteCodeMs: codeMedian / calls,
-      ratio: Math.round((codeMedian / directMedian) * 100) / 100,
-    };
-  },
+  tokens: () => import('./benchmarks/tokens.mjs'),
+  overhead: () => import('./benchmarks/overhead.mjs'),
+  bridge: () => import('./benchmarks/bridge.mjs'),
+  peer: () => import('./benchmarks/peer.mjs'),
+  load: () => import('./benchmarks/load.mjs'),
+  workflows: () => import('./benchmarks/workflows.mjs'),
 };
 
-const wanted = process.argv.slice(2).filter((name) => !name.startsWith('-'));
-const names = wanted.length > 0 ? wanted : Object.keys(benchmarks);
-const results = {};
-for (const name of names) {
-  const benchmark = benchmarks[name];
-  if (!benchmark) throw new Error(`Unknown benchmark "${name}"; known: ${Object.keys(benchmarks).join(', ')}`);
-  process.stdout.write(`\n## ${name}\n`);
-  results[name] = await benchmark();
-  console.log(JSON.stringify(results[name], null, 2));
+const resultsFile = new URL('./results.json', import.meta.url);
+const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const unknown = wanted.filter((name) => !(name in benchmarks));
+if (unknown.length > 0) {
+  console.error(`Unknown benchmark ${unknown.map((n) => `"${n}"`).join(', ')}; known: ${Object.keys(benchmarks).join(', ')}`);
+  process.exit(2);
 }
-writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2));
-console.log('\nwritten to bench/results.json');
+const names = wanted.length > 0 ? Object.keys(benchmarks).filter((name) => wanted.includes(name)) : Object.keys(benchmarks);
+
+// A partial run keeps the other benchmarks' last figures; each entry carries its own date.
+const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
+const file = {
+  node: process.version,
+  platform: `${os.platform()} ${os.arch()}`,
+  cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
+  updated: new Date().toISOString(),
+  loadAverageAtStart: os.loadavg().map((n) => Math.round(n * 100) / 100),
+  results: previous.results && typeof previous.results === 'object' ? previous.results : {},
+};
+const thisRun = {};
+const failures = [];
+const runStarted = performance.now();
+console.log(`code-goat benchmarks: ${names.join(', ')} (Node ${process.version}, ${file.cpus}, load average ${file.loadAverageAtStart.join(' ')})`);
+
+for (const name of names) {
+  const module = await benchmarks[name]();
+  const started = performance.now();
+  const log = (message) => process.stderr.write(`  [${name} ${((performance.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
+  console.log(`\n## ${name}`);
+  try {
+    const result = await module.run({ log, results: thisRun });
+    const seconds = Math.round((performance.now() - started) / 100) / 10;
+    thisRun[name] = result;
+    file.results[name] = { date: new Date().toISOString(), seconds, ...result };
+    console.log(`compares: ${result.compares}`);
+    for (const { title, headers, rows } of module.table(result)) {
+      console.log(title ? `\n${title}\n` : '');
+      console.log(renderTable(headers, rows));
+    }
+    for (const note of result.notes ?? []) console.log(`note: ${note}`);
+    console.log(`(${seconds} s)`);
+    // A benchmark whose figures are invalid (e.g. errors under load) reports it and fails the run.
+    if (result.failed) {
+      failures.push(name);
+      console.error(`\n!! ${name} FAILED: ${result.failed}\n`);
+    }
+  } catch (error) {
+    failures.push(name);
+    file.results[name] = { date: new Date().toISOString(), error: String(error?.stack ?? error) };
+    console.error(`\n!! ${name} FAILED: ${error?.stack ?? error}\n`);
+  }
+  writeFileSync(resultsFile, `${JSON.stringify(file, null, 2)}\n`);
+}
+
+file.loadAverageAtEnd = os.loadavg().map((n) => Math.round(n * 100) / 100);
+writeFileSync(resultsFile, `${JSON.stringify(file, null, 2)}\n`);
+const total = Math.round((performance.now() - runStarted) / 1000);
+console.log(`\nwritten to bench/results.json; total ${Math.floor(total / 60)} min ${total % 60} s; load average at the end ${file.loadAverageAtEnd.join(' ')}`);
+if (failures.length > 0) {
+  console.error(`FAILED: ${failures.join(', ')}`);
+  process.exitCode = 1;
+}
+// Exit explicitly: a lingering downstream handle must not keep a finished run alive.
+process.exit();

@@ -1,9 +1,18 @@
 // Compiles src/ to dist/ with tsc (declarations and source maps included) and marks the CLI executable.
+// It builds into a fresh folder and swaps it in, so dist/ is never half-written while something uses it.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-rmSync('dist', { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { stdio: 'inherit' });
-if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+const staging = `.dist-build-${process.pid}`;
+try {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', staging], { stdio: 'inherit' });
+  if (existsSync(`${staging}/cli.js`)) chmodSync(`${staging}/cli.js`, 0o755);
+  const retired = `.dist-old-${process.pid}`;
+  if (existsSync('dist')) renameSync('dist', retired);
+  renameSync(staging, 'dist');
+  rmSync(retired, { recursive: true, force: true });
+} finally {
+  rmSync(staging, { recursive: true, force: true });
+}

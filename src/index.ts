@@ -8,6 +8,13 @@ export type { CodeMode, CodeModeOptions } from './codeMode/createCodeMode.ts';
 export { executeCodeToolSchema, executionResultSchema } from './codeMode/executeCodeTool.ts';
 export type { ExecuteCodeToolSchema } from './codeMode/executeCodeTool.ts';
 
+// The gateway: serve code mode (and passthrough) over MCP.
+export { createGateway, Gateway } from './gateway/Gateway.ts';
+export type { GatewayOptions, HealthReport, ListKind } from './gateway/Gateway.ts';
+export { listenHttp } from './gateway/httpServer.ts';
+export type { HttpGateway, HttpListenOptions } from './gateway/httpServer.ts';
+export { serveGatewayOverStdio } from './gateway/serveStdio.ts';
+
 // What an execution gives back.
 export type { ExecutionResult, LogEntry, LogLevel, ToolCallRecord } from './sandbox/ExecutionResult.ts';
 export type { SandboxLimits } from './sandbox/Sandbox.ts';

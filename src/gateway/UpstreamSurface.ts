@@ -3,11 +3,12 @@ import type { CodeModeEngine } from '../codeMode/CodeModeEngine.ts';
 import { executeCodeToolSchema } from '../codeMode/executeCodeTool.ts';
 import type { Config } from '../config/schema.ts';
 import type { ServerPool } from '../servers/index.ts';
-import { PassthroughNames } from './passthroughNames.ts';
+import { PassthroughNames, passthroughPrefix } from './passthroughNames.ts';
 import { ResourceRouter } from './ResourceRouter.ts';
 import { executionResultToCallToolResult } from './renderExecutionResult.ts';
 import { renderSearchResults, searchToolsDefinition, searchToolsToolName, type SearchToolsResult } from './searchToolsTool.ts';
 import { createToolSearchIndex, type ToolSearchIndex } from '../api/index.ts';
+import { describeUnavailable, explainUnavailable, unavailableServers, type UnavailableServer } from './unavailableServers.ts';
 
 /** An MCP tool as the gateway lists it upstream (plain JSON). */
 export interface UpstreamTool {
@@ -63,7 +64,8 @@ export class UpstreamSurface {
     const tools: UpstreamTool[] = [];
     if (this.#engine) {
       const schema = executeCodeToolSchema(this.#engine.named);
-      tools.push({ ...schema, annotations: { openWorldHint: true } });
+      const description = schema.description + describeUnavailable(this.#unavailable('code'));
+      tools.push({ ...schema, description, annotations: { openWorldHint: true } });
       tools.push(structuredClone(searchToolsDefinition) as unknown as UpstreamTool);
     }
     for (const tool of this.#pool.catalog()) {
@@ -84,10 +86,11 @@ export class UpstreamSurface {
     if (this.#engine && name === 'execute_code') {
       const code = args?.['code'];
       if (typeof code !== 'string') return toolError('execute_code needs { code: string }: the body of an async function.');
-      return executionResultToCallToolResult(await this.#engine.executeCode(code));
+      const result = await this.#engine.executeCode(code);
+      return executionResultToCallToolResult(explainUnavailable(result, this.#unavailable('code')));
     }
     if (this.#engine && name === searchToolsToolName) return this.#searchTools(args);
-    const target = this.#toolNames.resolve(name);
+    const target = this.#toolNames.resolve(name) ?? this.#unavailableTarget(name);
     if (!target) throw new CodeGoatError('UNKNOWN_TOOL', `Unknown tool "${name}". Tools: ${this.listTools().map((tool) => tool.name).join(', ')}.`);
     const outcome = await this.#pool.callToolRaw(target.server, target.name, args ?? {});
     if (!outcome.ok) return toolError(outcome.message);
@@ -122,6 +125,22 @@ export class UpstreamSurface {
     const outcome = await this.#pool.getPrompt(target.server, target.name, args ?? {});
     if (!outcome.ok) throw new CodeGoatError(outcome.code, outcome.message);
     return outcome.value as Record<string, unknown>;
+  }
+
+  /** The enabled servers of one side (reached through code, or passed through) that cannot take calls now. */
+  #unavailable(side: 'code' | 'passthrough'): UnavailableServer[] {
+    return unavailableServers(this.#pool.status(), (server) => this.#isPassthroughServer(server) === (side === 'passthrough'));
+  }
+
+  /**
+   * `<server>__<tool>` of a passthrough server that is down lists no tools, so the name resolves to
+   * nothing; route it to the pool anyway, whose answer says which server is down and why.
+   */
+  #unavailableTarget(name: string): { server: string; name: string } | undefined {
+    const hit = this.#unavailable('passthrough')
+      .filter(({ server }) => name.startsWith(passthroughPrefix(server)))
+      .sort((a, b) => b.server.length - a.server.length)[0];
+    return hit && { server: hit.server, name: name.slice(passthroughPrefix(hit.server).length) };
   }
 
   #searchTools(args: Record<string, unknown> | undefined): UpstreamCallResult {

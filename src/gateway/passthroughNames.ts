@@ -35,6 +35,11 @@ export class PassthroughNames {
 
 const maxLength = 64;
 
+/** How every upstream name of `server`'s tools and prompts begins (names past 64 characters aside). */
+export function passthroughPrefix(server: string): string {
+  return `${sanitize(server)}__`;
+}
+
 function upstreamBase(server: string, name: string): string {
   const full = `${sanitize(server)}__${sanitize(name)}`;
   if (full.length <= maxLength) return full;

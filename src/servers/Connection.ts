@@ -1,56 +1,67 @@
 import { Client, type Transport } from '@modelcontextprotocol/client';
 import { isStdioServer, type ServerConfig } from '../config/schema.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
-import { describeWithCauses, oneLine } from './callFailure.ts';
-import { serverUnavailableMessage } from './routingMessages.ts';
-import { openClient, type TransportKind } from './openClient.ts';
-import { abandonTransport } from './transports.ts';
+import { createArgumentCheck, type ArgumentCheck } from './argumentValidation.ts';
+import { cancelledFailure, describeWithCauses, oneLine } from './callFailure.ts';
+import { ConcurrencyLimiter } from './ConcurrencyLimiter.ts';
+import { Deadline } from './Deadline.ts';
+import { describeExit, lossDuring, lossFailure, type LossReport } from './lossReport.ts';
+import { ManagedStdioTransport } from './ManagedStdioTransport.ts';
+import { openClient, type OpenClientHooks, type TransportKind } from './openClient.ts';
 import { redactErrorResult } from './redactErrorResult.ts';
 import { createRedactor, type Redactor } from './redactSecrets.ts';
-import type { GetPromptOutcome, RawToolCallOutcome, ReadResourceOutcome } from './RequestOutcome.ts';
-import { getPrompt, readResource, sendToolCall, type RequestTarget } from './serverRequests.ts';
+import type { GetPromptOutcome, RawToolCallOutcome, ReadResourceOutcome, RequestOutcome } from './RequestOutcome.ts';
+import { dispatch, type DispatchHost, type ServerRequest } from './requestDispatch.ts';
+import type { RestartPolicy } from './RestartBackoff.ts';
+import { RestartSchedule } from './RestartSchedule.ts';
+import { restartingReason, serverUnavailableMessage, stillWaitingReason } from './routingMessages.ts';
 import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate, ListKind } from './ServerCatalog.ts';
 import { ServerLists } from './ServerLists.ts';
+import { ServerOutput } from './ServerOutput.ts';
+import { promptGetRequest, resourceReadRequest, toolCallRequest } from './serverRequests.ts';
 import { toolCallFailure, type ToolCallFailure, type ToolCallOptions, type ToolCallOutcome } from './ToolCallOutcome.ts';
 import type { CatalogTool } from './ToolCatalog.ts';
 import { compileToolFilter } from './toolFilter.ts';
+import { abandonTransport } from './transports.ts';
 import { unwrapToolResult } from './unwrapToolResult.ts';
 
-export type ConnectionState = 'connecting' | 'ready' | 'failed' | 'closed';
+/** `restarting`: a server that was working went away and is being brought back (see `RestartPolicy`). */
+export type ConnectionState = 'connecting' | 'ready' | 'restarting' | 'failed' | 'closed';
 
 export interface ServerConnectionOptions {
   readonly logger?: Logger;
-  /** Per-call deadline (tool calls, resource reads, prompt gets) when neither the call nor the server config sets one. Default 60 s. */
+  /** Per-request deadline (tool calls, resource reads, prompt gets) when neither the call nor the server config sets one. Default 60 s. */
   readonly defaultToolTimeoutMs?: number;
   /** Deadline for the handshake and for each listing (tools, resources, templates, prompts). Default 30 s. */
   readonly connectTimeoutMs?: number;
   /** How the gateway introduces itself to downstream servers. */
   readonly clientInfo?: { readonly name: string; readonly version: string };
-  /**
-   * Called when `tools()` changed: re-listed after `list_changed` (or `refreshTools()`) with a
-   * different result, or emptied because a ready server disconnected.
-   */
+  /** Requests in flight at once to this server; more wait their turn, in order. Default 16. */
+  readonly maxConcurrentCalls?: number;
+  /** How a server that was working and went away is brought back; `false` leaves it failed. Default: 250 ms doubling to 30 s, reset after 60 s up. */
+  readonly restart?: RestartPolicy | false;
+  /** Called when `tools()` changed: re-listed with a different result, emptied because the server went away, or filled again after a restart. */
   readonly onToolsChanged?: (connection: ServerConnection) => void;
-  /**
-   * Called when one of the lists changed: `tools` whenever `onToolsChanged` is; `resources`
-   * (resources or templates) and `prompts` when re-listed after `list_changed` with a different
-   * result, or emptied because a ready server disconnected.
-   */
+  /** Called when one of the lists changed: `tools` whenever `onToolsChanged` is; `resources` and `prompts` when their entries changed. */
   readonly onListChanged?: (connection: ServerConnection, kind: ListKind) => void;
 }
 
+export const defaultMaxConcurrentCalls = 16;
 const defaultClientInfo = { name: 'code-goat', version: '0.0.0' };
-/** How many recent stderr lines are kept to explain a failure (a server's last words). */
-const stderrTailLength = 3;
 
 /**
- * One downstream MCP server: connects once, lists its tools, resources, resource templates and
- * prompts once (again on each `list_changed`), routes calls, reads and gets to it, and closes it
- * (ending its process for stdio).
+ * One downstream MCP server: connects, lists its tools, resources, templates and prompts (again on
+ * each `list_changed`), routes requests to it (see `dispatch`), keeps it alive, and closes it.
  *
- * Nothing here throws at the caller: `connect()` records a failure in `state`/`failure`, and calls,
- * reads and gets return outcomes. Values of the config's `env` and `headers` are redacted from
- * every message and log line.
+ * Keeping it alive: a server that was working and goes away (its process exits, its connection
+ * drops) is `restarting` until it is back, after a backoff; requests it had in flight fail naming
+ * why, its lists empty meanwhile and fill again (listeners hear both). A Streamable HTTP session
+ * that expired is renewed in place. A server that never started stays `failed`: that is a config
+ * problem, which retrying would only hide.
+ *
+ * Nothing here throws at the caller: `connect()` records a failure in `state`/`failure`, and
+ * requests return outcomes. Values of the config's `env` and `headers` are redacted from every
+ * message and log line.
  */
 export class ServerConnection {
   readonly name: string;
@@ -58,17 +69,34 @@ export class ServerConnection {
   readonly #options: ServerConnectionOptions;
   readonly #logger: Logger;
   readonly #redact: Redactor;
+  readonly #output: ServerOutput;
+  readonly #lists: ServerLists;
+  readonly #checkArguments: ArgumentCheck;
+  readonly #host: DispatchHost;
+  readonly #restart: RestartSchedule | undefined;
   #state: ConnectionState = 'connecting';
   #failure: string | undefined;
   #transportKind: TransportKind | undefined;
+  /** The transport that worked: reconnects use it alone (no fallback from Streamable HTTP to SSE). */
+  #workingKind: TransportKind | undefined;
   #pid: number | undefined;
   #client: Client | undefined;
   /** The transport of the latest attempt, so `close()` can also stop a handshake in progress. */
   #transport: Transport | undefined;
-  readonly #lists: ServerLists;
   #connecting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
-  readonly #stderrTail: string[] = [];
+  /** The session being opened (first connect, restart, renewal), for `close()` to stop and await. */
+  #opening: Promise<unknown> | undefined;
+  #renewing: Promise<void> | undefined;
+  #readySince = 0;
+  #restarts = 0;
+  /** Why the server last went away, without the restart attempts since. */
+  #lossFailure = '';
+  #losses = 0;
+  /** Why each lost session ended, for the requests that were in flight on it. */
+  readonly #lossReports = new WeakMap<Client, Promise<LossReport>>();
+  /** Settles on every change of state (or of the client): requests waiting for the server look again. */
+  #changed = Promise.withResolvers<void>();
 
   constructor(name: string, config: ServerConfig, options: ServerConnectionOptions = {}) {
     this.name = name;
@@ -76,22 +104,37 @@ export class ServerConnection {
     this.#options = options;
     this.#logger = (options.logger ?? silentLogger).child({ server: name });
     this.#redact = createRedactor(isStdioServer(config) ? [config.env] : [config.headers]);
+    this.#output = new ServerOutput(this.#logger, this.#redact);
+    this.#checkArguments = createArgumentCheck(name, this.#logger);
+    this.#restart = options.restart === false ? undefined : new RestartSchedule(options.restart);
     this.#lists = new ServerLists({
       server: name,
       isExposed: compileToolFilter(config.tools),
       timeoutMs: this.#connectTimeoutMs(),
-      liveClient: () => this.#liveClient(),
+      liveClient: () => this.#usableClient(),
       onChanged: (kind) => this.#listChanged(kind),
       logger: this.#logger,
       describeError: (error) => this.#safe(error),
     });
+    this.#host = {
+      server: name,
+      redact: this.#redact,
+      limiter: new ConcurrencyLimiter(options.maxConcurrentCalls ?? defaultMaxConcurrentCalls),
+      awaitClient: (deadline, label) => this.#awaitClient(deadline, label),
+      currentClient: () => this.#usableClient(),
+      lostDuring: async (client, what) => {
+        const report = this.#lossReports.get(client);
+        return report === undefined ? undefined : lossDuring(this.name, what, await report);
+      },
+      renewSession: (client) => this.#renewSession(client),
+    };
   }
 
   get state(): ConnectionState {
     return this.#state;
   }
 
-  /** Why the server is not available (set when `state` is `failed`); one line, secrets redacted. */
+  /** Why the server is not available (`failed`, `restarting`); one line, secrets redacted. */
   get failure(): string | undefined {
     return this.#failure;
   }
@@ -101,9 +144,20 @@ export class ServerConnection {
     return this.#transportKind;
   }
 
-  /** Process id of a stdio server once spawned (kept after exit, for diagnostics and tests). */
+  /** Process id of the latest stdio process (kept after exit, for diagnostics and tests). */
   get pid(): number | undefined {
     return this.#pid;
+  }
+
+  /** How often the server was brought back after going away. */
+  get restarts(): number {
+    return this.#restarts;
+  }
+
+  /** When the next restart attempt starts, while one is pending. */
+  get nextRestartAt(): Date | undefined {
+    const dueAt = this.#restart?.dueAt;
+    return dueAt === undefined ? undefined : new Date(Date.now() + (dueAt - performance.now()));
   }
 
   /** The exposed tools (after `tools.allow`/`tools.deny`), as listed at connect or at the last refresh. */
@@ -127,7 +181,7 @@ export class ServerConnection {
 
   /** Connects and lists. Idempotent; never rejects: a failure lands in `state`/`failure`. */
   connect(): Promise<void> {
-    this.#connecting ??= this.#open();
+    this.#connecting ??= this.#connect();
     return this.#connecting;
   }
 
@@ -136,36 +190,31 @@ export class ServerConnection {
     return this.#lists.tools.refresh();
   }
 
+  /** Calls a listed tool with arguments valid for its `inputSchema` (else INVALID_ARGUMENTS, nothing sent). Never rejects. */
   async callTool(tool: string, args: unknown, options: ToolCallOptions = {}): Promise<ToolCallOutcome> {
-    const target = this.#target(options);
-    if (target === undefined) return this.#unavailable();
-    const sent = await sendToolCall(target, this.tools(), tool, args);
+    const sent = await this.#dispatch(toolCallRequest(this.name, () => this.tools(), this.#checkArguments, tool, args), options);
     if (!sent.ok) return sent;
-    const outcome = unwrapToolResult(sent.result, `${this.name}.${tool}`);
+    const outcome = unwrapToolResult(sent.value, `${this.name}.${tool}`);
     return outcome.ok ? outcome : { ...outcome, message: this.#redact(outcome.message) };
   }
 
-  /** A tool call for passthrough: the server's result as is (see `RawToolCallOutcome`). Never rejects. */
+  /** A tool call for passthrough: the server's result as is (see `RawToolCallOutcome`), checked like `callTool`. Never rejects. */
   async callToolRaw(tool: string, args: unknown, options: ToolCallOptions = {}): Promise<RawToolCallOutcome> {
-    const target = this.#target(options);
-    if (target === undefined) return this.#unavailable();
-    const sent = await sendToolCall(target, this.tools(), tool, args);
-    return sent.ok ? { ok: true, result: redactErrorResult(sent.result, this.#redact) } : sent;
+    const sent = await this.#dispatch(toolCallRequest(this.name, () => this.tools(), this.#checkArguments, tool, args), options);
+    return sent.ok ? { ok: true, result: redactErrorResult(sent.value, this.#redact) } : sent;
   }
 
   /** Reads a resource, listed or not (templates expand to unlisted URIs). Never rejects. */
-  async readResource(uri: string, options: ToolCallOptions = {}): Promise<ReadResourceOutcome> {
-    const target = this.#target(options);
-    return target === undefined ? this.#unavailable() : readResource(target, uri);
+  readResource(uri: string, options: ToolCallOptions = {}): Promise<ReadResourceOutcome> {
+    return this.#dispatch(resourceReadRequest(this.name, uri), options);
   }
 
   /** Gets a listed prompt, rendered with `args` (MCP prompt arguments are strings). Never rejects. */
-  async getPrompt(name: string, args: Readonly<Record<string, string>> = {}, options: ToolCallOptions = {}): Promise<GetPromptOutcome> {
-    const target = this.#target(options);
-    return target === undefined ? this.#unavailable() : getPrompt(target, this.prompts(), name, args);
+  getPrompt(name: string, args: Readonly<Record<string, string>> = {}, options: ToolCallOptions = {}): Promise<GetPromptOutcome> {
+    return this.#dispatch(promptGetRequest(this.name, () => this.prompts(), name, args), options);
   }
 
-  /** Closes the session and, for stdio, ends the process (stdin closed, then SIGTERM, then SIGKILL). */
+  /** Stops restarts, closes the session and, for stdio, ends the process (stdin closed, then SIGTERM, then SIGKILL). */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
     return this.#closing;
@@ -175,49 +224,217 @@ export class ServerConnection {
     await this.close();
   }
 
-  async #open(): Promise<void> {
-    if (this.#state === 'closed') return;
+  /** The deadline counts from here, the submission: waiting for a restart or for a slot uses it up too. */
+  #dispatch<T>(request: ServerRequest<T>, options: ToolCallOptions): Promise<RequestOutcome<T>> {
+    const timeoutMs = options.timeoutMs ?? this.config.timeout ?? this.#options.defaultToolTimeoutMs ?? 60_000;
+    return dispatch(this.#host, request, new Deadline(timeoutMs, options.signal));
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#isClosed()) return;
     const startedAt = performance.now();
     try {
-      const client = await openClient(this.config, {
-        newClient: () => this.#newClient(),
-        onTransport: (transport, kind) => {
-          this.#transport = transport;
-          this.#transportKind = kind;
-        },
-        onStderrLine: (line) => this.#onStderr(line),
-        onSpawned: (pid) => (this.#pid = pid),
-        onAttemptFailed: (kind, error) =>
-          this.#logger.info('transport attempt failed, trying the next one', { transport: kind, reason: this.#safe(error) }),
-        isClosed: () => this.#isClosed(),
-        timeoutMs: this.#connectTimeoutMs(),
-      });
-      if (this.#isClosed()) {
-        await client.close();
-        return;
-      }
-      this.#client = client;
-      await this.#lists.load(client);
-      if (this.#state !== 'connecting') return; // closed, or the process died while listing
-      this.#state = 'ready';
-      const ms = Math.round(performance.now() - startedAt);
-      this.#logger.info('server ready', { transport: this.#transportKind, ...this.#lists.counts(), ms });
+      const opened = await this.#track(this.#openSession(undefined));
+      if (opened === undefined) return;
+      this.#becomeReady(opened.client);
+      this.#logger.info('server ready', { transport: this.#transportKind, ...this.#lists.counts(), ms: Math.round(performance.now() - startedAt) });
     } catch (error) {
       if (this.#isClosed()) return;
-      await this.#fail(describeWithCauses(error));
+      this.#setState('failed', await this.#withStderr(describeWithCauses(error)));
       this.#logger.error('server failed to start', { reason: this.#failure });
-      const client = this.#client;
-      this.#client = undefined;
+    }
+  }
+
+  /** Opens a session and lists; `undefined` when closed meanwhile. A failed attempt leaves no process behind. */
+  async #openSession(only: TransportKind | undefined): Promise<{ client: Client; changed: ListKind[] } | undefined> {
+    let client: Client | undefined;
+    try {
+      client = await openClient(this.config, this.#openHooks(), only);
+      const changed = this.#isClosed() ? [] : await this.#lists.load(client);
+      if (!this.#isClosed()) return { client, changed };
+      await client.close();
+      return undefined;
+    } catch (error) {
       // A process that started but never became a working server gets no grace period.
       await Promise.allSettled([client?.close(), this.#transport && abandonTransport(this.#transport)]);
+      if (this.#isClosed()) return undefined;
+      throw error;
     }
+  }
+
+  #openHooks(): OpenClientHooks {
+    return {
+      newClient: () => this.#newClient(),
+      onTransport: (transport, kind) => {
+        this.#transport = transport;
+        this.#transportKind = kind;
+      },
+      onStderrLine: (line) => this.#output.stderrLine(line),
+      onSpawned: (pid) => {
+        this.#pid = pid;
+        this.#output.reset();
+      },
+      onInvalidLine: (preview) => this.#output.invalidLine(preview),
+      onAttemptFailed: (kind, error) => this.#logger.info('transport attempt failed, trying the next one', { transport: kind, reason: this.#safe(error) }),
+      isClosed: () => this.#isClosed(),
+      timeoutMs: this.#connectTimeoutMs(),
+    };
   }
 
   #newClient(): Client {
     const client = new Client(this.#options.clientInfo ?? defaultClientInfo, { listChanged: this.#lists.listChangedHandlers() });
-    client.onclose = () => void this.#onClientClosed(client);
-    client.onerror = (error) => this.#logger.debug('transport error', { error: this.#safe(error) });
+    client.onclose = () => this.#onClientClosed(client);
+    client.onerror = (error) => this.#output.transportError(error);
     return client;
+  }
+
+  #becomeReady(client: Client): void {
+    this.#client = client;
+    this.#workingKind = this.#transportKind;
+    this.#readySince = performance.now();
+    this.#setState('ready', undefined);
+  }
+
+  /** Only the live session counts: a failed attempt, a renewed session or our own close end theirs on purpose. */
+  #onClientClosed(client: Client): void {
+    if (client !== this.#client || this.#state !== 'ready') return;
+    const exit = this.#transport instanceof ManagedStdioTransport ? this.#transport.exit : undefined;
+    const cause = this.#output.invalidOutput;
+    this.#lose(client, cause !== undefined ? { event: 'was stopped', cause } : { event: describeExit(exit) });
+  }
+
+  /** The live session is gone: requests on it fail with the report, the lists empty, a restart is scheduled. */
+  #lose(client: Client, loss: { event: string; cause?: string }): void {
+    this.#client = undefined;
+    const loses = ++this.#losses;
+    const report = this.#output.settle().then((): LossReport => ({ ...loss, stderr: [...this.#output.tail] }));
+    this.#lossReports.set(client, report);
+    const emptied = this.#lists.clear();
+    this.#lossFailure = this.#line(loss.event);
+    this.#setState(this.#restart !== undefined ? 'restarting' : 'failed', this.#lossFailure);
+    const restartInMs = this.#restart?.schedule(() => void this.#attemptRestart(), performance.now() - this.#readySince);
+    void report.then((full) => {
+      if (this.#isClosed() || loses !== this.#losses) return;
+      this.#lossFailure = this.#line(lossFailure(full));
+      if (this.#state !== 'ready') this.#failure = this.#lossFailure;
+      this.#logger.warn('server went away', { reason: this.#lossFailure, ...(restartInMs !== undefined && { restartInMs }) });
+      // Tool listeners always hear of it; the others when their list lost entries.
+      for (const kind of new Set<ListKind>(['tools', ...emptied])) this.#listChanged(kind);
+    });
+  }
+
+  async #attemptRestart(): Promise<void> {
+    if (this.#state !== 'restarting' || this.#restart === undefined) return;
+    const attempt = this.#restart.attempts;
+    this.#output.reset(); // the lost process's last words are in its report; this attempt's are its own
+    this.#signalChange(); // under way now: waiting requests keep waiting
+    try {
+      const opened = await this.#track(this.#openSession(this.#workingKind));
+      if (opened === undefined) return;
+      this.#becomeReady(opened.client);
+      this.#restarts++;
+      this.#logger.info('server restarted', { attempt, ...this.#lists.counts(), ...(this.#pid !== undefined && { pid: this.#pid }) });
+      for (const kind of new Set<ListKind>(['tools', ...opened.changed])) this.#listChanged(kind);
+    } catch (error) {
+      const reason = await this.#withStderr(describeWithCauses(error));
+      if (this.#isClosed()) return;
+      this.#failure = `${this.#lossFailure}; restart attempt ${attempt} failed: ${reason}`;
+      const nextAttemptInMs = this.#restart.schedule(() => void this.#attemptRestart());
+      this.#logger.warn('restart attempt failed', { attempt, reason, nextAttemptInMs });
+      this.#signalChange();
+    }
+  }
+
+  /** A new Streamable HTTP session for one that expired; requests waiting meanwhile go to the new one. */
+  #renewSession(stale: Client): Promise<void> {
+    if (this.#client !== stale || this.#state !== 'ready') return this.#renewing ?? Promise.resolve();
+    this.#renewing ??= this.#renew(stale).finally(() => {
+      this.#renewing = undefined;
+      this.#signalChange();
+    });
+    return this.#renewing;
+  }
+
+  async #renew(stale: Client): Promise<void> {
+    this.#logger.info('session expired (HTTP 404); starting a new one');
+    const expired = { event: 'lost its session (HTTP 404)' };
+    this.#client = undefined; // so closing the stale client is not taken for a crash
+    this.#lossReports.set(stale, Promise.resolve({ ...expired, stderr: [] }));
+    void stale.close().catch(() => undefined);
+    try {
+      const opened = await this.#track(this.#openSession(this.#workingKind));
+      if (opened === undefined) return;
+      this.#client = opened.client;
+      this.#logger.info('new session started');
+      for (const kind of opened.changed) this.#listChanged(kind);
+    } catch (error) {
+      if (this.#isClosed()) return;
+      // More than a forgotten session: the server cannot be reached. As if the connection dropped.
+      this.#lose(stale, { ...expired, cause: `starting a new session failed: ${describeWithCauses(error)}` });
+    }
+  }
+
+  /** Waits, within the deadline, for a server that is connecting, restarting (unless the next attempt comes too late) or renewing its session. */
+  async #awaitClient(deadline: Deadline, label: string): Promise<{ readonly ok: true; readonly client: Client } | ToolCallFailure> {
+    for (;;) {
+      const client = this.#usableClient();
+      if (client !== undefined) return { ok: true, client };
+      const refusal = this.#refusal(deadline);
+      if (refusal !== undefined) return refusal;
+      const waited = await deadline.race(this.#changed.promise);
+      if (waited === 'cancelled' && deadline.signal !== undefined) return cancelledFailure(label, deadline.signal);
+      if (waited === 'timeout') return this.#unavailable(this.#stillWaiting(deadline));
+    }
+  }
+
+  #refusal(deadline: Deadline): ToolCallFailure | undefined {
+    if (this.#state === 'failed') return this.#unavailable(this.#failure ?? 'unknown reason');
+    if (this.#state === 'closed') return this.#unavailable('closed');
+    const dueAt = this.#restart?.dueAt;
+    if (this.#state !== 'restarting' || dueAt === undefined || dueAt <= deadline.endsAt) return undefined;
+    return this.#unavailable(restartingReason(this.#failure ?? 'went away', dueAt - performance.now()));
+  }
+
+  #stillWaiting(deadline: Deadline): string {
+    if (this.#state === 'connecting') return stillWaitingReason('connecting', deadline.timeoutMs);
+    if (this.#state === 'ready') return stillWaitingReason('starting a new session', deadline.timeoutMs);
+    const dueAt = this.#restart?.dueAt;
+    return stillWaitingReason('restarting', deadline.timeoutMs, this.#failure, dueAt === undefined ? undefined : dueAt - performance.now());
+  }
+
+  #unavailable(reason: string): ToolCallFailure {
+    return toolCallFailure('SERVER_UNAVAILABLE', serverUnavailableMessage(this.name, reason));
+  }
+
+  async #shutdown(): Promise<void> {
+    const opening = this.#opening;
+    this.#setState('closed', undefined);
+    this.#restart?.cancel();
+    const client = this.#client;
+    this.#client = undefined;
+    const transport = this.#transport;
+    // A working server is closed gracefully (stdin first for stdio); a handshake in progress is cut short.
+    if (opening !== undefined && transport !== undefined) await Promise.allSettled([client?.close(), abandonTransport(transport)]);
+    else await Promise.allSettled([client?.close(), transport?.close()]);
+    // An opening in progress now fails fast; wait for it so nothing changes after close resolves.
+    await Promise.allSettled([opening, this.#connecting]);
+    this.#lists.clear();
+  }
+
+  /** The client while the server is ready and its session current, else `undefined`: requests and refreshes go only there. */
+  #usableClient(): Client | undefined {
+    return this.#state === 'ready' && this.#renewing === undefined ? this.#client : undefined;
+  }
+
+  #setState(state: ConnectionState, failure: string | undefined): void {
+    this.#state = state;
+    this.#failure = failure;
+    this.#signalChange();
+  }
+
+  #signalChange(): void {
+    this.#changed.resolve();
+    this.#changed = Promise.withResolvers<void>();
   }
 
   #listChanged(kind: ListKind): void {
@@ -225,70 +442,30 @@ export class ServerConnection {
     this.#options.onListChanged?.(this, kind);
   }
 
-  async #onClientClosed(client: Client): Promise<void> {
-    // Only the live session counts: a failed fallback attempt closes its own client too.
-    if (client !== this.#client || this.#state === 'closed' || this.#state === 'failed') return;
-    const wasReady = this.#state === 'ready';
-    this.#client = undefined;
-    const emptied = this.#lists.clear();
-    await this.#fail('the connection closed');
-    this.#logger.warn('server disconnected', { reason: this.#failure });
-    if (!wasReady) return;
-    // Tool listeners always hear of it (as they always have); the others only when they lost entries.
-    for (const kind of new Set<ListKind>(['tools', ...emptied])) this.#listChanged(kind);
+  /** Remembers an opening in progress, for `close()`. */
+  async #track<T>(opening: Promise<T>): Promise<T> {
+    this.#opening = opening;
+    try {
+      return await opening;
+    } finally {
+      if (this.#opening === opening) this.#opening = undefined;
+    }
   }
 
-  async #fail(reason: string): Promise<void> {
-    this.#state = 'failed';
-    this.#failure = oneLine(this.#redact(reason));
-    // The last stderr lines often say why a process died; let readline deliver them, then add them.
-    await new Promise((resolve) => setImmediate(resolve));
-    if (this.#state !== 'failed' || this.#stderrTail.length === 0) return;
-    this.#failure = oneLine(this.#redact(`${reason} (stderr: ${this.#stderrTail.join(' | ')})`));
+  /** A reason with the process's last stderr lines, once they are in; one redacted line. */
+  async #withStderr(reason: string): Promise<string> {
+    await this.#output.settle();
+    const tail = this.#output.tail;
+    return this.#line(tail.length > 0 ? `${reason} (stderr: ${tail.join(' | ')})` : reason);
   }
 
-  #onStderr(rawLine: string): void {
-    const line = this.#redact(rawLine);
-    this.#stderrTail.push(line);
-    if (this.#stderrTail.length > stderrTailLength) this.#stderrTail.shift();
-    this.#logger.debug('server stderr', { line });
-  }
-
-  async #shutdown(): Promise<void> {
-    const wasConnecting = this.#state === 'connecting';
-    this.#state = 'closed';
-    const client = this.#client;
-    this.#client = undefined;
-    const transport = this.#transport;
-    // A working server is closed gracefully (stdin first for stdio); a handshake in progress is cut short.
-    if (wasConnecting && transport !== undefined) await Promise.allSettled([client?.close(), abandonTransport(transport)]);
-    else await Promise.allSettled([client?.close(), transport?.close()]);
-    // A handshake in progress now fails fast; wait for it so nothing changes after close resolves.
-    await this.#connecting;
-    this.#lists.clear();
-  }
-
-  /** The client while the server is ready, else `undefined`: requests and refreshes go only to a ready server. */
-  #liveClient(): Client | undefined {
-    return this.#state === 'ready' ? this.#client : undefined;
-  }
-
-  #unavailable(): ToolCallFailure {
-    const reason = this.#state === 'connecting' ? 'still connecting' : this.#state === 'closed' ? 'closed' : this.#failure;
-    return toolCallFailure('SERVER_UNAVAILABLE', serverUnavailableMessage(this.name, reason ?? 'unknown reason'));
-  }
-
-  /** Where one request goes, while the server is ready; tool calls, reads and gets share the deadline rules. */
-  #target(options: ToolCallOptions): RequestTarget | undefined {
-    const client = this.#liveClient();
-    if (client === undefined) return undefined;
-    const timeoutMs = options.timeoutMs ?? this.config.timeout ?? this.#options.defaultToolTimeoutMs ?? 60_000;
-    return { server: this.name, client, timeoutMs, signal: options.signal, redact: this.#redact };
+  #line(text: string): string {
+    return oneLine(this.#redact(text));
   }
 
   /** An error as one redacted line, fit for a log field. */
   #safe(error: unknown): string {
-    return oneLine(this.#redact(describeWithCauses(error)));
+    return this.#line(describeWithCauses(error));
   }
 
   /** A method, not an inline test: the state changes across awaits, which narrowing cannot see. */

@@ -1,8 +1,23 @@
 import { StdioClientTransport, type StdioServerParameters } from '@modelcontextprotocol/client/stdio';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { StdoutLineInspector } from './StdoutLineInspector.ts';
 
 /** How long `close()` waits, after the SDK's own shutdown sequence, to see the process really gone. */
 const exitWatchMs = 2_000;
+
+/** How the process ended: an exit code, or the signal that killed it. */
+export interface ProcessExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export interface ManagedStdioHooks {
+  /** The child's pid, as soon as it is spawned (even when the handshake then fails). */
+  onSpawned(pid: number): void;
+  /** A line on stdout that cannot be JSON-RPC (the SDK drops it silently); the first bytes of it. */
+  onInvalidLine?(preview: string): void;
+}
 
 /**
  * The SDK's stdio transport, with the guarantees the pool needs on top:
@@ -11,24 +26,43 @@ const exitWatchMs = 2_000;
  * - `close()` is one shared operation: the SDK closes the transport itself when a handshake fails,
  *   and a second `close()` would otherwise return at once while the first still waits for the exit;
  * - `close()` resolves only once the process is gone (the SDK's last resort, SIGKILL, is not awaited);
- * - `terminate()` skips the grace period, for a process that never became a working server.
+ * - `terminate()` skips the grace period, for a process that never became a working server;
+ * - how the process ended (`exit`), to say "crashed (exit code 1)" rather than "connection closed";
+ * - lines on stdout that are not JSON-RPC are reported (see `StdoutLineInspector`).
+ *
+ * The last two need the child process, which the SDK keeps in a private field: read once, at
+ * start, and both features quietly off should a future SDK rename it.
  */
 export class ManagedStdioTransport extends StdioClientTransport {
-  readonly #onSpawned: (pid: number) => void;
+  readonly #hooks: ManagedStdioHooks;
   #pid: number | undefined;
+  #exit: ProcessExit | undefined;
   #closing: Promise<void> | undefined;
   /** Set once the process is known gone, so its pid (which the OS may reuse) is never signalled again. */
   #exited = false;
 
-  constructor(parameters: StdioServerParameters, onSpawned: (pid: number) => void) {
+  constructor(parameters: StdioServerParameters, hooks: ManagedStdioHooks) {
     super(parameters);
-    this.#onSpawned = onSpawned;
+    this.#hooks = hooks;
   }
 
   override async start(): Promise<void> {
     await super.start();
     this.#pid = this.pid ?? undefined;
-    if (this.#pid !== undefined) this.#onSpawned(this.#pid);
+    if (this.#pid !== undefined) this.#hooks.onSpawned(this.#pid);
+    // 'spawn' resolved start() on a next tick, before any stdout I/O can be delivered: nothing is missed.
+    const child = (this as unknown as { _process?: ChildProcess })._process;
+    child?.once('exit', (code, signal) => (this.#exit = { code, signal }));
+    const onInvalidLine = this.#hooks.onInvalidLine;
+    if (onInvalidLine !== undefined && child?.stdout) {
+      const inspector = new StdoutLineInspector(onInvalidLine);
+      child.stdout.on('data', (chunk: Buffer) => inspector.push(chunk));
+    }
+  }
+
+  /** How the process ended; set before the transport's `onclose` runs (Node emits `exit` before `close`). */
+  get exit(): ProcessExit | undefined {
+    return this.#exit;
   }
 
   /** Graceful: stdin closed, then SIGTERM, then SIGKILL (the SDK's sequence); waits for the exit. */

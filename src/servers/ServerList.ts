@@ -37,9 +37,11 @@ export class ServerList<T> {
     return this.#value;
   }
 
-  /** The listing made at connect; nobody is told, the server is not ready yet. */
-  set(value: T): void {
+  /** A listing made at (re)connect; nobody is told here, the caller decides. Returns whether it differs. */
+  set(value: T): boolean {
+    const changed = !sameListing(value, this.#value);
     this.#value = value;
+    return changed;
   }
 
   /** Back to empty; returns whether that removed anything. */

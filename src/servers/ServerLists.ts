@@ -50,20 +50,20 @@ export class ServerLists {
   }
 
   /**
-   * The listings made at connect; rejects when the tools cannot be listed. The tools decide whether
-   * the server works; resources and prompts are extras: a server that fails to list them still
-   * serves its tools, with those lists empty until it says they changed.
+   * The listings made at (re)connect; rejects when the tools cannot be listed. The tools decide
+   * whether the server works; resources and prompts are extras: a server that fails to list them
+   * still serves its tools, with those lists empty until it says they changed. Returns the kinds
+   * whose list differs from before (after a restart: every kind that has entries).
    */
-  async load(client: Client): Promise<void> {
+  async load(client: Client): Promise<ListKind[]> {
     const { server, timeoutMs, isExposed } = this.#options;
     const [tools, resources, prompts] = await Promise.all([
       listTools(client, server, timeoutMs, isExposed),
       this.#orEmpty('resource list', noResources, listResources(client, server, timeoutMs)),
       this.#orEmpty('prompt list', [], listPrompts(client, server, timeoutMs)),
     ]);
-    this.tools.set(tools);
-    this.resources.set(resources);
-    this.prompts.set(prompts);
+    const changed: [ListKind, boolean][] = [['tools', this.tools.set(tools)], ['resources', this.resources.set(resources)], ['prompts', this.prompts.set(prompts)]];
+    return changed.filter(([, differs]) => differs).map(([kind]) => kind);
   }
 
   /** Empties every list; returns the kinds that had entries. */

@@ -9,16 +9,23 @@ import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate, ListChang
 import { toolCallFailure, type ToolCallFailure, type ToolCallOptions, type ToolCallOutcome } from './ToolCallOutcome.ts';
 import type { ToolCatalog } from './ToolCatalog.ts';
 
-export type ServerPoolOptions = Pick<ServerConnectionOptions, 'logger' | 'defaultToolTimeoutMs' | 'connectTimeoutMs' | 'clientInfo'>;
+export interface ServerPoolOptions extends Pick<ServerConnectionOptions, 'logger' | 'defaultToolTimeoutMs' | 'connectTimeoutMs' | 'clientInfo' | 'restart'> {
+  /** Requests in flight at once to one server (config `codeMode.maxConcurrentCallsPerServer`); more wait their turn. Default 16. */
+  readonly maxConcurrentCallsPerServer?: number;
+}
 
 export interface ServerStatus {
   readonly name: string;
   readonly state: ConnectionState;
-  /** Why the server is not available; one line, secrets redacted. */
+  /** Why the server is not available (`failed`, `restarting`); one line, secrets redacted. */
   readonly failure?: string;
   readonly toolCount: number;
   readonly transport?: TransportKind;
   readonly pid?: number;
+  /** How often the server was brought back after going away; present once it was. */
+  readonly restarts?: number;
+  /** ISO time of the next restart attempt, while one is pending. */
+  readonly nextRestartAt?: string;
 }
 
 export type CatalogListener = (catalog: ToolCatalog) => void;
@@ -45,7 +52,7 @@ export class ServerPool {
     const disabled = new Set<string>();
     for (const [name, config] of Object.entries(servers)) {
       if (config.disabled === true) disabled.add(name);
-      else connections.set(name, new ServerConnection(name, config, { ...options, ...this.#changeCallbacks() }));
+      else connections.set(name, new ServerConnection(name, config, { ...connectionOptions(options), ...this.#changeCallbacks() }));
     }
     this.#connections = connections;
     this.#disabled = disabled;
@@ -91,6 +98,8 @@ export class ServerPool {
       toolCount: connection.state === 'ready' ? connection.tools().length : 0,
       ...(connection.transport !== undefined && { transport: connection.transport }),
       ...(connection.pid !== undefined && { pid: connection.pid }),
+      ...(connection.restarts > 0 && { restarts: connection.restarts }),
+      ...(connection.nextRestartAt !== undefined && { nextRestartAt: connection.nextRestartAt.toISOString() }),
     }));
   }
 
@@ -134,7 +143,7 @@ export class ServerPool {
     return () => this.#listChangeListeners.delete(listener);
   }
 
-  /** Closes every connection and ends every child process. Idempotent. */
+  /** Closes every connection, stops pending restarts and ends every child process. Idempotent. */
   async close(): Promise<void> {
     this.#listeners.clear();
     this.#listChangeListeners.clear();
@@ -176,4 +185,8 @@ export class ServerPool {
       }
     }
   }
+}
+
+function connectionOptions({ maxConcurrentCallsPerServer, ...options }: ServerPoolOptions): ServerConnectionOptions {
+  return { ...options, ...(maxConcurrentCallsPerServer !== undefined && { maxConcurrentCalls: maxConcurrentCallsPerServer }) };
 }

@@ -1,6 +1,7 @@
 /** servers/: connect to downstream MCP servers, list their tools, resources and prompts, call them. */
 export { ServerPool, type CatalogListener, type ListChangeListener, type ServerPoolOptions, type ServerStatus } from './ServerPool.ts';
-export { ServerConnection, type ConnectionState, type ServerConnectionOptions } from './Connection.ts';
+export { ServerConnection, defaultMaxConcurrentCalls, type ConnectionState, type ServerConnectionOptions } from './Connection.ts';
+export { defaultRestartPolicy, type RestartPolicy } from './RestartBackoff.ts';
 export type { TransportKind } from './openClient.ts';
 export type { CatalogTool, JsonSchema, ToolCatalog } from './ToolCatalog.ts';
 export type {

@@ -21,6 +21,8 @@ export interface OpenClientHooks {
   onStderrLine(line: string): void;
   /** The child's pid, as soon as it is spawned (even when the handshake then fails). */
   onSpawned(pid: number): void;
+  /** A stdio server wrote a line to stdout that cannot be JSON-RPC (see `StdoutLineInspector`). */
+  onInvalidLine(preview: string): void;
   /** A failed attempt that a fallback follows. */
   onAttemptFailed(kind: TransportKind, error: unknown): void;
   /** True once the connection was closed: no further attempts. */
@@ -28,13 +30,18 @@ export interface OpenClientHooks {
   readonly timeoutMs: number;
 }
 
-/** Connects a client over the transport(s) the config asks for; rejects when every attempt failed. */
-export function openClient(config: ServerConfig, hooks: OpenClientHooks): Promise<Client> {
-  return isStdioServer(config) ? openStdio(config, hooks) : openRemote(config, hooks);
+/**
+ * Connects a client over the transport(s) the config asks for; rejects when every attempt failed.
+ * `only` narrows a remote server to the transport that worked before (a reconnect does not fall
+ * back to SSE when Streamable HTTP had been working).
+ */
+export function openClient(config: ServerConfig, hooks: OpenClientHooks, only?: TransportKind): Promise<Client> {
+  if (isStdioServer(config)) return openStdio(config, hooks);
+  return openRemote(only === undefined || only === 'stdio' ? config : { ...config, transport: only }, hooks);
 }
 
 async function openStdio(config: StdioServerConfig, hooks: OpenClientHooks): Promise<Client> {
-  const transport = createStdioTransport(config, hooks.onSpawned);
+  const transport = createStdioTransport(config, { onSpawned: hooks.onSpawned, onInvalidLine: hooks.onInvalidLine });
   onStderrLine(transport, hooks.onStderrLine);
   hooks.onTransport(transport, 'stdio');
   const client = hooks.newClient();

@@ -2,7 +2,7 @@ import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } fro
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { RemoteServerConfig, StdioServerConfig } from '../config/schema.ts';
-import { ManagedStdioTransport } from './ManagedStdioTransport.ts';
+import { ManagedStdioTransport, type ManagedStdioHooks } from './ManagedStdioTransport.ts';
 
 /**
  * Transport creation, kept apart from the connection's lifecycle: which transport a config asks for
@@ -15,7 +15,7 @@ export type RemoteTransportKind = 'http' | 'sse';
  * never the gateway's own secrets). stderr is piped, never inherited: in stdio mode the gateway's
  * own stdout/stderr belong to its client and its logs.
  */
-export function createStdioTransport(config: StdioServerConfig, onSpawned: (pid: number) => void): ManagedStdioTransport {
+export function createStdioTransport(config: StdioServerConfig, hooks: ManagedStdioHooks): ManagedStdioTransport {
   return new ManagedStdioTransport(
     {
       command: config.command,
@@ -24,7 +24,7 @@ export function createStdioTransport(config: StdioServerConfig, onSpawned: (pid:
       ...(config.cwd !== undefined && { cwd: config.cwd }),
       stderr: 'pipe',
     },
-    onSpawned,
+    hooks,
   );
 }
 

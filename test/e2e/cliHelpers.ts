@@ -185,10 +185,10 @@ export interface InspectorResult extends RunResult {
 /** An empty HOME for the Inspector: it keeps state in ~/.mcp-inspector, which tests must not touch. */
 let inspectorHome: string | undefined;
 
-/** Runs the Inspector CLI: `inspector --cli ...args`. */
+/** Runs the Inspector: `npx @modelcontextprotocol/inspector ...args`, with the installed launcher (pass `--cli`). */
 export async function runInspector(args: readonly string[], options: StartOptions = {}): Promise<InspectorResult> {
   inspectorHome ??= makeTempDir('inspector-home');
-  const result = await run(process.execPath, [inspectorLauncher, '--cli', ...args], {
+  const result = await run(process.execPath, [inspectorLauncher, ...args], {
     ...options,
     env: options.env ?? childEnv({ HOME: inspectorHome }),
   });

@@ -5,7 +5,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,8 @@ import { listenHttp, type HttpGateway } from '../../src/gateway/httpServer.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { officialServer } from '../fixtures/servers.ts';
 
-export const distCli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const distDir = path.join(repoRoot, 'dist');
 
 /** Things to close, last opened first. Call `closeAll` in `afterEach` / `afterAll`. */
 export class Closer {
@@ -70,8 +71,63 @@ function childEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { ...env, CODE_GOAT_LOG: 'info', ...extra };
 }
 
-function requireBuiltCli(): void {
-  if (!existsSync(distCli)) throw new Error(`${distCli} is missing: run \`npm run build\` before these tests.`);
+/**
+ * Whether `dir` holds a usable build: `cli.js` is there and every relative import of every module
+ * resolves (a build in progress has written only some of the files).
+ */
+function isCompleteBuild(dir: string): boolean {
+  if (!existsSync(path.join(dir, 'cli.js'))) return false;
+  const modules = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
+  return modules.every((module) => {
+    const text = readFileSync(path.join(dir, module), 'utf8');
+    const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.\.?\/[^'"]+)['"]/g)].map((match) => match[1]!);
+    return specifiers.every((specifier) => existsSync(path.resolve(dir, path.dirname(module), specifier)));
+  });
+}
+
+const snapshots = new WeakMap<Closer, Promise<string>>();
+
+/**
+ * The built `cli.js`, from a private copy of `dist/` (with the package's `package.json` and a link to
+ * its `node_modules`) taken once per closer: `npm run build` starts by deleting dist/, and a build run
+ * elsewhere while these tests spawn the CLI must not pull it from under them. Removed by the closer.
+ */
+export function builtCli(closer: Closer): Promise<string> {
+  let snapshot = snapshots.get(closer);
+  if (snapshot === undefined) {
+    snapshot = snapshotDist();
+    snapshots.set(closer, snapshot);
+    closer.add(snapshot, async (taken) => {
+      snapshots.delete(closer);
+      const cli = await taken.catch(() => undefined);
+      if (cli !== undefined) rmSync(path.dirname(path.dirname(cli)), { recursive: true, force: true });
+    });
+  }
+  return snapshot;
+}
+
+async function snapshotDist(): Promise<string> {
+  const root = mkdtempSync(path.join(tmpdir(), 'code-goat-dist-'));
+  const copy = path.join(root, 'dist');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (isCompleteBuild(distDir)) {
+        cpSync(distDir, copy, { recursive: true });
+        if (isCompleteBuild(copy)) break;
+      }
+    } catch {
+      // dist/ changed while it was copied (a build elsewhere): try again.
+    }
+    rmSync(copy, { recursive: true, force: true });
+    if (attempt === 100) {
+      rmSync(root, { recursive: true, force: true });
+      throw new Error(`${distDir} is missing or incomplete: run \`npm run build\` before these tests.`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  cpSync(path.join(repoRoot, 'package.json'), path.join(root, 'package.json'));
+  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  return path.join(copy, 'cli.js');
 }
 
 export interface StdioCli {
@@ -87,10 +143,9 @@ export interface StdioCli {
 
 /** Spawns the built `dist/cli.js --config <file>` over stdio and connects the SDK client to it. */
 export async function connectStdioCli(closer: Closer, configFile: string, clientOptions: ClientOptions = {}): Promise<StdioCli> {
-  requireBuiltCli();
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [distCli, '--config', configFile],
+    args: [await builtCli(closer), '--config', configFile],
     env: childEnv(),
     cwd: path.dirname(configFile),
     stderr: 'pipe',
@@ -102,7 +157,9 @@ export async function connectStdioCli(closer: Closer, configFile: string, client
   client.onerror = (error) => void transportErrors.push(error);
   await client.connect(transport);
   const pid = transport.pid;
-  if (pid === null) throw new Error('the stdio transport has no child process');
+  if (pid === null) {
+    throw new Error(`the gateway process is gone right after connect (era ${client.getProtocolEra()}); errors: ${transportErrors.map(String).join('; ')}; stderr:\n${stderr}`);
+  }
   // Closing the client ends the gateway's stdin: it closes its servers and exits.
   closer.add(pid, async (gatewayPid) => {
     const tree = processTree(gatewayPid);
@@ -148,8 +205,7 @@ export interface HttpCli {
 
 /** Spawns `dist/cli.js --http 127.0.0.1:0 --config <file>`; the URL is read from what it prints on stderr. */
 export async function startHttpCli(closer: Closer, configFile: string): Promise<HttpCli> {
-  requireBuiltCli();
-  const child = spawn(process.execPath, [distCli, '--http', '127.0.0.1:0', '--config', configFile], {
+  const child = spawn(process.execPath, [await builtCli(closer), '--http', '127.0.0.1:0', '--config', configFile], {
     env: childEnv(),
     cwd: path.dirname(configFile),
     stdio: ['ignore', 'pipe', 'pipe'],

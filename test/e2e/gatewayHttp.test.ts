@@ -85,7 +85,7 @@ describe('listenHttp on port 0', () => {
 
   it('a passthrough tool answers as the server does, isError included', async () => {
     const echoed = await client.callTool({ name: 'fault__echoJson', arguments: { value: { a: [1, 2] } } });
-    expect(firstText(echoed as never)).toBe('{"a":[1,2]}');
+    expect(firstText(echoed)).toBe('{"a":[1,2]}');
     const failed = await client.callTool({ name: 'fault__fail', arguments: { message: 'as asked' } });
     expect(failed).toMatchObject({ isError: true, content: [{ type: 'text', text: 'as asked' }] });
   });
@@ -121,8 +121,8 @@ describe('search_tools over HTTP', () => {
 
   it('the readable text lists the same hits', async () => {
     const result = await client.callTool({ name: 'search_tools', arguments: { query: 'write a file', limit: 3 } });
-    expect(firstText(result as never)).toMatch(/^Tools for "write a file", best first:/);
-    expect(firstText(result as never)).toContain('mcpTools.Filesystem.writeFile (server "filesystem", tool "write_file")');
+    expect(firstText(result)).toMatch(/^Tools for "write a file", best first:/);
+    expect(firstText(result)).toContain('mcpTools.Filesystem.writeFile (server "filesystem", tool "write_file")');
   });
 });
 

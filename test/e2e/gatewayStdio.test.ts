@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Closer,
   connectStdioCli,
-  distCli,
+  builtCli,
   executeCode,
   executionResultValidator,
   firstText,
@@ -104,7 +104,7 @@ describe('passthrough over stdio', () => {
     });
     expect(created.isError).toBeFalsy();
     const found = await cli.client.callTool({ name: 'memory__search_nodes', arguments: { query: 'JSON-RPC' } });
-    expect(JSON.parse(firstText(found as never))).toMatchObject({ entities: [{ name: 'Stdio', entityType: 'transport' }] });
+    expect(JSON.parse(firstText(found))).toMatchObject({ entities: [{ name: 'Stdio', entityType: 'transport' }] });
   });
 });
 
@@ -118,7 +118,7 @@ describe('logs on stderr only', () => {
 
   it('every byte on stdout is a JSON-RPC message, from start to exit', async () => {
     // A raw pipe, no SDK in between: a stray log line on stdout would show up here as is.
-    const child = spawn(process.execPath, [distCli, '--config', configFile], {
+    const child = spawn(process.execPath, [await builtCli(closer), '--config', configFile], {
       cwd: workspace,
       env: { ...process.env, CODE_GOAT_LOG: 'debug' },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -128,6 +128,7 @@ describe('logs on stderr only', () => {
     child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
     const exited = once(child, 'exit');
+    let tree = [child.pid!];
     const send = (message: unknown) => child.stdin.write(`${JSON.stringify(message)}\n`);
     const answered = (id: number) =>
       new Promise<void>((resolve) => {
@@ -146,16 +147,20 @@ describe('logs on stderr only', () => {
       send({ jsonrpc: '2.0', method: 'notifications/initialized' });
       send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'execute_code', arguments: { code: 'console.log("to the result, not stdout"); return 1' } } });
       await answered(2);
+      tree = processTree(child.pid!); // the gateway, its servers and its sandbox workers, while they run
       child.stdin.end();
       const [code] = await exited;
       expect(code).toBe(0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
-      await waitUntilGone(processTree(child.pid!));
+      await waitUntilGone(tree);
     }
     const lines = stdout.split('\n').filter((line) => line !== '');
+    expect(tree.length).toBeGreaterThan(1);
     expect(lines.length).toBeGreaterThanOrEqual(2);
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+    const executed = lines.map((line) => JSON.parse(line) as { id?: number; result?: { structuredContent?: unknown } }).find((message) => message.id === 2);
+    expect(executed?.result?.structuredContent).toMatchObject({ success: true, returnValue: 1, output: 'to the result, not stdout' });
     expect(stdout).not.toContain('"message":"config loaded"');
     expect(jsonLogLines(stderr).map((log) => log.message)).toEqual(expect.arrayContaining(['config loaded', 'servers started']));
   });

@@ -55,8 +55,8 @@ const code = `
 
 interface Transport {
   name: string;
-  /** The Inspector arguments naming the target; method arguments go before them. */
-  target(): string[];
+  /** The Inspector's arguments: the method's and the target's, in an order it parses. */
+  args(method: string[]): string[];
   setUp?(): Promise<void>;
   tearDown?(): Promise<void>;
 }
@@ -67,12 +67,15 @@ let gatewayUrl = '';
 const transports: Transport[] = [
   {
     name: 'stdio (the Inspector spawns `node dist/cli.js --config FILE`)',
-    // The Inspector has a --config option of its own: `--` ends its options, so ours reach the gateway.
-    target: () => ['--', process.execPath, distCli, '--config', configFile],
+    // The Inspector has a --config option of its own: `--` ends its options so that ours reaches the
+    // gateway, and the command goes last.
+    args: (method) => ['--cli', ...method, '--', process.execPath, distCli, '--config', configFile],
   },
   {
     name: 'Streamable HTTP (`node dist/cli.js --http 127.0.0.1:0 --config FILE`)',
-    target: () => [gatewayUrl],
+    // The URL goes first, as in the command the gateway prints: `--tool-arg <pairs...>` is variadic
+    // and would take a URL after it for one more pair.
+    args: (method) => ['--cli', gatewayUrl, ...method],
     async setUp() {
       gateway = start(process.execPath, [distCli, '--http', '127.0.0.1:0', '--config', configFile]);
       const match = await waitForOutput(gateway, servingUrlPattern);
@@ -97,7 +100,7 @@ describe.each(transports)('the Inspector CLI over $name', (transport) => {
   });
 
   it('tools/list: execute_code and search_tools, with the API in the description', async () => {
-    const result = await runInspector(['--method', 'tools/list', ...transport.target()]);
+    const result = await runInspector(transport.args(['--method', 'tools/list']));
     expect(result.code, result.stderr).toBe(0);
     const { tools } = result.json as ToolsListJson;
     expect(tools.map((tool) => tool.name)).toEqual(['execute_code', 'search_tools']);
@@ -110,7 +113,7 @@ describe.each(transports)('the Inspector CLI over $name', (transport) => {
 
   it('tools/call execute_code: runs TypeScript against both servers and returns the ExecutionResult', async () => {
     const source = code.replace('NOTE', path.join(workspace, 'note.txt'));
-    const result = await runInspector(['--method', 'tools/call', '--tool-name', 'execute_code', '--tool-arg', stringToolArg('code', source), ...transport.target()]);
+    const result = await runInspector(transport.args(['--method', 'tools/call', '--tool-name', 'execute_code', '--tool-arg', stringToolArg('code', source)]));
     expect(result.code, result.stderr).toBe(0);
     const call = result.json as ToolCallJson;
     expect(call.isError).toBe(false);
@@ -128,21 +131,15 @@ describe.each(transports)('the Inspector CLI over $name', (transport) => {
   });
 
   it('tools/call with an unquoted key=value: text that is not JSON arrives as the string', async () => {
-    const result = await runInspector(['--method', 'tools/call', '--tool-name', 'execute_code', '--tool-arg', 'code=return 6 * 7', ...transport.target()]);
+    const result = await runInspector(transport.args(['--method', 'tools/call', '--tool-name', 'execute_code', '--tool-arg', 'code=return 6 * 7']));
     expect(result.code, result.stderr).toBe(0);
     expect((result.json as ToolCallJson).structuredContent).toMatchObject({ success: true, returnValue: 42 });
   });
 
   it('a failing execution is an isError result carrying the error (the Inspector exits 5)', async () => {
-    const result = await runInspector([
-      '--method',
-      'tools/call',
-      '--tool-name',
-      'execute_code',
-      '--tool-arg',
-      stringToolArg('code', 'throw new Error("deliberate failure")'),
-      ...transport.target(),
-    ]);
+    const result = await runInspector(
+      transport.args(['--method', 'tools/call', '--tool-name', 'execute_code', '--tool-arg', stringToolArg('code', 'throw new Error("deliberate failure")')]),
+    );
     const call = result.json as ToolCallJson;
     expect(call.isError).toBe(true);
     expect(call.structuredContent).toMatchObject({ success: false, errorCode: 'RUNTIME_ERROR' });

@@ -62,3 +62,14 @@ export function nextEvent<T>(subscribe: (listener: (value: T) => void) => () => 
     });
   });
 }
+
+/** Resolves with the first truthy value of `probe`, polled every 20 ms; rejects after `ms` naming `what`. */
+export async function waitUntil<T>(what: string, probe: () => T | undefined | null | false, ms = 10_000): Promise<T> {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (performance.now() > deadline) throw new Error(`gave up waiting for ${what} after ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

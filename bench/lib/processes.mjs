@@ -1,0 +1,61 @@
+/** Resident memory of a process and of its descendants, from /proc (Linux). */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** VmRSS of `pid` in MiB, or undefined when it is gone (or /proc is missing). */
+export function rssMiB(pid) {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parentOf(pid) {
+  try {
+    // /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every descendant of `pid` (children, their children, …). */
+export function descendants(pid) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const parent = parentOf(Number(entry));
+    if (parent === undefined) continue;
+    if (!children.has(parent)) children.set(parent, []);
+    children.get(parent).push(Number(entry));
+  }
+  const found = [];
+  const stack = [...(children.get(pid) ?? [])];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    found.push(next);
+    stack.push(...(children.get(next) ?? []));
+  }
+  return found;
+}
+
+/** What a process runs, shortened for a label: the script's file name, or the command. */
+function label(pid) {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    const script = argv.slice(1).find((arg) => !arg.startsWith('-'));
+    return script ? script.split('/').slice(-3).join('/') : (argv[0]?.split('/').pop() ?? String(pid));
+  } catch {
+    return String(pid);
+  }
+}
+
+/** RSS of `pid` alone, of its whole process tree, and per process of the tree (MiB, 1 decimal). */
+export function memorySnapshot(pid) {
+  const r1 = (n) => Math.round(n * 10) / 10;
+  const self = rssMiB(pid) ?? NaN;
+  const tree = descendants(pid).map((child) => ({ pid: child, process: label(child), rssMiB: r1(rssMiB(child) ?? 0) }));
+  return { gatewayMiB: r1(self), treeMiB: r1(self + tree.reduce((sum, child) => sum + child.rssMiB, 0)), children: tree };
+}

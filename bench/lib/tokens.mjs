@@ -1,0 +1,9 @@
+/** Token counts as the project measures them: o200k (gpt-tokenizer), see src/api/tokenCount.ts. */
+import { countTokens } from '../../dist/api/tokenCount.js';
+
+export { countTokens };
+
+/** Tokens of `value` serialised as compact JSON (what goes over the wire and into a prompt). */
+export function jsonTokens(value) {
+  return countTokens(JSON.stringify(value));
+}

@@ -1,0 +1,85 @@
+import { Ajv, type Options, type ValidateFunction } from 'ajv';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Logger } from '../observability/logger.ts';
+import { describeArgumentErrors } from './argumentErrors.ts';
+import type { CatalogTool, JsonSchema } from './ToolCatalog.ts';
+
+/**
+ * Arguments are checked against the tool's `inputSchema` before a call leaves the gateway: the
+ * model gets an exact, actionable message (`/path must be string (got number 42)`) instead of
+ * whatever the server makes of it, and the server never sees a call it would refuse.
+ *
+ * Lenient by design, since a wrong refusal is worse than a missed one: unknown keywords are
+ * ignored (`strict: false`), `format` is not checked, and a schema Ajv cannot compile means no
+ * validation for that tool (logged once), never a failed call.
+ */
+const options: Options = { strict: false, allErrors: true, validateFormats: false, verbose: true };
+
+/**
+ * One Ajv per dialect for the whole process: creating one and compiling its meta-schema costs
+ * tens of milliseconds, compiling a tool schema with a warm one well under one. Each schema is
+ * removed from Ajv's registry right after compiling, so refreshed catalogs do not pile up and two
+ * servers' schemas with the same `$id` cannot clash.
+ */
+let dialects: { draft07: Ajv; draft2019: Ajv2019; draft2020: Ajv2020 } | undefined;
+
+function ajvFor(schema: JsonSchema): Ajv {
+  dialects ??= { draft07: new Ajv(options), draft2019: new Ajv2019(options), draft2020: new Ajv2020(options) };
+  const declared = typeof schema === 'object' && typeof schema['$schema'] === 'string' ? schema['$schema'] : '';
+  if (declared.includes('2020-12')) return dialects.draft2020;
+  if (declared.includes('2019-09')) return dialects.draft2019;
+  return dialects.draft07;
+}
+
+/** `$schema` values the Ajv classes above do not know (draft-04, -06, custom) are dropped: the keywords mostly agree. */
+function compilable(schema: JsonSchema): JsonSchema {
+  if (typeof schema !== 'object' || typeof schema['$schema'] !== 'string') return schema;
+  if (/json-schema\.org\/(draft-07|draft\/2019-09|draft\/2020-12)\/schema/.test(schema['$schema'])) return schema;
+  const { $schema: _ignored, ...rest } = schema;
+  return rest;
+}
+
+export type ArgumentCheck = (tool: CatalogTool, args: Record<string, unknown>) => string | undefined;
+
+/**
+ * A checker for one server. Validators are compiled lazily, once per listed tool: the catalog's
+ * tool objects are replaced on every re-listing, so keying the cache by them compiles each tool
+ * of a new catalog afresh (its schema may have changed) and lets the old validators go.
+ * Returns the failure message, or `undefined` when the arguments are valid.
+ */
+export function createArgumentCheck(server: string, logger: Logger): ArgumentCheck {
+  const validators = new WeakMap<CatalogTool, ValidateFunction | null>();
+  const validatorOf = (tool: CatalogTool): ValidateFunction | null => {
+    let validator = validators.get(tool);
+    if (validator === undefined) {
+      validator = compile(tool.inputSchema, (reason) =>
+        logger.warn("the tool's inputSchema does not compile; its arguments are not validated", { tool: tool.name, reason }),
+      );
+      validators.set(tool, validator);
+    }
+    return validator;
+  };
+  return (tool, args) => {
+    const validate = validatorOf(tool);
+    if (validate === null || validate(args)) return undefined;
+    return `${server}.${tool.name}: invalid arguments: ${describeArgumentErrors(validate.errors ?? [])}`;
+  };
+}
+
+function compile(schema: JsonSchema, onInvalid: (reason: string) => void): ValidateFunction | null {
+  const ajv = ajvFor(schema);
+  const source = compilable(schema);
+  try {
+    return ajv.compile(source);
+  } catch (error) {
+    onInvalid(error instanceof Error ? error.message : String(error));
+    return null;
+  } finally {
+    try {
+      if (typeof source === 'object') ajv.removeSchema(source);
+    } catch {
+      // Nothing was registered: compiling failed before.
+    }
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * The `code-goat` commands as a user runs them (`node dist/cli.js …`, a real process each): `types`,
+ * `run FILE` and `run -`, stdio serving, `--help`, and the errors for bad configs and bad arguments.
+ * stdout carries exactly the declarations / the ExecutionResult JSON; every log goes to stderr.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCodeMode } from '../../src/index.ts';
+import { parseHostPort } from '../../src/gateway/parseHostPort.ts';
+import { compileDiagnostics } from '../api/compileTypeScript.ts';
+import { officialServer } from '../fixtures/servers.ts';
+import { distCli, logLines, makeTempDir, removeDir, runCli, stopAll, writeJson, type RunResult } from './cliHelpers.ts';
+
+let workspace: string;
+let configFile: string;
+let configInput: Parameters<typeof createCodeMode>[0];
+
+beforeAll(() => {
+  expect(existsSync(distCli), 'npm test builds dist/ first').toBe(true);
+  workspace = makeTempDir('cli');
+  writeFileSync(path.join(workspace, 'data.txt'), 'three\nsmall\nlines');
+  configInput = {
+    mcpServers: {
+      everything: officialServer('everything'),
+      files: officialServer('filesystem', { root: workspace }),
+    },
+  };
+  configFile = writeJson(path.join(workspace, 'code-goat.json'), configInput);
+});
+
+afterAll(async () => {
+  await stopAll();
+  removeDir(workspace);
+});
+
+/** Every stderr line of a successful command is a JSON log line. */
+function expectOnlyLogs(stderr: string): void {
+  const lines = stderr.split('\n').filter((line) => line !== '');
+  expect(lines.length).toBeGreaterThan(0);
+  for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+  expect(logLines(stderr).map((line) => line.message)).toContain('config loaded');
+}
+
+describe('code-goat types', () => {
+  let result: RunResult;
+  beforeAll(async () => {
+    result = await runCli(['types', '--config', configFile]);
+  });
+
+  it('exits 0 and prints declarations of mcpTools with every configured server and its tools', () => {
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('declare namespace mcpTools {');
+    expect(result.stdout).toContain('namespace Everything {');
+    expect(result.stdout).toContain('function echo(args: EchoInput): Promise<');
+    expect(result.stdout).toContain('namespace Files {');
+    expect(result.stdout).toContain('function readTextFile(args: ReadTextFileInput): Promise<ReadTextFileOutput>;');
+  });
+
+  it('stdout is exactly the declarations (what createCodeMode generates), and they compile under strict', async () => {
+    const codeMode = await createCodeMode(configInput);
+    try {
+      expect(result.stdout).toBe(codeMode.typeDefinitions);
+    } finally {
+      await codeMode.close();
+    }
+    expect(compileDiagnostics({ 'api.d.ts': result.stdout })).toEqual([]);
+  });
+
+  it('logs go to stderr, as JSON lines', () => {
+    expectOnlyLogs(result.stderr);
+    expect(logLines(result.stderr).find((line) => line.message === 'config loaded')).toMatchObject({ source: configFile, servers: ['everything', 'files'] });
+  });
+});
+
+describe('code-goat run', () => {
+  const program = `
+    const lines: string[] = (await mcpTools.Files.readTextFile({ path: 'DATA' })).content.split('\\n');
+    console.log('lines', lines.length);
+    const echoed = await mcpTools.Everything.echo({ message: lines[1]! });
+    return { echoed, longest: lines.reduce((a, b) => (b.length > a.length ? b : a)) };
+  `;
+  const expected = {
+    success: true,
+    output: 'lines 3',
+    logs: [{ level: 'log', message: 'lines 3' }],
+    returnValue: { echoed: 'Echo: small', longest: 'three' },
+    toolCalls: [
+      { server: 'files', tool: 'read_text_file', ok: true },
+      { server: 'everything', tool: 'echo', ok: true },
+    ],
+  };
+
+  it('run FILE: prints the ExecutionResult JSON and nothing else on stdout, exit 0', async () => {
+    const file = path.join(workspace, 'program.ts');
+    writeFileSync(file, program.replace('DATA', path.join(workspace, 'data.txt')));
+    const result = await runCli(['run', file, '--config', configFile]);
+    expect(result.code, result.stderr).toBe(0);
+    const printed = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(printed).toMatchObject(expected);
+    expect(Object.keys(printed).sort()).toEqual(['durationMs', 'logs', 'output', 'returnValue', 'success', 'toolCalls']);
+    expect(result.stdout).toBe(`${JSON.stringify(printed, null, 2)}\n`);
+    expectOnlyLogs(result.stderr);
+  });
+
+  it('run -: reads the code from standard input', async () => {
+    const result = await runCli(['run', '-', '--config', configFile], { input: program.replace('DATA', path.join(workspace, 'data.txt')) });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject(expected);
+  });
+
+  it('a failing execution: exit 1, the ExecutionResult with its error on stdout', async () => {
+    const result = await runCli(['run', '-', '--config', configFile], { input: 'console.log("before");\nthrow new Error("it went wrong");' });
+    expect(result.code).toBe(1);
+    const printed = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(printed).toMatchObject({ success: false, output: 'before', errorCode: 'RUNTIME_ERROR' });
+    expect(printed['error']).toContain('it went wrong');
+    expect(printed['stack']).toContain('code.ts:2');
+  });
+
+  it('a tool error that the code does not catch: exit 1, the server message in the error', async () => {
+    const result = await runCli(['run', '-', '--config', configFile], { input: 'return await mcpTools.Files.readTextFile({ path: "/etc/hostname" })' });
+    expect(result.code).toBe(1);
+    const printed = JSON.parse(result.stdout) as { success: boolean; error: string; toolCalls: { ok: boolean }[] };
+    expect(printed.success).toBe(false);
+    expect(printed.error).toMatch(/outside allowed directories|Access denied/i);
+    expect(printed.toolCalls).toMatchObject([{ server: 'files', tool: 'read_text_file', ok: false }]);
+  });
+
+  it('a syntax error: exit 1 with SYNTAX_ERROR', async () => {
+    const result = await runCli(['run', '-', '--config', configFile], { input: 'return (1 +;' });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ success: false, errorCode: 'SYNTAX_ERROR' });
+  });
+
+  it('run with a file that does not exist: exit 2, the error names it, nothing on stdout', async () => {
+    const missing = path.join(workspace, 'nope.ts');
+    const result = await runCli(['run', missing, '--config', configFile]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(missing);
+  });
+
+  it('run without a file: exit 2 with usage, before any server is started', async () => {
+    const result = await runCli(['run', '--config', configFile]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^code-goat: code-goat run needs a file, or - for standard input\./);
+    expect(result.stderr).toContain('Usage:');
+    expect(result.stderr).not.toContain('config loaded');
+  });
+});
+
+describe('serving over stdio', () => {
+  it('serves until stdin closes, then exits 0; stdout stays empty when no client spoke', async () => {
+    const result = await runCli(['--config', configFile], { input: '' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(logLines(result.stderr).map((line) => line.message)).toContain('servers started');
+  });
+});
+
+describe('bad config files: exit 2, one line per issue naming its path, on stderr', () => {
+  it('schema errors', async () => {
+    const file = writeJson(path.join(workspace, 'bad.json'), {
+      mcpServers: { remote: { url: 'not a url' }, local: { command: 42 } },
+      codeMode: { timeout: -5 },
+    });
+    const result = await runCli(['types', '--config', file]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe(`code-goat: Invalid config (${file}), 3 problems:`);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/^- mcpServers\.remote\.url: expected a URL/),
+      expect.stringMatching(/^- mcpServers\.local\.command: expected a string/),
+      expect.stringMatching(/^- codeMode\.timeout: /),
+    ]);
+  });
+
+  it('invalid JSON: file, line and column', async () => {
+    const file = path.join(workspace, 'broken.json');
+    writeFileSync(file, '{\n  "mcpServers": {,\n}');
+    const result = await runCli(['run', '-', '--config', file], { input: 'return 1' });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(new RegExp(`^code-goat: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: `));
+  });
+
+  it('a --config file that does not exist', async () => {
+    const file = path.join(workspace, 'absent.json');
+    const result = await runCli(['types', '--config', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trimEnd()).toBe(`code-goat: Config file ${file} not found`);
+  });
+
+  it('a missing environment variable is named', async () => {
+    const file = writeJson(path.join(workspace, 'env.json'), { mcpServers: { x: { command: 'node', env: { TOKEN: '${CODE_GOAT_TEST_UNSET_VARIABLE}' } } } });
+    const result = await runCli(['types', '--config', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('CODE_GOAT_TEST_UNSET_VARIABLE');
+  });
+});
+
+describe('usage and argument errors', () => {
+  it.each([['--help'], ['-h']])('%s prints the usage on stdout, exit 0', async (flag) => {
+    const result = await runCli([flag]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^Usage:\n/);
+    for (const form of ['code-goat [--config FILE]', 'code-goat --http [HOST:]PORT', 'code-goat types', 'code-goat run FILE|-']) {
+      expect(result.stdout).toContain(form);
+    }
+  });
+
+  it('an unknown command: exit 2, its name and the usage on stderr', async () => {
+    const result = await runCli(['serve-please']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^code-goat: Unknown command "serve-please"\.\n\nUsage:\n/);
+  });
+
+  it('an unknown option: exit 2, named', async () => {
+    const result = await runCli(['--frobnicate']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("'--frobnicate'");
+  });
+
+  it.each([['abc'], ['70000'], ['localhost:'], ['127.0.0.1:33a'], ['::1:3333']])(
+    '--http %s: exit 2 with what it expects, before any server is started',
+    async (value) => {
+      const result = await runCli(['--http', value, '--config', configFile]);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trimEnd()).toBe(`code-goat: --http expects [HOST:]PORT (e.g. 3333 or 127.0.0.1:3333), got "${value}".`);
+    },
+  );
+
+  it('--http without a value: exit 2, the option named', async () => {
+    const result = await runCli(['--http']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^code-goat: .*--http.*argument missing/);
+  });
+});
+
+describe('parseHostPort', () => {
+  it.each([
+    ['3333', { host: '127.0.0.1', port: 3333 }],
+    ['0', { host: '127.0.0.1', port: 0 }],
+    ['127.0.0.1:3333', { host: '127.0.0.1', port: 3333 }],
+    ['0.0.0.0:8080', { host: '0.0.0.0', port: 8080 }],
+    ['localhost:65535', { host: 'localhost', port: 65_535 }],
+    ['[::1]:3333', { host: '::1', port: 3333 }],
+    [' 4000 ', { host: '127.0.0.1', port: 4000 }],
+  ])('%s', (value, expected) => {
+    expect(parseHostPort(value)).toEqual(expected);
+  });
+
+  it.each([[''], ['65536'], ['host:'], [':3333'], ['[::1]3333'], ['1.2.3.4:5:6'], ['http://x:1'], ['-1'], ['123456']])('rejects %j', (value) => {
+    expect(() => parseHostPort(value)).toThrow(/--http expects \[HOST:\]PORT/);
+  });
+});
