@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCodeMode, type CodeMode } from '../src/index.ts';
+import { officialServer } from './fixtures/servers.ts';
+
+// The README's execute_code example runs for real and gives the result the README shows (timings aside).
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+function fencedBlockAfter(marker: string): string {
+  const after = readme.split(marker)[1] ?? '';
+  const match = /```\w*\n([\s\S]*?)```/.exec(after);
+  if (!match?.[1]) throw new Error(`README has no code block after ${marker}`);
+  return match[1];
+}
+
+let codeMode: CodeMode;
+beforeAll(async () => {
+  codeMode = await createCodeMode({ mcpServers: { everything: officialServer('everything') } });
+});
+afterAll(() => codeMode?.close());
+
+describe('README', () => {
+  it('the execute_code example gives the result the README shows', async () => {
+    const code = fencedBlockAfter('<!-- readme-example:code -->');
+    const shown = JSON.parse(fencedBlockAfter('<!-- readme-example:result -->')) as Record<string, unknown> & {
+      toolCalls: Record<string, unknown>[];
+    };
+    const result = await codeMode.executeCode(code);
+    const withoutTimings = (value: Record<string, unknown>) => ({
+      ...value,
+      durationMs: expect.any(Number),
+      toolCalls: (value['toolCalls'] as Record<string, unknown>[]).map((call) => ({ ...call, durationMs: expect.any(Number) })),
+    });
+    expect(result).toEqual(withoutTimings(shown));
+  });
+
+  it('starts with the two set-up commands', () => {
+    const top = readme.split('\n').slice(0, 10).join('\n');
+    expect(top).toContain('npm ci && npm start');
+    expect(top).toContain('npm test');
+  });
+});
