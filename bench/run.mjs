@@ -32,7 +32,8 @@ const file = {
   cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
   updated: new Date().toISOString(),
   loadAverageAtStart: os.loadavg().map((n) => Math.round(n * 100) / 100),
-  results: previous.results && typeof previous.results === 'object' ? previous.results : {},
+  // Only benchmarks that still exist: a renamed or removed one must not linger with stale figures.
+  results: Object.fromEntries(Object.entries(previous.results ?? {}).filter(([name]) => name in benchmarks)),
 };
 const thisRun = {};
 const failures = [];

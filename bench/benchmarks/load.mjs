@@ -51,10 +51,9 @@ export async function run({ log }) {
     const warmups = await Promise.all(connected.map((client) => client.callTool({ name: 'execute_code', arguments: { code } })));
     for (const result of warmups) if (result.structuredContent?.returnValue !== expectedAnswer) noteError(`warm-up: ${JSON.stringify(result.content)}`);
     const atStart = memorySnapshot(gateway.pid);
-    sampler = setInterval(() => samples.push(memorySnapshot(gateway.pid)), 500);
-
     log(`${seconds} s of load`);
     const started = performance.now();
+    sampler = setInterval(() => samples.push({ at: (performance.now() - started) / 1000, ...memorySnapshot(gateway.pid) }), 500);
     const deadline = started + seconds * 1000;
     await Promise.all(
       connected.map(async (client) => {
@@ -97,6 +96,8 @@ export async function run({ log }) {
         end: atEnd,
         peakTreeMiB: peak.treeMiB,
         peakGatewayMiB: samples.reduce((max, s) => Math.max(max, s.gatewayMiB), atEnd.gatewayMiB),
+        // Every ~5 s: does the gateway's memory level off or keep growing?
+        timeline: samples.filter((_, i) => i % 10 === 9).map((s) => ({ second: round(s.at, 1), gatewayMiB: s.gatewayMiB, treeMiB: s.treeMiB })),
       },
       ...(errorCount > 0 && { failed: `${errorCount} executions failed: ${JSON.stringify(Object.fromEntries(errors))}` }),
     };
@@ -119,7 +120,10 @@ export function table(result) {
       rows: [
         ['gateway process alone', rss.start.gatewayMiB, rss.end.gatewayMiB, rss.peakGatewayMiB],
         ['gateway + children (sandbox workers, servers)', rss.start.treeMiB, rss.end.treeMiB, rss.peakTreeMiB],
-        ...rss.end.children.map((child) => [`  child ${child.process}`, rss.start.children.find((c) => c.pid === child.pid)?.rssMiB, child.rssMiB, '']),
+        ...[...new Set([...Object.keys(rss.start.children), ...Object.keys(rss.end.children)])].map((kind) => {
+          const at = (snapshot) => (snapshot.children[kind] ? `${snapshot.children[kind].rssMiB} (${snapshot.children[kind].processes})` : '–');
+          return [`  children: ${kind} (processes)`, at(rss.start), at(rss.end), ''];
+        }),
       ],
     },
   ];

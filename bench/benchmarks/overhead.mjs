@@ -103,7 +103,7 @@ export async function run({ log }) {
     'stdio passthrough': () => viaPassthrough(stdio.client),
     'http execute_code': () => viaExecuteCode(http.client),
     'http passthrough': () => viaPassthrough(http.client),
-    'direct SDK': () => viaDirect(direct.client),
+    'direct SDK (stdio)': () => viaDirect(direct.client),
   };
   const warm = Object.fromEntries(Object.keys(paths).map((name) => [name, []]));
   try {
@@ -125,7 +125,7 @@ export async function run({ log }) {
       'stdio passthrough': s(cold.stdio.passthrough),
       'http execute_code': s(cold.http.executeCode),
       'http passthrough': s(cold.http.passthrough),
-      'direct SDK': s(cold.direct),
+      'direct SDK (stdio)': s(cold.direct),
       'library executeCode': library.cold,
     },
     warm: { ...Object.fromEntries(Object.entries(warm).map(([name, samples]) => [name, s(samples)])), 'library executeCode': library.warm },
@@ -137,7 +137,7 @@ export async function run({ log }) {
     for (const transport of ['stdio', 'http']) {
       const code = f[`${transport} execute_code`].median;
       const pass = f[`${transport} passthrough`].median;
-      const direct = f['direct SDK'].median;
+      const direct = f['direct SDK (stdio)'].median;
       added[phase][transport] = {
         addedVsPassthroughMs: round(code - pass),
         ratioVsPassthrough: ratio(code, pass),

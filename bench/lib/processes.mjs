@@ -52,10 +52,21 @@ function label(pid) {
   }
 }
 
-/** RSS of `pid` alone, of its whole process tree, and per process of the tree (MiB, 1 decimal). */
+/**
+ * RSS of `pid` alone, of its whole process tree, and of the tree's processes grouped by what they run
+ * (MiB, 1 decimal): processes come and go (sandbox workers are recycled), kinds stay.
+ */
 export function memorySnapshot(pid) {
   const r1 = (n) => Math.round(n * 10) / 10;
   const self = rssMiB(pid) ?? NaN;
-  const tree = descendants(pid).map((child) => ({ pid: child, process: label(child), rssMiB: r1(rssMiB(child) ?? 0) }));
-  return { gatewayMiB: r1(self), treeMiB: r1(self + tree.reduce((sum, child) => sum + child.rssMiB, 0)), children: tree };
+  const byKind = {};
+  let children = 0;
+  for (const child of descendants(pid)) {
+    const rss = rssMiB(child) ?? 0;
+    children += rss;
+    const kind = (byKind[label(child)] ??= { processes: 0, rssMiB: 0 });
+    kind.processes++;
+    kind.rssMiB = r1(kind.rssMiB + rss);
+  }
+  return { gatewayMiB: r1(self), treeMiB: r1(self + children), children: byKind };
 }

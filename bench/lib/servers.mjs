@@ -12,10 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { createCodeMode } from '../../dist/index.js';
+import { createCodeMode, createGateway, listenHttp } from '../../dist/index.js';
+// Internal helpers, not part of the package's public surface: the bench lives in the repo.
 import { bundledServer } from '../../dist/config/bundledServers.js';
-import { createGateway } from '../../dist/gateway/Gateway.js';
-import { listenHttp } from '../../dist/gateway/httpServer.js';
 import { createLogger } from '../../dist/observability/logger.js';
 
 export { bundledServer };

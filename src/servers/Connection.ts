@@ -1,32 +1,31 @@
-import { Client, type Transport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import { isStdioServer, type ServerConfig } from '../config/schema.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
-import { createArgumentCheck, type ArgumentCheck } from './argumentValidation.ts';
-import { cancelledFailure, describeWithCauses, oneLine } from './callFailure.ts';
+import { createArgumentCheck, warmArgumentValidation, type ArgumentCheck } from './argumentValidation.ts';
+import { describeWithCauses, oneLine } from './callFailure.ts';
 import { ConcurrencyLimiter } from './ConcurrencyLimiter.ts';
 import { Deadline } from './Deadline.ts';
 import { describeExit, lossDuring, lossFailure, type LossReport } from './lossReport.ts';
-import { ManagedStdioTransport } from './ManagedStdioTransport.ts';
-import { openClient, type OpenClientHooks, type TransportKind } from './openClient.ts';
+import type { TransportKind } from './openClient.ts';
 import { redactErrorResult } from './redactErrorResult.ts';
 import { createRedactor, type Redactor } from './redactSecrets.ts';
 import type { GetPromptOutcome, RawToolCallOutcome, ReadResourceOutcome, RequestOutcome } from './RequestOutcome.ts';
 import { dispatch, type DispatchHost, type ServerRequest } from './requestDispatch.ts';
 import type { RestartPolicy } from './RestartBackoff.ts';
 import { RestartSchedule } from './RestartSchedule.ts';
-import { restartingReason, serverUnavailableMessage, stillWaitingReason } from './routingMessages.ts';
+import { RetiredClients } from './RetiredClients.ts';
+import { ServerAvailability, type ConnectionState } from './ServerAvailability.ts';
 import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate, ListKind } from './ServerCatalog.ts';
 import { ServerLists } from './ServerLists.ts';
 import { ServerOutput } from './ServerOutput.ts';
 import { promptGetRequest, resourceReadRequest, toolCallRequest } from './serverRequests.ts';
-import { toolCallFailure, type ToolCallFailure, type ToolCallOptions, type ToolCallOutcome } from './ToolCallOutcome.ts';
+import { SessionOpener } from './SessionOpener.ts';
+import type { ToolCallOptions, ToolCallOutcome } from './ToolCallOutcome.ts';
 import type { CatalogTool } from './ToolCatalog.ts';
 import { compileToolFilter } from './toolFilter.ts';
-import { abandonTransport } from './transports.ts';
 import { unwrapToolResult } from './unwrapToolResult.ts';
 
-/** `restarting`: a server that was working went away and is being brought back (see `RestartPolicy`). */
-export type ConnectionState = 'connecting' | 'ready' | 'restarting' | 'failed' | 'closed';
+export type { ConnectionState } from './ServerAvailability.ts';
 
 export interface ServerConnectionOptions {
   readonly logger?: Logger;
@@ -72,31 +71,23 @@ export class ServerConnection {
   readonly #output: ServerOutput;
   readonly #lists: ServerLists;
   readonly #checkArguments: ArgumentCheck;
-  readonly #host: DispatchHost;
   readonly #restart: RestartSchedule | undefined;
-  #state: ConnectionState = 'connecting';
-  #failure: string | undefined;
-  #transportKind: TransportKind | undefined;
+  readonly #availability: ServerAvailability;
+  readonly #opener: SessionOpener;
+  readonly #retired = new RetiredClients();
+  readonly #host: DispatchHost;
   /** The transport that worked: reconnects use it alone (no fallback from Streamable HTTP to SSE). */
   #workingKind: TransportKind | undefined;
-  #pid: number | undefined;
-  #client: Client | undefined;
-  /** The transport of the latest attempt, so `close()` can also stop a handshake in progress. */
-  #transport: Transport | undefined;
   #connecting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
-  /** The session being opened (first connect, restart, renewal), for `close()` to stop and await. */
-  #opening: Promise<unknown> | undefined;
   #renewing: Promise<void> | undefined;
   #readySince = 0;
   #restarts = 0;
-  /** Why the server last went away, without the restart attempts since. */
+  /** Why the server last went away, without the restart attempts since; and how often it did. */
   #lossFailure = '';
   #losses = 0;
   /** Why each lost session ended, for the requests that were in flight on it. */
   readonly #lossReports = new WeakMap<Client, Promise<LossReport>>();
-  /** Settles on every change of state (or of the client): requests waiting for the server look again. */
-  #changed = Promise.withResolvers<void>();
 
   constructor(name: string, config: ServerConfig, options: ServerConnectionOptions = {}) {
     this.name = name;
@@ -107,46 +98,61 @@ export class ServerConnection {
     this.#output = new ServerOutput(this.#logger, this.#redact);
     this.#checkArguments = createArgumentCheck(name, this.#logger);
     this.#restart = options.restart === false ? undefined : new RestartSchedule(options.restart);
+    this.#availability = new ServerAvailability(name, this.#restart);
+    const connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+    const describeError = (error: unknown) => this.#line(describeWithCauses(error));
     this.#lists = new ServerLists({
       server: name,
       isExposed: compileToolFilter(config.tools),
-      timeoutMs: this.#connectTimeoutMs(),
-      liveClient: () => this.#usableClient(),
+      timeoutMs: connectTimeoutMs,
+      liveClient: () => this.#availability.usableClient(),
       onChanged: (kind) => this.#listChanged(kind),
       logger: this.#logger,
-      describeError: (error) => this.#safe(error),
+      describeError,
+    });
+    this.#opener = new SessionOpener({
+      config,
+      lists: this.#lists,
+      output: this.#output,
+      logger: this.#logger,
+      clientInfo: options.clientInfo ?? defaultClientInfo,
+      connectTimeoutMs,
+      isClosed: () => this.#isClosed(),
+      onClientClosed: (client) => this.#onClientClosed(client),
+      describeError,
     });
     this.#host = {
       server: name,
       redact: this.#redact,
       limiter: new ConcurrencyLimiter(options.maxConcurrentCalls ?? defaultMaxConcurrentCalls),
-      awaitClient: (deadline, label) => this.#awaitClient(deadline, label),
-      currentClient: () => this.#usableClient(),
+      awaitClient: (deadline, label) => this.#availability.awaitClient(deadline, label),
+      currentClient: () => this.#availability.usableClient(),
       lostDuring: async (client, what) => {
         const report = this.#lossReports.get(client);
         return report === undefined ? undefined : lossDuring(this.name, what, await report);
       },
       renewSession: (client) => this.#renewSession(client),
+      sending: (client) => this.#retired.sending(client),
     };
   }
 
   get state(): ConnectionState {
-    return this.#state;
+    return this.#availability.state;
   }
 
   /** Why the server is not available (`failed`, `restarting`); one line, secrets redacted. */
   get failure(): string | undefined {
-    return this.#failure;
+    return this.#availability.failure;
   }
 
   /** The transport in use, or last tried when the server failed (`sse` after the fallback for a bare `url`). */
   get transport(): TransportKind | undefined {
-    return this.#transportKind;
+    return this.#opener.kind;
   }
 
   /** Process id of the latest stdio process (kept after exit, for diagnostics and tests). */
   get pid(): number | undefined {
-    return this.#pid;
+    return this.#opener.pid;
   }
 
   /** How often the server was brought back after going away. */
@@ -234,89 +240,44 @@ export class ServerConnection {
     if (this.#isClosed()) return;
     const startedAt = performance.now();
     try {
-      const opened = await this.#track(this.#openSession(undefined));
+      const opened = await this.#opener.open();
       if (opened === undefined) return;
       this.#becomeReady(opened.client);
-      this.#logger.info('server ready', { transport: this.#transportKind, ...this.#lists.counts(), ms: Math.round(performance.now() - startedAt) });
+      this.#logger.info('server ready', { transport: this.#opener.kind, ...this.#lists.counts(), ms: Math.round(performance.now() - startedAt) });
     } catch (error) {
       if (this.#isClosed()) return;
-      this.#setState('failed', await this.#withStderr(describeWithCauses(error)));
-      this.#logger.error('server failed to start', { reason: this.#failure });
+      this.#availability.failed(await this.#withStderr(describeWithCauses(error)));
+      this.#logger.error('server failed to start', { reason: this.#availability.failure });
     }
-  }
-
-  /** Opens a session and lists; `undefined` when closed meanwhile. A failed attempt leaves no process behind. */
-  async #openSession(only: TransportKind | undefined): Promise<{ client: Client; changed: ListKind[] } | undefined> {
-    let client: Client | undefined;
-    try {
-      client = await openClient(this.config, this.#openHooks(), only);
-      const changed = this.#isClosed() ? [] : await this.#lists.load(client);
-      if (!this.#isClosed()) return { client, changed };
-      await client.close();
-      return undefined;
-    } catch (error) {
-      // A process that started but never became a working server gets no grace period.
-      await Promise.allSettled([client?.close(), this.#transport && abandonTransport(this.#transport)]);
-      if (this.#isClosed()) return undefined;
-      throw error;
-    }
-  }
-
-  #openHooks(): OpenClientHooks {
-    return {
-      newClient: () => this.#newClient(),
-      onTransport: (transport, kind) => {
-        this.#transport = transport;
-        this.#transportKind = kind;
-      },
-      onStderrLine: (line) => this.#output.stderrLine(line),
-      onSpawned: (pid) => {
-        this.#pid = pid;
-        this.#output.reset();
-      },
-      onInvalidLine: (preview) => this.#output.invalidLine(preview),
-      onAttemptFailed: (kind, error) => this.#logger.info('transport attempt failed, trying the next one', { transport: kind, reason: this.#safe(error) }),
-      isClosed: () => this.#isClosed(),
-      timeoutMs: this.#connectTimeoutMs(),
-    };
-  }
-
-  #newClient(): Client {
-    const client = new Client(this.#options.clientInfo ?? defaultClientInfo, { listChanged: this.#lists.listChangedHandlers() });
-    client.onclose = () => this.#onClientClosed(client);
-    client.onerror = (error) => this.#output.transportError(error);
-    return client;
   }
 
   #becomeReady(client: Client): void {
-    this.#client = client;
-    this.#workingKind = this.#transportKind;
+    warmArgumentValidation(this.tools());
+    this.#workingKind = this.#opener.kind;
     this.#readySince = performance.now();
-    this.#setState('ready', undefined);
+    this.#availability.ready(client);
   }
 
   /** Only the live session counts: a failed attempt, a renewed session or our own close end theirs on purpose. */
   #onClientClosed(client: Client): void {
-    if (client !== this.#client || this.#state !== 'ready') return;
-    const exit = this.#transport instanceof ManagedStdioTransport ? this.#transport.exit : undefined;
+    if (client !== this.#availability.client || this.#availability.state !== 'ready') return;
     const cause = this.#output.invalidOutput;
-    this.#lose(client, cause !== undefined ? { event: 'was stopped', cause } : { event: describeExit(exit) });
+    this.#lose(client, cause !== undefined ? { event: 'was stopped', cause } : { event: describeExit(this.#opener.exit) });
   }
 
   /** The live session is gone: requests on it fail with the report, the lists empty, a restart is scheduled. */
   #lose(client: Client, loss: { event: string; cause?: string }): void {
-    this.#client = undefined;
-    const loses = ++this.#losses;
+    const generation = ++this.#losses;
     const report = this.#output.settle().then((): LossReport => ({ ...loss, stderr: [...this.#output.tail] }));
     this.#lossReports.set(client, report);
     const emptied = this.#lists.clear();
     this.#lossFailure = this.#line(loss.event);
-    this.#setState(this.#restart !== undefined ? 'restarting' : 'failed', this.#lossFailure);
+    this.#availability.lost(this.#restart !== undefined ? 'restarting' : 'failed', this.#lossFailure);
     const restartInMs = this.#restart?.schedule(() => void this.#attemptRestart(), performance.now() - this.#readySince);
     void report.then((full) => {
-      if (this.#isClosed() || loses !== this.#losses) return;
+      if (this.#isClosed() || generation !== this.#losses) return;
       this.#lossFailure = this.#line(lossFailure(full));
-      if (this.#state !== 'ready') this.#failure = this.#lossFailure;
+      this.#availability.explain(this.#lossFailure);
       this.#logger.warn('server went away', { reason: this.#lossFailure, ...(restartInMs !== undefined && { restartInMs }) });
       // Tool listeners always hear of it; the others when their list lost entries.
       for (const kind of new Set<ListKind>(['tools', ...emptied])) this.#listChanged(kind);
@@ -324,132 +285,66 @@ export class ServerConnection {
   }
 
   async #attemptRestart(): Promise<void> {
-    if (this.#state !== 'restarting' || this.#restart === undefined) return;
+    if (this.#availability.state !== 'restarting' || this.#restart === undefined) return;
     const attempt = this.#restart.attempts;
     this.#output.reset(); // the lost process's last words are in its report; this attempt's are its own
-    this.#signalChange(); // under way now: waiting requests keep waiting
+    this.#availability.changed(); // under way now: waiting requests keep waiting
     try {
-      const opened = await this.#track(this.#openSession(this.#workingKind));
+      const opened = await this.#opener.open(this.#workingKind);
       if (opened === undefined) return;
       this.#becomeReady(opened.client);
       this.#restarts++;
-      this.#logger.info('server restarted', { attempt, ...this.#lists.counts(), ...(this.#pid !== undefined && { pid: this.#pid }) });
+      this.#logger.info('server restarted', { attempt, ...this.#lists.counts(), ...(this.pid !== undefined && { pid: this.pid }) });
       for (const kind of new Set<ListKind>(['tools', ...opened.changed])) this.#listChanged(kind);
     } catch (error) {
       const reason = await this.#withStderr(describeWithCauses(error));
       if (this.#isClosed()) return;
-      this.#failure = `${this.#lossFailure}; restart attempt ${attempt} failed: ${reason}`;
       const nextAttemptInMs = this.#restart.schedule(() => void this.#attemptRestart());
+      this.#availability.explain(`${this.#lossFailure}; restart attempt ${attempt} failed: ${reason}`);
       this.#logger.warn('restart attempt failed', { attempt, reason, nextAttemptInMs });
-      this.#signalChange();
     }
   }
 
   /** A new Streamable HTTP session for one that expired; requests waiting meanwhile go to the new one. */
   #renewSession(stale: Client): Promise<void> {
-    if (this.#client !== stale || this.#state !== 'ready') return this.#renewing ?? Promise.resolve();
-    this.#renewing ??= this.#renew(stale).finally(() => {
-      this.#renewing = undefined;
-      this.#signalChange();
-    });
+    if (this.#availability.client !== stale || this.#availability.state !== 'ready') return this.#renewing ?? Promise.resolve();
+    this.#renewing = this.#renew(stale).finally(() => (this.#renewing = undefined));
     return this.#renewing;
   }
 
   async #renew(stale: Client): Promise<void> {
     this.#logger.info('session expired (HTTP 404); starting a new one');
     const expired = { event: 'lost its session (HTTP 404)' };
-    this.#client = undefined; // so closing the stale client is not taken for a crash
+    this.#availability.renewing(); // closing the stale client is no crash now
     this.#lossReports.set(stale, Promise.resolve({ ...expired, stderr: [] }));
-    void stale.close().catch(() => undefined);
+    this.#retired.retire(stale);
+    let renewed: Client | undefined;
     try {
-      const opened = await this.#track(this.#openSession(this.#workingKind));
+      const opened = await this.#opener.open(this.#workingKind);
       if (opened === undefined) return;
-      this.#client = opened.client;
+      renewed = opened.client;
       this.#logger.info('new session started');
       for (const kind of opened.changed) this.#listChanged(kind);
     } catch (error) {
       if (this.#isClosed()) return;
       // More than a forgotten session: the server cannot be reached. As if the connection dropped.
       this.#lose(stale, { ...expired, cause: `starting a new session failed: ${describeWithCauses(error)}` });
+    } finally {
+      this.#availability.renewed(renewed);
     }
-  }
-
-  /** Waits, within the deadline, for a server that is connecting, restarting (unless the next attempt comes too late) or renewing its session. */
-  async #awaitClient(deadline: Deadline, label: string): Promise<{ readonly ok: true; readonly client: Client } | ToolCallFailure> {
-    for (;;) {
-      const client = this.#usableClient();
-      if (client !== undefined) return { ok: true, client };
-      const refusal = this.#refusal(deadline);
-      if (refusal !== undefined) return refusal;
-      const waited = await deadline.race(this.#changed.promise);
-      if (waited === 'cancelled' && deadline.signal !== undefined) return cancelledFailure(label, deadline.signal);
-      if (waited === 'timeout') return this.#unavailable(this.#stillWaiting(deadline));
-    }
-  }
-
-  #refusal(deadline: Deadline): ToolCallFailure | undefined {
-    if (this.#state === 'failed') return this.#unavailable(this.#failure ?? 'unknown reason');
-    if (this.#state === 'closed') return this.#unavailable('closed');
-    const dueAt = this.#restart?.dueAt;
-    if (this.#state !== 'restarting' || dueAt === undefined || dueAt <= deadline.endsAt) return undefined;
-    return this.#unavailable(restartingReason(this.#failure ?? 'went away', dueAt - performance.now()));
-  }
-
-  #stillWaiting(deadline: Deadline): string {
-    if (this.#state === 'connecting') return stillWaitingReason('connecting', deadline.timeoutMs);
-    if (this.#state === 'ready') return stillWaitingReason('starting a new session', deadline.timeoutMs);
-    const dueAt = this.#restart?.dueAt;
-    return stillWaitingReason('restarting', deadline.timeoutMs, this.#failure, dueAt === undefined ? undefined : dueAt - performance.now());
-  }
-
-  #unavailable(reason: string): ToolCallFailure {
-    return toolCallFailure('SERVER_UNAVAILABLE', serverUnavailableMessage(this.name, reason));
   }
 
   async #shutdown(): Promise<void> {
-    const opening = this.#opening;
-    this.#setState('closed', undefined);
+    const client = this.#availability.close();
     this.#restart?.cancel();
-    const client = this.#client;
-    this.#client = undefined;
-    const transport = this.#transport;
-    // A working server is closed gracefully (stdin first for stdio); a handshake in progress is cut short.
-    if (opening !== undefined && transport !== undefined) await Promise.allSettled([client?.close(), abandonTransport(transport)]);
-    else await Promise.allSettled([client?.close(), transport?.close()]);
-    // An opening in progress now fails fast; wait for it so nothing changes after close resolves.
-    await Promise.allSettled([opening, this.#connecting]);
+    await this.#opener.stop(client);
+    await Promise.allSettled([this.#connecting, this.#retired.closeAll()]);
     this.#lists.clear();
-  }
-
-  /** The client while the server is ready and its session current, else `undefined`: requests and refreshes go only there. */
-  #usableClient(): Client | undefined {
-    return this.#state === 'ready' && this.#renewing === undefined ? this.#client : undefined;
-  }
-
-  #setState(state: ConnectionState, failure: string | undefined): void {
-    this.#state = state;
-    this.#failure = failure;
-    this.#signalChange();
-  }
-
-  #signalChange(): void {
-    this.#changed.resolve();
-    this.#changed = Promise.withResolvers<void>();
   }
 
   #listChanged(kind: ListKind): void {
     if (kind === 'tools') this.#options.onToolsChanged?.(this);
     this.#options.onListChanged?.(this, kind);
-  }
-
-  /** Remembers an opening in progress, for `close()`. */
-  async #track<T>(opening: Promise<T>): Promise<T> {
-    this.#opening = opening;
-    try {
-      return await opening;
-    } finally {
-      if (this.#opening === opening) this.#opening = undefined;
-    }
   }
 
   /** A reason with the process's last stderr lines, once they are in; one redacted line. */
@@ -463,17 +358,8 @@ export class ServerConnection {
     return oneLine(this.#redact(text));
   }
 
-  /** An error as one redacted line, fit for a log field. */
-  #safe(error: unknown): string {
-    return this.#line(describeWithCauses(error));
-  }
-
   /** A method, not an inline test: the state changes across awaits, which narrowing cannot see. */
   #isClosed(): boolean {
-    return this.#state === 'closed';
-  }
-
-  #connectTimeoutMs(): number {
-    return this.#options.connectTimeoutMs ?? 30_000;
+    return this.#availability.state === 'closed';
   }
 }

@@ -17,19 +17,39 @@ import type { CatalogTool, JsonSchema } from './ToolCatalog.ts';
 const options: Options = { strict: false, allErrors: true, validateFormats: false, verbose: true };
 
 /**
- * One Ajv per dialect for the whole process: creating one and compiling its meta-schema costs
- * tens of milliseconds, compiling a tool schema with a warm one well under one. Each schema is
- * removed from Ajv's registry right after compiling, so refreshed catalogs do not pile up and two
- * servers' schemas with the same `$id` cannot clash.
+ * One Ajv per dialect for the whole process, each made when first needed: making one and compiling
+ * its meta-schema costs tens of milliseconds, compiling a tool schema with a warm one well under
+ * one. Each schema is removed from Ajv's registry right after compiling, so refreshed catalogs do
+ * not pile up and two servers' schemas with the same `$id` cannot clash.
  */
-let dialects: { draft07: Ajv; draft2019: Ajv2019; draft2020: Ajv2020 } | undefined;
+type Dialect = 'draft07' | 'draft2019' | 'draft2020';
+const dialects = new Map<Dialect, Ajv>();
+
+function dialectOf(schema: JsonSchema): Dialect {
+  const declared = typeof schema === 'object' && typeof schema['$schema'] === 'string' ? schema['$schema'] : '';
+  if (declared.includes('2020-12')) return 'draft2020';
+  if (declared.includes('2019-09')) return 'draft2019';
+  return 'draft07';
+}
 
 function ajvFor(schema: JsonSchema): Ajv {
-  dialects ??= { draft07: new Ajv(options), draft2019: new Ajv2019(options), draft2020: new Ajv2020(options) };
-  const declared = typeof schema === 'object' && typeof schema['$schema'] === 'string' ? schema['$schema'] : '';
-  if (declared.includes('2020-12')) return dialects.draft2020;
-  if (declared.includes('2019-09')) return dialects.draft2019;
-  return dialects.draft07;
+  const dialect = dialectOf(schema);
+  let ajv = dialects.get(dialect);
+  if (ajv === undefined) {
+    ajv = dialect === 'draft2020' ? new Ajv2020(options) : dialect === 'draft2019' ? new Ajv2019(options) : new Ajv(options);
+    // Compiles the meta-schema now, not inside the first call's deadline.
+    ajv.compile({ type: 'object' });
+    dialects.set(dialect, ajv);
+  }
+  return ajv;
+}
+
+/**
+ * Readies the Ajv of every dialect `tools` use; called when a catalog is listed, so the first
+ * call of each kind does not pay for it. The tools' own validators are still compiled lazily.
+ */
+export function warmArgumentValidation(tools: readonly CatalogTool[]): void {
+  for (const tool of tools) ajvFor(tool.inputSchema);
 }
 
 /** `$schema` values the Ajv classes above do not know (draft-04, -06, custom) are dropped: the keywords mostly agree. */

@@ -31,6 +31,8 @@ export interface DispatchHost {
   lostDuring(client: Client, what: string): Promise<string | undefined>;
   /** Starts a new session after `client`'s expired; resolves when that settled, either way. */
   renewSession(client: Client): Promise<void>;
+  /** Counts a request on `client` until the returned function is called (a renewed session's client is closed once idle). */
+  sending(client: Client): () => void;
 }
 
 /**
@@ -101,6 +103,7 @@ async function sendOnce<T>(
 ): Promise<RequestOutcome<T> | 'session expired'> {
   const remainingMs = deadline.remainingMs();
   if (remainingMs <= 0) return toolCallFailure('TOOL_TIMEOUT', `${request.label} timed out after ${deadline.timeoutMs} ms before it could be sent`);
+  const done = host.sending(client);
   try {
     const options: RequestOptions = { timeout: remainingMs, ...(deadline.signal !== undefined && { signal: deadline.signal }) };
     return { ok: true, value: await request.send(client, options) };
@@ -112,5 +115,7 @@ async function sendOnce<T>(
     }
     const failure = callFailure(request.label, error, deadline);
     return { ...failure, message: host.redact(failure.message) };
+  } finally {
+    done();
   }
 }

@@ -155,17 +155,18 @@ export async function connectStdioCli(closer: Closer, configFile: string, client
   const transportErrors: Error[] = [];
   const client = new Client({ name: 'gateway-e2e', version: '1.0.0' }, clientOptions);
   client.onerror = (error) => void transportErrors.push(error);
+  // Registered before connecting, so that a failed connect leaves no process either. Closing the
+  // client ends the gateway's stdin: it closes its servers and exits.
+  closer.add(transport, async (opened) => {
+    const tree = opened.pid === null ? [] : processTree(opened.pid);
+    await client.close().catch(() => opened.close());
+    await waitUntilGone(tree);
+  });
   await client.connect(transport);
   const pid = transport.pid;
   if (pid === null) {
     throw new Error(`the gateway process is gone right after connect (era ${client.getProtocolEra()}); errors: ${transportErrors.map(String).join('; ')}; stderr:\n${stderr}`);
   }
-  // Closing the client ends the gateway's stdin: it closes its servers and exits.
-  closer.add(pid, async (gatewayPid) => {
-    const tree = processTree(gatewayPid);
-    await client.close();
-    await waitUntilGone(tree);
-  });
   return { client, transport, pid, stderr: () => stderr, transportErrors };
 }
 
@@ -335,7 +336,7 @@ export function jsonLogLines(stderr: string): { level: string; message: string; 
   });
 }
 
-/** Resolves once `predicate` holds; polls, and rejects with `what` after `ms`. */
+/** Resolves with the first value `probe` gives other than undefined; polls, and rejects naming `what` after `ms`. */
 export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> {
   for (let waited = 0; ; waited += 50) {
     const value = await probe();

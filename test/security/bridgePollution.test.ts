@@ -174,11 +174,17 @@ describe('spoofing the error code the host reports', () => {
     expect(result).toMatchObject({ success: false, errorCode: 'RUNTIME_ERROR' });
   });
 
+  it('errorCode-spoofing-by-making-the-runner-reject', async () => {
+    // A toJSON that throws breaks the prelude's own stringify of the failure: still the code's error.
+    const result = await box.run("Object.prototype.toJSON = function () { throw new Error('no JSON for you'); };\nthrow new Error('x');");
+    expect(result).toMatchObject({ success: false, errorCode: 'RUNTIME_ERROR' });
+  });
+
   it('malformed-settlement-does-not-crash-the-worker', async () => {
     const pids = box.workerPids();
     const attempts = [
       "globalThis.String = () => ({ not: 'a string' }); throw new Error('x');",
-      "Object.prototype.toJSON = function () { return { ok: false, name: 1, message: 5, stack: 7, code: {} }; }; throw new Error('x');",
+      "Object.prototype.toJSON = function () { return { ok: false, name: 1, message: 5, stack: 7, code: 9 }; }; throw new Error('x');",
       'Object.prototype.toJSON = function () { return null; }; throw new Error("x");',
       'Object.prototype.toJSON = function () { return [1, 2]; }; throw new Error("x");',
     ];

@@ -107,7 +107,7 @@ describe('tool list changes', () => {
 
 describe('tool filters', () => {
   it('exposes only allowed tools, deny winning, and refuses the others as unknown', async () => {
-    const pool = await startPool({ fault: { ...faultServer(), tools: { allow: ['s*', 'echo*', 'fail'], deny: ['stats'] } } });
+    const pool = await startPool({ fault: { ...faultServer(), tools: { allow: ['s*', 'echo*', 'fail'], deny: ['stats', 'strict*'] } } });
     expect(pool.catalog().map((tool) => tool.name)).toEqual(['slow', 'fail', 'echoJson']);
     expect(await pool.callTool('fault', 'stats', {})).toEqual({
       ok: false,
@@ -118,23 +118,27 @@ describe('tool filters', () => {
   });
 });
 
-describe('a server that crashes', () => {
+describe('a server that crashes (restarts off; see restarts.test.ts for them)', () => {
   it('fails the call in flight, then reports the server unavailable with its last words', async () => {
-    const pool = await startPool({ fault: faultServer(), other: faultServer() });
+    const pool = await startPool({ fault: faultServer(), other: faultServer() }, { restart: false });
     const changed = nextEvent<ToolCatalog>((listener) => pool.onCatalogChanged(listener));
-    expect(await pool.callTool('fault', 'crash', {})).toMatchObject({ ok: false, code: 'TOOL_CALL_FAILED' });
+    expect(await pool.callTool('fault', 'crash', {})).toEqual({
+      ok: false,
+      code: 'TOOL_CALL_FAILED',
+      message: 'fault crashed (exit code 1) during crash: fault-server: crashing on request',
+    });
     const catalog = await changed;
     expect(catalog.every((tool) => tool.server === 'other')).toBe(true);
     expect(pool.status()[0]).toMatchObject({
       name: 'fault',
       state: 'failed',
-      failure: expect.stringMatching(/^the connection closed \(stderr: .*fault-server: crashing on request\)$/),
+      failure: expect.stringMatching(/^crashed \(exit code 1\) \(stderr: .*fault-server: crashing on request\)$/),
       toolCount: 0,
     });
     expect(await pool.callTool('fault', 'slow', { ms: 0 })).toMatchObject({
       ok: false,
       code: 'SERVER_UNAVAILABLE',
-      message: expect.stringMatching(/^Server "fault" is not available: the connection closed/),
+      message: expect.stringMatching(/^Server "fault" is not available: crashed \(exit code 1\)/),
     });
     expect(await pool.callTool('other', 'slow', { ms: 0 })).toEqual({ ok: true, value: 'slept 0 ms' });
   });

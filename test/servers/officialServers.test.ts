@@ -118,16 +118,19 @@ describe('failures', () => {
     });
   });
 
-  it('reports invalid arguments as the server words them', async () => {
-    const outcome = await pool.callTool('everything', 'get-sum', { a: 'one', b: 2 });
-    expect(outcome).toMatchObject({ ok: false, code: 'TOOL_ERROR', message: expect.stringMatching(/^everything\.get-sum failed: .*-32602/) });
+  it('refuses invalid arguments against the inputSchema before calling', async () => {
+    expect(await pool.callTool('everything', 'get-sum', { a: 'one', b: 2 })).toEqual({
+      ok: false,
+      code: 'INVALID_ARGUMENTS',
+      message: 'everything.get-sum: invalid arguments: /a must be number (got string "one")',
+    });
   });
 
   it('refuses arguments that are not an object before calling', async () => {
     expect(await pool.callTool('everything', 'echo', 'hi')).toEqual({
       ok: false,
-      code: 'TOOL_CALL_FAILED',
-      message: 'everything.echo takes its arguments as an object, got string',
+      code: 'INVALID_ARGUMENTS',
+      message: 'everything.echo: invalid arguments: expected an object of named arguments, got string',
     });
   });
 

@@ -96,17 +96,17 @@ describe('a stdio server that crashes', () => {
   });
 
   it('fails a call at once when the next attempt comes after its deadline, naming the reason and when', async () => {
-    const pool = await startPool({ fault: faultServer() }, { restart: { initialDelayMs: 60_000 } });
+    const pool = await startPool({ fault: faultServer() }, { restart: { initialDelayMs: 20_000 } });
     await pool.callTool('fault', 'crash', {});
     const outcome = await pool.callTool('fault', 'slow', { ms: 0 }, { timeoutMs: 5_000 });
     expect(outcome).toEqual({
       ok: false,
       code: 'SERVER_UNAVAILABLE',
-      message: expect.stringMatching(/^Server "fault" is not available: crashed \(exit code 1\)(?: \(stderr: .*\))?; restarting, next attempt in (59|60)\.\d s$/),
+      message: expect.stringMatching(/^Server "fault" is not available: crashed \(exit code 1\)(?: \(stderr: .*\))?; restarting, next attempt in (19|20)\.\d s$/),
     });
     const status = pool.status()[0];
     expect(status).toMatchObject({ state: 'restarting', failure: expect.stringMatching(/^crashed \(exit code 1\) \(stderr: .*crashing on request\)$/) });
-    expect(Date.parse(status?.nextRestartAt ?? '') - Date.now()).toBeGreaterThan(50_000);
+    expect(Date.parse(status?.nextRestartAt ?? '') - Date.now()).toBeGreaterThan(10_000);
   });
 
   it('backs off while restarts fail, says why, and recovers once the server can start', async () => {
@@ -137,6 +137,26 @@ describe('a stdio server that crashes', () => {
       expect((await restored).some((tool) => tool.server === 'fault')).toBe(true);
       expect(await pool.callTool('fault', 'slow', { ms: 0 })).toEqual({ ok: true, value: 'slept 0 ms' });
       expect(log.records).toContainEqual(expect.objectContaining({ message: 'server restarted', fields: expect.objectContaining({ server: 'fault' }) }));
+    } finally {
+      temp.remove();
+    }
+  });
+
+  it('fails a call that waited out its deadline for a restart that kept failing', async () => {
+    const temp = makeTempDir('refuse');
+    const refuseFile = path.join(temp.dir, 'refuse');
+    try {
+      const pool = await startPool({ fault: faultServer({ env: { FAULT_REFUSE_START_FILE: refuseFile } }) }, { restart: { initialDelayMs: 50, maxDelayMs: 100 } });
+      writeFileSync(refuseFile, '');
+      await pool.callTool('fault', 'crash', {});
+      expect(await pool.callTool('fault', 'slow', { ms: 0 }, { timeoutMs: 1_500 })).toEqual({
+        ok: false,
+        code: 'SERVER_UNAVAILABLE',
+        message: expect.stringMatching(
+          // Waited to the end, or refused once the next attempt fell past the deadline.
+          /^Server "fault" is not available: crashed \(exit code 1\).*(; still restarting when the call's 1500 ms timeout ran out \((next attempt in 0\.\d s|an attempt is under way)\)|; restarting, next attempt in 0\.\d s)$/,
+        ),
+      });
     } finally {
       temp.remove();
     }

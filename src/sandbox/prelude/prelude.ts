@@ -8,6 +8,7 @@
  * isolate (getter, Proxy, toJSON) is ever touched outside it.
  */
 import { bridgeGlobals, type Settlement } from './bridgeNames.ts';
+import { closeUnmeteredMemory } from './closeUnmeteredMemory.ts';
 import { formatLogArguments } from './formatLogArguments.ts';
 import { closestNames } from './suggest.ts';
 
@@ -35,6 +36,10 @@ const stringify = JSON.stringify;
 const parse = JSON.parse;
 const freeze = Object.freeze;
 const keysOf = Object.keys;
+const reflectGet = Reflect.get;
+const PromiseConstructor = Promise;
+
+closeUnmeteredMemory();
 
 // Calls in flight: a null-prototype record, so no method the code can replace is on this path.
 const inFlight: Record<number, (outcomeJson: string) => void> = Object.create(null);
@@ -47,7 +52,7 @@ global[bridgeGlobals.resolveCall] = (callId: number, outcomeJson: string): void 
 };
 
 function callHost(server: string, tool: string, argsJson: string): Promise<string> {
-  return new Promise<string>((resolve) => {
+  return new PromiseConstructor<string>((resolve) => {
     const callId = nextCallId++;
     inFlight[callId] = resolve;
     startCall(callId, server, tool, argsJson);
@@ -76,7 +81,9 @@ class UnknownToolError extends Error {
 }
 
 // Keys that language machinery probes (await, JSON, string conversion): answer "absent" instead of throwing.
-const probedKeys = new Set(['then', 'toJSON', 'constructor', 'valueOf', 'toString', 'inspect', 'asymmetricMatch', '$$typeof']);
+// A null-prototype record rather than a Set: no method the code can replace is consulted.
+const probedKeys: Record<string, true> = Object.create(null);
+for (const key of ['then', 'toJSON', 'constructor', 'valueOf', 'toString', 'inspect', 'asymmetricMatch', '$$typeof']) probedKeys[key] = true;
 
 function makeToolFunction(namespace: string, method: string, server: string, tool: string) {
   const call = async (args?: unknown): Promise<unknown> => {
@@ -95,7 +102,7 @@ function makeToolFunction(namespace: string, method: string, server: string, too
 function guarded<T extends object>(target: T, describe: (key: string) => string): T {
   return new Proxy(target, {
     get(object, key, receiver) {
-      if (typeof key === 'symbol' || key in object || probedKeys.has(key)) return Reflect.get(object, key, receiver);
+      if (typeof key === 'symbol' || key in object || probedKeys[key] === true) return reflectGet(object, key, receiver);
       throw new UnknownToolError(describe(key));
     },
     set() {
@@ -148,15 +155,20 @@ function buildConsole(): unknown {
   return freeze({ log: make('log'), info: make('info'), warn: make('warn'), error: make('error'), debug: make('debug') });
 }
 
+// What of a thrown error goes to the host: the worker reads one line of the message and about fifty
+// frames, and a deep recursion under `Error.stackTraceLimit = Infinity` must still report itself.
+const maxMessageLength = 2_000;
+const maxStackLines = 200;
+
 function describeThrown(error: unknown): Settlement {
   try {
     if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
       const e = error as { name?: unknown; message?: unknown; stack?: unknown; code?: unknown };
       return {
         ok: false,
-        name: String(e.name ?? 'Error'),
-        message: String(e.message ?? ''),
-        ...(typeof e.stack === 'string' ? { stack: e.stack } : {}),
+        name: String(e.name ?? 'Error').slice(0, maxMessageLength),
+        message: String(e.message ?? '').slice(0, maxMessageLength),
+        ...(typeof e.stack === 'string' ? { stack: e.stack.split('\n', maxStackLines).join('\n') } : {}),
         ...(error instanceof ToolError || error instanceof UnknownToolError ? { code: String(e.code) } : {}),
       };
     }
@@ -166,13 +178,25 @@ function describeThrown(error: unknown): Settlement {
   }
 }
 
+/**
+ * Writes a failure. Never throws: `Object.prototype.toJSON` can make stringify recurse or throw, and a
+ * runner that rejected would be reported as a failure of the sandbox rather than of the code.
+ */
+function failureJson(settlement: Settlement): string {
+  try {
+    return stringify(settlement);
+  } catch {
+    return '{"ok":false,"name":"Error","message":"Uncaught exception that could not be described"}';
+  }
+}
+
 async function run(main: () => Promise<unknown>): Promise<string> {
   delete global[bridgeGlobals.run];
   let value: unknown;
   try {
     value = await main();
   } catch (error) {
-    return stringify(describeThrown(error));
+    return failureJson(describeThrown(error));
   }
   try {
     const json = value === undefined ? undefined : stringify(value);
@@ -180,7 +204,7 @@ async function run(main: () => Promise<unknown>): Promise<string> {
   } catch (error) {
     const reason = describeThrown(error);
     const message = reason.ok ? '' : reason.message;
-    return stringify({ ok: false, name: 'TypeError', message: `The return value is not JSON-serializable: ${message}` });
+    return failureJson({ ok: false, name: 'TypeError', message: `The return value is not JSON-serializable: ${message}` });
   }
 }
 

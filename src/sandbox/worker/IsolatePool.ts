@@ -3,52 +3,53 @@ import { preludeFilename } from '../prelude/bridgeNames.ts';
 
 export interface PooledIsolate {
   readonly isolate: ivm.Isolate;
-  /** The prelude compiled once for this isolate; run in every new context. */
+  /** The prelude compiled once for this isolate; run in its one context. */
   readonly prelude: ivm.Script;
   readonly memoryMb: number;
-  uses: number;
 }
 
 /**
- * Warm isolates, one per concurrent execution: creating an isolate costs milliseconds, a context in a
- * warm one far less. An isolate serves one execution at a time (a deadline disposes the whole isolate,
- * which must not take a neighbour down) and is retired after `maxUses` or whenever it was disposed.
+ * Isolates made ready ahead of need: creating one costs milliseconds, so a spare is prepared as soon
+ * as one is taken. Each isolate serves exactly one execution and is disposed after it. An execution
+ * can leave work in its isolate that outlives it (a FinalizationRegistry callback V8 runs after a later
+ * garbage collection, memory kept reachable from a call that never answered): reused, the isolate
+ * would run that work, unwatched, inside the next execution or between executions.
  */
 export class IsolatePool {
   readonly #idle: PooledIsolate[] = [];
   readonly #preludeSource: string;
-  readonly #maxUses: number;
   readonly #maxIdle: number;
+  #disposed = false;
 
-  constructor(preludeSource: string, options: { maxUses?: number; maxIdle?: number } = {}) {
+  constructor(preludeSource: string, options: { maxIdle?: number } = {}) {
     this.#preludeSource = preludeSource;
-    this.#maxUses = options.maxUses ?? 500;
     this.#maxIdle = options.maxIdle ?? 4;
   }
 
   acquire(memoryMb: number): PooledIsolate {
     const index = this.#idle.findIndex((entry) => entry.memoryMb === memoryMb && !entry.isolate.isDisposed);
-    const pooled = index >= 0 ? this.#idle.splice(index, 1)[0]! : this.#create(memoryMb);
-    pooled.uses += 1;
-    return pooled;
+    return index >= 0 ? this.#idle.splice(index, 1)[0]! : this.#create(memoryMb);
   }
 
+  /**
+   * Ends an isolate's one execution: it is disposed, whatever it still holds, and a spare takes its
+   * place. Both once this turn of the event loop is over, so the result goes out first.
+   */
   release(pooled: PooledIsolate): void {
-    if (pooled.isolate.isDisposed) return;
-    if (pooled.uses >= this.#maxUses || this.#idle.length >= this.#maxIdle) {
-      pooled.isolate.dispose();
-      return;
-    }
-    this.#idle.push(pooled);
+    setImmediate(() => {
+      if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
+      this.warm(pooled.memoryMb);
+    });
   }
 
   /** Prepares one isolate ahead of need, so the first execution does not pay for it. */
   warm(memoryMb: number): void {
-    if (this.#idle.some((entry) => entry.memoryMb === memoryMb)) return;
+    if (this.#disposed || this.#idle.length >= this.#maxIdle || this.#idle.some((entry) => entry.memoryMb === memoryMb)) return;
     this.#idle.push(this.#create(memoryMb));
   }
 
   dispose(): void {
+    this.#disposed = true;
     for (const entry of this.#idle.splice(0)) if (!entry.isolate.isDisposed) entry.isolate.dispose();
   }
 
@@ -62,6 +63,6 @@ export class IsolatePool {
       },
     });
     const prelude = isolate.compileScriptSync(this.#preludeSource, { filename: preludeFilename });
-    return { isolate, prelude, memoryMb, uses: 0 };
+    return { isolate, prelude, memoryMb };
   }
 }

@@ -2,17 +2,24 @@ import { TraceMap, originalPositionFor, type SourceMapInput } from '@jridgewell/
 import { preludeFilename, userCodeDisplayName, userCodeFilename } from '../prelude/bridgeNames.ts';
 import { wrapperLineOffset } from './transpile.ts';
 
+/** Frames kept in a result: enough to read, bounded however deep the stack (`Error.stackTraceLimit = Infinity`). */
+export const maxFrames = 50;
+/** Longer frame lines are cut: the stack is text the code controls (`error.stack = …`). */
+const maxFrameLength = 500;
+
 /**
  * Rewrites a V8 stack from the isolate so its frames point at lines of the code as submitted:
  * positions in the transpiled script go through the source map, frames of the prelude
- * (our own plumbing) are dropped, anything else is kept as is.
+ * (our own plumbing) are dropped, anything else is kept as is. The code can replace `error.stack`
+ * with any string, so the work done here is bounded by `maxFrames` and `maxFrameLength`.
  */
 export function mapStack(stack: string, sourceMap: SourceMapInput): string {
   const trace = new TraceMap(sourceMap);
-  const lines = stack.split('\n');
   const frames: string[] = [];
-  for (const line of lines) {
-    if (!/^\s+at /.test(line)) continue;
+  for (const fullLine of stack.split('\n', maxFrames * 10)) {
+    if (frames.length >= maxFrames) break;
+    if (!/^\s+at /.test(fullLine)) continue;
+    const line = fullLine.length > maxFrameLength ? `${fullLine.slice(0, maxFrameLength)}…` : fullLine;
     if (line.includes(preludeFilename)) continue;
     let inWrapper = false;
     const mapped = line.replace(frameLocation, (whole, file: string, lineText: string, columnText: string) => {
@@ -28,7 +35,9 @@ export function mapStack(stack: string, sourceMap: SourceMapInput): string {
   return frames.join('\n');
 }
 
-const frameLocation = /([^\s()]+):(\d+):(\d+)/g;
+// A location starts after a space or "(" (V8 writes `at file:1:2` and `at fn (file:1:2)`): with that
+// anchor a long run of other characters is scanned once, not once per starting position.
+const frameLocation = /(?<=[\s(])([^\s()]+):(\d+):(\d+)/g;
 
 /** The first line of the submitted code a stack points at, if any. */
 export function firstUserLine(mappedStack: string): number | undefined {

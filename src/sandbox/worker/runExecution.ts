@@ -1,10 +1,11 @@
 import ivm from 'isolated-vm';
 import type { LogLevel } from '../ExecutionResult.ts';
 import type { SandboxLimits, ToolBindings, ToolCallOutcome } from '../Sandbox.ts';
-import { bridgeGlobals, userCodeFilename, type Settlement } from '../prelude/bridgeNames.ts';
+import { bridgeGlobals, userCodeFilename } from '../prelude/bridgeNames.ts';
 import type { IsolatePool, PooledIsolate } from './IsolatePool.ts';
 import type { WorkerExecutionResult } from './messages.ts';
 import { mapStack } from './mapStack.ts';
+import { isolateRaisedCodes, readSettlement } from './readSettlement.ts';
 import { transpile } from './transpile.ts';
 import { OutputCollector } from './OutputCollector.ts';
 import { Watchdog } from './Watchdog.ts';
@@ -43,9 +44,10 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   const pooled = isolates.acquire(input.limits.memoryMb);
   const watchdog = new Watchdog(pooled.isolate, input.limits);
   let json: string;
+  let bridge: Bridge;
   try {
     const context = await pooled.isolate.createContext();
-    const bridge = installBridge(context, input, output);
+    bridge = installBridge(context, input, output);
     await pooled.prelude.run(context);
     bridge.takeResolver();
     const script = await pooled.isolate.compileScript(transpiled.script, { filename: userCodeFilename });
@@ -55,8 +57,7 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   } catch (error) {
     watchdog.stop();
     const fields = abortedExecution(error, watchdog, pooled, input.limits);
-    // Whatever stopped it, this isolate is not trusted with another execution.
-    if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
+    isolates.release(pooled);
     return failure(output, fields);
   }
   watchdog.stop();
@@ -69,7 +70,7 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
       errorCode: 'RETURN_TOO_LARGE',
     });
   }
-  const settlement = JSON.parse(json) as Settlement;
+  const settlement = readSettlement(json, bridge.deliveredCodes);
   if (settlement.ok) {
     return { success: true, ...output.result(), ...('value' in settlement ? { returnValue: settlement.value } : {}) };
   }
@@ -81,15 +82,23 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   });
 }
 
+interface Bridge {
+  /** Error codes the bridge handed to the code: the only ones a failure may report (see readSettlement). */
+  readonly deliveredCodes: ReadonlySet<string>;
+  takeResolver(): void;
+}
+
 /**
  * Puts the bridge on the context's global object: `startCall` (an "ignored" callback, the cheapest
  * crossing) and the console sink. After the prelude ran, `takeResolver` removes the prelude's
  * resolver from the global object and keeps a reference to it, through which answers go back in.
  */
-function installBridge(context: ivm.Context, input: ExecutionInput, output: OutputCollector): { takeResolver(): void } {
+function installBridge(context: ivm.Context, input: ExecutionInput, output: OutputCollector): Bridge {
   let calls = 0;
   let resolver: ivm.Reference<(callId: number, outcomeJson: string) => void> | undefined;
+  const deliveredCodes = new Set<string>(isolateRaisedCodes);
   const answer = (callId: number, outcome: ToolCallOutcome) => {
+    if (!outcome.ok) deliveredCodes.add(outcome.code);
     try {
       resolver?.applyIgnored(undefined, [callId, JSON.stringify(outcome)]);
     } catch {
@@ -118,6 +127,7 @@ function installBridge(context: ivm.Context, input: ExecutionInput, output: Outp
   jail.setSync(bridgeGlobals.log, new ivm.Callback((level: string, message: string) => output.add(asLevel(level), String(message))));
   jail.setSync(bridgeGlobals.bindings, JSON.stringify(input.bindings));
   return {
+    deliveredCodes,
     takeResolver() {
       resolver = jail.getSync(bridgeGlobals.resolveCall, { reference: true }) as ivm.Reference<(callId: number, outcomeJson: string) => void>;
       jail.deleteSync(bridgeGlobals.resolveCall);
@@ -136,6 +146,10 @@ function abortedExecution(error: unknown, watchdog: Watchdog, pooled: PooledIsol
   }
   if (pooled.isolate.isDisposed || /memory limit/i.test(message)) {
     return { error: `MemoryLimitError: Execution exceeded its ${limits.memoryMb} MB heap limit (codeMode.memoryMb) and was stopped.`, errorCode: 'MEMORY_LIMIT' };
+  }
+  // Code esbuild accepts but V8 will not compile as a script (`import.meta`): the code's fault, not the sandbox's.
+  if (error instanceof Error && error.name === 'SyntaxError') {
+    return { error: `SyntaxError: ${firstLine(message).replace(/\s*\[file:\/\/\/code\.ts:\d+:\d+\]$/, '')}`, errorCode: 'SYNTAX_ERROR' };
   }
   return { error: `SandboxError: ${firstLine(message)}`, errorCode: 'SANDBOX_FAILED' };
 }

@@ -7,7 +7,7 @@
 import type { ToolCallOutcome } from '../Sandbox.ts';
 import { bundlePrelude } from './bundlePrelude.ts';
 import { IsolatePool } from './IsolatePool.ts';
-import type { HostToWorker, WorkerToHost } from './messages.ts';
+import type { HostToWorker, WorkerExecutionResult, WorkerToHost } from './messages.ts';
 import { runExecution } from './runExecution.ts';
 
 const send = (message: WorkerToHost): void => {
@@ -42,7 +42,11 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
         }),
     },
     isolates,
-  );
+  ).catch((error: unknown): WorkerExecutionResult => {
+    // A fault of ours while running one execution fails that execution, not the process and its neighbours.
+    const message = error instanceof Error ? error.message : String(error);
+    return { success: false, output: '', logs: [], error: `SandboxError: ${message.split('\n', 1)[0]}`, errorCode: 'SANDBOX_FAILED' };
+  });
   // Calls still pending belong to an execution that is over (deadline, throw): forget them.
   for (const key of pendingCalls.keys()) if (key.startsWith(`${request.id}:`)) pendingCalls.delete(key);
   send({ type: 'done', id: request.id, result, rssBytes: process.memoryUsage.rss() });

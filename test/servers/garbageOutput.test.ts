@@ -1,0 +1,93 @@
+/**
+ * A server that writes what is not JSON-RPC to stdout is reported by name; the gateway and the
+ * other servers carry on, and a stream the transport cannot recover from gets the server restarted.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ServerPool, type ToolCatalog } from '../../src/servers/index.ts';
+import { StdoutLineInspector } from '../../src/servers/StdoutLineInspector.ts';
+import { faultServer, garbageServer } from '../fixtures/servers.ts';
+import { captureLogger, nextEvent, type LogRecord } from './helpers.ts';
+
+const pools: ServerPool[] = [];
+async function startPool(...args: Parameters<typeof ServerPool.start>): Promise<ServerPool> {
+  const pool = await ServerPool.start(...args);
+  pools.push(pool);
+  return pool;
+}
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.close()));
+});
+
+const warnings = (records: readonly LogRecord[]) => records.filter((record) => record.level === 'warn').map(({ message, fields }) => ({ message, ...fields }));
+
+describe('StdoutLineInspector', () => {
+  it('reports the lines that cannot be JSON-RPC, across chunk boundaries, and nothing else', () => {
+    const reported: string[] = [];
+    const inspector = new StdoutLineInspector((line) => reported.push(line));
+    for (const chunk of ['{"jsonrpc":"2.0","id":1,"result":{}}\nStarting', ' up...\n\n  \r\n', '[{"jsonrpc":"2.0"}]\n', '  {"indented":true}\n', 'progress 50%\r\n', 'tail without newline']) {
+      inspector.push(Buffer.from(chunk));
+    }
+    expect(reported).toEqual(['Starting up...', 'progress 50%']);
+    inspector.push(Buffer.from('\n'));
+    expect(reported).toEqual(['Starting up...', 'progress 50%', 'tail without newline']);
+  });
+
+  it('keeps only the start of a long line', () => {
+    const reported: string[] = [];
+    const inspector = new StdoutLineInspector((line) => reported.push(line));
+    inspector.push(Buffer.from(`${'a'.repeat(150)}`));
+    inspector.push(Buffer.from(`${'b'.repeat(150)}\n`));
+    expect(reported).toEqual([`${'a'.repeat(150)}${'b'.repeat(50)}`]);
+  });
+});
+
+describe('garbage on stdout', () => {
+  it('is logged with the server name and ignored: the server, the gateway and the others keep answering', async () => {
+    const log = captureLogger();
+    const pool = await startPool({ garbage: garbageServer(), fault: faultServer() }, { logger: log.logger });
+    expect(pool.status().map((server) => server.state)).toEqual(['ready', 'ready']);
+    expect(await pool.callTool('garbage', 'babble', { lines: 2 })).toEqual({ ok: true, value: 'babbled 2 lines' });
+    expect(await pool.callTool('garbage', 'notRpc', {})).toEqual({ ok: true, value: 'sent a non-JSON-RPC line' });
+    expect(await pool.callTool('garbage', 'echo', { text: 'still here' })).toEqual({ ok: true, value: 'echo: still here' });
+    expect(await pool.callTool('fault', 'slow', { ms: 0 })).toEqual({ ok: true, value: 'slept 0 ms' });
+    const notJsonRpc = 'server wrote a line that is not JSON-RPC to stdout; ignored';
+    expect(warnings(log.records)).toEqual([
+      { message: notJsonRpc, server: 'garbage', line: 'garbage-server 1.0 starting up (this banner is not JSON-RPC)' },
+      { message: notJsonRpc, server: 'garbage', line: 'babble line 1 of 2' },
+      { message: notJsonRpc, server: 'garbage', line: 'babble line 2 of 2' },
+      { message: 'server wrote JSON that is not a JSON-RPC message to stdout; ignored', server: 'garbage' },
+    ]);
+    expect(pool.status()[0]).toMatchObject({ state: 'ready' });
+    expect(pool.status()[0]).not.toHaveProperty('restarts');
+  });
+
+  it('is not logged line by line without end', async () => {
+    const log = captureLogger();
+    const pool = await startPool({ garbage: garbageServer() }, { logger: log.logger });
+    expect(await pool.callTool('garbage', 'babble', { lines: 50 })).toEqual({ ok: true, value: 'babbled 50 lines' });
+    const logged = warnings(log.records).map((warning) => warning.message);
+    expect(logged).toHaveLength(6);
+    expect(logged.at(-1)).toBe('more invalid stdout output from this server is not logged');
+  });
+
+  it('that the transport cannot buffer drops the session: the call fails saying why, and the server restarts', async () => {
+    const log = captureLogger();
+    const pool = await startPool({ garbage: garbageServer(), fault: faultServer() }, { logger: log.logger });
+    const lost = nextEvent<ToolCatalog>((listener) => pool.onCatalogChanged(listener), 10_000);
+    expect(await pool.callTool('garbage', 'flood', { bytes: 11 * 1024 * 1024 })).toEqual({
+      ok: false,
+      code: 'TOOL_CALL_FAILED',
+      message: 'garbage was stopped during flood: it wrote invalid output to stdout (ReadBuffer exceeded maximum size of 10485760 bytes)',
+    });
+    await lost;
+    expect(await pool.callTool('fault', 'slow', { ms: 0 })).toEqual({ ok: true, value: 'slept 0 ms' });
+    expect(await pool.callTool('garbage', 'echo', { text: 'back' }, { timeoutMs: 20_000 })).toEqual({ ok: true, value: 'echo: back' });
+    expect(pool.status()[0]).toMatchObject({ name: 'garbage', state: 'ready', restarts: 1 });
+    expect(log.records).toContainEqual(
+      expect.objectContaining({
+        message: 'server went away',
+        fields: expect.objectContaining({ server: 'garbage', reason: 'was stopped: it wrote invalid output to stdout (ReadBuffer exceeded maximum size of 10485760 bytes)' }),
+      }),
+    );
+  });
+});
