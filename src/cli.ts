@@ -13,6 +13,7 @@ import { loadConfig } from './config/loadConfig.ts';
 import { CodeGoatError } from './errors.ts';
 import { createGateway, type Gateway } from './gateway/Gateway.ts';
 import { listenHttp } from './gateway/httpServer.ts';
+import { createHttpGuards } from './gateway/httpGuards.ts';
 import { serveGatewayOverStdio } from './gateway/serveStdio.ts';
 import { parseHostPort } from './gateway/parseHostPort.ts';
 import { createLogger } from './observability/logger.ts';
@@ -20,6 +21,10 @@ import { createLogger } from './observability/logger.ts';
 const usage = `Usage:
   code-goat [--config FILE]                    serve MCP over stdio
   code-goat --http [HOST:]PORT [--config FILE] serve Streamable HTTP at /mcp (default host 127.0.0.1)
+      [--token T]          require "Authorization: Bearer T" (or set CODE_GOAT_TOKEN);
+                           needed when HOST is not loopback
+      [--allow-origin O]   let browser pages from origin host O call (repeatable)
+      [--allow-host H]     answer to Host header H besides loopback names (repeatable)
   code-goat types [--config FILE]              print the generated TypeScript API
   code-goat run FILE|- [--config FILE]         execute code and print the ExecutionResult
 
@@ -33,6 +38,9 @@ async function main(argv: string[]): Promise<number> {
     options: {
       config: { type: 'string', short: 'c' },
       http: { type: 'string' },
+      token: { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
+      'allow-host': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -51,6 +59,13 @@ async function main(argv: string[]): Promise<number> {
   }
   // Check every argument before any downstream server is started: a typo must not cost a startup.
   const listen = values.http !== undefined ? parseHostPort(values.http) : undefined;
+  const token = values.token ?? process.env['CODE_GOAT_TOKEN'];
+  const security = {
+    ...(token ? { token } : {}),
+    ...(values['allow-origin'] ? { allowedOrigins: values['allow-origin'] } : {}),
+    ...(values['allow-host'] ? { allowedHosts: values['allow-host'] } : {}),
+  };
+  if (listen !== undefined) createHttpGuards(listen.host, security); // throws when a token is required and missing
   const file = rest[0];
   if (command === 'run' && file === undefined) {
     throw new CodeGoatError('CONFIG_INVALID', `code-goat run needs a file, or - for standard input.\n\n${usage}`);
@@ -71,13 +86,14 @@ async function main(argv: string[]): Promise<number> {
   };
   if (listen !== undefined) {
     // A port in use must still stop the downstream servers already started, not leave it to exit.
-    const http = await listenHttp(gateway, listen).catch(async (error: unknown) => {
+    const http = await listenHttp(gateway, { ...listen, ...security }).catch(async (error: unknown) => {
       await stop();
       throw error;
     });
     process.stderr.write(
       `code-goat serving ${source} at ${http.url} (health: ${http.url.replace(/\/mcp$/, '/healthz')})\n` +
-        `Try it:  npx @modelcontextprotocol/inspector --cli ${http.url} --method tools/list\n`,
+        // The token itself is never printed: logs and terminals are not the place for it.
+        `Try it:  npx @modelcontextprotocol/inspector --cli ${http.url}${token ? ' --header "Authorization: Bearer $CODE_GOAT_TOKEN"' : ''} --method tools/list\n`,
     );
     await waitForSignal();
     await http.close();

@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '../observability/logger.ts';
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import type { Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
 import { WorkerSandbox } from '../sandbox/WorkerSandbox.ts';
-import { ServerPool } from '../servers/index.ts';
+import { ServerPool, type ServerPoolOptions } from '../servers/index.ts';
 import type { ToolCatalog } from '../servers/ToolCatalog.ts';
 import { CodeModeEngine } from './CodeModeEngine.ts';
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
@@ -40,7 +40,7 @@ export async function createCodeMode(config: ConfigInput | Config, options: Code
   const parsed = parseConfig(config);
   const logger = options.logger ?? createLogger({ component: 'code-goat' });
   const sandbox = options.sandbox ?? createSandbox(parsed, logger);
-  const servers = await ServerPool.start(parsed.mcpServers, { logger, defaultToolTimeoutMs: parsed.codeMode.toolTimeout });
+  const servers = await ServerPool.start(parsed.mcpServers, serverPoolOptions(parsed, logger));
   const engine = new CodeModeEngine(servers, sandbox);
   return {
     get typeDefinitions() {
@@ -59,6 +59,16 @@ export async function createCodeMode(config: ConfigInput | Config, options: Code
     async close() {
       await Promise.all([sandbox.close(), servers.close()]);
     },
+  };
+}
+
+/** How the config shapes the downstream pool; shared by the library and the gateway. */
+export function serverPoolOptions(config: Config, logger: Logger): ServerPoolOptions {
+  return {
+    logger,
+    defaultToolTimeoutMs: config.codeMode.toolTimeout,
+    clientInfo: { name: 'code-goat', version: '0.1.0' },
+    ...(config.codeMode.maxConcurrentCallsPerServer !== undefined && { maxConcurrentCallsPerServer: config.codeMode.maxConcurrentCallsPerServer }),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Server } from '@modelcontextprotocol/server';
 import { CodeModeEngine } from '../codeMode/CodeModeEngine.ts';
-import { createSandbox } from '../codeMode/createCodeMode.ts';
+import { createSandbox, serverPoolOptions } from '../codeMode/createCodeMode.ts';
 import { parseConfig } from '../config/parseConfig.ts';
 import type { Config, ConfigInput } from '../config/schema.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
@@ -55,11 +55,7 @@ export class Gateway {
     const parsed = parseConfig(config);
     const logger = options.logger ?? createLogger({ component: 'code-goat' });
     const sandbox = parsed.codeMode.enabled ? (options.sandbox ?? createSandbox(parsed, logger)) : undefined;
-    const pool = await ServerPool.start(parsed.mcpServers, {
-      logger,
-      defaultToolTimeoutMs: parsed.codeMode.toolTimeout,
-      clientInfo: { name: 'code-goat', version: '0.1.0' },
-    });
+    const pool = await ServerPool.start(parsed.mcpServers, serverPoolOptions(parsed, logger));
     return new Gateway(parsed, pool, sandbox, logger);
   }
 

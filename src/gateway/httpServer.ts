@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import type { Gateway, ListKind } from './Gateway.ts';
+import { createHttpGuards, type HttpSecurityOptions } from './httpGuards.ts';
 
-export interface HttpListenOptions {
+export interface HttpListenOptions extends HttpSecurityOptions {
   /** Default 127.0.0.1. */
   host?: string;
   /** 0 picks a free port. */
   port: number;
-  /** Largest request body accepted, in bytes. */
+  /** Largest request body accepted, in bytes (default 4 MiB); larger ones get 413. */
   maxBodyBytes?: number;
 }
 
@@ -26,6 +27,7 @@ export interface HttpGateway {
  */
 export async function listenHttp(gateway: Gateway, options: HttpListenOptions): Promise<HttpGateway> {
   const host = options.host ?? '127.0.0.1';
+  const passesGuards = createHttpGuards(host, options);
   const maxRequestBodySize = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const mcp = createMcpHandler(() => gateway.createServer(), {
     onerror: (error) => gateway.logger.debug('http request rejected', { error: error.message }),
@@ -44,9 +46,9 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (!passesGuards(request, response)) return;
     if (path === '/healthz' && request.method === 'GET') {
-      const health = gateway.health();
-      sendJson(response, 200, health);
+      sendJson(response, 200, gateway.health());
       return;
     }
     if (path === '/mcp') {

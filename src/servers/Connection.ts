@@ -1,11 +1,9 @@
-import type { Client } from '@modelcontextprotocol/client';
 import { isStdioServer, type ServerConfig } from '../config/schema.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
-import { createArgumentCheck, warmArgumentValidation, type ArgumentCheck } from './argumentValidation.ts';
+import { createArgumentCheck, type ArgumentCheck } from './argumentValidation.ts';
 import { describeWithCauses, oneLine } from './callFailure.ts';
 import { ConcurrencyLimiter } from './ConcurrencyLimiter.ts';
 import { Deadline } from './Deadline.ts';
-import { describeExit, lossDuring, lossFailure, type LossReport } from './lossReport.ts';
 import type { TransportKind } from './openClient.ts';
 import { redactErrorResult } from './redactErrorResult.ts';
 import { createRedactor, type Redactor } from './redactSecrets.ts';
@@ -13,12 +11,12 @@ import type { GetPromptOutcome, RawToolCallOutcome, ReadResourceOutcome, Request
 import { dispatch, type DispatchHost, type ServerRequest } from './requestDispatch.ts';
 import type { RestartPolicy } from './RestartBackoff.ts';
 import { RestartSchedule } from './RestartSchedule.ts';
-import { RetiredClients } from './RetiredClients.ts';
 import { ServerAvailability, type ConnectionState } from './ServerAvailability.ts';
 import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate, ListKind } from './ServerCatalog.ts';
 import { ServerLists } from './ServerLists.ts';
 import { ServerOutput } from './ServerOutput.ts';
 import { promptGetRequest, resourceReadRequest, toolCallRequest } from './serverRequests.ts';
+import { SessionKeeper } from './SessionKeeper.ts';
 import { SessionOpener } from './SessionOpener.ts';
 import type { ToolCallOptions, ToolCallOutcome } from './ToolCallOutcome.ts';
 import type { CatalogTool } from './ToolCatalog.ts';
@@ -68,26 +66,15 @@ export class ServerConnection {
   readonly #options: ServerConnectionOptions;
   readonly #logger: Logger;
   readonly #redact: Redactor;
-  readonly #output: ServerOutput;
   readonly #lists: ServerLists;
   readonly #checkArguments: ArgumentCheck;
   readonly #restart: RestartSchedule | undefined;
   readonly #availability: ServerAvailability;
   readonly #opener: SessionOpener;
-  readonly #retired = new RetiredClients();
+  readonly #keeper: SessionKeeper;
   readonly #host: DispatchHost;
-  /** The transport that worked: reconnects use it alone (no fallback from Streamable HTTP to SSE). */
-  #workingKind: TransportKind | undefined;
   #connecting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
-  #renewing: Promise<void> | undefined;
-  #readySince = 0;
-  #restarts = 0;
-  /** Why the server last went away, without the restart attempts since; and how often it did. */
-  #lossFailure = '';
-  #losses = 0;
-  /** Why each lost session ended, for the requests that were in flight on it. */
-  readonly #lossReports = new WeakMap<Client, Promise<LossReport>>();
 
   constructor(name: string, config: ServerConfig, options: ServerConnectionOptions = {}) {
     this.name = name;
@@ -95,7 +82,7 @@ export class ServerConnection {
     this.#options = options;
     this.#logger = (options.logger ?? silentLogger).child({ server: name });
     this.#redact = createRedactor(isStdioServer(config) ? [config.env] : [config.headers]);
-    this.#output = new ServerOutput(this.#logger, this.#redact);
+    const output = new ServerOutput(this.#logger, this.#redact);
     this.#checkArguments = createArgumentCheck(name, this.#logger);
     this.#restart = options.restart === false ? undefined : new RestartSchedule(options.restart);
     this.#availability = new ServerAvailability(name, this.#restart);
@@ -110,16 +97,28 @@ export class ServerConnection {
       logger: this.#logger,
       describeError,
     });
-    this.#opener = new SessionOpener({
+    const opener = new SessionOpener({
       config,
       lists: this.#lists,
-      output: this.#output,
+      output,
       logger: this.#logger,
       clientInfo: options.clientInfo ?? defaultClientInfo,
       connectTimeoutMs,
-      isClosed: () => this.#isClosed(),
-      onClientClosed: (client) => this.#onClientClosed(client),
+      isClosed: () => this.#availability.state === 'closed',
+      onClientClosed: (client) => this.#keeper.onClientClosed(client),
       describeError,
+    });
+    this.#opener = opener;
+    this.#keeper = new SessionKeeper({
+      server: name,
+      logger: this.#logger,
+      availability: this.#availability,
+      opener,
+      lists: this.#lists,
+      output,
+      restart: this.#restart,
+      line: (text) => this.#line(text),
+      onListChanged: (kind) => this.#listChanged(kind),
     });
     this.#host = {
       server: name,
@@ -127,12 +126,9 @@ export class ServerConnection {
       limiter: new ConcurrencyLimiter(options.maxConcurrentCalls ?? defaultMaxConcurrentCalls),
       awaitClient: (deadline, label) => this.#availability.awaitClient(deadline, label),
       currentClient: () => this.#availability.usableClient(),
-      lostDuring: async (client, what) => {
-        const report = this.#lossReports.get(client);
-        return report === undefined ? undefined : lossDuring(this.name, what, await report);
-      },
-      renewSession: (client) => this.#renewSession(client),
-      sending: (client) => this.#retired.sending(client),
+      lostDuring: (client, what) => this.#keeper.lostDuring(client, what),
+      renewSession: (client) => this.#keeper.renewSession(client),
+      sending: (client) => this.#keeper.sending(client),
     };
   }
 
@@ -157,7 +153,7 @@ export class ServerConnection {
 
   /** How often the server was brought back after going away. */
   get restarts(): number {
-    return this.#restarts;
+    return this.#keeper.restarts;
   }
 
   /** When the next restart attempt starts, while one is pending. */
@@ -187,7 +183,7 @@ export class ServerConnection {
 
   /** Connects and lists. Idempotent; never rejects: a failure lands in `state`/`failure`. */
   connect(): Promise<void> {
-    this.#connecting ??= this.#connect();
+    this.#connecting ??= this.#keeper.connect();
     return this.#connecting;
   }
 
@@ -222,7 +218,7 @@ export class ServerConnection {
 
   /** Stops restarts, closes the session and, for stdio, ends the process (stdin closed, then SIGTERM, then SIGKILL). */
   close(): Promise<void> {
-    this.#closing ??= this.#shutdown();
+    this.#closing ??= this.#keeper.close(this.#connecting);
     return this.#closing;
   }
 
@@ -236,130 +232,13 @@ export class ServerConnection {
     return dispatch(this.#host, request, new Deadline(timeoutMs, options.signal));
   }
 
-  async #connect(): Promise<void> {
-    if (this.#isClosed()) return;
-    const startedAt = performance.now();
-    try {
-      const opened = await this.#opener.open();
-      if (opened === undefined) return;
-      this.#becomeReady(opened.client);
-      this.#logger.info('server ready', { transport: this.#opener.kind, ...this.#lists.counts(), ms: Math.round(performance.now() - startedAt) });
-    } catch (error) {
-      if (this.#isClosed()) return;
-      this.#availability.failed(await this.#withStderr(describeWithCauses(error)));
-      this.#logger.error('server failed to start', { reason: this.#availability.failure });
-    }
-  }
-
-  #becomeReady(client: Client): void {
-    warmArgumentValidation(this.tools());
-    this.#workingKind = this.#opener.kind;
-    this.#readySince = performance.now();
-    this.#availability.ready(client);
-  }
-
-  /** Only the live session counts: a failed attempt, a renewed session or our own close end theirs on purpose. */
-  #onClientClosed(client: Client): void {
-    if (client !== this.#availability.client || this.#availability.state !== 'ready') return;
-    const cause = this.#output.invalidOutput;
-    this.#lose(client, cause !== undefined ? { event: 'was stopped', cause } : { event: describeExit(this.#opener.exit) });
-  }
-
-  /** The live session is gone: requests on it fail with the report, the lists empty, a restart is scheduled. */
-  #lose(client: Client, loss: { event: string; cause?: string }): void {
-    const generation = ++this.#losses;
-    const report = this.#output.settle().then((): LossReport => ({ ...loss, stderr: [...this.#output.tail] }));
-    this.#lossReports.set(client, report);
-    const emptied = this.#lists.clear();
-    this.#lossFailure = this.#line(loss.event);
-    this.#availability.lost(this.#restart !== undefined ? 'restarting' : 'failed', this.#lossFailure);
-    const restartInMs = this.#restart?.schedule(() => void this.#attemptRestart(), performance.now() - this.#readySince);
-    void report.then((full) => {
-      if (this.#isClosed() || generation !== this.#losses) return;
-      this.#lossFailure = this.#line(lossFailure(full));
-      this.#availability.explain(this.#lossFailure);
-      this.#logger.warn('server went away', { reason: this.#lossFailure, ...(restartInMs !== undefined && { restartInMs }) });
-      // Tool listeners always hear of it; the others when their list lost entries.
-      for (const kind of new Set<ListKind>(['tools', ...emptied])) this.#listChanged(kind);
-    });
-  }
-
-  async #attemptRestart(): Promise<void> {
-    if (this.#availability.state !== 'restarting' || this.#restart === undefined) return;
-    const attempt = this.#restart.attempts;
-    this.#output.reset(); // the lost process's last words are in its report; this attempt's are its own
-    this.#availability.changed(); // under way now: waiting requests keep waiting
-    try {
-      const opened = await this.#opener.open(this.#workingKind);
-      if (opened === undefined) return;
-      this.#becomeReady(opened.client);
-      this.#restarts++;
-      this.#logger.info('server restarted', { attempt, ...this.#lists.counts(), ...(this.pid !== undefined && { pid: this.pid }) });
-      for (const kind of new Set<ListKind>(['tools', ...opened.changed])) this.#listChanged(kind);
-    } catch (error) {
-      const reason = await this.#withStderr(describeWithCauses(error));
-      if (this.#isClosed()) return;
-      const nextAttemptInMs = this.#restart.schedule(() => void this.#attemptRestart());
-      this.#availability.explain(`${this.#lossFailure}; restart attempt ${attempt} failed: ${reason}`);
-      this.#logger.warn('restart attempt failed', { attempt, reason, nextAttemptInMs });
-    }
-  }
-
-  /** A new Streamable HTTP session for one that expired; requests waiting meanwhile go to the new one. */
-  #renewSession(stale: Client): Promise<void> {
-    if (this.#availability.client !== stale || this.#availability.state !== 'ready') return this.#renewing ?? Promise.resolve();
-    this.#renewing = this.#renew(stale).finally(() => (this.#renewing = undefined));
-    return this.#renewing;
-  }
-
-  async #renew(stale: Client): Promise<void> {
-    this.#logger.info('session expired (HTTP 404); starting a new one');
-    const expired = { event: 'lost its session (HTTP 404)' };
-    this.#availability.renewing(); // closing the stale client is no crash now
-    this.#lossReports.set(stale, Promise.resolve({ ...expired, stderr: [] }));
-    this.#retired.retire(stale);
-    let renewed: Client | undefined;
-    try {
-      const opened = await this.#opener.open(this.#workingKind);
-      if (opened === undefined) return;
-      renewed = opened.client;
-      this.#logger.info('new session started');
-      for (const kind of opened.changed) this.#listChanged(kind);
-    } catch (error) {
-      if (this.#isClosed()) return;
-      // More than a forgotten session: the server cannot be reached. As if the connection dropped.
-      this.#lose(stale, { ...expired, cause: `starting a new session failed: ${describeWithCauses(error)}` });
-    } finally {
-      this.#availability.renewed(renewed);
-    }
-  }
-
-  async #shutdown(): Promise<void> {
-    const client = this.#availability.close();
-    this.#restart?.cancel();
-    await this.#opener.stop(client);
-    await Promise.allSettled([this.#connecting, this.#retired.closeAll()]);
-    this.#lists.clear();
-  }
-
   #listChanged(kind: ListKind): void {
     if (kind === 'tools') this.#options.onToolsChanged?.(this);
     this.#options.onListChanged?.(this, kind);
-  }
-
-  /** A reason with the process's last stderr lines, once they are in; one redacted line. */
-  async #withStderr(reason: string): Promise<string> {
-    await this.#output.settle();
-    const tail = this.#output.tail;
-    return this.#line(tail.length > 0 ? `${reason} (stderr: ${tail.join(' | ')})` : reason);
   }
 
   #line(text: string): string {
     return oneLine(this.#redact(text));
   }
 
-  /** A method, not an inline test: the state changes across awaits, which narrowing cannot see. */
-  #isClosed(): boolean {
-    return this.#availability.state === 'closed';
-  }
 }

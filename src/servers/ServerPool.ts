@@ -37,7 +37,8 @@ export type ListChangeListener = (change: ListChange) => void;
  * All enabled downstream servers of a config, one connection each: what they list (tools,
  * resources, resource templates, prompts) gathered in config order, and the routing of calls,
  * reads and gets to them. A server that fails to start is recorded with its reason and the others
- * serve; nothing here throws at the caller.
+ * serve; one that crashes later is restarted (see `ServerConnection`); nothing here throws at the
+ * caller. Each server has its own cap on requests in flight, so a slow one never holds up another.
  */
 export class ServerPool {
   readonly #connections: ReadonlyMap<string, ServerConnection>;

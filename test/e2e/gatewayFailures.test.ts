@@ -113,20 +113,23 @@ describe('a server that dies while the gateway serves', () => {
   const closer = new Closer();
   afterEach(() => closer.closeAll());
 
-  it('turns health degraded with its last words, and code calling it afterwards is told why', async () => {
+  it('fails the call in flight naming the crash, restarts the server, and the others never notice', async () => {
     const served = await startHttpGateway(closer, { mcpServers: { fault: faultServer(), everything: officialServers('.')['everything']! }, codeMode: { timeout: 10_000 } });
     const client = await connectHttp(closer, served.url);
     const crashed = await executeCode(client, 'return await mcpTools.Fault.crash({});');
     expect(crashed.isError).toBe(true);
-    const fault = await eventually('fault to be down', () => served.gateway.health().servers.find((server) => server.name === 'fault' && server.state !== 'ready'));
-    expect(served.gateway.health().status).toBe('degraded');
-    expect(fault.failure).toMatch(/crashing on request/);
-
-    const after = await executeCode(client, 'return await mcpTools.Fault.echoJson({ value: 1 });');
-    expect(after.isError).toBe(true);
-    expect(after.structured.error).toMatch(/^UnknownToolError: mcpTools\.Fault is not a namespace\. .*Server "fault" is configured but not available: .*crashing on request/);
+    expect(crashed.structured.error).toMatch(/fault crashed \(exit code 1\) during crash: .*crashing on request/);
     const echoed = await executeCode(client, 'return await mcpTools.Everything.echo({ message: "unaffected" });');
     expect(echoed.structured.returnValue).toBe('Echo: unaffected');
+
+    const back = await eventually('fault to be restarted', () =>
+      served.gateway.health().servers.find((server) => server.name === 'fault' && server.state === 'ready' && (server.restarts ?? 0) >= 1),
+    );
+    expect(back.restarts).toBe(1);
+    expect(served.gateway.health().status).toBe('ok');
+    const after = await executeCode(client, 'return await mcpTools.Fault.echoJson({ value: 1 });');
+    expect(after.isError).toBe(false);
+    expect(after.structured.returnValue).toBe(1);
   });
 
   it('the CLI serves the others and /healthz names the server and the reason', async () => {

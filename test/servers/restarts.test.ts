@@ -74,6 +74,19 @@ describe('a stdio server that crashes', () => {
     expect(await pool.callTool('fault', 'slow', { ms: 0, label: 'after' })).toEqual({ ok: true, value: 'slept 0 ms (after)' });
   });
 
+  it('never shows its secrets in the crash report, the status or the logs', async () => {
+    const canary = 'canary-crash-7e6d5c4b';
+    const log = captureLogger();
+    const pool = await startPool({ fault: faultServer({ env: { SECRET_TOKEN: canary } }) }, { logger: log.logger, restart: { initialDelayMs: 20_000 } });
+    expect(await pool.callTool('fault', 'crash', {})).toEqual({ ok: false, code: 'TOOL_CALL_FAILED', message: crashMessage('crash') });
+    await waitUntil('the stderr tail in the failure', () => pool.status()[0]?.failure?.includes('stderr'));
+    expect(pool.status()[0]?.failure).toBe('crashed (exit code 1) (stderr: fault-server started | SECRET_TOKEN=[redacted] | fault-server: crashing on request)');
+    const refused = await pool.callTool('fault', 'slow', { ms: 0 }, { timeoutMs: 1_000 });
+    expect(refused).toMatchObject({ ok: false, code: 'SERVER_UNAVAILABLE', message: expect.stringContaining('SECRET_TOKEN=[redacted]') });
+    expect(JSON.stringify([pool.status(), refused])).not.toContain(canary);
+    expect(log.text()).not.toContain(canary);
+  });
+
   it('empties its resources and prompts meanwhile, and lists them again after', async () => {
     const pool = await startPool({ fault: faultServer() });
     const changes: ListChange[] = [];

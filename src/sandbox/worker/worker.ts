@@ -4,7 +4,7 @@
  * A fault here (a V8 crash, a leak) takes down this process only; the host fails its executions
  * and starts another.
  */
-import type { ToolCallOutcome } from '../Sandbox.ts';
+import { defaultSandboxLimits, type ToolCallOutcome } from '../Sandbox.ts';
 import { bundlePrelude } from './bundlePrelude.ts';
 import { IsolatePool } from './IsolatePool.ts';
 import type { HostToWorker, WorkerExecutionResult, WorkerToHost } from './messages.ts';
@@ -58,5 +58,18 @@ process.on('disconnect', () => {
   process.exit(0);
 });
 
-isolates.warm(Number(process.argv[2] ?? 128));
-send({ type: 'ready' });
+/**
+ * One throwaway execution before the first real one: it starts esbuild's service, compiles the
+ * prelude and warms the code paths, so that the first execution a client sends is not the slow one.
+ * Messages that arrive meanwhile are handled as usual; the warm-up is just another execution.
+ */
+async function warmUp(memoryMb: number): Promise<void> {
+  isolates.warm(memoryMb);
+  await runExecution(
+    { code: 'const warm: number = 1; return warm;', bindings: { namespaces: {} }, limits: { ...defaultSandboxLimits, memoryMb }, callTool: async () => ({ ok: true, value: null }) },
+    isolates,
+  ).catch(() => undefined);
+  isolates.warm(memoryMb);
+}
+
+void warmUp(Number(process.argv[2] ?? defaultSandboxLimits.memoryMb)).finally(() => send({ type: 'ready' }));
