@@ -85,7 +85,7 @@ export function createSandbox(config: Config, logger: Logger): Sandbox {
       maxReturnBytes: codeMode.maxReturnBytes,
       maxToolCalls: codeMode.maxToolCalls,
     }),
-    pool: definedOnly({ workers: codeMode.workers, maxQueue: codeMode.maxQueue }),
+    pool: definedOnly({ workers: codeMode.workers, maxQueue: codeMode.maxQueue, maxWorkerRssMb: codeMode.maxWorkerRssMb }),
     onWorkerStderr: (text) => logger.warn('sandbox worker', { text: text.trimEnd() }),
   });
   sandbox.warm();

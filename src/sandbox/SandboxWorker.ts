@@ -36,9 +36,9 @@ export class SandboxWorker {
   /** Resident memory the worker reported after its last execution. */
   rssBytes = 0;
 
-  constructor(options: { memoryMb: number; onStderr: (text: string) => void; onGone: (worker: SandboxWorker) => void }) {
+  constructor(options: { memoryMb: number; maxRssMb: number; onStderr: (text: string) => void; onGone: (worker: SandboxWorker) => void }) {
     this.#onGone = options.onGone;
-    this.#process = fork(workerEntry, [String(options.memoryMb)], {
+    this.#process = fork(workerEntry, [String(options.memoryMb), String(options.maxRssMb)], {
       execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
       // The worker's stdout is not ours to print: in stdio mode our stdout is the MCP channel.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -100,6 +100,14 @@ export class SandboxWorker {
 
   #onMessage(message: WorkerToHost): void {
     if (message.type === 'ready') return;
+    if (message.type === 'overMemory') {
+      const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+      this.kill(
+        'MEMORY_LIMIT',
+        `The sandbox worker reached ${mb(message.rssBytes)} MB of memory, past its ${mb(message.limitBytes)} MB ceiling, through allocations outside the heap cap (huge arrays, Intl); the worker was replaced.`,
+      );
+      return;
+    }
     const pending = this.#pending.get(message.id);
     if (!pending) return;
     if (message.type === 'done') {

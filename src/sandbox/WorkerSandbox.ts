@@ -14,6 +14,8 @@ export interface WorkerPoolOptions {
   recycleAfterExecutions: number;
   /** …or once its resident memory grows past this (default 1024 MiB). */
   recycleAboveRssMb: number;
+  /** A worker whose resident memory passes this is ended at once, failing what it runs (default 2048 MiB). */
+  maxWorkerRssMb: number;
 }
 
 export interface WorkerSandboxOptions {
@@ -30,6 +32,7 @@ export const defaultWorkerPoolOptions: WorkerPoolOptions = {
   maxQueue: 100,
   recycleAfterExecutions: 1_000,
   recycleAboveRssMb: 1_024,
+  maxWorkerRssMb: 2_048,
 };
 
 interface QueuedExecution {
@@ -141,6 +144,7 @@ export class WorkerSandbox implements Sandbox {
   #spawn(): SandboxWorker {
     const worker = new SandboxWorker({
       memoryMb: this.#limits.memoryMb,
+      maxRssMb: this.#pool.maxWorkerRssMb,
       onStderr: this.#onWorkerStderr,
       onGone: (gone) => {
         this.#workers.delete(gone);

@@ -3,6 +3,7 @@ import type { ExecutionResult } from './ExecutionResult.ts';
 const errorNames: Record<string, string> = {
   TIMEOUT: 'TimeoutError',
   BUSY: 'BusyError',
+  MEMORY_LIMIT: 'MemoryLimitError',
   CODE_TOO_LARGE: 'LimitError',
   CLOSED: 'SandboxError',
   SANDBOX_FAILED: 'SandboxError',

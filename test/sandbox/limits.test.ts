@@ -73,3 +73,19 @@ describe('limits', () => {
     await expectHealthyAfter();
   });
 });
+
+describe('memory outside the heap cap', () => {
+  it('a worker whose resident memory passes its ceiling is replaced, the execution failing with MEMORY_LIMIT', async () => {
+    const guarded = new WorkerSandbox({ limits: { timeoutMs: 30_000, memoryMb: 32 }, pool: { maxWorkerRssMb: 400 } });
+    try {
+      // A 1e8-element backing store lives outside the V8 heap the isolate's cap meters.
+      const result = await guarded.execute({ code: 'const a = new Array(1e8).fill(0); return a.length', bindings }, echo);
+      expect(result).toMatchObject({ success: false, errorCode: 'MEMORY_LIMIT' });
+      expect(result.error).toMatch(/^MemoryLimitError: The sandbox worker reached \d+ MB of memory, past its 400 MB ceiling/);
+      const next = await guarded.execute({ code: 'return 1', bindings }, echo);
+      expect(next).toMatchObject({ success: true, returnValue: 1 });
+    } finally {
+      await guarded.close();
+    }
+  });
+});

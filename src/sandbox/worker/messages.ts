@@ -9,7 +9,9 @@ export type HostToWorker =
 export type WorkerToHost =
   | { type: 'ready' }
   | { type: 'toolCall'; id: number; callId: number; server: string; tool: string; argsJson: string }
-  | { type: 'done'; id: number; result: WorkerExecutionResult; rssBytes: number };
+  | { type: 'done'; id: number; result: WorkerExecutionResult; rssBytes: number }
+  /** Sent just before the worker ends itself: memory outside any isolate's heap cap ran away. */
+  | { type: 'overMemory'; rssBytes: number; limitBytes: number };
 
 /** The host adds what it alone knows: the tool calls it performed and the total duration. */
 export type WorkerExecutionResult = Omit<ExecutionResult, 'toolCalls' | 'durationMs'>;

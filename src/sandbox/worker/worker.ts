@@ -72,4 +72,21 @@ async function warmUp(memoryMb: number): Promise<void> {
   isolates.warm(memoryMb);
 }
 
+/**
+ * Some memory escapes an isolate's heap cap (Intl internals, huge backing stores, built-ins that
+ * cannot be interrupted). Past a hard ceiling on the whole process the only safe answer is to end
+ * it: the host fails what ran here with a memory error and starts a fresh worker.
+ */
+function guardResidentMemory(limitMb: number): void {
+  const limitBytes = limitMb * 1024 * 1024;
+  setInterval(() => {
+    const rssBytes = process.memoryUsage.rss();
+    if (rssBytes <= limitBytes) return;
+    send({ type: 'overMemory', rssBytes, limitBytes });
+    // The host kills us on that message; this is the fallback should the channel be gone.
+    setTimeout(() => process.kill(process.pid, 'SIGKILL'), 500).unref();
+  }, 100).unref();
+}
+
+guardResidentMemory(Number(process.argv[3] ?? 2_048));
 void warmUp(Number(process.argv[2] ?? defaultSandboxLimits.memoryMb)).finally(() => send({ type: 'ready' }));
