@@ -39,3 +39,29 @@ describe('README', () => {
     expect(top).toContain('npm test');
   });
 });
+
+describe('README limits table', () => {
+  it('states the defaults the code applies', async () => {
+    const { defaultSandboxLimits } = await import('../src/sandbox/Sandbox.ts');
+    const { defaultWorkerPoolOptions } = await import('../src/sandbox/WorkerSandbox.ts');
+    const { defaultMaxConcurrentCalls } = await import('../src/servers/index.ts');
+    const { codeModeConfigSchema } = await import('../src/config/schema.ts');
+    const table = readme.split('<!-- limits:start -->')[1]?.split('<!-- limits:end -->')[0] ?? '';
+    const documented = Object.fromEntries([...table.matchAll(/^\| `(\w+)` \| (\d+) \|/gm)].map((m) => [m[1], Number(m[2])]));
+    const configDefaults = codeModeConfigSchema.parse({});
+    expect(documented).toEqual({
+      timeout: configDefaults.timeout,
+      cpuTimeMs: defaultSandboxLimits.cpuTimeMs,
+      memoryMb: configDefaults.memoryMb,
+      maxCodeBytes: defaultSandboxLimits.maxCodeBytes,
+      maxOutputBytes: defaultSandboxLimits.maxOutputBytes,
+      maxReturnBytes: defaultSandboxLimits.maxReturnBytes,
+      maxToolCalls: defaultSandboxLimits.maxToolCalls,
+      maxConcurrentCallsPerServer: defaultMaxConcurrentCalls,
+      toolTimeout: configDefaults.toolTimeout,
+      workers: defaultWorkerPoolOptions.workers,
+      maxQueue: defaultWorkerPoolOptions.maxQueue,
+      maxWorkerRssMb: defaultWorkerPoolOptions.maxWorkerRssMb,
+    });
+  });
+});
