@@ -4,6 +4,7 @@ import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import type { Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
 import type { ServerPool } from '../servers/index.ts';
 import type { ToolCatalog } from '../servers/ToolCatalog.ts';
+import { unavailableBindings, unavailableServers, type UnavailableServer } from './unavailableServers.ts';
 
 export interface CodeModeEngineOptions {
   /** Which servers are reached through code (SPEC: those with `codeMode` not false). */
@@ -49,10 +50,15 @@ export class CodeModeEngine {
     return this.#api.runtimeApi;
   }
 
+  /** Code-mode servers that are configured and enabled but cannot take calls now, with the reason. */
+  get unavailable(): UnavailableServer[] {
+    return unavailableServers(this.#pool.status(), this.#includeServer);
+  }
+
   /** Never throws: failures come back in the result. */
   executeCode(code: string, limits?: Partial<SandboxLimits>): Promise<ExecutionResult> {
-    const { runtimeApi } = this.#api;
-    return this.#sandbox.execute({ code, bindings: runtimeApi, ...(limits ? { limits } : {}) }, (server, tool, args) =>
+    const bindings = { ...this.#api.runtimeApi, unavailable: unavailableBindings(this.unavailable) };
+    return this.#sandbox.execute({ code, bindings, ...(limits ? { limits } : {}) }, (server, tool, args) =>
       this.#pool.callTool(server, tool, args),
     );
   }

@@ -8,7 +8,7 @@ import { ResourceRouter } from './ResourceRouter.ts';
 import { executionResultToCallToolResult } from './renderExecutionResult.ts';
 import { renderSearchResults, searchToolsDefinition, searchToolsToolName, type SearchToolsResult } from './searchToolsTool.ts';
 import { createToolSearchIndex, type ToolSearchIndex } from '../api/index.ts';
-import { describeUnavailable, explainUnavailable, unavailableServers, type UnavailableServer } from './unavailableServers.ts';
+import { describeUnavailable, unavailableServers, type UnavailableServer } from '../codeMode/unavailableServers.ts';
 
 /** An MCP tool as the gateway lists it upstream (plain JSON). */
 export interface UpstreamTool {
@@ -64,7 +64,7 @@ export class UpstreamSurface {
     const tools: UpstreamTool[] = [];
     if (this.#engine) {
       const schema = executeCodeToolSchema(this.#engine.named);
-      const description = schema.description + describeUnavailable(this.#unavailable('code'));
+      const description = schema.description + describeUnavailable(this.#engine.unavailable);
       tools.push({ ...schema, description, annotations: { openWorldHint: true } });
       tools.push(structuredClone(searchToolsDefinition) as unknown as UpstreamTool);
     }
@@ -86,8 +86,7 @@ export class UpstreamSurface {
     if (this.#engine && name === 'execute_code') {
       const code = args?.['code'];
       if (typeof code !== 'string') return toolError('execute_code needs { code: string }: the body of an async function.');
-      const result = await this.#engine.executeCode(code);
-      return executionResultToCallToolResult(explainUnavailable(result, this.#unavailable('code')));
+      return executionResultToCallToolResult(await this.#engine.executeCode(code));
     }
     if (this.#engine && name === searchToolsToolName) return this.#searchTools(args);
     const target = this.#toolNames.resolve(name) ?? this.#unavailableTarget(name);
@@ -127,9 +126,9 @@ export class UpstreamSurface {
     return outcome.value as Record<string, unknown>;
   }
 
-  /** The enabled servers of one side (reached through code, or passed through) that cannot take calls now. */
-  #unavailable(side: 'code' | 'passthrough'): UnavailableServer[] {
-    return unavailableServers(this.#pool.status(), (server) => this.#isPassthroughServer(server) === (side === 'passthrough'));
+  /** Passthrough servers that are configured and enabled but cannot take calls now. */
+  #unavailablePassthrough(): UnavailableServer[] {
+    return unavailableServers(this.#pool.status(), this.#isPassthroughServer);
   }
 
   /**
@@ -137,7 +136,7 @@ export class UpstreamSurface {
    * nothing; route it to the pool anyway, whose answer says which server is down and why.
    */
   #unavailableTarget(name: string): { server: string; name: string } | undefined {
-    const hit = this.#unavailable('passthrough')
+    const hit = this.#unavailablePassthrough()
       .filter(({ server }) => name.startsWith(passthroughPrefix(server)))
       .sort((a, b) => b.server.length - a.server.length)[0];
     return hit && { server: hit.server, name: name.slice(passthroughPrefix(hit.server).length) };

@@ -20,6 +20,8 @@ export interface ExecutionRequest {
 /** namespace → method → the (server, tool) a call is routed to. Plain JSON. */
 export type ToolBindings = {
   readonly namespaces: Readonly<Record<string, Readonly<Record<string, { readonly server: string; readonly tool: string }>>>>;
+  /** Namespaces of configured servers that cannot take calls now, and why (told to code that reaches for them). */
+  readonly unavailable?: Readonly<Record<string, string>>;
 };
 
 /** What a tool call resolves to; a handler reports failures here instead of throwing. */

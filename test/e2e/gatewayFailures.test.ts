@@ -93,9 +93,9 @@ describe('a server whose command does not exist', () => {
     expect(answer.isError).toBe(true);
     expect(answer.structured).toMatchObject({ success: false, errorCode: 'UNKNOWN_TOOL' });
     expect(answer.structured.error).toBe(
-      `UnknownToolError: mcpTools.Broken is not a namespace. Namespaces: Everything, Filesystem. Server "broken" is configured but not available: ${reason}.`,
+      `UnknownToolError: mcpTools.Broken is not available now: server "broken" is configured but not available: ${reason}.`,
     );
-    expect(answer.text).toContain(`Server "broken" is configured but not available: ${reason}.`);
+    expect(answer.text).toContain(`server "broken" is configured but not available: ${reason}.`);
   });
 
   it('a passthrough call to the failed server is a tool error naming it and the reason', async () => {

@@ -13,7 +13,7 @@ import { formatLogArguments } from './formatLogArguments.ts';
 import { closestNames } from './suggest.ts';
 
 type Bindings = Record<string, Record<string, { server: string; tool: string }>>;
-type ToolBindings = { namespaces: Bindings };
+type ToolBindings = { namespaces: Bindings; unavailable?: Record<string, string> };
 /**
  * Starts a call on the host and returns at once ("ignored" mode: the cheapest crossing isolated-vm
  * has). The host answers later by calling the resolver below with the same call id, so any number of
@@ -26,7 +26,9 @@ type BridgeOutcome = { ok: true; value?: unknown } | { ok: false; code: string; 
 const global = globalThis as unknown as Record<string, unknown>;
 const startCall = global[bridgeGlobals.callTool] as StartCallBridge;
 const logBridge = global[bridgeGlobals.log] as LogBridge;
-const bindings = (JSON.parse(global[bridgeGlobals.bindings] as string) as ToolBindings).namespaces;
+const parsedBindings = JSON.parse(global[bridgeGlobals.bindings] as string) as ToolBindings;
+const bindings = parsedBindings.namespaces;
+const unavailable: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, parsedBindings.unavailable);
 delete global[bridgeGlobals.callTool];
 delete global[bridgeGlobals.log];
 delete global[bridgeGlobals.bindings];
@@ -142,6 +144,8 @@ function buildMcpTools(): unknown {
   }
   const known = keysOf(namespaces);
   return guarded(freeze(namespaces), (key) => {
+    const down = unavailable[key];
+    if (down !== undefined) return `mcpTools.${key} is not available now: ${down}`;
     // A tool name used as a namespace is a common slip: point at where it lives.
     const owners = known.filter((namespace) => key in (bindings[namespace] ?? {}));
     if (owners.length > 0) return `mcpTools.${key} is not a namespace; ${key} is a tool of ${owners.map((ns) => `mcpTools.${ns}`).join(', ')}.`;

@@ -1,5 +1,4 @@
 import { toNamespaceName } from '../api/index.ts';
-import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import type { ServerStatus } from '../servers/index.ts';
 
 /** A configured, enabled server that cannot take calls now (failed to start, crashed, closed). */
@@ -32,14 +31,7 @@ export function describeUnavailable(servers: readonly UnavailableServer[]): stri
   return ['', '', 'Not available now (configured, but not running, so not in mcpTools):', ...lines].join('\n');
 }
 
-/**
- * An execution that failed on `mcpTools.<Namespace>` of an unavailable server gets the server's
- * name and reason appended to its one-line error, instead of a bare "is not a namespace".
- */
-export function explainUnavailable(result: ExecutionResult, servers: readonly UnavailableServer[]): ExecutionResult {
-  if (result.success || result.errorCode !== 'UNKNOWN_TOOL' || result.error === undefined) return result;
-  const error = result.error;
-  const hit = servers.find(({ namespace }) => error.includes(`mcpTools.${namespace} is not a namespace`));
-  if (hit === undefined) return result;
-  return { ...result, error: `${error} Server "${hit.server}" is configured but not available: ${hit.reason}.` };
+/** For the sandbox: namespace → why code cannot reach it now. */
+export function unavailableBindings(servers: readonly UnavailableServer[]): Record<string, string> {
+  return Object.fromEntries(servers.map(({ server, namespace, reason }) => [namespace, `server "${server}" is configured but not available: ${reason}.`]));
 }
