@@ -34,19 +34,30 @@ describe('leftovers between executions', () => {
   });
 
   it('finalization-registry-callback-after-the-execution-ended', async () => {
-    // V8 runs cleanup callbacks as a task after some later garbage collection: that must not be the next execution's.
+    // V8 runs cleanup callbacks as a task after some later garbage collection, unwatched: not offered.
     const first = await box.run(`
       const registry = new FinalizationRegistry(() => { for (;;) {} });
       for (let i = 0; i < 100_000; i++) registry.register({ i }, i);
-      globalThis.registry = registry;
       return 'registered';`, roomy);
-    expect(first).toMatchObject({ success: true, returnValue: 'registered' });
-    // Garbage, then an await: a cleanup task V8 posted would run here, or after this execution ends.
+    expect(first).toMatchObject({ success: false, errorCode: 'RUNTIME_ERROR', error: 'ReferenceError: FinalizationRegistry is not defined' });
+    expect(await box.value("return [typeof FinalizationRegistry, 'FinalizationRegistry' in globalThis, typeof WeakRef];")).toEqual(['undefined', false, 'function']);
     const next = await box.run(`
       for (let round = 0; round < 4; round++) { let garbage = []; for (let i = 0; i < 200_000; i++) garbage.push({ i }); garbage = null; }
       await mcpTools.Echo.echo({});
       return 'next ran';`, roomy);
     expect(next).toMatchObject({ success: true, returnValue: 'next ran' });
+    await box.expectHealthy();
+  });
+
+  it('an endless microtask chain left running at return does not reach the next execution', async () => {
+    const first = await box.run(`
+      globalThis.spin = 0;
+      (async () => { for (;;) { globalThis.spin++; await null; } })();
+      return 'left spinning';`);
+    // The chain never lets the isolate settle the result: the deadline stops it, with the isolate.
+    expect(first).toMatchObject({ success: false, errorCode: 'TIMEOUT' });
+    const next = await box.run('return [typeof spin, 1 + 1];');
+    expect(next).toMatchObject({ success: true, returnValue: ['undefined', 2] });
     await box.expectHealthy();
   });
 

@@ -10,6 +10,9 @@
 export function closeUnmeteredMemory(): void {
   const global = globalThis as unknown as Record<string, unknown>;
   delete global.WebAssembly;
+  // What V8 would run later on its own, after the execution ended and its watchdog stopped.
+  delete global.FinalizationRegistry;
+  delete (Atomics as unknown as Record<string, unknown>)['waitAsync'];
   fixedLengthOnly(global, 'ArrayBuffer');
   fixedLengthOnly(global, 'SharedArrayBuffer');
 }

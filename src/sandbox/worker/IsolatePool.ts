@@ -3,17 +3,32 @@ import { bridgeGlobals, preludeFilename } from '../prelude/bridgeNames.ts';
 
 export interface PooledIsolate {
   readonly isolate: ivm.Isolate;
-  /** The prelude compiled once for this isolate; run in its one context. */
+  /** The prelude compiled once for this isolate; run in each execution's fresh context. */
   readonly prelude: ivm.Script;
   readonly memoryMb: number;
+  /** Executions it has served. */
+  uses: number;
+  /** A context made while the isolate was idle, so an execution does not wait for one (about a millisecond). */
+  spareContext?: Promise<ivm.Context> | undefined;
 }
 
+/** An isolate serves at most this many executions, to bound whatever drift reuse allows. */
+const maxUses = 200;
+/** How long an idle isolate may take to answer a probe before it is judged busy with leftover work. */
+const probeTimeoutMs = 50;
+/** Heap still in use after an execution, as a share of the cap, past which the isolate is not reused. */
+const maxHeapShareForReuse = 0.5;
+
 /**
- * Isolates made ready ahead of need: creating one costs milliseconds, so a spare is prepared as soon
- * as one is taken. Each isolate serves exactly one execution and is disposed after it. An execution
- * can leave work in its isolate that outlives it (a FinalizationRegistry callback V8 runs after a later
- * garbage collection, memory kept reachable from a call that never answered): reused, the isolate
- * would run that work, unwatched, inside the next execution or between executions.
+ * Isolates made ready ahead of need: creating one costs milliseconds, and its first execution runs
+ * cold, so an isolate serves several executions, each in a fresh context, one at a time.
+ *
+ * Reuse must not let one execution's leftovers run unwatched later, in the next execution or between
+ * executions. The prelude removes what V8 would run on its own later (FinalizationRegistry callbacks,
+ * Atomics.waitAsync), and an isolate goes back to the pool only when its execution ended normally with
+ * no tool call left unanswered (an answer would resume that code), it answers a probe at once (no
+ * endless microtask chain still running), and less than half its heap cap is still in use. Otherwise,
+ * and after `maxUses`, it is disposed and a fresh spare takes its place.
  */
 export class IsolatePool {
   readonly #idle: PooledIsolate[] = [];
@@ -28,18 +43,35 @@ export class IsolatePool {
 
   acquire(memoryMb: number): PooledIsolate {
     const index = this.#idle.findIndex((entry) => entry.memoryMb === memoryMb && !entry.isolate.isDisposed);
-    return index >= 0 ? this.#idle.splice(index, 1)[0]! : this.#create(memoryMb);
+    const pooled = index >= 0 ? this.#idle.splice(index, 1)[0]! : this.#create(memoryMb);
+    pooled.uses += 1;
+    return pooled;
   }
 
   /**
-   * Ends an isolate's one execution: it is disposed, whatever it still holds, and a spare takes its
-   * place. Both once this turn of the event loop is over, so the result goes out first.
+   * Ends an isolate's execution: back to the pool if it is fit for another (see above), else disposed
+   * and replaced by a spare. Once this turn of the event loop is over, so the result goes out first.
    */
-  release(pooled: PooledIsolate): void {
+  release(pooled: PooledIsolate, { reusable }: { reusable: boolean }): void {
     setImmediate(() => {
-      if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
-      this.warm(pooled.memoryMb);
+      void this.#fitForReuse(pooled, reusable).then((fit) => {
+        if (fit && !this.#disposed && this.#idle.length < this.#maxIdle) {
+          pooled.spareContext = spareContext(pooled.isolate);
+          this.#idle.push(pooled);
+          return;
+        }
+        if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
+        this.warm(pooled.memoryMb);
+      });
     });
+  }
+
+  async #fitForReuse(pooled: PooledIsolate, reusable: boolean): Promise<boolean> {
+    if (!reusable || pooled.uses >= maxUses || pooled.isolate.isDisposed) return false;
+    // The heap statistics are read on the isolate's own thread: no answer in time means it is still busy.
+    const probe = pooled.isolate.getHeapStatistics().then((stats) => stats.used_heap_size < maxHeapShareForReuse * pooled.memoryMb * 1024 * 1024);
+    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), probeTimeoutMs).unref());
+    return Promise.race([probe.catch(() => false), timeout]);
   }
 
   /** Prepares one isolate ahead of need, so the first execution does not pay for it. */
@@ -64,8 +96,15 @@ export class IsolatePool {
     });
     const prelude = isolate.compileScriptSync(this.#preludeSource, { filename: preludeFilename });
     warmUp(isolate, prelude);
-    return { isolate, prelude, memoryMb };
+    return { isolate, prelude, memoryMb, uses: 0, spareContext: spareContext(isolate) };
   }
+}
+
+/** A fresh context for the isolate's next execution; a failure surfaces when that execution awaits it. */
+function spareContext(isolate: ivm.Isolate): Promise<ivm.Context> {
+  const context = isolate.createContext();
+  context.catch(() => {}); // Disposed before use: nobody will await it.
+  return context;
 }
 
 /**

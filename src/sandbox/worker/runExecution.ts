@@ -28,7 +28,7 @@ interface FailureFields {
  * One execution in one isolate of the pool: transpile, install the bridge and the prelude in a fresh
  * context, run, and turn whatever happens into a result. The watchdog disposes the isolate at the
  * deadline or past the CPU budget, which also ends code awaiting a tool or spinning in a loop; the
- * next execution gets a fresh isolate.
+ * next execution then gets a fresh isolate (see IsolatePool for when one is reused).
  */
 export async function runExecution(input: ExecutionInput, isolates: IsolatePool): Promise<WorkerExecutionResult> {
   const transpiled = await transpile(input.code);
@@ -44,9 +44,10 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   const pooled = isolates.acquire(input.limits.memoryMb);
   const watchdog = new Watchdog(pooled.isolate, input.limits);
   let json: string;
-  let bridge: Bridge;
+  let bridge: Bridge | undefined;
   try {
-    const context = await pooled.isolate.createContext();
+    const context = await (pooled.spareContext ?? pooled.isolate.createContext());
+    pooled.spareContext = undefined;
     bridge = installBridge(context, input, output);
     await pooled.prelude.run(context);
     bridge.takeResolver();
@@ -57,11 +58,14 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   } catch (error) {
     watchdog.stop();
     const fields = abortedExecution(error, watchdog, pooled, input.limits);
-    isolates.release(pooled);
+    bridge?.finish();
+    isolates.release(pooled, { reusable: false });
     return failure(output, fields);
   }
   watchdog.stop();
-  isolates.release(pooled);
+  // Calls still unanswered would resume this execution's code later, unwatched: such an isolate is not reused.
+  const quiet = bridge.finish();
+  isolates.release(pooled, { reusable: quiet });
 
   const returnBytes = Buffer.byteLength(json);
   if (returnBytes > input.limits.maxReturnBytes + 20) {
@@ -70,7 +74,7 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
       errorCode: 'RETURN_TOO_LARGE',
     });
   }
-  const settlement = readSettlement(json, bridge.deliveredCodes);
+  const settlement = readSettlement(json, bridge!.deliveredCodes);
   if (settlement.ok) {
     return { success: true, ...output.result(), ...('value' in settlement ? { returnValue: settlement.value } : {}) };
   }
@@ -86,6 +90,8 @@ interface Bridge {
   /** Error codes the bridge handed to the code: the only ones a failure may report (see readSettlement). */
   readonly deliveredCodes: ReadonlySet<string>;
   takeResolver(): void;
+  /** Ends the bridge: later answers are dropped. True when no call was left unanswered. */
+  finish(): boolean;
 }
 
 /**
@@ -95,9 +101,11 @@ interface Bridge {
  */
 function installBridge(context: ivm.Context, input: ExecutionInput, output: OutputCollector): Bridge {
   let calls = 0;
+  let unanswered = 0;
   let resolver: ivm.Reference<(callId: number, outcomeJson: string) => void> | undefined;
   const deliveredCodes = new Set<string>(isolateRaisedCodes);
   const answer = (callId: number, outcome: ToolCallOutcome) => {
+    if (resolver === undefined) return;
     if (!outcome.ok) deliveredCodes.add(outcome.code);
     try {
       resolver?.applyIgnored(undefined, [callId, JSON.stringify(outcome)]);
@@ -119,7 +127,11 @@ function installBridge(context: ivm.Context, input: ExecutionInput, output: Outp
           });
           return;
         }
-        void input.callTool(String(server), String(tool), String(argsJson)).then((outcome) => answer(Number(callId), outcome));
+        unanswered += 1;
+        void input.callTool(String(server), String(tool), String(argsJson)).then((outcome) => {
+          unanswered -= 1;
+          answer(Number(callId), outcome);
+        });
       },
       { ignored: true },
     ),
@@ -131,6 +143,11 @@ function installBridge(context: ivm.Context, input: ExecutionInput, output: Outp
     takeResolver() {
       resolver = jail.getSync(bridgeGlobals.resolveCall, { reference: true }) as ivm.Reference<(callId: number, outcomeJson: string) => void>;
       jail.deleteSync(bridgeGlobals.resolveCall);
+    },
+    finish() {
+      resolver?.release();
+      resolver = undefined;
+      return unanswered === 0;
     },
   };
 }
