@@ -46,6 +46,7 @@ describe('README limits table', () => {
     const { defaultWorkerPoolOptions } = await import('../src/sandbox/WorkerSandbox.ts');
     const { defaultMaxConcurrentCalls } = await import('../src/servers/index.ts');
     const { codeModeConfigSchema } = await import('../src/config/schema.ts');
+    const { defaultApiTokenBudget } = await import('../src/api/index.ts');
     const table = readme.split('<!-- limits:start -->')[1]?.split('<!-- limits:end -->')[0] ?? '';
     const documented = Object.fromEntries([...table.matchAll(/^\| `(\w+)` \| (\d+) \|/gm)].map((m) => [m[1], Number(m[2])]));
     const configDefaults = codeModeConfigSchema.parse({});
@@ -62,6 +63,7 @@ describe('README limits table', () => {
       workers: defaultWorkerPoolOptions.workers,
       maxQueue: defaultWorkerPoolOptions.maxQueue,
       maxWorkerRssMb: defaultWorkerPoolOptions.maxWorkerRssMb,
+      apiTokenBudget: defaultApiTokenBudget,
     });
   });
 });

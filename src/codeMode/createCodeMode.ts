@@ -54,7 +54,8 @@ export async function createCodeMode(config: ConfigInput | Config, options: Code
     },
     servers,
     executeCode: (code, limits) => engine.executeCode(code, limits),
-    getExecuteCodeToolSchema: () => executeCodeToolSchema(engine.named),
+    getExecuteCodeToolSchema: () =>
+      executeCodeToolSchema(engine.named, parsed.codeMode.apiTokenBudget === undefined ? {} : { maxTokens: parsed.codeMode.apiTokenBudget }),
     onChange: (listener) => engine.onChange(listener),
     async close() {
       await Promise.all([sandbox.close(), servers.close()]);

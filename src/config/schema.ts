@@ -63,6 +63,8 @@ export const codeModeConfigSchema = z.strictObject({
   workers: z.number().int().positive().max(64).optional(),
   /** Executions waiting for a sandbox slot before new ones are refused as busy. */
   maxQueue: z.number().int().nonnegative().optional(),
+  /** Tokens (o200k) the TypeScript API may take in the execute_code description; past it, an index and search_tools. */
+  apiTokenBudget: z.number().int().positive().optional(),
   /** Resident memory of one sandbox worker process, in MiB, past which it is ended (memory outside heap caps). */
   maxWorkerRssMb: z.number().int().min(64).optional(),
 });

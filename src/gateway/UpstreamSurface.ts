@@ -41,10 +41,12 @@ export class UpstreamSurface {
   #promptNames = new PassthroughNames([]);
   #resources = new ResourceRouter([], []);
   #search: ToolSearchIndex | undefined;
+  readonly #apiBudget: { maxTokens?: number };
 
   constructor(pool: ServerPool, engine: CodeModeEngine | undefined, config: Config) {
     this.#pool = pool;
     this.#engine = engine;
+    this.#apiBudget = config.codeMode.apiTokenBudget === undefined ? {} : { maxTokens: config.codeMode.apiTokenBudget };
     this.#isPassthroughServer = (server) => engine === undefined || config.mcpServers[server]?.codeMode === false;
     this.refresh();
   }
@@ -63,7 +65,7 @@ export class UpstreamSurface {
   listTools(): UpstreamTool[] {
     const tools: UpstreamTool[] = [];
     if (this.#engine) {
-      const schema = executeCodeToolSchema(this.#engine.named);
+      const schema = executeCodeToolSchema(this.#engine.named, this.#apiBudget);
       const description = schema.description + describeUnavailable(this.#engine.unavailable);
       tools.push({ ...schema, description, annotations: { openWorldHint: true } });
       tools.push(structuredClone(searchToolsDefinition) as unknown as UpstreamTool);
