@@ -7,6 +7,7 @@ import os from 'node:os';
 import { renderTable } from './lib/table.mjs';
 
 const benchmarks = {
+  execution: () => import('./benchmarks/execution.mjs'),
   tokens: () => import('./benchmarks/tokens.mjs'),
   overhead: () => import('./benchmarks/overhead.mjs'),
   bridge: () => import('./benchmarks/bridge.mjs'),

@@ -1,0 +1,55 @@
+/**
+ * The sandbox alone: `executeCode("return 1")` through the library, no tool call. Cold is the first
+ * execution of a fresh `createCodeMode` (its sandbox worker started while the server connected);
+ * warm is after 20 warm-up executions, back to back.
+ */
+import { everythingCodeMode } from '../lib/servers.mjs';
+import { summarize, timeIt } from '../stats.mjs';
+
+const coldSamples = Number(process.env.BENCH_COLD_SAMPLES ?? 5);
+const warmSamples = Number(process.env.BENCH_WARM_SAMPLES ?? 300);
+
+async function returnOne(codeMode) {
+  const { ms, value } = await timeIt(() => codeMode.executeCode('return 1'));
+  if (!value.success || value.returnValue !== 1) throw new Error(`executeCode("return 1") failed: ${value.error}`);
+  return ms;
+}
+
+export async function run({ log }) {
+  const cold = [];
+  for (let sample = 0; sample < coldSamples; sample++) {
+    log(`cold sample ${sample + 1}/${coldSamples}`);
+    const codeMode = await everythingCodeMode();
+    try {
+      cold.push(await returnOne(codeMode));
+    } finally {
+      await codeMode.close();
+    }
+  }
+  log('warm');
+  const codeMode = await everythingCodeMode();
+  try {
+    for (let i = 0; i < 20; i++) await returnOne(codeMode);
+    const warm = [];
+    for (let i = 0; i < warmSamples; i++) warm.push(await returnOne(codeMode));
+    return {
+      compares: 'executeCode("return 1") through the library (createCodeMode), no tool call: the first execution of a fresh instance (cold) vs executions after 20 warm-ups (warm); ms',
+      cold: summarize(cold),
+      warm: summarize(warm),
+    };
+  } finally {
+    await codeMode.close();
+  }
+}
+
+export function table(result) {
+  return [
+    {
+      headers: ['executeCode("return 1") (ms)', 'median', 'p99', 'samples'],
+      rows: [
+        ['cold (first execution of a fresh instance)', result.cold.median, result.cold.p99, result.cold.n],
+        ['warm', result.warm.median, result.warm.p99, result.warm.n],
+      ],
+    },
+  ];
+}
