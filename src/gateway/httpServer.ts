@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMcpHandler } from '@modelcontextprotocol/server';
-import { toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler, isLegacyRequest } from '@modelcontextprotocol/server';
+import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import { LegacySessions } from './LegacySessions.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
 import { createHttpGuards, type HttpSecurityOptions } from './httpGuards.ts';
 
@@ -22,8 +23,9 @@ export interface HttpGateway {
 }
 
 /**
- * Serves the gateway as Streamable HTTP at `/mcp` (the SDK's handler: the 2026-07-28 revision per
- * request, 2025-era clients served statelessly) and `GET /healthz` with each downstream server's state.
+ * Serves the gateway as Streamable HTTP at `/mcp` and `GET /healthz` with each downstream server's
+ * state. The 2026-07-28 revision is served per request by the SDK's handler; 2025-era clients get
+ * sessions (see LegacySessions) so that list changes reach them too.
  */
 export async function listenHttp(gateway: Gateway, options: HttpListenOptions): Promise<HttpGateway> {
   const host = options.host ?? '127.0.0.1';
@@ -34,7 +36,37 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
     maxRequestBodySize,
   });
   const handleMcp = toNodeHandler(mcp, { maxRequestBodySize, onerror: (error) => gateway.logger.warn('http handler error', { error: error.message }) });
-  const stopForwarding = gateway.onListChanged((kind) => notify(mcp.notify, kind));
+  const legacySessions = new LegacySessions(gateway);
+  const stopForwarding = gateway.onListChanged((kind) => {
+    notify(mcp.notify, kind);
+    legacySessions.notify(kind);
+  });
+
+  /** The body is read once, here, and handed on parsed: the era decision needs it, and so does whoever serves. */
+  async function serveMcp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let webRequest: Request;
+    try {
+      webRequest = await toWebRequest(request, undefined, { maxRequestBodySize });
+    } catch (error) {
+      if ((error as { status?: number }).status === 413) return sendJson(response, 413, { error: `Request body over ${maxRequestBodySize} bytes.` });
+      throw error;
+    }
+    const text = request.method === 'POST' ? await webRequest.text() : '';
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (request.method === 'POST' && body === undefined) {
+      response.writeHead(400, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error: the body is not JSON.' }, id: null }));
+      return;
+    }
+    const probe = new Request(webRequest.url, { method: webRequest.method, headers: webRequest.headers });
+    if ((await isLegacyRequest(probe, body)) && (await legacySessions.handle(request, response, body))) return;
+    await handleMcp(request, response, body);
+  }
 
   const server = createServer((request, response) => {
     void route(request, response).catch((error: unknown) => {
@@ -52,7 +84,7 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
       return;
     }
     if (path === '/mcp') {
-      await handleMcp(request, response);
+      await serveMcp(request, response);
       return;
     }
     sendJson(response, 404, { error: `Not found: ${path}. The MCP endpoint is /mcp, health is /healthz.` });
@@ -69,6 +101,7 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
     port,
     async close() {
       stopForwarding();
+      await legacySessions.close();
       await mcp.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -86,6 +86,13 @@ describe('HTTP security', () => {
     await expect(listenHttp(gateway, { host: '0.0.0.0', port: 0 })).rejects.toThrow(/--token or CODE_GOAT_TOKEN/);
   });
 
+  it('a 2025-era request with an unknown session id gets 404, so the client opens a new session', async () => {
+    const list = JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list', params: {} });
+    const answer = await post({ authorization: `Bearer ${token}`, 'mcp-session-id': 'no-such-session', 'mcp-protocol-version': '2025-06-18' }, list);
+    expect(answer.status).toBe(404);
+    expect(answer.body).toContain('not found or expired');
+  });
+
   it('healthz needs the token too when one is set', async () => {
     const url = http.url.replace('/mcp', '/healthz');
     expect((await fetch(url)).status).toBe(401);
