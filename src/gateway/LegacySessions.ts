@@ -8,7 +8,11 @@ import { notifyListChanged } from './serveStdio.ts';
 interface Session {
   readonly transport: NodeStreamableHTTPServerTransport;
   readonly server: Server;
+  lastSeen: number;
 }
+
+/** A session nobody used for this long is closed: clients that vanish without DELETE must not pile up. */
+const idleTimeoutMs = 30 * 60_000;
 
 /**
  * Sessions for 2025-era Streamable HTTP clients (initialize, `Mcp-Session-Id`, a GET stream for
@@ -22,9 +26,12 @@ export class LegacySessions {
   readonly #sessions = new Map<string, Session>();
   readonly #maxSessions: number;
 
+  readonly #sweeper: NodeJS.Timeout;
+
   constructor(gateway: Gateway, options: { maxSessions?: number } = {}) {
     this.#gateway = gateway;
     this.#maxSessions = options.maxSessions ?? 1_000;
+    this.#sweeper = setInterval(() => this.#closeIdle(), 60_000).unref();
   }
 
   get size(): number {
@@ -41,7 +48,10 @@ export class LegacySessions {
       const session = this.#sessions.get(sessionId);
       // The spec's answer to an unknown or expired session: 404, upon which the client starts a new one.
       if (!session) rpcError(response, 404, -32001, `Session ${sessionId.slice(0, 64)} not found or expired: initialize a new one.`);
-      else await session.transport.handleRequest(request, response, body);
+      else {
+        session.lastSeen = Date.now();
+        await session.transport.handleRequest(request, response, body);
+      }
       return true;
     }
     if (request.method !== 'POST' || !isInitializeRequest(body)) return false;
@@ -53,7 +63,7 @@ export class LegacySessions {
     const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.#sessions.set(id, { transport, server });
+        this.#sessions.set(id, { transport, server, lastSeen: Date.now() });
       },
       onsessionclosed: (id) => {
         this.#sessions.delete(id);
@@ -71,7 +81,17 @@ export class LegacySessions {
     for (const { server } of this.#sessions.values()) void notifyListChanged(server, kind).catch(() => {});
   }
 
+  #closeIdle(): void {
+    const cutoff = Date.now() - idleTimeoutMs;
+    for (const [id, session] of this.#sessions) {
+      if (session.lastSeen >= cutoff) continue;
+      this.#sessions.delete(id);
+      void session.server.close().catch(() => {});
+    }
+  }
+
   async close(): Promise<void> {
+    clearInterval(this.#sweeper);
     const sessions = [...this.#sessions.values()];
     this.#sessions.clear();
     await Promise.all(sessions.map(({ server }) => server.close().catch(() => {})));
