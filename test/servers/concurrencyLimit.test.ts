@@ -5,17 +5,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConcurrencyLimiter } from '../../src/servers/ConcurrencyLimiter.ts';
 import { ServerPool } from '../../src/servers/index.ts';
+import { poolsClosedAfterEach } from './helpers.ts';
 import { faultServer } from '../fixtures/servers.ts';
 
-const pools: ServerPool[] = [];
-async function startPool(...args: Parameters<typeof ServerPool.start>): Promise<ServerPool> {
-  const pool = await ServerPool.start(...args);
-  pools.push(pool);
-  return pool;
-}
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.close()));
-});
+const startPool = poolsClosedAfterEach();
 
 describe('ConcurrencyLimiter', () => {
   it('grants slots up to the limit, then in order of arrival', async () => {

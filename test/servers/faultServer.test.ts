@@ -2,17 +2,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServerPool, type ToolCatalog } from '../../src/servers/index.ts';
 import { faultServer } from '../fixtures/servers.ts';
-import { nextEvent } from './helpers.ts';
+import { nextEvent, poolsClosedAfterEach } from './helpers.ts';
 
-const pools: ServerPool[] = [];
-async function startPool(...args: Parameters<typeof ServerPool.start>): Promise<ServerPool> {
-  const pool = await ServerPool.start(...args);
-  pools.push(pool);
-  return pool;
-}
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.close()));
-});
+const startPool = poolsClosedAfterEach();
 
 describe('timeouts', () => {
   it('times out a call that never answers, and the server still answers afterwards', async () => {

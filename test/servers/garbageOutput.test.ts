@@ -6,17 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ServerPool, type ToolCatalog } from '../../src/servers/index.ts';
 import { StdoutLineInspector } from '../../src/servers/StdoutLineInspector.ts';
 import { faultServer, garbageServer } from '../fixtures/servers.ts';
-import { captureLogger, nextEvent, type LogRecord } from './helpers.ts';
+import { captureLogger, nextEvent, type LogRecord, poolsClosedAfterEach } from './helpers.ts';
 
-const pools: ServerPool[] = [];
-async function startPool(...args: Parameters<typeof ServerPool.start>): Promise<ServerPool> {
-  const pool = await ServerPool.start(...args);
-  pools.push(pool);
-  return pool;
-}
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.close()));
-});
+const startPool = poolsClosedAfterEach();
 
 const warnings = (records: readonly LogRecord[]) => records.filter((record) => record.level === 'warn').map(({ message, fields }) => ({ message, ...fields }));
 

@@ -1,4 +1,6 @@
-/** Test helpers for servers/: a logger that records everything, temp dirs, process checks. */
+/** Test helpers for servers/: a logger that records everything, temp dirs, process checks, pools closed after each test. */
+import { afterEach } from 'vitest';
+import { ServerPool } from '../../src/servers/index.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,4 +74,17 @@ export async function waitUntil<T>(what: string, probe: () => T | undefined | nu
     if (performance.now() > deadline) throw new Error(`gave up waiting for ${what} after ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** `ServerPool.start`, with every pool it started closed after each test. */
+export function poolsClosedAfterEach(): (...args: Parameters<typeof ServerPool.start>) => Promise<ServerPool> {
+  const pools: ServerPool[] = [];
+  afterEach(async () => {
+    await Promise.all(pools.splice(0).map((pool) => pool.close()));
+  });
+  return async (...args) => {
+    const pool = await ServerPool.start(...args);
+    pools.push(pool);
+    return pool;
+  };
 }

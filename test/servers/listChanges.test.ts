@@ -5,17 +5,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServerPool, type ListChange } from '../../src/servers/index.ts';
 import { faultServer, officialServer } from '../fixtures/servers.ts';
-import { nextEvent } from './helpers.ts';
+import { nextEvent, poolsClosedAfterEach } from './helpers.ts';
 
-const pools: ServerPool[] = [];
-async function startPool(...args: Parameters<typeof ServerPool.start>): Promise<ServerPool> {
-  const pool = await ServerPool.start(...args);
-  pools.push(pool);
-  return pool;
-}
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.close()));
-});
+const startPool = poolsClosedAfterEach();
 
 /** Every change the pool reports, for assertions after the fact. */
 function recordChanges(pool: ServerPool): ListChange[] {

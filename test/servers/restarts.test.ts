@@ -9,17 +9,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RestartBackoff } from '../../src/servers/RestartBackoff.ts';
 import { ServerPool, type ListChange, type ToolCatalog } from '../../src/servers/index.ts';
 import { faultServer, faultServerEntry } from '../fixtures/servers.ts';
-import { captureLogger, childCommandLines, isAlive, makeTempDir, nextEvent, waitUntil } from './helpers.ts';
+import { captureLogger, childCommandLines, isAlive, makeTempDir, nextEvent, waitUntil, poolsClosedAfterEach } from './helpers.ts';
 
-const pools: ServerPool[] = [];
-async function startPool(...args: Parameters<typeof ServerPool.start>): Promise<ServerPool> {
-  const pool = await ServerPool.start(...args);
-  pools.push(pool);
-  return pool;
-}
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.close()));
-});
+const startPool = poolsClosedAfterEach();
 
 /** Resolves with the next `count` catalogs the pool reports. */
 function nextCatalogs(pool: ServerPool, count: number, ms = 15_000): Promise<ToolCatalog[]> {
