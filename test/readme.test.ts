@@ -67,3 +67,29 @@ describe('README limits table', () => {
     });
   });
 });
+
+describe('README library example', () => {
+  it('runs as written (the package import pointed at the source) and prints what its comment says', async () => {
+    const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { execFileSync } = await import('node:child_process');
+    const entry = new URL('../src/index.ts', import.meta.url).pathname;
+    const example = fencedBlockAfter('<!-- readme-example:library -->').replace("from 'code-goat'", `from ${JSON.stringify(entry)}`);
+    const dir = mkdtempSync(join(tmpdir(), 'code-goat-readme-'));
+    try {
+      const file = join(dir, 'example.ts');
+      writeFileSync(file, example);
+      const repoRoot = new URL('..', import.meta.url).pathname;
+      const stdout = execFileSync(process.execPath, ['--disable-warning=ExperimentalWarning', file], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, CODE_GOAT_LOG: 'silent' },
+      });
+      expect(stdout.trim()).toBe('code-goat true');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
