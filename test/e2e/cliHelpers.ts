@@ -5,12 +5,10 @@
  * Every process is spawned in its own process group and tracked; `stopAll()` (call it in
  * afterEach/afterAll) ends each group, grandchildren included, even when a test failed halfway.
  */
+import { freePort } from '../fixtures/processes.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -239,15 +237,6 @@ export function writeJson(file: string, value: unknown): string {
   return file;
 }
 
-/** A port nobody listens on right now (the OS picks it; another process could still take it). */
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** The JSON log lines of a stderr text (code-goat logs one JSON object per line). */
 export function logLines(stderr: string): { level: string; message: string; [field: string]: unknown }[] {
@@ -261,3 +250,5 @@ export function logLines(stderr: string): { level: string; message: string; [fie
 export const servingUrlPattern = /^code-goat serving (.+) at (http:\/\/\S+\/mcp) \(health: (http:\/\/\S+\/healthz)\)$/m;
 /** The Inspector command it prints next. */
 export const tryItPattern = /^Try it: +(npx @modelcontextprotocol\/inspector .+)$/m;
+
+export { freePort };

@@ -3,6 +3,7 @@
  * or HTTP driven by the real SDK client, an in-process HTTP gateway on port 0, and one list of
  * things to close so that every test ends with no server, client or child process left behind.
  */
+import { isAlive } from '../fixtures/processes.ts';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -251,14 +252,6 @@ export function processTree(pid: number): number[] {
   return [pid, ...children.flatMap((child) => processTree(child))];
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Waits for every pid to exit; throws naming the survivors after `ms` (an orphan is a failure). */
 export async function waitUntilGone(pids: readonly number[], ms = 10_000): Promise<void> {
@@ -345,3 +338,5 @@ export async function eventually<T>(what: string, probe: () => T | undefined | P
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+export { isAlive };

@@ -1,4 +1,5 @@
 /** Test helpers for servers/: a logger that records everything, temp dirs, process checks, pools closed after each test. */
+import { isAlive } from '../fixtures/processes.ts';
 import { afterEach } from 'vitest';
 import { ServerPool } from '../../src/servers/index.ts';
 import { execFileSync } from 'node:child_process';
@@ -30,14 +31,6 @@ export function makeTempDir(prefix: string): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Command lines of this process's live children (a child stays our child until it exits and is reaped). */
 export function childCommandLines(): string[] {
@@ -88,3 +81,5 @@ export function poolsClosedAfterEach(): (...args: Parameters<typeof ServerPool.s
     return pool;
   };
 }
+
+export { isAlive };

@@ -1,4 +1,5 @@
 /** Streamable HTTP and SSE against the real everything server, the fallback between them, and headers. */
+import { freePort } from '../fixtures/processes.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,15 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerPool } from '../../src/servers/index.ts';
 import { officialServerEntry } from '../fixtures/servers.ts';
 import { captureLogger } from './helpers.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** Starts server-everything in `mode` on a free port; resolves once it says it listens. */
 async function startEverything(mode: 'streamableHttp' | 'sse'): Promise<{ url: string; process: ChildProcess }> {
