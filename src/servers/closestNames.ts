@@ -1,3 +1,5 @@
+import { levenshtein } from '../text/editDistance.ts';
+
 /**
  * "Did you mean …?" for names typed by a model or a user: tool names, server names, anything.
  *
@@ -23,22 +25,4 @@ export function closestNames(target: string, candidates: Iterable<string>, max =
 
 function normalise(name: string): string {
   return name.toLowerCase().replace(/[-_\s.]+/g, '');
-}
-
-/** Classic two-row dynamic programme: O(a·b) time, O(b) memory. */
-export function levenshtein(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a.length === 0) return b.length;
-  if (b.length === 0) return a.length;
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  let current = new Array<number>(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    current[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    [previous, current] = [current, previous];
-  }
-  return previous[b.length] ?? 0;
 }

@@ -1,3 +1,5 @@
+import { levenshtein } from '../../text/editDistance.ts';
+
 /** Up to `limit` candidates closest to `wanted`, best first: for "did you mean …" hints. */
 export function closestNames(wanted: string, candidates: readonly string[], limit = 3): string[] {
   const target = wanted.toLowerCase();
@@ -15,17 +17,4 @@ function similarity(a: string, b: string): number {
   if (a.length > 0 && (b.includes(a) || a.includes(b))) return 0.9;
   const distance = levenshtein(a, b);
   return 1 - distance / Math.max(a.length, b.length, 1);
-}
-
-function levenshtein(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
