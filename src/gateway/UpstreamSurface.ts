@@ -1,13 +1,13 @@
 import { CodeGoatError } from '../errors.ts';
 import type { CodeModeEngine } from '../codeMode/CodeModeEngine.ts';
-import { executeCodeToolSchema } from '../codeMode/executeCodeTool.ts';
+import { executeCodeToolSchema, type ExecuteCodeToolSchema } from '../codeMode/executeCodeTool.ts';
 import type { Config } from '../config/schema.ts';
 import type { ServerPool } from '../servers/index.ts';
 import { PassthroughNames, passthroughPrefix } from './passthroughNames.ts';
 import { ResourceRouter } from './ResourceRouter.ts';
 import { executionResultToCallToolResult } from './renderExecutionResult.ts';
 import { renderSearchResults, searchToolsDefinition, searchToolsToolName, type SearchToolsResult } from './searchToolsTool.ts';
-import { createToolSearchIndex, type ToolSearchIndex } from '../api/index.ts';
+import { createToolSearchIndex, type NamedCatalog, type ToolSearchIndex } from '../api/index.ts';
 import { describeUnavailable, unavailableServers, type UnavailableServer } from '../codeMode/unavailableServers.ts';
 
 /** An MCP tool as the gateway lists it upstream (plain JSON). */
@@ -42,6 +42,8 @@ export class UpstreamSurface {
   #resources = new ResourceRouter([], []);
   #search: ToolSearchIndex | undefined;
   readonly #apiBudget: { maxTokens?: number };
+  /** The execute_code definition of the current API: sizing it counts tokens, so it is made once per catalog. */
+  #executeCodeSchema: { named: NamedCatalog; schema: ExecuteCodeToolSchema } | undefined;
 
   constructor(pool: ServerPool, engine: CodeModeEngine | undefined, config: Config) {
     this.#pool = pool;
@@ -65,7 +67,9 @@ export class UpstreamSurface {
   listTools(): UpstreamTool[] {
     const tools: UpstreamTool[] = [];
     if (this.#engine) {
-      const schema = executeCodeToolSchema(this.#engine.named, this.#apiBudget);
+      const { named } = this.#engine;
+      if (this.#executeCodeSchema?.named !== named) this.#executeCodeSchema = { named, schema: executeCodeToolSchema(named, this.#apiBudget) };
+      const { schema } = this.#executeCodeSchema;
       const description = schema.description + describeUnavailable(this.#engine.unavailable);
       tools.push({ ...schema, description, annotations: { openWorldHint: true } });
       tools.push(structuredClone(searchToolsDefinition) as unknown as UpstreamTool);
