@@ -1,4 +1,5 @@
-// Compiles src/ to dist/ with tsc (declarations and source maps included) and marks the CLI executable.
+// Bundles the isolate prelude into src/sandbox/worker/preludeScript.ts (see scripts/bundlePrelude.ts),
+// compiles src/ to dist/ with tsc (declarations and source maps included) and marks the CLI executable.
 // It builds into a fresh folder and swaps it in, so dist/ is never half-written while something uses it.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, renameSync, rmSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const staging = `.dist-build-${process.pid}`;
 try {
+  execFileSync(process.execPath, ['--disable-warning=ExperimentalWarning', 'scripts/bundlePrelude.ts'], { stdio: 'inherit' });
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', staging], { stdio: 'inherit' });
   if (existsSync(`${staging}/cli.js`)) chmodSync(`${staging}/cli.js`, 0o755);
   const retired = `.dist-old-${process.pid}`;

@@ -1,32 +1,129 @@
 /**
  * Local errors of code-goat: one class, a stable string `code`, and a message that says what to do.
- * The catalogue below is documented in the README (a test keeps the two in step).
+ *
+ * `errorTable` is the one source of every fact about a code: its README catalogue text, the error the
+ * model meets with it, and the JSON-RPC error a gateway request answers with. The README's catalogue,
+ * the sandbox's error names, the gateway's protocol errors and the `ToolError` declaration the model
+ * reads all come from it; test/errors.contract.test.ts fails when any of them disagrees.
  */
-export const errorCodes = {
-  CONFIG_INVALID: 'The config file does not match the schema; the message names the path.',
-  SERVER_UNAVAILABLE: 'A downstream server is not connected (failed to start, crashed or closed).',
-  UNKNOWN_SERVER: 'No server with that name is configured.',
-  UNKNOWN_TOOL: 'The server has no tool of that name.',
-  UNKNOWN_PROMPT: 'The server has no prompt of that name.',
-  UNKNOWN_RESOURCE: 'No server lists that resource URI or has a template that matches it.',
-  INVALID_ARGUMENTS: "The arguments do not match the tool's inputSchema; the message names the argument, what was expected and what came.",
-  TOOL_ERROR: 'The tool ran and reported an error (`isError`); the message is the server\'s.',
-  TOOL_TIMEOUT: 'A tool call, resource read or prompt get did not answer within its per-call timeout.',
-  TOOL_CALL_FAILED: 'A tool call, resource read or prompt get failed at the protocol or transport level.',
-  TOOL_CALL_LIMIT: 'The execution made more tool calls than it may.',
-  SYNTAX_ERROR: 'The submitted code does not parse; the message names line and column.',
-  RUNTIME_ERROR: 'The submitted code threw.',
-  TIMEOUT: 'The execution ran past its wall-clock deadline.',
-  CPU_TIME_LIMIT: 'The execution used more CPU time than it may (codeMode.cpuTimeMs).',
-  MEMORY_LIMIT: 'The execution exceeded its heap cap.',
-  CODE_TOO_LARGE: 'The submitted code is larger than codeMode.maxCodeBytes.',
-  RETURN_TOO_LARGE: 'The JSON of the return value is larger than codeMode.maxReturnBytes.',
-  BUSY: 'Every sandbox slot is taken and the queue is full (or stayed full past the deadline); retry shortly.',
-  SANDBOX_FAILED: 'The sandbox worker failed; the execution was lost, the next one gets a fresh worker.',
-  CLOSED: 'The code mode instance was closed.',
-} as const;
 
-export type ErrorCode = keyof typeof errorCodes;
+/**
+ * Names of the errors the model meets. `ToolError` is the class its code catches when a tool call fails;
+ * the others name a failure that ends the execution, before the message in `ExecutionResult.error`.
+ */
+export type ModelErrorName = 'ToolError' | 'SyntaxError' | 'TimeoutError' | 'MemoryLimitError' | 'LimitError' | 'BusyError' | 'SandboxError';
+
+/** JSON-RPC errors a gateway request can fail with (the keys of the MCP SDK's `ProtocolErrorCode`). */
+export type JsonRpcErrorName = 'InvalidParams' | 'InternalError';
+
+export interface ErrorCodeEntry {
+  /** What the code means: the README's catalogue text, word for word. */
+  readonly description: string;
+  /**
+   * The error the model meets with this code (see `ModelErrorName`). `null` when no execution ever
+   * carries it (the config, a gateway request), or when it has no fixed name: `RUNTIME_ERROR` is
+   * reported under the name of whatever the code threw.
+   */
+  readonly errorName: ModelErrorName | null;
+  /** The JSON-RPC error a gateway request (tools/call, resources/read, prompts/get) answers with. */
+  readonly jsonRpc: JsonRpcErrorName;
+}
+
+export const errorTable = {
+  CONFIG_INVALID: {
+    description: 'The config file does not match the schema; the message names the path.',
+    errorName: null,
+    jsonRpc: 'InternalError',
+  },
+  SERVER_UNAVAILABLE: {
+    description: 'A downstream server is not connected (failed to start, crashed or closed).',
+    errorName: 'ToolError',
+    jsonRpc: 'InternalError',
+  },
+  UNKNOWN_SERVER: { description: 'No server with that name is configured.', errorName: 'ToolError', jsonRpc: 'InvalidParams' },
+  // Also raised inside the isolate, as `UnknownToolError`, for a name the API does not have (see prelude/bridge.ts).
+  UNKNOWN_TOOL: { description: 'The server has no tool of that name.', errorName: 'ToolError', jsonRpc: 'InvalidParams' },
+  UNKNOWN_PROMPT: { description: 'The server has no prompt of that name.', errorName: null, jsonRpc: 'InvalidParams' },
+  UNKNOWN_RESOURCE: {
+    description: 'No server lists that resource URI or has a template that matches it.',
+    errorName: null,
+    jsonRpc: 'InvalidParams',
+  },
+  INVALID_ARGUMENTS: {
+    description: "The arguments do not match the tool's inputSchema; the message names the argument, what was expected and what came.",
+    errorName: 'ToolError',
+    jsonRpc: 'InternalError',
+  },
+  TOOL_ERROR: {
+    description: "The tool ran and reported an error (`isError`); the message is the server's.",
+    errorName: 'ToolError',
+    jsonRpc: 'InternalError',
+  },
+  TOOL_TIMEOUT: {
+    description: 'A tool call, resource read or prompt get did not answer within its per-call timeout.',
+    errorName: 'ToolError',
+    jsonRpc: 'InternalError',
+  },
+  TOOL_CALL_FAILED: {
+    description: 'A tool call, resource read or prompt get failed at the protocol or transport level.',
+    errorName: 'ToolError',
+    jsonRpc: 'InternalError',
+  },
+  TOOL_CALL_LIMIT: { description: 'The execution made more tool calls than it may.', errorName: 'ToolError', jsonRpc: 'InternalError' },
+  SYNTAX_ERROR: {
+    description: 'The submitted code does not parse; the message names line and column.',
+    errorName: 'SyntaxError',
+    jsonRpc: 'InternalError',
+  },
+  RUNTIME_ERROR: { description: 'The submitted code threw.', errorName: null, jsonRpc: 'InternalError' },
+  TIMEOUT: { description: 'The execution ran past its wall-clock deadline.', errorName: 'TimeoutError', jsonRpc: 'InternalError' },
+  CPU_TIME_LIMIT: {
+    description: 'The execution used more CPU time than it may (codeMode.cpuTimeMs).',
+    errorName: 'TimeoutError',
+    jsonRpc: 'InternalError',
+  },
+  MEMORY_LIMIT: { description: 'The execution exceeded its heap cap.', errorName: 'MemoryLimitError', jsonRpc: 'InternalError' },
+  CODE_TOO_LARGE: {
+    description: 'The submitted code is larger than codeMode.maxCodeBytes.',
+    errorName: 'LimitError',
+    jsonRpc: 'InternalError',
+  },
+  RETURN_TOO_LARGE: {
+    description: 'The JSON of the return value is larger than codeMode.maxReturnBytes.',
+    errorName: 'LimitError',
+    jsonRpc: 'InternalError',
+  },
+  BUSY: {
+    description: 'Every sandbox slot is taken and the queue is full (or stayed full past the deadline); retry shortly.',
+    errorName: 'BusyError',
+    jsonRpc: 'InternalError',
+  },
+  SANDBOX_FAILED: {
+    description: 'The sandbox worker failed; the execution was lost, the next one gets a fresh worker.',
+    errorName: 'SandboxError',
+    jsonRpc: 'InternalError',
+  },
+  CLOSED: { description: 'The code mode instance was closed.', errorName: 'SandboxError', jsonRpc: 'InternalError' },
+} as const satisfies Record<string, ErrorCodeEntry>;
+
+export type ErrorCode = keyof typeof errorTable;
+
+/** Every code, in the catalogue's order. */
+export const errorCodeList = Object.keys(errorTable) as [ErrorCode, ...ErrorCode[]];
+
+/** code → README text: the public catalogue (exported by the package). */
+export const errorCodes: Readonly<Record<ErrorCode, string>> = Object.fromEntries(
+  errorCodeList.map((code) => [code, errorTable[code].description]),
+) as Record<ErrorCode, string>;
+
+/** The codes whose errorName is `name`, in the catalogue's order (e.g. what a `ToolError` can carry). */
+export function codesNamed(name: ModelErrorName): ErrorCode[] {
+  return errorCodeList.filter((code) => errorTable[code].errorName === name);
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorTable, value);
+}
 
 export class CodeGoatError extends Error {
   override readonly name = 'CodeGoatError';

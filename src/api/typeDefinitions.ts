@@ -2,17 +2,24 @@
  * The TypeScript API the model reads: one self-contained declaration text (a script, no imports) that
  * compiles under `strict` with `lib: ["es2024"]` and no other types, and the declaration of a single tool.
  */
-import { CodeGoatError } from '../errors.ts';
+import { CodeGoatError, codesNamed } from '../errors.ts';
 import { jsDocBefore } from './jsDoc.ts';
 import type { NamedCatalog, NamedNamespace } from './names.ts';
 import { declareNamespaceTools } from './toolDeclarations.ts';
 
-// What the sandbox provides besides `mcpTools`: the error a failing tool throws, and the captured console.
-const preamble = `/** Thrown when a tool reports an error (\`isError\`); \`message\` is the server's. */
+/**
+ * `ToolError` as the sandbox defines it (sandbox/prelude/prelude.ts): its `code` is the union of the
+ * codes errors.ts's `errorTable` names `ToolError`, the ones a failed tool call can carry.
+ */
+const toolErrorDeclaration = `/** Thrown when a tool call fails; \`code\` says why (\`TOOL_ERROR\`: the tool reported an error, \`message\` is the server's). */
 declare class ToolError extends Error {
   readonly server: string;
   readonly tool: string;
-}
+  readonly code: ${codesNamed('ToolError').map((code) => JSON.stringify(code)).join(' | ')};
+}`;
+
+// What the sandbox provides besides `mcpTools`: the error a failing tool throws, and the captured console.
+const preamble = `${toolErrorDeclaration}
 /** Captured: what the code logs comes back in the result, in order. */
 declare const console: {
   log(...data: unknown[]): void;

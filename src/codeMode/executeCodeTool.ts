@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { describeApi, type NamedCatalog } from '../api/index.ts';
+import { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 
 /**
  * The `execute_code` tool as an MCP tool definition: what the model reads (description with the
@@ -24,47 +26,14 @@ export const executeCodeInputSchema = {
   additionalProperties: false,
 } as const;
 
-/** JSON Schema of ExecutionResult (sandbox/ExecutionResult.ts); a test checks real results against it. */
-export const executionResultSchema = {
-  type: 'object',
-  properties: {
-    success: { type: 'boolean' },
-    output: { type: 'string', description: 'Console text, in order.' },
-    returnValue: { description: 'JSON value of `return`.' },
-    error: { type: 'string', description: 'One line: what went wrong.' },
-    errorCode: { type: 'string' },
-    stack: { type: 'string', description: 'Frames point at lines of the submitted code.' },
-    logs: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          level: { type: 'string', enum: ['log', 'info', 'warn', 'error', 'debug'] },
-          message: { type: 'string' },
-        },
-        required: ['level', 'message'],
-        additionalProperties: false,
-      },
-    },
-    toolCalls: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          server: { type: 'string' },
-          tool: { type: 'string' },
-          durationMs: { type: 'number' },
-          ok: { type: 'boolean' },
-        },
-        required: ['server', 'tool', 'durationMs', 'ok'],
-        additionalProperties: false,
-      },
-    },
-    durationMs: { type: 'number' },
-  },
-  required: ['success', 'output', 'logs', 'toolCalls', 'durationMs'],
-  additionalProperties: false,
-} as const;
+/**
+ * JSON Schema of ExecutionResult, generated from its zod schema (sandbox/ExecutionResult.ts) as draft-07,
+ * the draft MCP clients validate with by default; without `$schema`, as MCP tool schemas usually come.
+ */
+export const executionResultSchema: Readonly<Record<string, unknown>> = (() => {
+  const { $schema: _draft, ...schema } = z.toJSONSchema(ExecutionResult, { target: 'draft-07', io: 'output' });
+  return schema;
+})();
 
 /**
  * What the model reads about `execute_code`: how to write the code, then the API itself when it fits
@@ -88,6 +57,6 @@ export function executeCodeToolSchema(named: NamedCatalog, options: { maxTokens?
     name: 'execute_code',
     description: describeExecuteCode(named, options),
     inputSchema: structuredClone(executeCodeInputSchema) as unknown as Record<string, unknown>,
-    outputSchema: structuredClone(executionResultSchema) as unknown as Record<string, unknown>,
+    outputSchema: structuredClone(executionResultSchema) as Record<string, unknown>,
   };
 }

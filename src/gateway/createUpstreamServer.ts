@@ -1,5 +1,5 @@
 import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server';
-import { CodeGoatError } from '../errors.ts';
+import { CodeGoatError, errorTable } from '../errors.ts';
 import type { UpstreamSurface } from './UpstreamSurface.ts';
 
 export const gatewayInfo = { name: 'code-goat', version: '0.1.0' } as const;
@@ -31,15 +31,17 @@ export function createUpstreamServer(surface: UpstreamSurface, instructions?: st
   return server;
 }
 
-/** Our own errors become JSON-RPC errors with a code a client understands and our message. */
+/** Our own errors become JSON-RPC errors with the code `errorTable` maps theirs to, and our message. */
 async function asProtocolErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof CodeGoatError) {
-      const code = error.code.startsWith('UNKNOWN_') ? ProtocolErrorCode.InvalidParams : ProtocolErrorCode.InternalError;
-      throw new ProtocolError(code, error.message, { code: error.code });
-    }
+    if (error instanceof CodeGoatError) throw toProtocolError(error);
     throw error;
   }
+}
+
+/** The JSON-RPC error a gateway request answers with when it fails with one of our errors; `data.code` keeps ours. */
+export function toProtocolError(error: CodeGoatError): ProtocolError {
+  return new ProtocolError(ProtocolErrorCode[errorTable[error.code].jsonRpc], error.message, { code: error.code });
 }

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../errors.ts';
 import type { ExecutionResult } from './ExecutionResult.ts';
 
 /**
@@ -27,7 +28,7 @@ export type ToolBindings = {
 /** What a tool call resolves to; a handler reports failures here instead of throwing. */
 export type ToolCallOutcome =
   | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly code: string; readonly message: string };
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
 
 export type ToolCallHandler = (server: string, tool: string, args: unknown) => Promise<ToolCallOutcome>;
 

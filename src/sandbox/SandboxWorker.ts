@@ -1,9 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { ErrorCode } from '../errors.ts';
 import type { ExecutionResult, ToolCallRecord } from './ExecutionResult.ts';
 import type { ExecutionRequest, SandboxLimits, ToolCallHandler, ToolCallOutcome } from './Sandbox.ts';
 import { sandboxFailure, elapsedMs } from './sandboxFailure.ts';
-import type { HostToWorker, WorkerToHost } from './worker/messages.ts';
+import type { HostToWorker, ToolCallRequest, WorkerToHost } from './worker/messages.ts';
 
 interface PendingExecution {
   readonly callTool: ToolCallHandler;
@@ -28,7 +29,7 @@ export class SandboxWorker {
   readonly #process: ChildProcess;
   readonly #pending = new Map<number, PendingExecution>();
   readonly #onGone: (worker: SandboxWorker) => void;
-  #nextId = 0;
+  #nextExecutionId = 0;
   #alive = true;
   #retiring = false;
   /** Executions started over the worker's life, for recycling. */
@@ -72,16 +73,16 @@ export class SandboxWorker {
   }
 
   run(request: ExecutionRequest, limits: SandboxLimits, callTool: ToolCallHandler, started: number): Promise<ExecutionResult> {
-    const id = this.#nextId++;
+    const executionId = this.#nextExecutionId++;
     this.executions += 1;
     return new Promise<ExecutionResult>((resolve) => {
       const backstop = setTimeout(() => {
         // No answer even after the worker's own watchdog should have fired: the process is stuck.
         this.kill('TIMEOUT', `Execution exceeded its ${limits.timeoutMs} ms deadline and its sandbox worker stopped answering; the worker was replaced.`);
       }, limits.timeoutMs + backstopGraceMs);
-      this.#pending.set(id, { callTool, toolCalls: [], started, settle: resolve, backstop });
+      this.#pending.set(executionId, { callTool, toolCalls: [], started, settle: resolve, backstop });
       this.#updateRef();
-      this.#send({ type: 'execute', id, code: request.code, bindings: request.bindings, limits });
+      this.#send({ type: 'execute', executionId, code: request.code, bindings: request.bindings, limits });
     });
   }
 
@@ -92,7 +93,7 @@ export class SandboxWorker {
   }
 
   /** Ends the process now; what it ran fails with `code` and `message`. */
-  kill(code: string, message: string): void {
+  kill(code: ErrorCode, message: string): void {
     this.#failAll(code, message);
     if (this.#alive) this.#process.kill('SIGKILL');
     this.#markGone();
@@ -108,18 +109,19 @@ export class SandboxWorker {
       );
       return;
     }
-    const pending = this.#pending.get(message.id);
+    const pending = this.#pending.get(message.executionId);
     if (!pending) return;
     if (message.type === 'done') {
       this.rssBytes = message.rssBytes;
-      this.#settle(message.id, { ...message.result, toolCalls: pending.toolCalls, durationMs: elapsedMs(pending.started) });
+      this.#settle(message.executionId, { ...message.result, toolCalls: pending.toolCalls, durationMs: elapsedMs(pending.started) });
       if (this.#retiring && this.#pending.size === 0) this.kill('SANDBOX_FAILED', 'The sandbox worker was retired.');
       return;
     }
-    void this.#performToolCall(message.id, pending, message.callId, message.server, message.tool, message.argsJson);
+    void this.#performToolCall(message.executionId, pending, message);
   }
 
-  async #performToolCall(id: number, pending: PendingExecution, callId: number, server: string, tool: string, argsJson: string): Promise<void> {
+  /** Performs a call of the execution `executionId` and answers it under the call's own id. */
+  async #performToolCall(executionId: number, pending: PendingExecution, { callId, server, tool, argsJson }: ToolCallRequest): Promise<void> {
     const started = performance.now();
     let outcome: ToolCallOutcome;
     try {
@@ -128,7 +130,7 @@ export class SandboxWorker {
       outcome = { ok: false, code: 'TOOL_CALL_FAILED', message: `${server}.${tool} failed: ${error instanceof Error ? error.message : String(error)}` };
     }
     pending.toolCalls.push({ server, tool, durationMs: elapsedMs(started), ok: outcome.ok });
-    if (this.#pending.has(id)) this.#send({ type: 'toolResult', id, callId, outcome });
+    if (this.#pending.has(executionId)) this.#send({ type: 'toolResult', executionId, callId, outcome });
   }
 
   #send(message: HostToWorker): void {
@@ -144,7 +146,7 @@ export class SandboxWorker {
     pending.settle(result);
   }
 
-  #failAll(code: string, message: string): void {
+  #failAll(code: ErrorCode, message: string): void {
     for (const [id, pending] of this.#pending) {
       this.#settle(id, { ...sandboxFailure(code, message, pending.started), toolCalls: pending.toolCalls });
     }

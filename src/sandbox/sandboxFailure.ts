@@ -1,20 +1,12 @@
+import { errorTable, type ErrorCode } from '../errors.ts';
 import type { ExecutionResult } from './ExecutionResult.ts';
 
-const errorNames: Record<string, string> = {
-  TIMEOUT: 'TimeoutError',
-  BUSY: 'BusyError',
-  MEMORY_LIMIT: 'MemoryLimitError',
-  CODE_TOO_LARGE: 'LimitError',
-  CLOSED: 'SandboxError',
-  SANDBOX_FAILED: 'SandboxError',
-};
-
-/** A result for an execution that the sandbox could not run or finish. */
-export function sandboxFailure(code: string, message: string, started: number): ExecutionResult {
+/** A result for an execution that the sandbox could not run or finish; named as `errorTable` names its code. */
+export function sandboxFailure(code: ErrorCode, message: string, started: number): ExecutionResult {
   return {
     success: false,
     output: '',
-    error: `${errorNames[code] ?? 'SandboxError'}: ${message}`,
+    error: `${errorTable[code].errorName ?? 'SandboxError'}: ${message}`,
     errorCode: code,
     logs: [],
     toolCalls: [],

@@ -94,10 +94,11 @@ describe('the official servers', () => {
 
   it('starts with ToolError and the captured console', () => {
     expect(generateTypeDefinitions({ namespaces: [] })).toMatchInlineSnapshot(`
-      "/** Thrown when a tool reports an error (\`isError\`); \`message\` is the server's. */
+      "/** Thrown when a tool call fails; \`code\` says why (\`TOOL_ERROR\`: the tool reported an error, \`message\` is the server's). */
       declare class ToolError extends Error {
         readonly server: string;
         readonly tool: string;
+        readonly code: "SERVER_UNAVAILABLE" | "UNKNOWN_SERVER" | "UNKNOWN_TOOL" | "INVALID_ARGUMENTS" | "TOOL_ERROR" | "TOOL_TIMEOUT" | "TOOL_CALL_FAILED" | "TOOL_CALL_LIMIT";
       }
       /** Captured: what the code logs comes back in the result, in order. */
       declare const console: {

@@ -1,31 +1,23 @@
 /**
  * Runs inside the isolate, once per execution context, before the submitted code.
- * Bundled to one script by the worker (esbuild); it must use nothing but plain JavaScript.
+ * Bundled to one script at build time (scripts/bundlePrelude.ts writes worker/preludeScript.ts);
+ * it must use nothing but plain JavaScript. The bridge it talks through is declared in bridge.ts.
  *
  * It takes the bridge functions the worker put on the global object, removes them, and builds
  * what the model's code sees: a frozen `mcpTools`, a `console` that reports every line to the host,
  * and `ToolError`. Everything that crosses to the host is a JSON string, so no object of the
  * isolate (getter, Proxy, toJSON) is ever touched outside it.
  */
-import { bridgeGlobals, type Settlement } from './bridgeNames.ts';
+import type { ErrorCode } from '../../errors.ts';
+import type { ToolBindings } from '../Sandbox.ts';
+import { bridgeGlobals, isolateRaisedError, type BridgeOutcome, type Log, type ResolveCall, type Run, type Settlement, type StartCall } from './bridge.ts';
 import { closeUnmeteredMemory } from './closeUnmeteredMemory.ts';
 import { formatLogArguments } from './formatLogArguments.ts';
 import { closestNames } from './suggest.ts';
 
-type Bindings = Record<string, Record<string, { server: string; tool: string }>>;
-type ToolBindings = { namespaces: Bindings; unavailable?: Record<string, string> };
-/**
- * Starts a call on the host and returns at once ("ignored" mode: the cheapest crossing isolated-vm
- * has). The host answers later by calling the resolver below with the same call id, so any number of
- * calls can be in flight together.
- */
-type StartCallBridge = (callId: number, server: string, tool: string, argsJson: string) => void;
-type LogBridge = (level: string, message: string) => void;
-type BridgeOutcome = { ok: true; value?: unknown } | { ok: false; code: string; message: string };
-
 const global = globalThis as unknown as Record<string, unknown>;
-const startCall = global[bridgeGlobals.callTool] as StartCallBridge;
-const logBridge = global[bridgeGlobals.log] as LogBridge;
+const startCall = global[bridgeGlobals.callTool] as StartCall;
+const logBridge = global[bridgeGlobals.log] as Log;
 const parsedBindings = JSON.parse(global[bridgeGlobals.bindings] as string) as ToolBindings;
 const bindings = parsedBindings.namespaces;
 const unavailable: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, parsedBindings.unavailable);
@@ -47,11 +39,12 @@ closeUnmeteredMemory();
 const inFlight: Record<number, (outcomeJson: string) => void> = Object.create(null);
 let nextCallId = 0;
 // The worker takes this function from the global object and removes it before the code runs.
-global[bridgeGlobals.resolveCall] = (callId: number, outcomeJson: string): void => {
+const resolveCall: ResolveCall = (callId, outcomeJson) => {
   const settle = inFlight[callId];
   delete inFlight[callId];
   settle?.(outcomeJson);
 };
+global[bridgeGlobals.resolveCall] = resolveCall;
 
 function callHost(server: string, tool: string, argsJson: string): Promise<string> {
   return new PromiseConstructor<string>((resolve) => {
@@ -64,8 +57,8 @@ function callHost(server: string, tool: string, argsJson: string): Promise<strin
 class ToolError extends Error {
   readonly server: string;
   readonly tool: string;
-  readonly code: string;
-  constructor(server: string, tool: string, code: string, message: string) {
+  readonly code: ErrorCode;
+  constructor(server: string, tool: string, code: ErrorCode, message: string) {
     super(message);
     this.name = 'ToolError';
     this.server = server;
@@ -75,10 +68,10 @@ class ToolError extends Error {
 }
 
 class UnknownToolError extends Error {
-  readonly code = 'UNKNOWN_TOOL';
+  readonly code = isolateRaisedError.code;
   constructor(message: string) {
     super(message);
-    this.name = 'UnknownToolError';
+    this.name = isolateRaisedError.name;
   }
 }
 
@@ -173,7 +166,7 @@ function describeThrown(error: unknown): Settlement {
         name: String(e.name ?? 'Error').slice(0, maxMessageLength),
         message: String(e.message ?? '').slice(0, maxMessageLength),
         ...(typeof e.stack === 'string' ? { stack: e.stack.split('\n', maxStackLines).join('\n') } : {}),
-        ...(error instanceof ToolError || error instanceof UnknownToolError ? { code: String(e.code) } : {}),
+        ...(error instanceof ToolError || error instanceof UnknownToolError ? { code: String(e.code) as ErrorCode } : {}),
       };
     }
     return { ok: false, name: 'Error', message: `Uncaught ${formatLogArguments([error])}` };
@@ -194,7 +187,7 @@ function failureJson(settlement: Settlement): string {
   }
 }
 
-async function run(main: () => Promise<unknown>): Promise<string> {
+const run: Run = async (main) => {
   delete global[bridgeGlobals.run];
   let value: unknown;
   try {
@@ -210,7 +203,7 @@ async function run(main: () => Promise<unknown>): Promise<string> {
     const message = reason.ok ? '' : reason.message;
     return failureJson({ ok: false, name: 'TypeError', message: `The return value is not JSON-serializable: ${message}` });
   }
-}
+};
 
 Object.defineProperties(globalThis, {
   mcpTools: { value: buildMcpTools(), enumerable: false, writable: false, configurable: false },

@@ -1,5 +1,5 @@
 import ivm from 'isolated-vm';
-import { bridgeGlobals, preludeFilename } from '../prelude/bridgeNames.ts';
+import { bridgeGlobals, preludeFilename } from '../prelude/bridge.ts';
 
 export interface PooledIsolate {
   readonly isolate: ivm.Isolate;

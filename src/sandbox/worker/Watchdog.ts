@@ -4,27 +4,42 @@ import type { SandboxLimits } from '../Sandbox.ts';
 /** How often CPU time is sampled: the budget may be overrun by about this much. */
 const cpuSampleMs = 20;
 
+export type StopReason = 'deadline' | 'cpu';
+
 /**
  * Ends an execution by disposing its isolate: at the wall-clock deadline (even while the code awaits
- * a tool that never answers) or once the isolate has burnt its CPU budget. `reason` says which fired.
+ * a tool that never answers) or once the isolate has burnt its CPU budget. `stoppedBy` says why an
+ * execution ended early, from the clock and this watchdog's own record, never from an error's text.
  */
 export class Watchdog {
-  reason: 'deadline' | 'cpu' | undefined;
+  #reason: StopReason | undefined;
+  readonly #deadlineAt: number;
   readonly #deadline: NodeJS.Timeout;
   readonly #cpuSampler: NodeJS.Timeout;
 
   constructor(isolate: ivm.Isolate, limits: SandboxLimits) {
-    const stop = (reason: 'deadline' | 'cpu') => {
-      if (this.reason !== undefined || isolate.isDisposed) return;
-      this.reason = reason;
+    const stop = (reason: StopReason) => {
+      if (this.#reason !== undefined || isolate.isDisposed) return;
+      this.#reason = reason;
       isolate.dispose();
     };
+    this.#deadlineAt = performance.now() + limits.timeoutMs;
     this.#deadline = setTimeout(() => stop('deadline'), limits.timeoutMs);
     const budgetNs = BigInt(limits.cpuTimeMs) * 1_000_000n;
     const startNs = isolate.cpuTime;
     this.#cpuSampler = setInterval(() => {
       if (!isolate.isDisposed && isolate.cpuTime - startNs > budgetNs) stop('cpu');
     }, cpuSampleMs);
+  }
+
+  /**
+   * Why the execution was stopped, if it was: what this watchdog did, else `deadline` once the clock is
+   * past it. The latter covers isolated-vm's own `timeout` on the script (a second line of defence should
+   * this process's event loop be late to fire the timer): it counts from the script's start, later than
+   * this watchdog's, so it can only fire past the deadline.
+   */
+  stoppedBy(): StopReason | undefined {
+    return this.#reason ?? (performance.now() >= this.#deadlineAt ? 'deadline' : undefined);
   }
 
   stop(): void {

@@ -1,5 +1,5 @@
 import { TraceMap, originalPositionFor, type SourceMapInput } from '@jridgewell/trace-mapping';
-import { preludeFilename, userCodeDisplayName, userCodeFilename } from '../prelude/bridgeNames.ts';
+import { preludeFilename, userCodeDisplayName, userCodeFilename } from '../prelude/bridge.ts';
 import { wrapperLineOffset } from './transpile.ts';
 
 /** Frames kept in a result: enough to read, bounded however deep the stack (`Error.stackTraceLimit = Infinity`). */
@@ -38,9 +38,3 @@ export function mapStack(stack: string, sourceMap: SourceMapInput): string {
 // A location starts after a space or "(" (V8 writes `at file:1:2` and `at fn (file:1:2)`): with that
 // anchor a long run of other characters is scanned once, not once per starting position.
 const frameLocation = /(?<=[\s(])([^\s()]+):(\d+):(\d+)/g;
-
-/** The first line of the submitted code a stack points at, if any. */
-export function firstUserLine(mappedStack: string): number | undefined {
-  const match = new RegExp(`${userCodeDisplayName.replace('.', '\\.')}:(\\d+):`).exec(mappedStack);
-  return match ? Number(match[1]) : undefined;
-}

@@ -1,17 +1,35 @@
 import type { ExecutionResult } from '../ExecutionResult.ts';
 import type { SandboxLimits, ToolBindings, ToolCallOutcome } from '../Sandbox.ts';
 
-/** IPC between the host (WorkerSandbox) and a sandbox worker process. */
+/**
+ * IPC between the host (SandboxWorker) and a sandbox worker process, declared once for both sides.
+ * An execution is named by the `executionId` the host gives it, a tool call by the `callId` the
+ * isolate's prelude gives it (see prelude/bridge.ts); both travel unchanged on every hop.
+ */
 export type HostToWorker =
-  | { type: 'execute'; id: number; code: string; bindings: ToolBindings; limits: SandboxLimits }
-  | { type: 'toolResult'; id: number; callId: number; outcome: ToolCallOutcome };
+  | { type: 'execute'; executionId: number; code: string; bindings: ToolBindings; limits: SandboxLimits }
+  | ({ type: 'toolResult'; executionId: number } & ToolCallAnswer);
 
 export type WorkerToHost =
   | { type: 'ready' }
-  | { type: 'toolCall'; id: number; callId: number; server: string; tool: string; argsJson: string }
-  | { type: 'done'; id: number; result: WorkerExecutionResult; rssBytes: number }
+  | ({ type: 'toolCall'; executionId: number } & ToolCallRequest)
+  | { type: 'done'; executionId: number; result: WorkerExecutionResult; rssBytes: number }
   /** Sent just before the worker ends itself: memory outside any isolate's heap cap ran away. */
   | { type: 'overMemory'; rssBytes: number; limitBytes: number };
+
+/** A call the code started: which tool, with what arguments (JSON, written in the isolate). */
+export interface ToolCallRequest {
+  callId: number;
+  server: string;
+  tool: string;
+  argsJson: string;
+}
+
+/** The host's answer to the call `callId`. */
+export interface ToolCallAnswer {
+  callId: number;
+  outcome: ToolCallOutcome;
+}
 
 /** The host adds what it alone knows: the tool calls it performed and the total duration. */
 export type WorkerExecutionResult = Omit<ExecutionResult, 'toolCalls' | 'durationMs'>;

@@ -1,4 +1,5 @@
-import type { Settlement } from '../prelude/bridgeNames.ts';
+import { isErrorCode, type ErrorCode } from '../../errors.ts';
+import type { Settlement } from '../prelude/bridge.ts';
 
 /**
  * Reads what the prelude's runner settled with. That JSON is written inside the isolate, where the
@@ -8,7 +9,7 @@ import type { Settlement } from '../prelude/bridgeNames.ts';
  * believed only if the bridge itself handed it to this execution (`deliveredCodes`): the code
  * cannot make the host report one of the sandbox's own codes (TIMEOUT, MEMORY_LIMIT, …).
  */
-export function readSettlement(json: string, deliveredCodes: ReadonlySet<string>): Settlement {
+export function readSettlement(json: string, deliveredCodes: ReadonlySet<ErrorCode>): Settlement {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
@@ -23,14 +24,8 @@ export function readSettlement(json: string, deliveredCodes: ReadonlySet<string>
     name: typeof record.name === 'string' && record.name !== '' ? record.name : 'Error',
     message: typeof record.message === 'string' ? record.message : '',
     ...(typeof record.stack === 'string' ? { stack: record.stack } : {}),
-    ...(typeof record.code === 'string' && deliveredCodes.has(record.code) ? { code: record.code } : {}),
+    ...(isErrorCode(record.code) && deliveredCodes.has(record.code) ? { code: record.code } : {}),
   };
 }
 
 const unreadable: Settlement = { ok: false, name: 'Error', message: 'The code ended with a result the sandbox could not read.' };
-
-/**
- * Codes the isolate raises itself, with no host round trip to vouch for them: a tool or namespace
- * that is not in the bindings. Tool-level, so believing them cannot hide a sandbox failure.
- */
-export const isolateRaisedCodes = ['UNKNOWN_TOOL'] as const;

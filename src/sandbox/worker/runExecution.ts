@@ -1,11 +1,12 @@
-import ivm from 'isolated-vm';
-import type { LogLevel } from '../ExecutionResult.ts';
-import type { SandboxLimits, ToolBindings, ToolCallOutcome } from '../Sandbox.ts';
-import { bridgeGlobals, userCodeFilename } from '../prelude/bridgeNames.ts';
+import type ivm from 'isolated-vm';
+import type { ErrorCode } from '../../errors.ts';
+import type { SandboxLimits, ToolBindings } from '../Sandbox.ts';
+import { userCodeFilename } from '../prelude/bridge.ts';
+import { Bridge, type CallChannel } from './Bridge.ts';
 import type { IsolatePool, PooledIsolate } from './IsolatePool.ts';
 import type { WorkerExecutionResult } from './messages.ts';
 import { mapStack } from './mapStack.ts';
-import { isolateRaisedCodes, readSettlement } from './readSettlement.ts';
+import { readSettlement } from './readSettlement.ts';
 import { transpile } from './transpile.ts';
 import { OutputCollector } from './OutputCollector.ts';
 import { Watchdog } from './Watchdog.ts';
@@ -14,15 +15,21 @@ export interface ExecutionInput {
   code: string;
   bindings: ToolBindings;
   limits: SandboxLimits;
-  /** Performs a tool call on the host; resolves with the outcome, never rejects. */
-  callTool: (server: string, tool: string, argsJson: string) => Promise<ToolCallOutcome>;
+  /** Where the code's tool calls go and their answers come from. */
+  calls: CallChannel;
 }
 
 interface FailureFields {
   error: string;
-  errorCode: string;
+  errorCode: ErrorCode;
   stack?: string;
 }
+
+/**
+ * What the prelude's runner wraps a returned value in: `{"ok":true,"value":` and `}`. The return limit
+ * is on the value's JSON, so the settlement may be this much longer before the value is too large.
+ */
+const settlementEnvelopeBytes = Buffer.byteLength('{"ok":true,"value":}');
 
 /**
  * One execution in one isolate of the pool: transpile, install the bridge and the prelude in a fresh
@@ -48,7 +55,7 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   try {
     const context = await (pooled.spareContext ?? pooled.isolate.createContext());
     pooled.spareContext = undefined;
-    bridge = installBridge(context, input, output);
+    bridge = new Bridge(context, input, output);
     await pooled.prelude.run(context);
     bridge.takeResolver();
     const script = await pooled.isolate.compileScript(transpiled.script, { filename: userCodeFilename });
@@ -68,13 +75,13 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   isolates.release(pooled, { reusable: quiet });
 
   const returnBytes = Buffer.byteLength(json);
-  if (returnBytes > input.limits.maxReturnBytes + 20) {
+  if (returnBytes > input.limits.maxReturnBytes + settlementEnvelopeBytes) {
     return failure(output, {
       error: `LimitError: The return value is ${returnBytes} bytes of JSON; the limit is ${input.limits.maxReturnBytes} (codeMode.maxReturnBytes). Return less: filter, summarise or slice.`,
       errorCode: 'RETURN_TOO_LARGE',
     });
   }
-  const settlement = readSettlement(json, bridge!.deliveredCodes);
+  const settlement = readSettlement(json, bridge.deliveredCodes);
   if (settlement.ok) {
     return { success: true, ...output.result(), ...('value' in settlement ? { returnValue: settlement.value } : {}) };
   }
@@ -86,84 +93,23 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   });
 }
 
-interface Bridge {
-  /** Error codes the bridge handed to the code: the only ones a failure may report (see readSettlement). */
-  readonly deliveredCodes: ReadonlySet<string>;
-  takeResolver(): void;
-  /** Ends the bridge: later answers are dropped. True when no call was left unanswered. */
-  finish(): boolean;
-}
-
 /**
- * Puts the bridge on the context's global object: `startCall` (an "ignored" callback, the cheapest
- * crossing) and the console sink. After the prelude ran, `takeResolver` removes the prelude's
- * resolver from the global object and keeps a reference to it, through which answers go back in.
+ * An execution that ended by an exception on our side of the boundary, classified from facts, not
+ * from the error's text: the watchdog's record and the clock (deadline, CPU budget), the isolate's
+ * state (during an execution only the watchdog and the heap cap dispose an isolate), the error's name.
  */
-function installBridge(context: ivm.Context, input: ExecutionInput, output: OutputCollector): Bridge {
-  let calls = 0;
-  let unanswered = 0;
-  let resolver: ivm.Reference<(callId: number, outcomeJson: string) => void> | undefined;
-  const deliveredCodes = new Set<string>(isolateRaisedCodes);
-  const answer = (callId: number, outcome: ToolCallOutcome) => {
-    if (resolver === undefined) return;
-    if (!outcome.ok) deliveredCodes.add(outcome.code);
-    try {
-      resolver?.applyIgnored(undefined, [callId, JSON.stringify(outcome)]);
-    } catch {
-      // The isolate was disposed (deadline, memory): the answer has nobody left to read it.
-    }
-  };
-  const jail = context.global;
-  jail.setSync(
-    bridgeGlobals.callTool,
-    new ivm.Callback(
-      (callId: number, server: string, tool: string, argsJson: string) => {
-        calls += 1;
-        if (calls > input.limits.maxToolCalls) {
-          answer(callId, {
-            ok: false,
-            code: 'TOOL_CALL_LIMIT',
-            message: `Tool call limit reached: an execution may make at most ${input.limits.maxToolCalls} calls (codeMode.maxToolCalls).`,
-          });
-          return;
-        }
-        unanswered += 1;
-        void input.callTool(String(server), String(tool), String(argsJson)).then((outcome) => {
-          unanswered -= 1;
-          answer(Number(callId), outcome);
-        });
-      },
-      { ignored: true },
-    ),
-  );
-  jail.setSync(bridgeGlobals.log, new ivm.Callback((level: string, message: string) => output.add(asLevel(level), String(message))));
-  jail.setSync(bridgeGlobals.bindings, JSON.stringify(input.bindings));
-  return {
-    deliveredCodes,
-    takeResolver() {
-      resolver = jail.getSync(bridgeGlobals.resolveCall, { reference: true }) as ivm.Reference<(callId: number, outcomeJson: string) => void>;
-      jail.deleteSync(bridgeGlobals.resolveCall);
-    },
-    finish() {
-      resolver?.release();
-      resolver = undefined;
-      return unanswered === 0;
-    },
-  };
-}
-
 function abortedExecution(error: unknown, watchdog: Watchdog, pooled: PooledIsolate, limits: SandboxLimits): FailureFields {
-  const message = error instanceof Error ? error.message : String(error);
-  // A synchronous loop can outlive `timeout` and surface as ivm's own "timed out" rather than through the watchdog.
-  if (watchdog.reason === 'deadline' || (watchdog.reason === undefined && /timed out/i.test(message))) {
+  const stoppedBy = watchdog.stoppedBy();
+  if (stoppedBy === 'deadline') {
     return { error: `TimeoutError: Execution exceeded its ${limits.timeoutMs} ms deadline (codeMode.timeout) and was stopped.`, errorCode: 'TIMEOUT' };
   }
-  if (watchdog.reason === 'cpu') {
+  if (stoppedBy === 'cpu') {
     return { error: `TimeoutError: Execution used more than ${limits.cpuTimeMs} ms of CPU time (codeMode.cpuTimeMs) and was stopped.`, errorCode: 'CPU_TIME_LIMIT' };
   }
-  if (pooled.isolate.isDisposed || /memory limit/i.test(message)) {
+  if (pooled.isolate.isDisposed) {
     return { error: `MemoryLimitError: Execution exceeded its ${limits.memoryMb} MB heap limit (codeMode.memoryMb) and was stopped.`, errorCode: 'MEMORY_LIMIT' };
   }
+  const message = error instanceof Error ? error.message : String(error);
   // Code esbuild accepts but V8 will not compile as a script (`import.meta`): the code's fault, not the sandbox's.
   if (error instanceof Error && error.name === 'SyntaxError') {
     return { error: `SyntaxError: ${firstLine(message).replace(/\s*\[file:\/\/\/code\.ts:\d+:\d+\]$/, '')}`, errorCode: 'SYNTAX_ERROR' };
@@ -178,9 +124,4 @@ function failure(output: OutputCollector, fields: FailureFields): WorkerExecutio
 function firstLine(text: string): string {
   const line = text.split('\n', 1)[0] ?? '';
   return line.length > 500 ? `${line.slice(0, 500)}…` : line;
-}
-
-const levels = new Set<LogLevel>(['log', 'info', 'warn', 'error', 'debug']);
-function asLevel(level: string): LogLevel {
-  return levels.has(level as LogLevel) ? (level as LogLevel) : 'log';
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { transform, type Message } from 'esbuild';
 import type { SourceMapInput } from '@jridgewell/trace-mapping';
-import { bridgeGlobals } from '../prelude/bridgeNames.ts';
+import { bridgeGlobals } from '../prelude/bridge.ts';
 
 /**
  * Turns the submitted body (TypeScript or JavaScript) into a script for the isolate:
@@ -42,7 +42,8 @@ async function transpileUncached(code: string): Promise<TranspileResult> {
       target: 'es2024',
       sourcemap: 'external',
       sourcefile: 'code.ts',
-      // Keep names as written: stacks and console output should read like the source.
+      // Unminified, so stacks and console output read like the source. `keepNames` is off: nothing is
+      // minified or renamed here, so names survive anyway; it would only add esbuild's `__name(…)` calls.
       minify: false,
       keepNames: false,
       logLevel: 'silent',

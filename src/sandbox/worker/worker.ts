@@ -4,52 +4,45 @@
  * A fault here (a V8 crash, a leak) takes down this process only; the host fails its executions
  * and starts another.
  */
-import { defaultSandboxLimits, type ToolCallOutcome } from '../Sandbox.ts';
-import { bundlePrelude } from './bundlePrelude.ts';
+import { defaultSandboxLimits } from '../Sandbox.ts';
+import type { CallChannel } from './Bridge.ts';
 import { IsolatePool } from './IsolatePool.ts';
-import type { HostToWorker, WorkerExecutionResult, WorkerToHost } from './messages.ts';
+import type { HostToWorker, ToolCallAnswer, WorkerExecutionResult, WorkerToHost } from './messages.ts';
+import { preludeScript } from './preludeScript.ts';
 import { runExecution } from './runExecution.ts';
 
 const send = (message: WorkerToHost): void => {
   process.send?.(message);
 };
 
-const isolates = new IsolatePool(bundlePrelude());
-const pendingCalls = new Map<string, (outcome: ToolCallOutcome) => void>();
-let nextCallId = 0;
+const isolates = new IsolatePool(preludeScript);
+/** Where the host's answers go, by execution: the bridge of that execution's isolate. */
+const answerRoutes = new Map<number, (answer: ToolCallAnswer) => void>();
 
 process.on('message', (message: HostToWorker) => {
   if (message.type === 'toolResult') {
-    const key = `${message.id}:${message.callId}`;
-    pendingCalls.get(key)?.(message.outcome);
-    pendingCalls.delete(key);
+    answerRoutes.get(message.executionId)?.({ callId: message.callId, outcome: message.outcome });
     return;
   }
   if (message.type === 'execute') void execute(message);
 });
 
 async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Promise<void> {
-  const result = await runExecution(
-    {
-      code: request.code,
-      bindings: request.bindings,
-      limits: request.limits,
-      callTool: (server, tool, argsJson) =>
-        new Promise<ToolCallOutcome>((resolve) => {
-          const callId = nextCallId++;
-          pendingCalls.set(`${request.id}:${callId}`, resolve);
-          send({ type: 'toolCall', id: request.id, callId, server, tool, argsJson });
-        }),
+  const { executionId } = request;
+  const calls: CallChannel = {
+    send: (call) => send({ type: 'toolCall', executionId, ...call }),
+    onAnswer: (deliver) => answerRoutes.set(executionId, deliver),
+  };
+  const result = await runExecution({ code: request.code, bindings: request.bindings, limits: request.limits, calls }, isolates).catch(
+    (error: unknown): WorkerExecutionResult => {
+      // A fault of ours while running one execution fails that execution, not the process and its neighbours.
+      const message = error instanceof Error ? error.message : String(error);
+      return { success: false, output: '', logs: [], error: `SandboxError: ${message.split('\n', 1)[0]}`, errorCode: 'SANDBOX_FAILED' };
     },
-    isolates,
-  ).catch((error: unknown): WorkerExecutionResult => {
-    // A fault of ours while running one execution fails that execution, not the process and its neighbours.
-    const message = error instanceof Error ? error.message : String(error);
-    return { success: false, output: '', logs: [], error: `SandboxError: ${message.split('\n', 1)[0]}`, errorCode: 'SANDBOX_FAILED' };
-  });
-  // Calls still pending belong to an execution that is over (deadline, throw): forget them.
-  for (const key of pendingCalls.keys()) if (key.startsWith(`${request.id}:`)) pendingCalls.delete(key);
-  send({ type: 'done', id: request.id, result, rssBytes: process.memoryUsage.rss() });
+  );
+  // Answers still on their way belong to an execution that is over (deadline, throw): nobody takes them.
+  answerRoutes.delete(executionId);
+  send({ type: 'done', executionId, result, rssBytes: process.memoryUsage.rss() });
 }
 
 // The host going away (crash, kill) closes the channel: a worker never outlives its host.
@@ -59,14 +52,19 @@ process.on('disconnect', () => {
 });
 
 /**
- * One throwaway execution before the first real one: it starts esbuild's service, compiles the
- * prelude and warms the code paths, so that the first execution a client sends is not the slow one.
+ * One throwaway execution before the first real one: it starts esbuild's service (which transpiles
+ * the submitted code), compiles the prelude and warms the code paths, so that the first execution a client sends is not the slow one.
  * Messages that arrive meanwhile are handled as usual; the warm-up is just another execution.
  */
 async function warmUp(memoryMb: number): Promise<void> {
   isolates.warm(memoryMb);
   await runExecution(
-    { code: 'const warm: number = 1; return warm;', bindings: { namespaces: {} }, limits: { ...defaultSandboxLimits, memoryMb }, callTool: async () => ({ ok: true, value: null }) },
+    {
+      code: 'const warm: number = 1; return warm;',
+      bindings: { namespaces: {} },
+      limits: { ...defaultSandboxLimits, memoryMb },
+      calls: { send: () => {}, onAnswer: () => {} },
+    },
     isolates,
   ).catch(() => undefined);
   isolates.warm(memoryMb);

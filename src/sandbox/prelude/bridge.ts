@@ -1,0 +1,56 @@
+/**
+ * The bridge between the worker and an isolate, declared once: the names the worker puts on an
+ * isolate's global object, the signatures behind them, and what crosses them. The worker
+ * (worker/Bridge.ts, worker/IsolatePool.ts) and the prelude (prelude.ts, bundled into the isolate)
+ * both import it; the prelude takes only constants and types from here, so the bundle stays small.
+ *
+ * Everything that crosses is a number or a JSON string: no object of the isolate (getter, Proxy,
+ * toJSON) is ever touched outside it.
+ */
+import type { ErrorCode } from '../../errors.ts';
+import type { ToolCallOutcome } from '../Sandbox.ts';
+
+export const bridgeGlobals = {
+  /** `StartCall`: set by the worker, taken by the prelude. */
+  callTool: '__codeGoatCallTool',
+  /** `ResolveCall`: set by the prelude, taken by the worker. */
+  resolveCall: '__codeGoatResolveCall',
+  /** `Log`: set by the worker, taken by the prelude. */
+  log: '__codeGoatLog',
+  /** JSON of the ToolBindings: set by the worker, taken by the prelude. */
+  bindings: '__codeGoatBindings',
+  /** `Run`: set by the prelude, taken by the user script's wrapper. */
+  run: '__codeGoatRun',
+} as const;
+
+/**
+ * Starts a call on the host and returns at once ("ignored" mode: the cheapest crossing isolated-vm has).
+ * `callId` is given by the prelude, unique within the execution, and names the call on every hop
+ * (isolate → worker → host and back); the answer comes back through `ResolveCall` with the same id,
+ * so any number of calls can be in flight together.
+ */
+export type StartCall = (callId: number, server: string, tool: string, argsJson: string) => void;
+/** Delivers the answer to call `callId`: `outcomeJson` is the JSON of a `ToolCallOutcome`. */
+export type ResolveCall = (callId: number, outcomeJson: string) => void;
+/** One console line, synchronously. */
+export type Log = (level: string, message: string) => void;
+/** Runs the submitted code (the transpiled body, as an async function) and settles with a `Settlement`'s JSON. */
+export type Run = (main: () => Promise<unknown>) => Promise<string>;
+
+/** What an answer carries into the isolate (as JSON). */
+export type BridgeOutcome = ToolCallOutcome;
+
+/** What `Run` settles with, as JSON. `code` is believed only if the bridge handed it to the code (see readSettlement). */
+export type Settlement = { ok: true; value?: unknown } | { ok: false; name: string; message: string; stack?: string; code?: ErrorCode };
+
+/**
+ * The one error the prelude raises itself, with no host round trip: a tool or namespace that is not in
+ * the bindings. Tool-level, so believing its code cannot hide a sandbox failure.
+ */
+export const isolateRaisedError = { name: 'UnknownToolError', code: 'UNKNOWN_TOOL' } as const satisfies { name: string; code: ErrorCode };
+
+/** The file name stack frames of the submitted code carry inside the isolate. */
+export const userCodeFilename = 'file:///code.ts';
+/** The name frames of the submitted code get in the result. */
+export const userCodeDisplayName = 'code.ts';
+export const preludeFilename = 'code-goat:prelude';
