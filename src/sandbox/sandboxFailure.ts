@@ -6,8 +6,7 @@ export function sandboxFailure(code: ErrorCode, message: string, started: number
   return {
     success: false,
     output: '',
-    error: `${errorTable[code].errorName ?? 'SandboxError'}: ${message}`,
-    errorCode: code,
+    ...failureFields(code, message),
     logs: [],
     toolCalls: [],
     durationMs: elapsedMs(started),
@@ -16,4 +15,9 @@ export function sandboxFailure(code: ErrorCode, message: string, started: number
 
 export function elapsedMs(started: number): number {
   return Math.round((performance.now() - started) * 1000) / 1000;
+}
+
+/** `error` and `errorCode` of a failure: the message under the name `errorTable` gives its code. */
+export function failureFields(code: ErrorCode, message: string): { error: string; errorCode: ErrorCode } {
+  return { error: `${errorTable[code].errorName ?? 'SandboxError'}: ${message}`, errorCode: code };
 }

@@ -2,6 +2,7 @@ import type ivm from 'isolated-vm';
 import type { ErrorCode } from '../../errors.ts';
 import type { SandboxLimits, ToolBindings } from '../Sandbox.ts';
 import { userCodeFilename } from '../prelude/bridge.ts';
+import { failureFields } from '../sandboxFailure.ts';
 import { Bridge, type CallChannel } from './Bridge.ts';
 import type { IsolatePool, PooledIsolate } from './IsolatePool.ts';
 import type { WorkerExecutionResult } from './messages.ts';
@@ -42,8 +43,7 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   const output = new OutputCollector(input.limits.maxOutputBytes);
   if (!transpiled.ok) {
     return failure(output, {
-      error: `SyntaxError: ${transpiled.message} (line ${transpiled.line}, column ${transpiled.column})`,
-      errorCode: 'SYNTAX_ERROR',
+      ...failureFields('SYNTAX_ERROR', `${transpiled.message} (line ${transpiled.line}, column ${transpiled.column})`),
       stack: `    at code.ts:${transpiled.line}:${transpiled.column}`,
     });
   }
@@ -76,10 +76,13 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
 
   const returnBytes = Buffer.byteLength(json);
   if (returnBytes > input.limits.maxReturnBytes + settlementEnvelopeBytes) {
-    return failure(output, {
-      error: `LimitError: The return value is ${returnBytes} bytes of JSON; the limit is ${input.limits.maxReturnBytes} (codeMode.maxReturnBytes). Return less: filter, summarise or slice.`,
-      errorCode: 'RETURN_TOO_LARGE',
-    });
+    return failure(
+      output,
+      failureFields(
+        'RETURN_TOO_LARGE',
+        `The return value is ${returnBytes} bytes of JSON; the limit is ${input.limits.maxReturnBytes} (codeMode.maxReturnBytes). Return less: filter, summarise or slice.`,
+      ),
+    );
   }
   const settlement = readSettlement(json, bridge.deliveredCodes);
   if (settlement.ok) {
@@ -101,20 +104,20 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
 function abortedExecution(error: unknown, watchdog: Watchdog, pooled: PooledIsolate, limits: SandboxLimits): FailureFields {
   const stoppedBy = watchdog.stoppedBy();
   if (stoppedBy === 'deadline') {
-    return { error: `TimeoutError: Execution exceeded its ${limits.timeoutMs} ms deadline (codeMode.timeout) and was stopped.`, errorCode: 'TIMEOUT' };
+    return failureFields('TIMEOUT', `Execution exceeded its ${limits.timeoutMs} ms deadline (codeMode.timeout) and was stopped.`);
   }
   if (stoppedBy === 'cpu') {
-    return { error: `TimeoutError: Execution used more than ${limits.cpuTimeMs} ms of CPU time (codeMode.cpuTimeMs) and was stopped.`, errorCode: 'CPU_TIME_LIMIT' };
+    return failureFields('CPU_TIME_LIMIT', `Execution used more than ${limits.cpuTimeMs} ms of CPU time (codeMode.cpuTimeMs) and was stopped.`);
   }
   if (pooled.isolate.isDisposed) {
-    return { error: `MemoryLimitError: Execution exceeded its ${limits.memoryMb} MB heap limit (codeMode.memoryMb) and was stopped.`, errorCode: 'MEMORY_LIMIT' };
+    return failureFields('MEMORY_LIMIT', `Execution exceeded its ${limits.memoryMb} MB heap limit (codeMode.memoryMb) and was stopped.`);
   }
   const message = error instanceof Error ? error.message : String(error);
   // Code esbuild accepts but V8 will not compile as a script (`import.meta`): the code's fault, not the sandbox's.
   if (error instanceof Error && error.name === 'SyntaxError') {
-    return { error: `SyntaxError: ${firstLine(message).replace(/\s*\[file:\/\/\/code\.ts:\d+:\d+\]$/, '')}`, errorCode: 'SYNTAX_ERROR' };
+    return failureFields('SYNTAX_ERROR', firstLine(message).replace(/\s*\[file:\/\/\/code\.ts:\d+:\d+\]$/, ''));
   }
-  return { error: `SandboxError: ${firstLine(message)}`, errorCode: 'SANDBOX_FAILED' };
+  return failureFields('SANDBOX_FAILED', firstLine(message));
 }
 
 function failure(output: OutputCollector, fields: FailureFields): WorkerExecutionResult {

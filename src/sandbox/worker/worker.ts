@@ -5,6 +5,7 @@
  * and starts another.
  */
 import { defaultSandboxLimits } from '../Sandbox.ts';
+import { failureFields } from '../sandboxFailure.ts';
 import type { CallChannel } from './Bridge.ts';
 import { IsolatePool } from './IsolatePool.ts';
 import type { HostToWorker, ToolCallAnswer, WorkerExecutionResult, WorkerToHost } from './messages.ts';
@@ -37,7 +38,7 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
     (error: unknown): WorkerExecutionResult => {
       // A fault of ours while running one execution fails that execution, not the process and its neighbours.
       const message = error instanceof Error ? error.message : String(error);
-      return { success: false, output: '', logs: [], error: `SandboxError: ${message.split('\n', 1)[0]}`, errorCode: 'SANDBOX_FAILED' };
+      return { success: false, output: '', logs: [], ...failureFields('SANDBOX_FAILED', message.split('\n', 1)[0] ?? '') };
     },
   );
   // Answers still on their way belong to an execution that is over (deadline, throw): nobody takes them.
