@@ -4,7 +4,7 @@ import type { ErrorCode } from '../errors.ts';
 import type { ExecutionResult, ToolCallRecord } from './ExecutionResult.ts';
 import type { ExecutionRequest, SandboxLimits, ToolCallHandler, ToolCallOutcome } from './Sandbox.ts';
 import { sandboxFailure, elapsedMs } from './sandboxFailure.ts';
-import type { HostToWorker, ToolCallRequest, WorkerToHost } from './worker/messages.ts';
+import type { HostToWorker, ToolCallRequest, WorkerToHost } from './workerMessages.ts';
 
 interface PendingExecution {
   readonly callTool: ToolCallHandler;

@@ -3,7 +3,7 @@ import type { ErrorCode } from '../../errors.ts';
 import type { LogLevel } from '../ExecutionResult.ts';
 import type { SandboxLimits, ToolBindings, ToolCallOutcome } from '../Sandbox.ts';
 import { bridgeGlobals, isolateRaisedError, type Log, type ResolveCall, type StartCall } from '../prelude/bridge.ts';
-import type { ToolCallAnswer, ToolCallRequest } from './messages.ts';
+import type { ToolCallAnswer, ToolCallRequest } from '../workerMessages.ts';
 import type { OutputCollector } from './OutputCollector.ts';
 
 /** The worker's side of one execution's calls: how they leave for the host, and where the answers arrive. */

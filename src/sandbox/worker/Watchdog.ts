@@ -8,8 +8,8 @@ export type StopReason = 'deadline' | 'cpu';
 
 /**
  * Ends an execution by disposing its isolate: at the wall-clock deadline (even while the code awaits
- * a tool that never answers) or once the isolate has burnt its CPU budget. `stoppedBy` says why an
- * execution ended early, from the clock and this watchdog's own record, never from an error's text.
+ * a tool that never answers) or once the isolate has burnt its CPU budget. `reason` and `pastDeadline`
+ * say why an execution ended early, from this watchdog's record and the clock, never from an error's text.
  */
 export class Watchdog {
   #reason: StopReason | undefined;
@@ -32,14 +32,19 @@ export class Watchdog {
     }, cpuSampleMs);
   }
 
+  /** Which limit this watchdog stopped the execution for, if it did. */
+  get reason(): StopReason | undefined {
+    return this.#reason;
+  }
+
   /**
-   * Why the execution was stopped, if it was: what this watchdog did, else `deadline` once the clock is
-   * past it. The latter covers isolated-vm's own `timeout` on the script (a second line of defence should
-   * this process's event loop be late to fire the timer): it counts from the script's start, later than
-   * this watchdog's, so it can only fire past the deadline.
+   * True once the clock is past the deadline, whether or not the timer has fired yet. That covers
+   * isolated-vm's own `timeout` on the script (a second line of defence should this process's event
+   * loop be late to fire the timer): it counts from the script's start, later than this watchdog, so
+   * it can only fire past the deadline.
    */
-  stoppedBy(): StopReason | undefined {
-    return this.#reason ?? (performance.now() >= this.#deadlineAt ? 'deadline' : undefined);
+  get pastDeadline(): boolean {
+    return performance.now() >= this.#deadlineAt;
   }
 
   stop(): void {

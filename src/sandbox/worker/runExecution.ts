@@ -5,7 +5,7 @@ import { userCodeFilename } from '../prelude/bridge.ts';
 import { failureFields } from '../sandboxFailure.ts';
 import { Bridge, type CallChannel } from './Bridge.ts';
 import type { IsolatePool, PooledIsolate } from './IsolatePool.ts';
-import type { WorkerExecutionResult } from './messages.ts';
+import type { WorkerExecutionResult } from '../workerMessages.ts';
 import { mapStack } from './mapStack.ts';
 import { readSettlement } from './readSettlement.ts';
 import { transpile } from './transpile.ts';
@@ -98,20 +98,21 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
 
 /**
  * An execution that ended by an exception on our side of the boundary, classified from facts, not
- * from the error's text: the watchdog's record and the clock (deadline, CPU budget), the isolate's
- * state (during an execution only the watchdog and the heap cap dispose an isolate), the error's name.
+ * from the error's text: the watchdog's record (deadline, CPU budget), the isolate's state (during an
+ * execution only the watchdog and the heap cap dispose an isolate), the clock, the error's name.
  */
 function abortedExecution(error: unknown, watchdog: Watchdog, pooled: PooledIsolate, limits: SandboxLimits): FailureFields {
-  const stoppedBy = watchdog.stoppedBy();
-  if (stoppedBy === 'deadline') {
-    return failureFields('TIMEOUT', `Execution exceeded its ${limits.timeoutMs} ms deadline (codeMode.timeout) and was stopped.`);
-  }
-  if (stoppedBy === 'cpu') {
+  const timeout = () => failureFields('TIMEOUT', `Execution exceeded its ${limits.timeoutMs} ms deadline (codeMode.timeout) and was stopped.`);
+  if (watchdog.reason === 'deadline') return timeout();
+  if (watchdog.reason === 'cpu') {
     return failureFields('CPU_TIME_LIMIT', `Execution used more than ${limits.cpuTimeMs} ms of CPU time (codeMode.cpuTimeMs) and was stopped.`);
   }
+  // Disposed, and not by the watchdog: the heap cap (isolated-vm disposes an isolate that passes it).
   if (pooled.isolate.isDisposed) {
     return failureFields('MEMORY_LIMIT', `Execution exceeded its ${limits.memoryMb} MB heap limit (codeMode.memoryMb) and was stopped.`);
   }
+  // isolated-vm's own `timeout` on the script, when it fires before the watchdog's timer.
+  if (watchdog.pastDeadline) return timeout();
   const message = error instanceof Error ? error.message : String(error);
   // Code esbuild accepts but V8 will not compile as a script (`import.meta`): the code's fault, not the sandbox's.
   if (error instanceof Error && error.name === 'SyntaxError') {

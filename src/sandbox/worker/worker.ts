@@ -8,7 +8,7 @@ import { defaultSandboxLimits } from '../Sandbox.ts';
 import { failureFields } from '../sandboxFailure.ts';
 import type { CallChannel } from './Bridge.ts';
 import { IsolatePool } from './IsolatePool.ts';
-import type { HostToWorker, ToolCallAnswer, WorkerExecutionResult, WorkerToHost } from './messages.ts';
+import type { HostToWorker, ToolCallAnswer, WorkerExecutionResult, WorkerToHost } from '../workerMessages.ts';
 import { preludeScript } from './preludeScript.ts';
 import { runExecution } from './runExecution.ts';
 

@@ -1,8 +1,8 @@
-import type { ExecutionResult } from '../ExecutionResult.ts';
-import type { SandboxLimits, ToolBindings, ToolCallOutcome } from '../Sandbox.ts';
+import type { ExecutionResult } from './ExecutionResult.ts';
+import type { SandboxLimits, ToolBindings, ToolCallOutcome } from './Sandbox.ts';
 
 /**
- * IPC between the host (SandboxWorker) and a sandbox worker process, declared once for both sides.
+ * IPC between the host (SandboxWorker.ts) and a sandbox worker process (worker/worker.ts), declared once for both.
  * An execution is named by the `executionId` the host gives it, a tool call by the `callId` the
  * isolate's prelude gives it (see prelude/bridge.ts); both travel unchanged on every hop.
  */
