@@ -17,6 +17,7 @@ import { createHttpGuards } from './gateway/httpGuards.ts';
 import { serveGatewayOverStdio } from './gateway/serveStdio.ts';
 import { parseHostPort } from './gateway/parseHostPort.ts';
 import { createLogger } from './observability/logger.ts';
+import { version } from './version.ts';
 
 const usage = `Usage:
   code-goat [--config FILE]                    serve MCP over stdio
@@ -50,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.version) {
-    await writeStdout('0.1.0\n');
+    await writeStdout(`${version}\n`);
     return 0;
   }
   const [command, ...rest] = positionals;

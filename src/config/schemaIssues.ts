@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeKind, type ConfigIssue, type ConfigPath } from './ConfigIssue.ts';
-import { nearestKey } from './nearestKey.ts';
+import { nearestKey } from '../text/nearestKey.ts';
 
 export interface SchemaIssueOptions {
   /**
