@@ -86,6 +86,30 @@ describe('README limits table', () => {
   });
 });
 
+describe('README Claude Desktop entry for a clone', () => {
+  it('runs as written, once the placeholder is this clone', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { existsSync } = await import('node:fs');
+    const repoRoot = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
+    const entry = (JSON.parse(fencedBlockAfter('<!-- readme-example:desktop-clone -->')) as { mcpServers: Record<string, { command: string; args: string[] }> })
+      .mcpServers['code-goat'];
+    expect(entry?.command).toBe('node');
+    const [cli, ...rest] = entry?.args ?? [];
+    expect(rest[0]).toBe('--config');
+    const builtCli = cli?.replace('/absolute/path/to/code-goat', repoRoot) ?? '';
+    expect(existsSync(builtCli), `${builtCli} (npm run build makes it)`).toBe(true);
+    // --version rather than --config: the entry must start code-goat, not a set of servers.
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(execFileSync(process.execPath, [builtCli, '--version'], { encoding: 'utf8', timeout: 30_000 }).trim()).toBe(version);
+
+    // The variant without a build: Node 24 runs src/cli.ts as is.
+    const sourceArgs = /"args": (\[[^\]]*src\/cli\.ts[^\]]*\])/.exec(readme)?.[1];
+    const [flag, sourceCli] = JSON.parse(sourceArgs ?? '[]') as string[];
+    const args = [flag ?? '', sourceCli?.replace('/absolute/path/to/code-goat', repoRoot) ?? '', '--version'];
+    expect(execFileSync(process.execPath, args, { encoding: 'utf8', timeout: 30_000 }).trim()).toBe(version);
+  });
+});
+
 describe('README library example', () => {
   it('runs as written (the package import pointed at the source) and prints what its comment says', async () => {
     const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
