@@ -9,19 +9,21 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { httpDefaults } from './config/defaults.ts';
 import { loadConfig } from './config/loadConfig.ts';
+import type { Config } from './config/schema.ts';
 import { CodeGoatError } from './errors.ts';
 import { createGateway, type Gateway } from './gateway/Gateway.ts';
 import { listenHttp } from './gateway/httpServer.ts';
 import { createHttpGuards } from './gateway/httpGuards.ts';
 import { serveGatewayOverStdio } from './gateway/serveStdio.ts';
 import { parseHostPort } from './gateway/parseHostPort.ts';
-import { createLogger } from './observability/logger.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
 import { version } from './version.ts';
 
 const usage = `Usage:
   code-goat [--config FILE]                    serve MCP over stdio
-  code-goat --http [HOST:]PORT [--config FILE] serve Streamable HTTP at /mcp (default host 127.0.0.1)
+  code-goat --http [HOST:]PORT [--config FILE] serve Streamable HTTP at /mcp (default host ${httpDefaults.host})
       [--token T]          require "Authorization: Bearer T" (or set CODE_GOAT_TOKEN);
                            needed when HOST is not loopback
       [--allow-origin O]   let browser pages from origin host O call (repeatable)
@@ -106,11 +108,7 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function withGateway(
-  config: Awaited<ReturnType<typeof loadConfig>>['config'],
-  logger: ReturnType<typeof createLogger>,
-  work: (gateway: Gateway) => Promise<number>,
-): Promise<number> {
+async function withGateway(config: Config, logger: Logger, work: (gateway: Gateway) => Promise<number>): Promise<number> {
   const gateway = await createGateway(config, { logger });
   try {
     return await work(gateway);
