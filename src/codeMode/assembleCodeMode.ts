@@ -7,10 +7,11 @@ import { ServerPool, type ServerPoolOptions } from '../servers/index.ts';
 import { implementationInfo } from '../version.ts';
 import { CodeModeEngine } from './CodeModeEngine.ts';
 
+/** What a caller may bring: `createCodeMode` and `createGateway` take these (`CodeModeOptions`, `GatewayOptions`). */
 export interface AssembleOptions {
-  logger?: Logger | undefined;
+  logger?: Logger;
   /** Another implementation of the Sandbox seam; default: isolated-vm in a worker process. */
-  sandbox?: Sandbox | undefined;
+  sandbox?: Sandbox;
 }
 
 /**

@@ -1,11 +1,10 @@
 import type { RuntimeApi } from '../api/RuntimeApi.ts';
 import type { Config, ConfigInput } from '../config/schema.ts';
-import type { Logger } from '../observability/logger.ts';
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
-import type { Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
+import type { SandboxLimits } from '../sandbox/Sandbox.ts';
 import type { ServerPool } from '../servers/index.ts';
 import type { ToolCatalog } from '../servers/ToolCatalog.ts';
-import { assembleCodeMode } from './assembleCodeMode.ts';
+import { assembleCodeMode, type AssembleOptions } from './assembleCodeMode.ts';
 import type { ExecuteCodeToolSchema } from './executeCodeTool.ts';
 
 export interface CodeMode {
@@ -24,11 +23,7 @@ export interface CodeMode {
   close(): Promise<void>;
 }
 
-export interface CodeModeOptions {
-  logger?: Logger;
-  /** Another implementation of the Sandbox seam; default: isolated-vm in a worker process. */
-  sandbox?: Sandbox;
-}
+export type CodeModeOptions = AssembleOptions;
 
 /**
  * The core of code-goat as a library: connect to the configured servers, generate the typed API

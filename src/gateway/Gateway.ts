@@ -1,9 +1,8 @@
 import type { Server } from '@modelcontextprotocol/server';
-import { assembleCodeMode, type Assembly } from '../codeMode/assembleCodeMode.ts';
+import { assembleCodeMode, type AssembleOptions, type Assembly } from '../codeMode/assembleCodeMode.ts';
 import type { CodeModeEngine } from '../codeMode/CodeModeEngine.ts';
 import type { Config, ConfigInput } from '../config/schema.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { Sandbox } from '../sandbox/Sandbox.ts';
 import type { ServerPool, ServerStatus } from '../servers/index.ts';
 import { createUpstreamServer } from './createUpstreamServer.ts';
 import { UpstreamSurface } from './UpstreamSurface.ts';
@@ -17,15 +16,13 @@ export interface HealthReport {
   servers: ServerStatus[];
 }
 
-export interface GatewayOptions {
-  logger?: Logger;
-  sandbox?: Sandbox;
-}
+/** A logger, and another Sandbox implementation if wanted: the same as `createCodeMode` takes. */
+export type GatewayOptions = AssembleOptions;
 
 /**
- * code-goat as a gateway: the library's assembly (the downstream pool, code mode over the servers the
- * code-mode rule names), and the upstream surface every transport serves. Transports (stdio, HTTP) ask it for server instances and subscribe to list
- * changes so they can tell their clients.
+ * code-goat as a gateway: the library's assembly (the downstream pool, code mode over the servers
+ * the code-mode rule names) and the upstream surface every transport serves. Transports (stdio,
+ * HTTP) ask it for server instances and subscribe to list changes so they can tell their clients.
  */
 export class Gateway {
   readonly config: Config;

@@ -53,7 +53,6 @@ export class UpstreamSurface {
         ...schema,
         description,
         inputSchema: { ...schema.inputSchema, type: 'object' },
-        outputSchema: schema.outputSchema,
         annotations: { openWorldHint: true },
       });
       tools.push(structuredClone(searchToolsDefinition));
