@@ -9,6 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import type { CodeModeEngine } from './codeMode/CodeModeEngine.ts';
 import { httpDefaults } from './config/defaults.ts';
 import { loadConfig } from './config/loadConfig.ts';
 import type { Config } from './config/schema.ts';
@@ -118,16 +119,19 @@ async function withGateway(config: Config, logger: Logger, work: (gateway: Gatew
 }
 
 async function printTypes(gateway: Gateway): Promise<number> {
-  if (!gateway.codeMode) throw new CodeGoatError('CONFIG_INVALID', 'Code mode is disabled in this config (codeMode.enabled: false): there is no TypeScript API.');
-  await writeStdout(gateway.codeMode.typeDefinitions);
+  await writeStdout(codeModeOf(gateway, 'there is no TypeScript API').typeDefinitions);
   return 0;
 }
 
 async function runCode(gateway: Gateway, code: string): Promise<number> {
-  if (!gateway.codeMode) throw new CodeGoatError('CONFIG_INVALID', 'Code mode is disabled in this config (codeMode.enabled: false): nothing can run code.');
-  const result = await gateway.codeMode.executeCode(code);
+  const result = await codeModeOf(gateway, 'nothing can run code').executeCode(code);
   await writeStdout(`${JSON.stringify(result, null, 2)}\n`);
   return result.success ? 0 : 1;
+}
+
+function codeModeOf(gateway: Gateway, consequence: string): CodeModeEngine {
+  if (!gateway.codeMode) throw new CodeGoatError('CONFIG_INVALID', `Code mode is disabled in this config (codeMode.enabled: false): ${consequence}.`);
+  return gateway.codeMode;
 }
 
 /**
