@@ -9,18 +9,22 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import type { CodeModeEngine } from './codeMode/CodeModeEngine.ts';
+import { httpDefaults } from './config/defaults.ts';
 import { loadConfig } from './config/loadConfig.ts';
+import type { Config } from './config/schema.ts';
 import { CodeGoatError } from './errors.ts';
 import { createGateway, type Gateway } from './gateway/Gateway.ts';
 import { listenHttp } from './gateway/httpServer.ts';
 import { createHttpGuards } from './gateway/httpGuards.ts';
 import { serveGatewayOverStdio } from './gateway/serveStdio.ts';
 import { parseHostPort } from './gateway/parseHostPort.ts';
-import { createLogger } from './observability/logger.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { version } from './version.ts';
 
 const usage = `Usage:
   code-goat [--config FILE]                    serve MCP over stdio
-  code-goat --http [HOST:]PORT [--config FILE] serve Streamable HTTP at /mcp (default host 127.0.0.1)
+  code-goat --http [HOST:]PORT [--config FILE] serve Streamable HTTP at /mcp (default host ${httpDefaults.host})
       [--token T]          require "Authorization: Bearer T" (or set CODE_GOAT_TOKEN);
                            needed when HOST is not loopback
       [--allow-origin O]   let browser pages from origin host O call (repeatable)
@@ -50,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.version) {
-    await writeStdout('0.1.0\n');
+    await writeStdout(`${version}\n`);
     return 0;
   }
   const [command, ...rest] = positionals;
@@ -105,11 +109,7 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function withGateway(
-  config: Awaited<ReturnType<typeof loadConfig>>['config'],
-  logger: ReturnType<typeof createLogger>,
-  work: (gateway: Gateway) => Promise<number>,
-): Promise<number> {
+async function withGateway(config: Config, logger: Logger, work: (gateway: Gateway) => Promise<number>): Promise<number> {
   const gateway = await createGateway(config, { logger });
   try {
     return await work(gateway);
@@ -119,16 +119,19 @@ async function withGateway(
 }
 
 async function printTypes(gateway: Gateway): Promise<number> {
-  if (!gateway.codeMode) throw new CodeGoatError('CONFIG_INVALID', 'Code mode is disabled in this config (codeMode.enabled: false): there is no TypeScript API.');
-  await writeStdout(gateway.codeMode.typeDefinitions);
+  await writeStdout(codeModeOf(gateway, 'there is no TypeScript API').typeDefinitions);
   return 0;
 }
 
 async function runCode(gateway: Gateway, code: string): Promise<number> {
-  if (!gateway.codeMode) throw new CodeGoatError('CONFIG_INVALID', 'Code mode is disabled in this config (codeMode.enabled: false): nothing can run code.');
-  const result = await gateway.codeMode.executeCode(code);
+  const result = await codeModeOf(gateway, 'nothing can run code').executeCode(code);
   await writeStdout(`${JSON.stringify(result, null, 2)}\n`);
   return result.success ? 0 : 1;
+}
+
+function codeModeOf(gateway: Gateway, consequence: string): CodeModeEngine {
+  if (!gateway.codeMode) throw new CodeGoatError('CONFIG_INVALID', `Code mode is disabled in this config (codeMode.enabled: false): ${consequence}.`);
+  return gateway.codeMode;
 }
 
 /**

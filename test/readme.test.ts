@@ -42,15 +42,24 @@ describe('README', () => {
 
 describe('README limits table', () => {
   it('states the defaults the code applies', async () => {
+    const { codeModeDefaults } = await import('../src/config/defaults.ts');
+    const table = readme.split('<!-- limits:start -->')[1]?.split('<!-- limits:end -->')[0] ?? '';
+    const documented = Object.fromEntries([...table.matchAll(/^\| `(\w+)` \| (\d+) \|/gm)].map((m) => [m[1], Number(m[2])]));
+    const { enabled: _enabled, ...numericDefaults } = codeModeDefaults;
+    expect(documented).toEqual(numericDefaults);
+  });
+
+  it('the defaults module is what each layer applies', async () => {
+    // Until every layer reads src/config/defaults.ts, this keeps the copies equal to it.
+    const { codeModeDefaults } = await import('../src/config/defaults.ts');
     const { defaultSandboxLimits } = await import('../src/sandbox/Sandbox.ts');
     const { defaultWorkerPoolOptions } = await import('../src/sandbox/WorkerSandbox.ts');
     const { defaultMaxConcurrentCalls } = await import('../src/servers/index.ts');
     const { codeModeConfigSchema } = await import('../src/config/schema.ts');
     const { defaultApiTokenBudget } = await import('../src/api/index.ts');
-    const table = readme.split('<!-- limits:start -->')[1]?.split('<!-- limits:end -->')[0] ?? '';
-    const documented = Object.fromEntries([...table.matchAll(/^\| `(\w+)` \| (\d+) \|/gm)].map((m) => [m[1], Number(m[2])]));
     const configDefaults = codeModeConfigSchema.parse({});
-    expect(documented).toEqual({
+    expect({
+      enabled: configDefaults.enabled,
       timeout: configDefaults.timeout,
       cpuTimeMs: defaultSandboxLimits.cpuTimeMs,
       memoryMb: configDefaults.memoryMb,
@@ -64,7 +73,40 @@ describe('README limits table', () => {
       maxQueue: defaultWorkerPoolOptions.maxQueue,
       maxWorkerRssMb: defaultWorkerPoolOptions.maxWorkerRssMb,
       apiTokenBudget: defaultApiTokenBudget,
+    }).toEqual(codeModeDefaults);
+    expect({ timeoutMs: defaultSandboxLimits.timeoutMs, memoryMb: defaultSandboxLimits.memoryMb }).toEqual({
+      timeoutMs: codeModeDefaults.timeout,
+      memoryMb: codeModeDefaults.memoryMb,
     });
+    const { sandboxPoolDefaults, searchToolsDefaults } = await import('../src/config/defaults.ts');
+    const { workers: _w, maxQueue: _q, maxWorkerRssMb: _r, ...poolRest } = defaultWorkerPoolOptions;
+    expect(poolRest).toEqual(sandboxPoolDefaults);
+    const { defaultSearchLimit } = await import('../src/api/index.ts');
+    expect(defaultSearchLimit).toBe(searchToolsDefaults.limit);
+  });
+});
+
+describe('README Claude Desktop entry for a clone', () => {
+  it('runs as written, once the placeholder is this clone', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { existsSync } = await import('node:fs');
+    const repoRoot = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
+    const entry = (JSON.parse(fencedBlockAfter('<!-- readme-example:desktop-clone -->')) as { mcpServers: Record<string, { command: string; args: string[] }> })
+      .mcpServers['code-goat'];
+    expect(entry?.command).toBe('node');
+    const [cli, ...rest] = entry?.args ?? [];
+    expect(rest[0]).toBe('--config');
+    const builtCli = cli?.replace('/absolute/path/to/code-goat', repoRoot) ?? '';
+    expect(existsSync(builtCli), `${builtCli} (npm run build makes it)`).toBe(true);
+    // --version rather than --config: the entry must start code-goat, not a set of servers.
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(execFileSync(process.execPath, [builtCli, '--version'], { encoding: 'utf8', timeout: 30_000 }).trim()).toBe(version);
+
+    // The variant without a build: Node 24 runs src/cli.ts as is.
+    const sourceArgs = /"args": (\[[^\]]*src\/cli\.ts[^\]]*\])/.exec(readme)?.[1];
+    const [flag, sourceCli] = JSON.parse(sourceArgs ?? '[]') as string[];
+    const args = [flag ?? '', sourceCli?.replace('/absolute/path/to/code-goat', repoRoot) ?? '', '--version'];
+    expect(execFileSync(process.execPath, args, { encoding: 'utf8', timeout: 30_000 }).trim()).toBe(version);
   });
 });
 

@@ -4,11 +4,14 @@ import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import type { Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
 import type { ServerPool } from '../servers/index.ts';
 import type { ToolCatalog } from '../servers/ToolCatalog.ts';
+import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
 import { unavailableBindings, unavailableServers, type UnavailableServer } from './unavailableServers.ts';
 
 export interface CodeModeEngineOptions {
   /** Which servers are reached through code (SPEC: those with `codeMode` not false). */
   includeServer?: (server: string) => boolean;
+  /** `codeMode.apiTokenBudget`: tokens the API may take in the execute_code description. */
+  apiTokenBudget?: number | undefined;
 }
 
 /**
@@ -20,6 +23,7 @@ export class CodeModeEngine {
   readonly #pool: ServerPool;
   readonly #sandbox: Sandbox;
   readonly #includeServer: (server: string) => boolean;
+  readonly #describeOptions: { maxTokens?: number };
   readonly #listeners = new Set<() => void>();
   #api: DerivedApi;
 
@@ -27,6 +31,7 @@ export class CodeModeEngine {
     this.#pool = pool;
     this.#sandbox = sandbox;
     this.#includeServer = options.includeServer ?? (() => true);
+    this.#describeOptions = options.apiTokenBudget === undefined ? {} : { maxTokens: options.apiTokenBudget };
     this.#api = this.#derive();
     pool.onCatalogChanged(() => {
       this.#api = this.#derive();
@@ -48,6 +53,12 @@ export class CodeModeEngine {
 
   get runtimeApi(): RuntimeApi {
     return this.#api.runtimeApi;
+  }
+
+  /** The execute_code definition of the current API. Sizing it counts tokens, so it is made once per catalog. */
+  get executeCodeToolSchema(): ExecuteCodeToolSchema {
+    this.#api.executeCodeToolSchema ??= executeCodeToolSchema(this.#api.named, this.#describeOptions);
+    return this.#api.executeCodeToolSchema;
   }
 
   /** Code-mode servers that are configured and enabled but cannot take calls now, with the reason. */
@@ -81,4 +92,6 @@ interface DerivedApi {
   readonly named: NamedCatalog;
   readonly typeDefinitions: string;
   readonly runtimeApi: RuntimeApi;
+  /** Made on first use. */
+  executeCodeToolSchema?: ExecuteCodeToolSchema;
 }

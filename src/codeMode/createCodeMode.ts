@@ -1,14 +1,11 @@
 import type { RuntimeApi } from '../api/RuntimeApi.ts';
-import { parseConfig } from '../config/parseConfig.ts';
 import type { Config, ConfigInput } from '../config/schema.ts';
-import { createLogger, type Logger } from '../observability/logger.ts';
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
-import type { Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
-import { WorkerSandbox } from '../sandbox/WorkerSandbox.ts';
-import { ServerPool, type ServerPoolOptions } from '../servers/index.ts';
+import type { SandboxLimits } from '../sandbox/Sandbox.ts';
+import type { ServerPool } from '../servers/index.ts';
 import type { ToolCatalog } from '../servers/ToolCatalog.ts';
-import { CodeModeEngine } from './CodeModeEngine.ts';
-import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
+import { assembleCodeMode, type AssembleOptions } from './assembleCodeMode.ts';
+import type { ExecuteCodeToolSchema } from './executeCodeTool.ts';
 
 export interface CodeMode {
   /** TypeScript declarations of `mcpTools`, as the model sees them. Follows catalog changes. */
@@ -26,22 +23,15 @@ export interface CodeMode {
   close(): Promise<void>;
 }
 
-export interface CodeModeOptions {
-  logger?: Logger;
-  /** Another implementation of the Sandbox seam; default: isolated-vm in a worker process. */
-  sandbox?: Sandbox;
-}
+export type CodeModeOptions = AssembleOptions;
 
 /**
  * The core of code-goat as a library: connect to the configured servers, generate the typed API
- * from their tools, and run model-written code against it in the sandbox.
+ * from their tools, and run model-written code against it in the sandbox. Every configured server is
+ * reached through code: a library has no other way to reach one.
  */
 export async function createCodeMode(config: ConfigInput | Config, options: CodeModeOptions = {}): Promise<CodeMode> {
-  const parsed = parseConfig(config);
-  const logger = options.logger ?? createLogger({ component: 'code-goat' });
-  const sandbox = options.sandbox ?? createSandbox(parsed, logger);
-  const servers = await ServerPool.start(parsed.mcpServers, serverPoolOptions(parsed, logger));
-  const engine = new CodeModeEngine(servers, sandbox);
+  const { engine, servers, close } = await assembleCodeMode(config, { ...options, reach: 'every server' });
   return {
     get typeDefinitions() {
       return engine.typeDefinitions;
@@ -54,46 +44,9 @@ export async function createCodeMode(config: ConfigInput | Config, options: Code
     },
     servers,
     executeCode: (code, limits) => engine.executeCode(code, limits),
-    getExecuteCodeToolSchema: () =>
-      executeCodeToolSchema(engine.named, parsed.codeMode.apiTokenBudget === undefined ? {} : { maxTokens: parsed.codeMode.apiTokenBudget }),
+    // A copy: the engine keeps the definition for the gateway, and a caller may change what it gets.
+    getExecuteCodeToolSchema: () => structuredClone(engine.executeCodeToolSchema),
     onChange: (listener) => engine.onChange(listener),
-    async close() {
-      await Promise.all([sandbox.close(), servers.close()]);
-    },
+    close,
   };
-}
-
-/** How the config shapes the downstream pool; shared by the library and the gateway. */
-export function serverPoolOptions(config: Config, logger: Logger): ServerPoolOptions {
-  return {
-    logger,
-    defaultToolTimeoutMs: config.codeMode.toolTimeout,
-    clientInfo: { name: 'code-goat', version: '0.1.0' },
-    ...(config.codeMode.maxConcurrentCallsPerServer !== undefined && { maxConcurrentCallsPerServer: config.codeMode.maxConcurrentCallsPerServer }),
-  };
-}
-
-/** The default sandbox, started at once so that its worker boots while the servers connect. */
-export function createSandbox(config: Config, logger: Logger): Sandbox {
-  const { codeMode } = config;
-  const sandbox = new WorkerSandbox({
-    limits: definedOnly({
-      timeoutMs: codeMode.timeout,
-      memoryMb: codeMode.memoryMb,
-      cpuTimeMs: codeMode.cpuTimeMs,
-      maxCodeBytes: codeMode.maxCodeBytes,
-      maxOutputBytes: codeMode.maxOutputBytes,
-      maxReturnBytes: codeMode.maxReturnBytes,
-      maxToolCalls: codeMode.maxToolCalls,
-    }),
-    pool: definedOnly({ workers: codeMode.workers, maxQueue: codeMode.maxQueue, maxWorkerRssMb: codeMode.maxWorkerRssMb }),
-    onWorkerStderr: (text) => logger.warn('sandbox worker', { text: text.trimEnd() }),
-  });
-  sandbox.warm();
-  return sandbox;
-}
-
-/** Drops the keys whose value is undefined, so that defaults further down apply. */
-function definedOnly<T extends Record<string, unknown>>(values: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

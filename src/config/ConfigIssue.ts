@@ -26,7 +26,7 @@ export function formatPath(path: ConfigPath): string {
     .join('');
 }
 
-export function formatIssue(issue: ConfigIssue): string {
+function formatIssue(issue: ConfigIssue): string {
   return `${formatPath(issue.path)}: ${issue.message}`;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { codeModeDefaults } from './defaults.ts';
 
 /** Which tools of a server are exposed; `*` matches any run of characters. */
 const toolFilterSchema = z.strictObject({
@@ -39,14 +40,15 @@ export const remoteServerSchema = z.strictObject({
 export const serverConfigSchema = z.union([stdioServerSchema, remoteServerSchema]);
 
 export const codeModeConfigSchema = z.strictObject({
-  enabled: z.boolean().default(true),
+  enabled: z.boolean().default(codeModeDefaults.enabled),
   /** Wall-clock deadline of one execution, in milliseconds. */
-  timeout: z.number().int().positive().default(30_000),
+  timeout: z.number().int().positive().default(codeModeDefaults.timeout),
   /** Heap cap of one execution's isolate, in MiB. */
-  memoryMb: z.number().int().min(8).default(128),
+  memoryMb: z.number().int().min(8).default(codeModeDefaults.memoryMb),
   /** Per tool call deadline, in milliseconds, unless a server sets its own. */
-  toolTimeout: z.number().int().positive().default(60_000),
-  // The limits below default to the sandbox's own defaults (src/sandbox/Sandbox.ts, listed in the README).
+  toolTimeout: z.number().int().positive().default(codeModeDefaults.toolTimeout),
+  // The settings below stay undefined when left out: the layer that applies them (sandbox, server
+  // pool, API description) fills in its default, from the same `codeModeDefaults`.
   /** CPU time one execution may burn, in milliseconds (awaiting tools is free). */
   cpuTimeMs: z.number().int().positive().optional(),
   /** Largest code accepted, in bytes. */
@@ -85,4 +87,13 @@ export type ConfigInput = z.input<typeof configSchema>;
 
 export function isStdioServer(server: ServerConfig): server is StdioServerConfig {
   return 'command' in server;
+}
+
+/**
+ * The code-mode rule (SPEC "Config file"): with code mode on, a server is reached only through code
+ * unless it says `codeMode: false`; with code mode off, no server is. The gateway serves every other
+ * server's tools, resources and prompts directly (passthrough).
+ */
+export function isCodeModeServer(config: Config, server: string): boolean {
+  return config.codeMode.enabled && config.mcpServers[server]?.codeMode !== false;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeKind, type ConfigIssue, type ConfigPath } from './ConfigIssue.ts';
-import { nearestKey } from './nearestKey.ts';
+import { nearestKey } from '../text/nearestKey.ts';
 
 export interface SchemaIssueOptions {
   /**
@@ -83,7 +83,7 @@ function unknownKeyMessage(schema: z.ZodType, objectPath: ConfigPath, key: strin
 }
 
 /** The keys the schema knows for the object at `path`, found by walking the schema itself. */
-export function objectKeysAt(schema: z.ZodType, path: ConfigPath): string[] {
+function objectKeysAt(schema: z.ZodType, path: ConfigPath): string[] {
   let current: z.ZodType | undefined = unwrap(schema);
   for (const segment of path) {
     if (current instanceof z.ZodObject) current = (current.shape as Record<string, z.ZodType>)[String(segment)];

@@ -1,5 +1,5 @@
 import { describeKind, isPlainObject, type ConfigIssue } from './ConfigIssue.ts';
-import { nearestKey } from './nearestKey.ts';
+import { nearestKey } from '../text/nearestKey.ts';
 import { schemaIssues } from './schemaIssues.ts';
 import { configSchema, type Config } from './schema.ts';
 import { serverEntries } from './serverEntries.ts';

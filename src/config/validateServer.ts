@@ -1,5 +1,5 @@
 import { describeKind, isPlainObject, type ConfigIssue, type ConfigPath } from './ConfigIssue.ts';
-import { nearestKey } from './nearestKey.ts';
+import { nearestKey } from '../text/nearestKey.ts';
 import { schemaIssues } from './schemaIssues.ts';
 import { remoteServerSchema, stdioServerSchema } from './schema.ts';
 

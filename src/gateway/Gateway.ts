@@ -1,11 +1,9 @@
 import type { Server } from '@modelcontextprotocol/server';
-import { CodeModeEngine } from '../codeMode/CodeModeEngine.ts';
-import { createSandbox, serverPoolOptions } from '../codeMode/createCodeMode.ts';
-import { parseConfig } from '../config/parseConfig.ts';
+import { assembleCodeMode, type AssembleOptions, type Assembly } from '../codeMode/assembleCodeMode.ts';
+import type { CodeModeEngine } from '../codeMode/CodeModeEngine.ts';
 import type { Config, ConfigInput } from '../config/schema.ts';
-import { createLogger, type Logger } from '../observability/logger.ts';
-import type { Sandbox } from '../sandbox/Sandbox.ts';
-import { ServerPool, type ServerStatus } from '../servers/index.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { ServerPool, ServerStatus } from '../servers/index.ts';
 import { createUpstreamServer } from './createUpstreamServer.ts';
 import { UpstreamSurface } from './UpstreamSurface.ts';
 
@@ -18,15 +16,13 @@ export interface HealthReport {
   servers: ServerStatus[];
 }
 
-export interface GatewayOptions {
-  logger?: Logger;
-  sandbox?: Sandbox;
-}
+/** A logger, and another Sandbox implementation if wanted: the same as `createCodeMode` takes. */
+export type GatewayOptions = AssembleOptions;
 
 /**
- * code-goat as a gateway: the downstream pool, code mode over it, and the upstream surface every
- * transport serves. Transports (stdio, HTTP) ask it for server instances and subscribe to list
- * changes so they can tell their clients.
+ * code-goat as a gateway: the library's assembly (the downstream pool, code mode over the servers
+ * the code-mode rule names) and the upstream surface every transport serves. Transports (stdio,
+ * HTTP) ask it for server instances and subscribe to list changes so they can tell their clients.
  */
 export class Gateway {
   readonly config: Config;
@@ -34,16 +30,16 @@ export class Gateway {
   readonly codeMode: CodeModeEngine | undefined;
   readonly surface: UpstreamSurface;
   readonly logger: Logger;
-  readonly #sandbox: Sandbox | undefined;
+  readonly #close: () => Promise<void>;
   readonly #listeners = new Set<(kind: ListKind) => void>();
 
-  private constructor(config: Config, pool: ServerPool, sandbox: Sandbox | undefined, logger: Logger) {
+  private constructor({ config, servers: pool, engine, logger, close }: Assembly<CodeModeEngine | undefined>) {
     this.config = config;
     this.pool = pool;
     this.logger = logger;
-    this.#sandbox = sandbox;
-    this.codeMode = sandbox ? new CodeModeEngine(pool, sandbox, { includeServer: (name) => config.mcpServers[name]?.codeMode !== false }) : undefined;
-    this.surface = new UpstreamSurface(pool, this.codeMode, config);
+    this.codeMode = engine;
+    this.#close = close;
+    this.surface = new UpstreamSurface(pool, engine, config);
     pool.onListChanged(({ server, kind }) => {
       this.surface.refresh();
       logger.info('downstream list changed', { server, kind });
@@ -52,11 +48,7 @@ export class Gateway {
   }
 
   static async start(config: ConfigInput | Config, options: GatewayOptions = {}): Promise<Gateway> {
-    const parsed = parseConfig(config);
-    const logger = options.logger ?? createLogger({ component: 'code-goat' });
-    const sandbox = parsed.codeMode.enabled ? (options.sandbox ?? createSandbox(parsed, logger)) : undefined;
-    const pool = await ServerPool.start(parsed.mcpServers, serverPoolOptions(parsed, logger));
-    return new Gateway(parsed, pool, sandbox, logger);
+    return new Gateway(await assembleCodeMode(config, { ...options, reach: 'code-mode servers' }));
   }
 
   /** A fresh upstream MCP server instance over this gateway's surface. */
@@ -76,7 +68,7 @@ export class Gateway {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.#sandbox?.close(), this.pool.close()]);
+    await this.#close();
   }
 }
 

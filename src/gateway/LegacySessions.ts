@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isInitializeRequest, type Server } from '@modelcontextprotocol/server';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import { httpDefaults } from '../config/defaults.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
 import { notifyListChanged } from './serveStdio.ts';
 
@@ -10,9 +11,6 @@ interface Session {
   readonly server: Server;
   lastSeen: number;
 }
-
-/** A session nobody used for this long is closed: clients that vanish without DELETE must not pile up. */
-const idleTimeoutMs = 30 * 60_000;
 
 /**
  * Sessions for 2025-era Streamable HTTP clients (initialize, `Mcp-Session-Id`, a GET stream for
@@ -24,18 +22,11 @@ const idleTimeoutMs = 30 * 60_000;
 export class LegacySessions {
   readonly #gateway: Gateway;
   readonly #sessions = new Map<string, Session>();
-  readonly #maxSessions: number;
-
   readonly #sweeper: NodeJS.Timeout;
 
-  constructor(gateway: Gateway, options: { maxSessions?: number } = {}) {
+  constructor(gateway: Gateway) {
     this.#gateway = gateway;
-    this.#maxSessions = options.maxSessions ?? 1_000;
-    this.#sweeper = setInterval(() => this.#closeIdle(), 60_000).unref();
-  }
-
-  get size(): number {
-    return this.#sessions.size;
+    this.#sweeper = setInterval(() => this.#closeIdle(), httpDefaults.sessionSweepIntervalMs).unref();
   }
 
   /**
@@ -55,8 +46,9 @@ export class LegacySessions {
       return true;
     }
     if (request.method !== 'POST' || !isInitializeRequest(body)) return false;
-    if (this.#sessions.size >= this.#maxSessions) {
-      rpcError(response, 503, -32000, `The gateway holds ${this.#maxSessions} sessions already; close one (DELETE /mcp) or retry later.`);
+    // Clients that vanish without DELETE must not pile up: the idle sweep ends them, and this caps the rest.
+    if (this.#sessions.size >= httpDefaults.maxSessions) {
+      rpcError(response, 503, -32000, `The gateway holds ${httpDefaults.maxSessions} sessions already; close one (DELETE /mcp) or retry later.`);
       return true;
     }
     const server = this.#gateway.createServer();
@@ -82,7 +74,7 @@ export class LegacySessions {
   }
 
   #closeIdle(): void {
-    const cutoff = Date.now() - idleTimeoutMs;
+    const cutoff = Date.now() - httpDefaults.sessionIdleTimeoutMs;
     for (const [id, session] of this.#sessions) {
       if (session.lastSeen >= cutoff) continue;
       this.#sessions.delete(id);

@@ -1,19 +1,9 @@
-import { UriTemplate } from '@modelcontextprotocol/server';
+import { UriTemplate, type ListResourcesResult, type ListResourceTemplatesResult } from '@modelcontextprotocol/server';
 import { CodeGoatError } from '../errors.ts';
+import type { CatalogResource, CatalogResourceTemplate } from '../servers/index.ts';
 
-interface ServerResource {
-  readonly server: string;
-  readonly uri: string;
-  readonly name: string;
-  readonly [field: string]: unknown;
-}
-
-interface ServerResourceTemplate {
-  readonly server: string;
-  readonly uriTemplate: string;
-  readonly name: string;
-  readonly [field: string]: unknown;
-}
+export type Resource = ListResourcesResult['resources'][number];
+export type ResourceTemplate = ListResourceTemplatesResult['resourceTemplates'][number];
 
 /**
  * Resources keep their URIs upstream (clients understand `file://` and friends; a rewritten URI
@@ -21,12 +11,12 @@ interface ServerResourceTemplate {
  * URI, else to the first server whose template matches it.
  */
 export class ResourceRouter {
-  readonly #resources: readonly ServerResource[];
-  readonly #templates: readonly ServerResourceTemplate[];
+  readonly #resources: readonly CatalogResource[];
+  readonly #templates: readonly CatalogResourceTemplate[];
   readonly #serverByUri = new Map<string, string>();
   readonly #matchers: { server: string; template: UriTemplate }[];
 
-  constructor(resources: readonly ServerResource[], templates: readonly ServerResourceTemplate[]) {
+  constructor(resources: readonly CatalogResource[], templates: readonly CatalogResourceTemplate[]) {
     this.#resources = resources;
     this.#templates = templates;
     for (const resource of resources) if (!this.#serverByUri.has(resource.uri)) this.#serverByUri.set(resource.uri, resource.server);
@@ -39,11 +29,11 @@ export class ResourceRouter {
     });
   }
 
-  listResources(): Record<string, unknown>[] {
+  listResources(): Resource[] {
     return this.#resources.map(({ server, ...resource }) => ({ ...resource, name: `${server}__${resource.name}` }));
   }
 
-  listTemplates(): Record<string, unknown>[] {
+  listTemplates(): ResourceTemplate[] {
     return this.#templates.map(({ server, ...template }) => ({ ...template, name: `${server}__${template.name}` }));
   }
 

@@ -1,31 +1,15 @@
-import { CodeGoatError } from '../errors.ts';
+import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Tool } from '@modelcontextprotocol/server';
+import { createToolSearchIndex, type ToolSearchIndex } from '../api/index.ts';
 import type { CodeModeEngine } from '../codeMode/CodeModeEngine.ts';
-import { executeCodeToolSchema, type ExecuteCodeToolSchema } from '../codeMode/executeCodeTool.ts';
-import type { Config } from '../config/schema.ts';
+import { describeUnavailable, unavailableServers, type UnavailableServer } from '../codeMode/unavailableServers.ts';
+import { searchToolsDefaults } from '../config/defaults.ts';
+import { isCodeModeServer, type Config } from '../config/schema.ts';
+import { CodeGoatError } from '../errors.ts';
 import type { ServerPool } from '../servers/index.ts';
 import { PassthroughNames, passthroughPrefix } from './passthroughNames.ts';
-import { ResourceRouter } from './ResourceRouter.ts';
 import { executionResultToCallToolResult } from './renderExecutionResult.ts';
+import { ResourceRouter, type Resource, type ResourceTemplate } from './ResourceRouter.ts';
 import { renderSearchResults, searchToolsDefinition, searchToolsToolName, type SearchToolsResult } from './searchToolsTool.ts';
-import { createToolSearchIndex, type NamedCatalog, type ToolSearchIndex } from '../api/index.ts';
-import { describeUnavailable, unavailableServers, type UnavailableServer } from '../codeMode/unavailableServers.ts';
-
-/** An MCP tool as the gateway lists it upstream (plain JSON). */
-export interface UpstreamTool {
-  name: string;
-  title?: string;
-  description?: string;
-  inputSchema: Record<string, unknown>;
-  outputSchema?: Record<string, unknown>;
-  annotations?: Record<string, unknown>;
-}
-
-export interface UpstreamCallResult {
-  content: unknown[];
-  structuredContent?: unknown;
-  isError?: boolean;
-  [key: string]: unknown;
-}
 
 /**
  * What the gateway serves upstream, whatever the transport: in code mode `execute_code` and
@@ -41,15 +25,11 @@ export class UpstreamSurface {
   #promptNames = new PassthroughNames([]);
   #resources = new ResourceRouter([], []);
   #search: ToolSearchIndex | undefined;
-  readonly #apiBudget: { maxTokens?: number };
-  /** The execute_code definition of the current API: sizing it counts tokens, so it is made once per catalog. */
-  #executeCodeSchema: { named: NamedCatalog; schema: ExecuteCodeToolSchema } | undefined;
 
   constructor(pool: ServerPool, engine: CodeModeEngine | undefined, config: Config) {
     this.#pool = pool;
     this.#engine = engine;
-    this.#apiBudget = config.codeMode.apiTokenBudget === undefined ? {} : { maxTokens: config.codeMode.apiTokenBudget };
-    this.#isPassthroughServer = (server) => engine === undefined || config.mcpServers[server]?.codeMode === false;
+    this.#isPassthroughServer = (server) => !isCodeModeServer(config, server);
     this.refresh();
   }
 
@@ -64,15 +44,18 @@ export class UpstreamSurface {
     this.#search = undefined;
   }
 
-  listTools(): UpstreamTool[] {
-    const tools: UpstreamTool[] = [];
+  listTools(): Tool[] {
+    const tools: Tool[] = [];
     if (this.#engine) {
-      const { named } = this.#engine;
-      if (this.#executeCodeSchema?.named !== named) this.#executeCodeSchema = { named, schema: executeCodeToolSchema(named, this.#apiBudget) };
-      const { schema } = this.#executeCodeSchema;
+      const schema = this.#engine.executeCodeToolSchema;
       const description = schema.description + describeUnavailable(this.#engine.unavailable);
-      tools.push({ ...schema, description, annotations: { openWorldHint: true } });
-      tools.push(structuredClone(searchToolsDefinition) as unknown as UpstreamTool);
+      tools.push({
+        ...schema,
+        description,
+        inputSchema: { ...schema.inputSchema, type: 'object' },
+        annotations: { openWorldHint: true },
+      });
+      tools.push(structuredClone(searchToolsDefinition));
     }
     for (const tool of this.#pool.catalog()) {
       const name = this.#toolNames.upstreamName(tool.server, tool.name);
@@ -81,14 +64,15 @@ export class UpstreamSurface {
         name,
         ...(tool.title !== undefined && { title: tool.title }),
         description: `${tool.description ?? ''}${tool.description ? '\n\n' : ''}(Tool "${tool.name}" of server "${tool.server}".)`,
-        inputSchema: tool.inputSchema as Record<string, unknown>,
-        ...(typeof tool.outputSchema === 'object' && { outputSchema: tool.outputSchema as Record<string, unknown> }),
+        // The server listed it as an MCP tool, whose input schema is an object schema; the catalog keeps it as any JSON Schema.
+        inputSchema: { ...(typeof tool.inputSchema === 'object' && tool.inputSchema), type: 'object' },
+        ...(typeof tool.outputSchema === 'object' && { outputSchema: { ...tool.outputSchema } }),
       });
     }
     return tools;
   }
 
-  async callTool(name: string, args: Record<string, unknown> | undefined): Promise<UpstreamCallResult> {
+  async callTool(name: string, args: Record<string, unknown> | undefined): Promise<CallToolResult> {
     if (this.#engine && name === 'execute_code') {
       const code = args?.['code'];
       if (typeof code !== 'string') return toolError('execute_code needs { code: string }: the body of an async function.');
@@ -99,37 +83,37 @@ export class UpstreamSurface {
     if (!target) throw new CodeGoatError('UNKNOWN_TOOL', `Unknown tool "${name}". Tools: ${this.listTools().map((tool) => tool.name).join(', ')}.`);
     const outcome = await this.#pool.callToolRaw(target.server, target.name, args ?? {});
     if (!outcome.ok) return toolError(outcome.message);
-    return outcome.result as UpstreamCallResult;
+    return outcome.result;
   }
 
-  listResources(): Record<string, unknown>[] {
+  listResources(): Resource[] {
     return this.#resources.listResources();
   }
 
-  listResourceTemplates(): Record<string, unknown>[] {
+  listResourceTemplates(): ResourceTemplate[] {
     return this.#resources.listTemplates();
   }
 
-  async readResource(uri: string): Promise<Record<string, unknown>> {
+  async readResource(uri: string): Promise<ReadResourceResult> {
     const server = this.#resources.serverFor(uri);
     const outcome = await this.#pool.readResource(server, uri);
     if (!outcome.ok) throw new CodeGoatError(outcome.code, outcome.message);
-    return outcome.value as Record<string, unknown>;
+    return outcome.value;
   }
 
-  listPrompts(): Record<string, unknown>[] {
-    return this.#pool.prompts().flatMap((prompt) => {
-      const name = this.#promptNames.upstreamName(prompt.server, prompt.name);
-      return name === undefined ? [] : [{ ...prompt, server: undefined, name }];
+  listPrompts(): Prompt[] {
+    return this.#pool.prompts().flatMap(({ server, ...prompt }) => {
+      const name = this.#promptNames.upstreamName(server, prompt.name);
+      return name === undefined ? [] : [{ ...prompt, name }];
     });
   }
 
-  async getPrompt(name: string, args: Record<string, string> | undefined): Promise<Record<string, unknown>> {
+  async getPrompt(name: string, args: Record<string, string> | undefined): Promise<GetPromptResult> {
     const target = this.#promptNames.resolve(name);
     if (!target) throw new CodeGoatError('UNKNOWN_PROMPT', `Unknown prompt "${name}". Prompts: ${this.#promptNames.names().join(', ') || '(none)'}.`);
     const outcome = await this.#pool.getPrompt(target.server, target.name, args ?? {});
     if (!outcome.ok) throw new CodeGoatError(outcome.code, outcome.message);
-    return outcome.value as Record<string, unknown>;
+    return outcome.value;
   }
 
   /** Passthrough servers that are configured and enabled but cannot take calls now. */
@@ -148,10 +132,10 @@ export class UpstreamSurface {
     return hit && { server: hit.server, name: name.slice(passthroughPrefix(hit.server).length) };
   }
 
-  #searchTools(args: Record<string, unknown> | undefined): UpstreamCallResult {
+  #searchTools(args: Record<string, unknown> | undefined): CallToolResult {
     const query = args?.['query'];
     if (typeof query !== 'string') return toolError('search_tools needs { query: string }, e.g. { "query": "write a file" }.');
-    const limit = typeof args?.['limit'] === 'number' ? args['limit'] : 5;
+    const limit = typeof args?.['limit'] === 'number' ? args['limit'] : searchToolsDefaults.limit;
     this.#search ??= createToolSearchIndex(this.#engine!.named);
     const result: SearchToolsResult = {
       results: this.#search.search(query, limit).map((hit) => ({
@@ -162,10 +146,10 @@ export class UpstreamSurface {
         declaration: hit.declaration,
       })),
     };
-    return { content: [{ type: 'text', text: renderSearchResults(query, result) }], structuredContent: result };
+    return { content: [{ type: 'text', text: renderSearchResults(query, result) }], structuredContent: { ...result } };
   }
 }
 
-function toolError(message: string): UpstreamCallResult {
+function toolError(message: string): CallToolResult {
   return { content: [{ type: 'text', text: message }], isError: true };
 }

@@ -1,15 +1,14 @@
 import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server';
 import { CodeGoatError, errorTable } from '../errors.ts';
+import { implementationInfo } from '../version.ts';
 import type { UpstreamSurface } from './UpstreamSurface.ts';
-
-export const gatewayInfo = { name: 'code-goat', version: '0.1.0' } as const;
 
 /**
  * One upstream MCP server instance over the shared surface. Cheap by design: the HTTP entry makes
  * one per request, stdio one per connection; all state lives in the surface and the pool.
  */
 export function createUpstreamServer(surface: UpstreamSurface, instructions?: string): Server {
-  const server = new Server(gatewayInfo, {
+  const server = new Server(implementationInfo, {
     capabilities: {
       tools: { listChanged: true },
       resources: { listChanged: true },
@@ -17,17 +16,13 @@ export function createUpstreamServer(surface: UpstreamSurface, instructions?: st
     },
     ...(instructions !== undefined && { instructions }),
   });
-  server.setRequestHandler('tools/list', () => ({ tools: surface.listTools() }) as never);
-  server.setRequestHandler('tools/call', (request) =>
-    asProtocolErrors(() => surface.callTool(request.params.name, request.params.arguments as Record<string, unknown> | undefined)) as never,
-  );
-  server.setRequestHandler('resources/list', () => ({ resources: surface.listResources() }) as never);
-  server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: surface.listResourceTemplates() }) as never);
-  server.setRequestHandler('resources/read', (request) => asProtocolErrors(() => surface.readResource(request.params.uri)) as never);
-  server.setRequestHandler('prompts/list', () => ({ prompts: surface.listPrompts() }) as never);
-  server.setRequestHandler('prompts/get', (request) =>
-    asProtocolErrors(() => surface.getPrompt(request.params.name, request.params.arguments as Record<string, string> | undefined)) as never,
-  );
+  server.setRequestHandler('tools/list', () => ({ tools: surface.listTools() }));
+  server.setRequestHandler('tools/call', (request) => asProtocolErrors(() => surface.callTool(request.params.name, request.params.arguments)));
+  server.setRequestHandler('resources/list', () => ({ resources: surface.listResources() }));
+  server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: surface.listResourceTemplates() }));
+  server.setRequestHandler('resources/read', (request) => asProtocolErrors(() => surface.readResource(request.params.uri)));
+  server.setRequestHandler('prompts/list', () => ({ prompts: surface.listPrompts() }));
+  server.setRequestHandler('prompts/get', (request) => asProtocolErrors(() => surface.getPrompt(request.params.name, request.params.arguments)));
   return server;
 }
 

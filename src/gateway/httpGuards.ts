@@ -14,7 +14,7 @@ export interface HttpSecurityOptions {
 
 const loopbackNames = ['localhost', '127.0.0.1', '[::1]'];
 
-export function isLoopbackHost(host: string): boolean {
+function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createMcpHandler, isLegacyRequest } from '@modelcontextprotocol/server';
 import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import { httpDefaults } from '../config/defaults.ts';
 import { LegacySessions } from './LegacySessions.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
 import { createHttpGuards, type HttpSecurityOptions } from './httpGuards.ts';
@@ -28,9 +29,9 @@ export interface HttpGateway {
  * sessions (see LegacySessions) so that list changes reach them too.
  */
 export async function listenHttp(gateway: Gateway, options: HttpListenOptions): Promise<HttpGateway> {
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? httpDefaults.host;
   const passesGuards = createHttpGuards(host, options);
-  const maxRequestBodySize = options.maxBodyBytes ?? 4 * 1024 * 1024;
+  const maxRequestBodySize = options.maxBodyBytes ?? httpDefaults.maxBodyBytes;
   const mcp = createMcpHandler(() => gateway.createServer(), {
     onerror: (error) => gateway.logger.debug('http request rejected', { error: error.message }),
     maxRequestBodySize,

@@ -1,3 +1,4 @@
+import { httpDefaults } from '../config/defaults.ts';
 import { CodeGoatError } from '../errors.ts';
 
 /** `--http [HOST:]PORT`: `3333`, `0.0.0.0:8080`, `localhost:3333`, `[::1]:3333`. Host defaults to loopback. */
@@ -7,5 +8,5 @@ export function parseHostPort(value: string): { host: string; port: number } {
   if (!match || port > 65_535) {
     throw new CodeGoatError('CONFIG_INVALID', `--http expects [HOST:]PORT (e.g. 3333 or 127.0.0.1:3333), got "${value}".`);
   }
-  return { host: match[1] ?? match[2] ?? '127.0.0.1', port };
+  return { host: match[1] ?? match[2] ?? httpDefaults.host, port };
 }

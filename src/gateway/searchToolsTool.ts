@@ -1,7 +1,11 @@
+import type { Tool } from '@modelcontextprotocol/server';
+import { maxSearchLimit } from '../api/index.ts';
+import { searchToolsDefaults } from '../config/defaults.ts';
+
 /** The `search_tools` MCP tool: definition and how its answer reads. */
 export const searchToolsToolName = 'search_tools';
 
-export const searchToolsDefinition = {
+export const searchToolsDefinition: Tool = {
   name: searchToolsToolName,
   title: 'Search tools',
   description:
@@ -10,7 +14,7 @@ export const searchToolsDefinition = {
     type: 'object',
     properties: {
       query: { type: 'string', description: 'What you want to do, in a few words (e.g. "write a file").' },
-      limit: { type: 'integer', minimum: 1, maximum: 50, default: 5, description: 'How many tools to return.' },
+      limit: { type: 'integer', minimum: 1, maximum: maxSearchLimit, default: searchToolsDefaults.limit, description: 'How many tools to return.' },
     },
     required: ['query'],
     additionalProperties: false,
@@ -36,7 +40,7 @@ export const searchToolsDefinition = {
     required: ['results'],
   },
   annotations: { readOnlyHint: true, openWorldHint: false },
-} as const;
+};
 
 export interface SearchToolsResult {
   results: { call: string; server: string; tool: string; score: number; declaration: string }[];

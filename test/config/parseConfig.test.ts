@@ -37,3 +37,25 @@ describe('parseConfig (objects, as a program passes them)', () => {
     expect(() => parseConfig({ mcpServers: { '': { command: 'node' } } })).toThrow('- mcpServers[""]: a server name must not be empty');
   });
 });
+
+describe('isCodeModeServer (the code-mode rule, SPEC "Config file")', () => {
+  it('code mode on: every server but those with codeMode: false; code mode off: none', async () => {
+    const { isCodeModeServer } = await import('../../src/config/schema.ts');
+    const servers = { plain: { command: 'a' }, inCode: { command: 'b', codeMode: true }, direct: { command: 'c', codeMode: false } };
+    const on = parseConfig({ mcpServers: servers });
+    const off = parseConfig({ mcpServers: servers, codeMode: { enabled: false } });
+    const reached = (config: typeof on) => Object.keys(servers).filter((server) => isCodeModeServer(config, server));
+    expect(reached(on)).toEqual(['plain', 'inCode']);
+    expect(reached(off)).toEqual([]);
+  });
+});
+
+describe('the version', () => {
+  it('is package.json\'s, read once by src/version.ts', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { version, implementationInfo } = await import('../../src/version.ts');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(version).toBe(pkg.version);
+    expect(implementationInfo).toEqual({ name: 'code-goat', version: pkg.version });
+  });
+});

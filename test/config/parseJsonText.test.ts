@@ -55,6 +55,14 @@ describe('parseJsonText: errors say where and why, never what was written', () =
     ['{"a": 1, ', 1, 10, 'unexpected end of file; expected "}"'],
     ['{"a": /* never closed', 1, 7, 'unterminated /* comment'],
     ['{\n  "x": 1,\n  "x": 2\n}', 3, 3, 'duplicate key "x"'],
+    ['// only a comment\n', 2, 1, 'the file is empty; expected a JSON object'],
+    ['{"a": 1 secret}', 1, 9, 'expected "," or "}" after a property value'],
+    ['[1 2]', 1, 4, 'expected "," or "]" after an array item'],
+    ['{"a": 1x}', 1, 7, 'invalid number'],
+    ['{"a": "\\u12"}', 1, 8, 'invalid escape sequence in a string (write a backslash as \\\\)'],
+    ['{,}', 1, 2, 'expected a property name in double quotes'],
+    ['[,1]', 1, 2, 'unexpected ","; expected a value (a string in double quotes, a number, true, false, null, an object or an array)'],
+    ['{"a": "secret\r\nvalue"}', 1, 7, 'unterminated string (a string cannot span lines; write a line break as \\n)'],
   ];
 
   it.each(cases)('%j → %i:%i %s', (text, line, column, reason) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nearestKey } from '../../src/config/nearestKey.ts';
+import { nearestKey } from '../../src/text/nearestKey.ts';
 import { optimalStringAlignment as editDistance } from '../../src/text/editDistance.ts';
 
 const serverKeys = ['command', 'args', 'env', 'cwd', 'url', 'headers', 'transport', 'type', 'codeMode', 'disabled', 'tools', 'timeout'];

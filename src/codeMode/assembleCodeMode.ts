@@ -1,0 +1,100 @@
+import { parseConfig } from '../config/parseConfig.ts';
+import { isCodeModeServer, type Config, type ConfigInput } from '../config/schema.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
+import type { Sandbox } from '../sandbox/Sandbox.ts';
+import { WorkerSandbox } from '../sandbox/WorkerSandbox.ts';
+import { ServerPool, type ServerPoolOptions } from '../servers/index.ts';
+import { implementationInfo } from '../version.ts';
+import { CodeModeEngine } from './CodeModeEngine.ts';
+
+/** What a caller may bring: `createCodeMode` and `createGateway` take these (`CodeModeOptions`, `GatewayOptions`). */
+export interface AssembleOptions {
+  logger?: Logger;
+  /** Another implementation of the Sandbox seam; default: isolated-vm in a worker process. */
+  sandbox?: Sandbox;
+}
+
+/**
+ * Which servers code reaches. The library has no other surface, so it reaches every server; the
+ * gateway follows the config's code-mode rule and serves the others directly.
+ */
+export type Reach = 'every server' | 'code-mode servers';
+
+/** What `createCodeMode` and the gateway both stand on. */
+export interface Assembly<Engine extends CodeModeEngine | undefined> {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly servers: ServerPool;
+  /** Undefined when code mode is off and reach follows the rule (the gateway as a plain proxy). */
+  readonly engine: Engine;
+  /** Closes the sandbox and the servers. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root of code-goat: parses the config, starts the sandbox and the server pool, and
+ * builds the code-mode engine over them. The sandbox is started first so that its worker boots while
+ * the servers connect.
+ */
+export async function assembleCodeMode(input: ConfigInput | Config, options: AssembleOptions & { reach: 'every server' }): Promise<Assembly<CodeModeEngine>>;
+export async function assembleCodeMode(input: ConfigInput | Config, options: AssembleOptions & { reach: Reach }): Promise<Assembly<CodeModeEngine | undefined>>;
+export async function assembleCodeMode(input: ConfigInput | Config, options: AssembleOptions & { reach: Reach }): Promise<Assembly<CodeModeEngine | undefined>> {
+  const config = parseConfig(input);
+  const logger = options.logger ?? createLogger({ component: 'code-goat' });
+  const byRule = options.reach === 'code-mode servers';
+  const sandbox = byRule && !config.codeMode.enabled ? undefined : (options.sandbox ?? createSandbox(config, logger));
+  const servers = await ServerPool.start(config.mcpServers, serverPoolOptions(config, logger)).catch(async (error: unknown) => {
+    await sandbox?.close();
+    throw error;
+  });
+  const engine =
+    sandbox &&
+    new CodeModeEngine(servers, sandbox, {
+      includeServer: byRule ? (server) => isCodeModeServer(config, server) : () => true,
+      apiTokenBudget: config.codeMode.apiTokenBudget,
+    });
+  return {
+    config,
+    logger,
+    servers,
+    engine,
+    async close() {
+      await Promise.all([sandbox?.close(), servers.close()]);
+    },
+  };
+}
+
+/** How the config shapes the downstream pool. */
+function serverPoolOptions(config: Config, logger: Logger): ServerPoolOptions {
+  return {
+    logger,
+    defaultToolTimeoutMs: config.codeMode.toolTimeout,
+    clientInfo: implementationInfo,
+    ...(config.codeMode.maxConcurrentCallsPerServer !== undefined && { maxConcurrentCallsPerServer: config.codeMode.maxConcurrentCallsPerServer }),
+  };
+}
+
+/** The default sandbox, warmed at once. Settings left out of the config take the sandbox's defaults. */
+function createSandbox(config: Config, logger: Logger): Sandbox {
+  const { codeMode } = config;
+  const sandbox = new WorkerSandbox({
+    limits: definedOnly({
+      timeoutMs: codeMode.timeout,
+      memoryMb: codeMode.memoryMb,
+      cpuTimeMs: codeMode.cpuTimeMs,
+      maxCodeBytes: codeMode.maxCodeBytes,
+      maxOutputBytes: codeMode.maxOutputBytes,
+      maxReturnBytes: codeMode.maxReturnBytes,
+      maxToolCalls: codeMode.maxToolCalls,
+    }),
+    pool: definedOnly({ workers: codeMode.workers, maxQueue: codeMode.maxQueue, maxWorkerRssMb: codeMode.maxWorkerRssMb }),
+    onWorkerStderr: (text) => logger.warn('sandbox worker', { text: text.trimEnd() }),
+  });
+  sandbox.warm();
+  return sandbox;
+}
+
+/** Drops the keys whose value is undefined, so that defaults further down apply. */
+function definedOnly<T extends Record<string, unknown>>(values: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}

@@ -1,0 +1,70 @@
+/**
+ * Every default of code-goat, in one place. The config schema, the sandbox, the server pool, the
+ * HTTP entry and the README's limits table (test/readme.test.ts) all read them from here, so a value
+ * changed here changes everywhere at once. Plain data, no imports: every layer may read it.
+ */
+
+/** What `codeMode` applies when a key is left out, keyed by its config name (the README's limits table). */
+export const codeModeDefaults = {
+  enabled: true,
+  /** Wall-clock deadline of one execution, in milliseconds. */
+  timeout: 30_000,
+  /** CPU time one execution may burn, in milliseconds. */
+  cpuTimeMs: 10_000,
+  /** Heap cap of one execution's isolate, in MiB. */
+  memoryMb: 128,
+  maxCodeBytes: 100_000,
+  maxOutputBytes: 100_000,
+  maxReturnBytes: 1_000_000,
+  maxToolCalls: 1_000,
+  /** Calls in flight at once to one downstream server, across all executions. */
+  maxConcurrentCallsPerServer: 16,
+  /** Per tool call deadline, in milliseconds, unless a server sets its own `timeout`. */
+  toolTimeout: 60_000,
+  /** Sandbox worker processes. */
+  workers: 2,
+  /** Executions waiting for a sandbox slot before new ones are refused as busy. */
+  maxQueue: 100,
+  /** Resident memory of one sandbox worker, in MiB, past which it is ended. */
+  maxWorkerRssMb: 2_048,
+  /** Tokens (o200k) the TypeScript API may take in the execute_code description. */
+  apiTokenBudget: 6_000,
+} as const;
+
+/** The sandbox's worker pool, beyond what `codeMode` exposes. */
+export const sandboxPoolDefaults = {
+  /** Executions one worker runs at once (each in its own isolate). */
+  executionsPerWorker: 8,
+  /** A worker is replaced after this many executions… */
+  recycleAfterExecutions: 1_000,
+  /** …or once its resident memory grows past this, in MiB. */
+  recycleAboveRssMb: 1_024,
+} as const;
+
+/** Downstream servers. */
+export const serverDefaults = {
+  /** Connecting and the first listing of one server, in milliseconds. */
+  connectTimeoutMs: 30_000,
+  /** Restart after a crash: backoff from `initialDelayMs` doubling up to `maxDelayMs`; reset after `resetAfterMs` of good health. */
+  restart: { initialDelayMs: 250, maxDelayMs: 30_000, resetAfterMs: 60_000 },
+} as const;
+
+/** The Streamable HTTP entry (`--http`). */
+export const httpDefaults = {
+  /** Loopback: nothing off this machine reaches the gateway unless asked for. */
+  host: '127.0.0.1',
+  /** Largest request body, in bytes; larger ones get 413. */
+  maxBodyBytes: 4 * 1024 * 1024,
+  /** A 2025-era session nobody used for this long is closed (clients that vanish without DELETE). */
+  sessionIdleTimeoutMs: 30 * 60_000,
+  /** How often idle sessions are looked for. */
+  sessionSweepIntervalMs: 60_000,
+  /** 2025-era sessions held at once; past it, initialize gets 503. */
+  maxSessions: 1_000,
+} as const;
+
+/** The `search_tools` tool. */
+export const searchToolsDefaults = {
+  /** Hits returned when the call sets no `limit`. */
+  limit: 5,
+} as const;
