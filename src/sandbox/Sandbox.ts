@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors.ts';
 import type { ExecutionResult } from './ExecutionResult.ts';
+import { codeModeDefaults } from '../config/defaults.ts';
 
 /**
  * The seam between code mode and whatever runs untrusted code. It knows nothing of MCP:
@@ -51,11 +52,11 @@ export interface SandboxLimits {
 }
 
 export const defaultSandboxLimits: SandboxLimits = {
-  timeoutMs: 30_000,
-  cpuTimeMs: 10_000,
-  memoryMb: 128,
-  maxCodeBytes: 100_000,
-  maxOutputBytes: 100_000,
-  maxReturnBytes: 1_000_000,
-  maxToolCalls: 1_000,
+  timeoutMs: codeModeDefaults.timeout,
+  cpuTimeMs: codeModeDefaults.cpuTimeMs,
+  memoryMb: codeModeDefaults.memoryMb,
+  maxCodeBytes: codeModeDefaults.maxCodeBytes,
+  maxOutputBytes: codeModeDefaults.maxOutputBytes,
+  maxReturnBytes: codeModeDefaults.maxReturnBytes,
+  maxToolCalls: codeModeDefaults.maxToolCalls,
 };

@@ -2,6 +2,7 @@ import type { ExecutionResult } from './ExecutionResult.ts';
 import { defaultSandboxLimits, type ExecutionRequest, type Sandbox, type SandboxLimits, type ToolCallHandler } from './Sandbox.ts';
 import { SandboxWorker } from './SandboxWorker.ts';
 import { sandboxFailure } from './sandboxFailure.ts';
+import { codeModeDefaults, sandboxPoolDefaults } from '../config/defaults.ts';
 
 export interface WorkerPoolOptions {
   /** Worker processes at most (default 2). */
@@ -27,12 +28,10 @@ export interface WorkerSandboxOptions {
 }
 
 export const defaultWorkerPoolOptions: WorkerPoolOptions = {
-  workers: 2,
-  executionsPerWorker: 8,
-  maxQueue: 100,
-  recycleAfterExecutions: 1_000,
-  recycleAboveRssMb: 1_024,
-  maxWorkerRssMb: 2_048,
+  workers: codeModeDefaults.workers,
+  maxQueue: codeModeDefaults.maxQueue,
+  maxWorkerRssMb: codeModeDefaults.maxWorkerRssMb,
+  ...sandboxPoolDefaults,
 };
 
 interface QueuedExecution {

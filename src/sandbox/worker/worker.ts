@@ -11,6 +11,7 @@ import { IsolatePool } from './IsolatePool.ts';
 import type { HostToWorker, ToolCallAnswer, WorkerExecutionResult, WorkerToHost } from '../workerMessages.ts';
 import { preludeScript } from './preludeScript.ts';
 import { runExecution } from './runExecution.ts';
+import { codeModeDefaults } from '../../config/defaults.ts';
 
 const send = (message: WorkerToHost): void => {
   process.send?.(message);
@@ -87,5 +88,5 @@ function guardResidentMemory(limitMb: number): void {
   }, 100).unref();
 }
 
-guardResidentMemory(Number(process.argv[3] ?? 2_048));
+guardResidentMemory(Number(process.argv[3] ?? codeModeDefaults.maxWorkerRssMb));
 void warmUp(Number(process.argv[2] ?? defaultSandboxLimits.memoryMb)).finally(() => send({ type: 'ready' }));
