@@ -6,7 +6,7 @@ import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import type { Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
 import { WorkerSandbox } from '../sandbox/WorkerSandbox.ts';
 import { ServerPool, type ServerPoolOptions } from '../servers/index.ts';
-import type { ToolCatalog } from '../servers/ToolCatalog.ts';
+import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
 import { CodeModeEngine } from './CodeModeEngine.ts';
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
 

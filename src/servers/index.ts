@@ -1,9 +1,9 @@
 /** servers/: connect to downstream MCP servers, list their tools, resources and prompts, call them. */
 export { ServerPool, type CatalogListener, type ListChangeListener, type ServerPoolOptions, type ServerStatus } from './ServerPool.ts';
-export { ServerConnection, defaultMaxConcurrentCalls, type ConnectionState, type ServerConnectionOptions } from './Connection.ts';
-export { defaultRestartPolicy, type RestartPolicy } from './RestartBackoff.ts';
-export type { TransportKind } from './openClient.ts';
-export type { CatalogTool, JsonSchema, ToolCatalog } from './ToolCatalog.ts';
+export { ServerConnection, defaultMaxConcurrentCalls, type ConnectionState, type ServerConnectionOptions } from './ServerConnection.ts';
+export { defaultRestartPolicy, type RestartPolicy } from './session/RestartBackoff.ts';
+export type { TransportKind } from './transport/openClient.ts';
+export type { CatalogTool, JsonSchema, ToolCatalog } from '../catalog/ToolCatalog.ts';
 export type {
   CatalogAnnotations,
   CatalogIcon,
@@ -13,7 +13,7 @@ export type {
   CatalogResourceTemplate,
   ListChange,
   ListKind,
-} from './ServerCatalog.ts';
+} from '../catalog/ServerCatalog.ts';
 export type {
   CallToolResult,
   GetPromptOutcome,
@@ -25,6 +25,6 @@ export type {
   RequestSuccess,
 } from './RequestOutcome.ts';
 export { toolCallFailure, type ToolCallFailure, type ToolCallOptions, type ToolCallOutcome, type ToolCallSuccess } from './ToolCallOutcome.ts';
-export { unwrapToolResult, type ToolResultLike } from './unwrapToolResult.ts';
+export { unwrapToolResult, type ToolResultLike } from './requests/unwrapToolResult.ts';
 export { closestNames } from './closestNames.ts';
-export { compileToolFilter, type ToolFilterConfig } from './toolFilter.ts';
+export { compileToolFilter, type ToolFilterConfig } from './lists/toolFilter.ts';

@@ -1,6 +1,6 @@
 /** A request's deadline counts from submission; waiting on anything (a restart, a slot) races it. */
 import { describe, expect, it } from 'vitest';
-import { Deadline } from '../../src/servers/Deadline.ts';
+import { Deadline } from '../../src/servers/requests/Deadline.ts';
 
 describe('Deadline', () => {
   it('gives the value of work that finishes first', async () => {

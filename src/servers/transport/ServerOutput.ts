@@ -1,6 +1,6 @@
-import type { Logger } from '../observability/logger.ts';
-import { describeWithCauses, oneLine } from './callFailure.ts';
-import type { Redactor } from './redactSecrets.ts';
+import type { Logger } from '../../observability/logger.ts';
+import { describeWithCauses, oneLine } from '../errorText.ts';
+import type { Redactor } from '../requests/redactSecrets.ts';
 
 /** How many recent stderr lines are kept to explain a failure (a server's last words). */
 const stderrTailLength = 3;

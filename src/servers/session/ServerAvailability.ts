@@ -1,9 +1,9 @@
 import type { Client } from '@modelcontextprotocol/client';
-import { cancelledFailure } from './callFailure.ts';
-import type { Deadline } from './Deadline.ts';
+import { cancelledFailure } from '../requests/callFailure.ts';
+import type { Deadline } from '../requests/Deadline.ts';
 import type { RestartSchedule } from './RestartSchedule.ts';
-import { restartingReason, serverUnavailableMessage, stillWaitingReason } from './routingMessages.ts';
-import { toolCallFailure, type ToolCallFailure } from './ToolCallOutcome.ts';
+import { restartingReason, serverUnavailableMessage, stillWaitingReason } from '../routingMessages.ts';
+import { toolCallFailure, type ToolCallFailure } from '../ToolCallOutcome.ts';
 
 /** `restarting`: a server that was working went away and is being brought back (see `RestartPolicy`). */
 export type ConnectionState = 'connecting' | 'ready' | 'restarting' | 'failed' | 'closed';

@@ -2,10 +2,10 @@ import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@model
 import type { ArgumentCheck } from './argumentValidation.ts';
 import { noResourcesMessage, promptLabel, resourceLabel, unknownPromptMessage } from './catalogMessages.ts';
 import type { ServerRequest } from './requestDispatch.ts';
-import { unknownToolMessage } from './routingMessages.ts';
-import type { CatalogPrompt } from './ServerCatalog.ts';
-import { toolCallFailure } from './ToolCallOutcome.ts';
-import type { CatalogTool } from './ToolCatalog.ts';
+import { unknownToolMessage } from '../routingMessages.ts';
+import type { CatalogPrompt } from '../../catalog/ServerCatalog.ts';
+import { toolCallFailure } from '../ToolCallOutcome.ts';
+import type { CatalogTool } from '../../catalog/ToolCatalog.ts';
 
 /**
  * The requests a connection sends for its callers: tool calls, resource reads, prompt gets. Each

@@ -3,9 +3,9 @@ import { callFailure, cancelledFailure } from './callFailure.ts';
 import type { ConcurrencyLimiter, Release } from './ConcurrencyLimiter.ts';
 import type { Deadline } from './Deadline.ts';
 import type { Redactor } from './redactSecrets.ts';
-import type { RequestOutcome } from './RequestOutcome.ts';
+import type { RequestOutcome } from '../RequestOutcome.ts';
 import { isSessionExpired } from './sessionExpiry.ts';
-import { toolCallFailure, type ToolCallFailure } from './ToolCallOutcome.ts';
+import { toolCallFailure, type ToolCallFailure } from '../ToolCallOutcome.ts';
 
 /** One request to a server (a tool call, a resource read, a prompt get), as `dispatch` needs it. */
 export interface ServerRequest<T> {

@@ -1,5 +1,5 @@
 import type { Prompt, Resource, ResourceTemplateType } from '@modelcontextprotocol/client';
-import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate } from './ServerCatalog.ts';
+import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate } from '../../catalog/ServerCatalog.ts';
 
 /**
  * Listed resources, templates and prompts as catalog data: the fields MCP defines, named one by one

@@ -1,4 +1,4 @@
-import { closestNames } from './closestNames.ts';
+import { closestNames } from '../closestNames.ts';
 
 /**
  * Why a prompt get or a resource read could not be routed, in the words of `routingMessages.ts`:

@@ -1,4 +1,4 @@
-import type { CatalogTool, JsonSchema } from './ToolCatalog.ts';
+import type { CatalogTool, JsonSchema } from '../../catalog/ToolCatalog.ts';
 
 /** The fields of an MCP `Tool` (as `tools/list` gives it) that the catalog keeps. */
 export interface ListedTool {

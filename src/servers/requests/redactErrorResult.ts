@@ -1,4 +1,4 @@
-import type { CallToolResult } from './RequestOutcome.ts';
+import type { CallToolResult } from '../RequestOutcome.ts';
 import type { Redactor } from './redactSecrets.ts';
 
 /**

@@ -1,15 +1,15 @@
 import type { Client } from '@modelcontextprotocol/client';
-import type { Logger } from '../observability/logger.ts';
-import { warmArgumentValidation } from './argumentValidation.ts';
-import { describeWithCauses } from './callFailure.ts';
+import type { Logger } from '../../observability/logger.ts';
+import { warmArgumentValidation } from '../requests/argumentValidation.ts';
+import { describeWithCauses } from '../errorText.ts';
 import { describeExit, lossDuring, lossFailure, type LossReport } from './lossReport.ts';
-import type { TransportKind } from './openClient.ts';
+import type { TransportKind } from '../transport/openClient.ts';
 import type { RestartSchedule } from './RestartSchedule.ts';
 import { RetiredClients } from './RetiredClients.ts';
 import type { ServerAvailability } from './ServerAvailability.ts';
-import type { ListKind } from './ServerCatalog.ts';
-import type { ServerLists } from './ServerLists.ts';
-import type { ServerOutput } from './ServerOutput.ts';
+import type { ListKind } from '../../catalog/ServerCatalog.ts';
+import type { ServerLists } from '../lists/ServerLists.ts';
+import type { ServerOutput } from '../transport/ServerOutput.ts';
 import type { SessionOpener } from './SessionOpener.ts';
 
 export interface SessionKeeperOptions {
