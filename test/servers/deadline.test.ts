@@ -28,3 +28,12 @@ describe('Deadline', () => {
     await expect(new Deadline(5_000).race(Promise.reject(new Error('broken')))).rejects.toThrow('broken');
   });
 });
+
+describe('Deadline budgets', () => {
+  it('takes a fractional, negative or unbounded budget', async () => {
+    expect(await new Deadline(1.5).race(new Promise(() => {}))).toBe('timeout');
+    expect(await new Deadline(-5).race(Promise.resolve('late'))).toBe('timeout');
+    expect(new Deadline(Number.POSITIVE_INFINITY).remainingMs()).toBe(Number.POSITIVE_INFINITY);
+    expect(await new Deadline(2 ** 40).race(Promise.resolve('in time'))).toBe('in time');
+  });
+});

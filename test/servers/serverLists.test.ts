@@ -2,8 +2,8 @@
 import { ProtocolError, ProtocolErrorCode, type Client } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import { listPrompts, listResources } from '../../src/servers/lists/listEntries.ts';
-import { redactErrorResult } from '../../src/servers/requests/redactErrorResult.ts';
-import { createRedactor } from '../../src/servers/redactSecrets.ts';
+import { redactErrorResult } from '../../src/servers/outcomes/redactErrorResult.ts';
+import { createRedactor } from '../../src/servers/outcomes/redactSecrets.ts';
 import { ServerList } from '../../src/servers/lists/ServerList.ts';
 import { toCatalogPrompt, toCatalogResource, toCatalogResourceTemplate } from '../../src/servers/lists/toCatalogEntries.ts';
 import { captureLogger } from './helpers.ts';

@@ -6,6 +6,9 @@
  * The platform keeps the time: `AbortSignal.timeout` from submission, joined with the caller's
  * signal by `AbortSignal.any` into `stop`, which every wait listens to.
  */
+/** The longest a Node timer waits (about 24.8 days); a longer or infinite budget is capped there. */
+const maxTimerMs = 2 ** 31 - 1;
+
 export class Deadline {
   /** The request's whole budget, as configured; messages quote it. */
   readonly timeoutMs: number;
@@ -21,7 +24,8 @@ export class Deadline {
     this.timeoutMs = timeoutMs;
     this.signal = signal;
     this.endsAt = performance.now() + timeoutMs;
-    this.#expiry = AbortSignal.timeout(timeoutMs);
+    // `AbortSignal.timeout` takes a whole, bounded number of milliseconds; a caller's budget may be neither.
+    this.#expiry = AbortSignal.timeout(Number.isFinite(timeoutMs) ? Math.min(Math.max(0, Math.ceil(timeoutMs)), maxTimerMs) : maxTimerMs);
     this.stop = signal === undefined ? this.#expiry : AbortSignal.any([signal, this.#expiry]);
   }
 

@@ -1,8 +1,8 @@
 import type { CallToolResult, Client, GetPromptResult, ReadResourceResult, RequestOptions } from '@modelcontextprotocol/client';
 import type { ArgumentCheck } from './argumentValidation.ts';
-import { noResourcesMessage, promptLabel, resourceLabel, unknownPromptMessage, unknownToolMessage } from '../routingMessages.ts';
+import { noResourcesMessage, promptLabel, resourceLabel, unknownPromptMessage, unknownToolMessage } from '../outcomes/routingMessages.ts';
 import type { CatalogPrompt } from '../../catalog/ServerCatalog.ts';
-import { toolCallFailure, type ToolCallFailure } from '../ToolCallOutcome.ts';
+import { toolCallFailure, type ToolCallFailure } from '../outcomes/ToolCallOutcome.ts';
 import type { CatalogTool } from '../../catalog/ToolCatalog.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { ZodError } from 'zod/v4';
 import type { Logger } from '../../observability/logger.ts';
-import { describeWithCauses, oneLine } from '../errorText.ts';
-import type { Redactor } from '../redactSecrets.ts';
+import { describeWithCauses, oneLine } from '../outcomes/errorText.ts';
+import type { Redactor } from '../outcomes/redactSecrets.ts';
 
 /** How many recent stderr lines are kept to explain a failure (a server's last words). */
 const stderrTailLength = 3;

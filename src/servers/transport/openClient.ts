@@ -1,6 +1,6 @@
 import type { Client, Transport } from '@modelcontextprotocol/client';
 import { isStdioServer, type RemoteServerConfig, type ServerConfig, type StdioServerConfig } from '../../config/schema.ts';
-import { describeWithCauses } from '../errorText.ts';
+import { describeWithCauses } from '../outcomes/errorText.ts';
 import {
   createRemoteTransport,
   createStdioTransport,

@@ -1,4 +1,4 @@
-import { describeError } from '../errors.ts';
+import { describeError } from '../../errors.ts';
 
 /**
  * An error's message followed by its causes: `fetch failed` alone says little, its cause
