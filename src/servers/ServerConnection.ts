@@ -1,19 +1,19 @@
-import { isStdioServer, type ServerConfig } from '../config/schema.ts';
 import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate, ListKind } from '../catalog/ServerCatalog.ts';
 import type { CatalogTool } from '../catalog/ToolCatalog.ts';
+import { isStdioServer, type ServerConfig } from '../config/schema.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
-import { createArgumentCheck, warmArgumentValidation, type ArgumentCheck } from './requests/argumentValidation.ts';
-import { Deadline } from './requests/Deadline.ts';
 import { redactErrorResult } from './outcomes/redactErrorResult.ts';
 import { createRedactor, type Redactor } from './outcomes/redactSecrets.ts';
+import type { CallToolResult, GetPromptOutcome, RawToolCallOutcome, ReadResourceOutcome, RequestOutcome } from './outcomes/RequestOutcome.ts';
+import type { ToolCallOptions, ToolCallOutcome } from './outcomes/ToolCallOutcome.ts';
+import { createArgumentCheck, warmArgumentValidation, type ArgumentCheck } from './requests/argumentValidation.ts';
+import { Deadline } from './requests/Deadline.ts';
 import { RequestPipeline } from './requests/RequestPipeline.ts';
 import { promptGetRequest, resourceReadRequest, toolCallRequest, type ServerRequest } from './requests/serverRequests.ts';
 import { unwrapToolResult } from './requests/unwrapToolResult.ts';
-import type { CallToolResult, GetPromptOutcome, RawToolCallOutcome, ReadResourceOutcome, RequestOutcome } from './outcomes/RequestOutcome.ts';
 import type { RestartPolicy } from './session/RestartBackoff.ts';
 import { ServerSession } from './session/ServerSession.ts';
 import type { ConnectionState } from './session/SessionState.ts';
-import type { ToolCallOptions, ToolCallOutcome } from './outcomes/ToolCallOutcome.ts';
 import type { TransportKind } from './transport/openClient.ts';
 
 export type { ConnectionState } from './session/SessionState.ts';

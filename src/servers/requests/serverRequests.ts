@@ -1,9 +1,9 @@
 import type { CallToolResult, Client, GetPromptResult, ReadResourceResult, RequestOptions } from '@modelcontextprotocol/client';
-import type { ArgumentCheck } from './argumentValidation.ts';
-import { noResourcesMessage, promptLabel, resourceLabel, unknownPromptMessage, unknownToolMessage } from '../outcomes/routingMessages.ts';
 import type { CatalogPrompt } from '../../catalog/ServerCatalog.ts';
-import { toolCallFailure, type ToolCallFailure } from '../outcomes/ToolCallOutcome.ts';
 import type { CatalogTool } from '../../catalog/ToolCatalog.ts';
+import { noResourcesMessage, promptLabel, resourceLabel, unknownPromptMessage, unknownToolMessage } from '../outcomes/routingMessages.ts';
+import { toolCallFailure, type ToolCallFailure } from '../outcomes/ToolCallOutcome.ts';
+import type { ArgumentCheck } from './argumentValidation.ts';
 
 /**
  * The requests a connection sends for its callers: tool calls, resource reads, prompt gets. Each

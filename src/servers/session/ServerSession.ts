@@ -1,10 +1,10 @@
 import type { Client } from '@modelcontextprotocol/client';
-import type { ServerConfig } from '../../config/schema.ts';
 import type { ListKind } from '../../catalog/ServerCatalog.ts';
+import type { ServerConfig } from '../../config/schema.ts';
 import type { Logger } from '../../observability/logger.ts';
-import { describeWithCauses, oneLine } from '../outcomes/errorText.ts';
 import { ServerLists } from '../lists/ServerLists.ts';
 import { compileToolFilter } from '../lists/toolFilter.ts';
+import { describeWithCauses, oneLine } from '../outcomes/errorText.ts';
 import type { Redactor } from '../outcomes/redactSecrets.ts';
 import type { TransportKind } from '../transport/openClient.ts';
 import { ServerOutput } from '../transport/ServerOutput.ts';

@@ -1,10 +1,10 @@
 import { Client, type Transport } from '@modelcontextprotocol/client';
+import type { ListKind } from '../../catalog/ServerCatalog.ts';
 import type { ServerConfig } from '../../config/schema.ts';
 import type { Logger } from '../../observability/logger.ts';
+import type { ServerLists } from '../lists/ServerLists.ts';
 import { ManagedStdioTransport, type ProcessExit } from '../transport/ManagedStdioTransport.ts';
 import { openClient, type TransportKind } from '../transport/openClient.ts';
-import type { ListKind } from '../../catalog/ServerCatalog.ts';
-import type { ServerLists } from '../lists/ServerLists.ts';
 import type { ServerOutput } from '../transport/ServerOutput.ts';
 import { abandonTransport } from '../transport/transports.ts';
 
