@@ -4,7 +4,7 @@ import { optimalStringAlignment } from '../text/editDistance.ts';
  * "Did you mean …?" for an unknown config key: the known key it is a typo of, if any.
  *
  * `config/` imports nothing from the layers above it (ARCHITECTURE.md), so this does not reuse
- * `servers/closestNames.ts`; keys are few and short, so an edit distance that counts a swap of two
+ * `servers/outcomes/closestNames.ts`; keys are few and short, so an edit distance that counts a swap of two
  * neighbours as one slip (`timoeut`) is all it needs.
  */
 export function nearestKey(unknown: string, known: Iterable<string>): string | undefined {
