@@ -26,7 +26,7 @@ export type { Config, ConfigInput, ServerConfig, StdioServerConfig, RemoteServer
 
 // The generated API.
 export type { RuntimeApi, RuntimeTool } from './api/RuntimeApi.ts';
-export type { CatalogTool, ToolCatalog, JsonSchema } from './servers/ToolCatalog.ts';
+export type { CatalogTool, ToolCatalog, JsonSchema } from './catalog/ToolCatalog.ts';
 
 // Errors.
 export { CodeGoatError, errorCodes } from './errors.ts';

@@ -2,7 +2,7 @@
  * The declarations of one namespace's tools: for each tool its `<Method>Input` / `<Method>Output` types,
  * the aliases of their definitions, and `function <method>(args): Promise<Output>` with the tool's JSDoc.
  */
-import type { JsonSchema } from '../servers/ToolCatalog.ts';
+import type { JsonSchema } from '../catalog/ToolCatalog.ts';
 import { createNameRegistry, type NameRegistry } from './identifiers.ts';
 import { jsDocBefore } from './jsDoc.ts';
 import type { NamedNamespace, NamedTool } from './names.ts';

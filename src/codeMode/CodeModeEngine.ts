@@ -3,7 +3,7 @@ import type { RuntimeApi } from '../api/RuntimeApi.ts';
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import type { Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
 import type { ServerPool } from '../servers/index.ts';
-import type { ToolCatalog } from '../servers/ToolCatalog.ts';
+import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
 import { unavailableBindings, unavailableServers, type UnavailableServer } from './unavailableServers.ts';
 

@@ -3,7 +3,7 @@ import type { Config, ConfigInput } from '../config/schema.ts';
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import type { SandboxLimits } from '../sandbox/Sandbox.ts';
 import type { ServerPool } from '../servers/index.ts';
-import type { ToolCatalog } from '../servers/ToolCatalog.ts';
+import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
 import { assembleCodeMode, type AssembleOptions } from './assembleCodeMode.ts';
 import type { ExecuteCodeToolSchema } from './executeCodeTool.ts';
 

@@ -1,13 +1,13 @@
+import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate, ListChange } from '../catalog/ServerCatalog.ts';
+import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
 import type { Config } from '../config/schema.ts';
 import { describeError } from '../errors.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
-import { ServerConnection, type ConnectionState, type ServerConnectionOptions } from './Connection.ts';
-import { serverUnavailableMessage, unknownServerMessage } from './routingMessages.ts';
-import type { TransportKind } from './openClient.ts';
-import type { GetPromptOutcome, RawToolCallOutcome, ReadResourceOutcome } from './RequestOutcome.ts';
-import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate, ListChange } from './ServerCatalog.ts';
-import { toolCallFailure, type ToolCallFailure, type ToolCallOptions, type ToolCallOutcome } from './ToolCallOutcome.ts';
-import type { ToolCatalog } from './ToolCatalog.ts';
+import type { GetPromptOutcome, RawToolCallOutcome, ReadResourceOutcome } from './outcomes/RequestOutcome.ts';
+import { serverUnavailableMessage, unknownServerMessage } from './outcomes/routingMessages.ts';
+import { toolCallFailure, type ToolCallFailure, type ToolCallOptions, type ToolCallOutcome } from './outcomes/ToolCallOutcome.ts';
+import { ServerConnection, type ConnectionState, type ServerConnectionOptions } from './ServerConnection.ts';
+import type { TransportKind } from './transport/openClient.ts';
 
 export interface ServerPoolOptions extends Pick<ServerConnectionOptions, 'logger' | 'defaultToolTimeoutMs' | 'connectTimeoutMs' | 'clientInfo' | 'restart'> {
   /** Requests in flight at once to one server (config `codeMode.maxConcurrentCallsPerServer`); more wait their turn. Default 16. */

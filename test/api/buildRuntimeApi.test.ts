@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildRuntimeApi } from '../../src/api/buildRuntimeApi.ts';
 import { assignNames } from '../../src/api/names.ts';
-import type { CatalogTool } from '../../src/servers/ToolCatalog.ts';
+import type { CatalogTool } from '../../src/catalog/ToolCatalog.ts';
 import { loadFixtureCatalog } from './fixtureCatalogs.ts';
 
 function tool(server: string, name: string): CatalogTool {

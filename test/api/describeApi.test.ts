@@ -9,7 +9,7 @@ import { assignNames } from '../../src/api/names.ts';
 import { countTokens } from '../../src/api/tokenCount.ts';
 import { summarizeTool } from '../../src/api/toolSummary.ts';
 import { generateTypeDefinitions } from '../../src/api/typeDefinitions.ts';
-import type { CatalogTool, JsonSchema } from '../../src/servers/ToolCatalog.ts';
+import type { CatalogTool, JsonSchema } from '../../src/catalog/ToolCatalog.ts';
 import { fixtureServers, loadFixtureCatalog } from './fixtureCatalogs.ts';
 
 describe('countTokens', () => {

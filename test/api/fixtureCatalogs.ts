@@ -3,7 +3,7 @@
  * `test/fixtures/catalogs/`), so generator tests run on what the gateway really sees.
  */
 import { readFileSync } from 'node:fs';
-import type { CatalogTool } from '../../src/servers/ToolCatalog.ts';
+import type { CatalogTool } from '../../src/catalog/ToolCatalog.ts';
 
 export const fixtureServers = ['everything', 'filesystem', 'memory'] as const;
 export type FixtureServer = (typeof fixtureServers)[number];

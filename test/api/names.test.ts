@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assignNames, toMethodName, toNamespaceName } from '../../src/api/names.ts';
-import type { CatalogTool } from '../../src/servers/ToolCatalog.ts';
+import type { CatalogTool } from '../../src/catalog/ToolCatalog.ts';
 import { loadFixtureCatalog } from './fixtureCatalogs.ts';
 
 function tool(server: string, name: string): CatalogTool {

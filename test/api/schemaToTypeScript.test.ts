@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderTypeDeclaration, schemaToTypeScript } from '../../src/api/schemaToTypeScript.ts';
-import type { JsonSchema } from '../../src/servers/ToolCatalog.ts';
+import type { JsonSchema } from '../../src/catalog/ToolCatalog.ts';
 
 /** The type expression of a schema. */
 function typeOf(schema: JsonSchema): string {

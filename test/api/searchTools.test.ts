@@ -7,7 +7,7 @@ import { assignNames } from '../../src/api/names.ts';
 import { searchTerms, splitWords, stem } from '../../src/api/searchTerms.ts';
 import { createToolSearchIndex, searchTools, type ToolSearchHit } from '../../src/api/searchTools.ts';
 import { generateToolDeclaration } from '../../src/api/typeDefinitions.ts';
-import type { CatalogTool } from '../../src/servers/ToolCatalog.ts';
+import type { CatalogTool } from '../../src/catalog/ToolCatalog.ts';
 import { loadFixtureCatalog } from './fixtureCatalogs.ts';
 
 const officialServers = assignNames(loadFixtureCatalog());

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { assignNames } from '../../src/api/names.ts';
 import { reservedMethodNames } from '../../src/api/reservedMethodNames.ts';
 import { generateToolDeclaration, generateTypeDefinitions } from '../../src/api/typeDefinitions.ts';
-import type { CatalogTool, JsonSchema } from '../../src/servers/ToolCatalog.ts';
+import type { CatalogTool, JsonSchema } from '../../src/catalog/ToolCatalog.ts';
 import { compileDiagnostics } from './compileTypeScript.ts';
 
 function edgeTool(name: string, inputSchema: JsonSchema, extra: Partial<CatalogTool> = {}): CatalogTool {

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createArgumentCheck } from '../../src/servers/argumentValidation.ts';
+import { createArgumentCheck } from '../../src/servers/requests/argumentValidation.ts';
 import { ServerPool, type CatalogTool, type JsonSchema } from '../../src/servers/index.ts';
 import { faultServer, officialServer } from '../fixtures/servers.ts';
 import { captureLogger, makeTempDir } from './helpers.ts';

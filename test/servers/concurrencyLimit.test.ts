@@ -3,7 +3,7 @@
  * turn in order, their deadline counting from submission.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConcurrencyLimiter } from '../../src/servers/ConcurrencyLimiter.ts';
+import { ConcurrencyLimiter } from '../../src/servers/requests/ConcurrencyLimiter.ts';
 import { ServerPool } from '../../src/servers/index.ts';
 import { poolsClosedAfterEach } from './helpers.ts';
 import { faultServer } from '../fixtures/servers.ts';

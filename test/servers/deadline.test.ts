@@ -1,6 +1,6 @@
 /** A request's deadline counts from submission; waiting on anything (a restart, a slot) races it. */
 import { describe, expect, it } from 'vitest';
-import { Deadline } from '../../src/servers/Deadline.ts';
+import { Deadline } from '../../src/servers/requests/Deadline.ts';
 
 describe('Deadline', () => {
   it('gives the value of work that finishes first', async () => {
@@ -26,5 +26,14 @@ describe('Deadline', () => {
 
   it('passes a rejection of the work on', async () => {
     await expect(new Deadline(5_000).race(Promise.reject(new Error('broken')))).rejects.toThrow('broken');
+  });
+});
+
+describe('Deadline budgets', () => {
+  it('takes a fractional, negative or unbounded budget', async () => {
+    expect(await new Deadline(1.5).race(new Promise(() => {}))).toBe('timeout');
+    expect(await new Deadline(-5).race(Promise.resolve('late'))).toBe('timeout');
+    expect(new Deadline(Number.POSITIVE_INFINITY).remainingMs()).toBe(Number.POSITIVE_INFINITY);
+    expect(await new Deadline(2 ** 40).race(Promise.resolve('in time'))).toBe('in time');
   });
 });

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServerPool, type ToolCatalog } from '../../src/servers/index.ts';
-import { StdoutLineInspector } from '../../src/servers/StdoutLineInspector.ts';
+import { StdoutLineInspector } from '../../src/servers/transport/StdoutLineInspector.ts';
 import { faultServer, garbageServer } from '../fixtures/servers.ts';
 import { captureLogger, nextEvent, type LogRecord, poolsClosedAfterEach } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 /** How the loss of a working server is worded: in its status, and to each request it took down. */
 import { describe, expect, it } from 'vitest';
-import { describeExit, lossDuring, lossFailure } from '../../src/servers/lossReport.ts';
+import { describeExit, lossDuring, lossFailure } from '../../src/servers/session/lossReport.ts';
 
 describe('describeExit', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor } from '../../src/servers/redactSecrets.ts';
+import { createRedactor } from '../../src/servers/outcomes/redactSecrets.ts';
 
 describe('createRedactor', () => {
   it('replaces env and header values wherever they appear', () => {

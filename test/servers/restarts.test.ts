@@ -6,7 +6,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RestartBackoff } from '../../src/servers/RestartBackoff.ts';
+import { RestartBackoff } from '../../src/servers/session/RestartBackoff.ts';
 import { ServerPool, type ListChange, type ToolCatalog } from '../../src/servers/index.ts';
 import { faultServer, faultServerEntry } from '../fixtures/servers.ts';
 import { captureLogger, childCommandLines, isAlive, makeTempDir, nextEvent, waitUntil, poolsClosedAfterEach } from './helpers.ts';

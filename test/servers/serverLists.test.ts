@@ -1,11 +1,11 @@
 /** The pieces behind resources and prompts, without a server: conversion, listing rules, refresh rules, redaction. */
 import { ProtocolError, ProtocolErrorCode, type Client } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
-import { listPrompts, listResources } from '../../src/servers/listEntries.ts';
-import { redactErrorResult } from '../../src/servers/redactErrorResult.ts';
-import { createRedactor } from '../../src/servers/redactSecrets.ts';
-import { ServerList } from '../../src/servers/ServerList.ts';
-import { toCatalogPrompt, toCatalogResource, toCatalogResourceTemplate } from '../../src/servers/toCatalogEntries.ts';
+import { listPrompts, listResources } from '../../src/servers/lists/listEntries.ts';
+import { redactErrorResult } from '../../src/servers/outcomes/redactErrorResult.ts';
+import { createRedactor } from '../../src/servers/outcomes/redactSecrets.ts';
+import { ServerList } from '../../src/servers/lists/ServerList.ts';
+import { toCatalogPrompt, toCatalogResource, toCatalogResourceTemplate } from '../../src/servers/lists/toCatalogEntries.ts';
 import { captureLogger } from './helpers.ts';
 
 describe('catalog entries', () => {

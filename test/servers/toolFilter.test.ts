@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileToolFilter } from '../../src/servers/toolFilter.ts';
+import { compileToolFilter } from '../../src/servers/lists/toolFilter.ts';
 
 describe('compileToolFilter', () => {
   it('allows everything when there is no filter', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unwrapToolResult } from '../../src/servers/unwrapToolResult.ts';
+import { unwrapToolResult } from '../../src/servers/requests/unwrapToolResult.ts';
 
 const text = (value: string) => ({ type: 'text', text: value });
 

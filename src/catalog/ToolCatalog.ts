@@ -1,6 +1,7 @@
 /**
  * The tool catalog: plain data about every downstream tool, as listed by its server.
- * Produced by `servers/`, consumed by `api/` (names, declarations, search) and the gateway.
+ * Produced by `servers/`, consumed by `api/` (names, declarations, search), `codeMode/` and the gateway;
+ * a folder of its own so that readers of the catalog need not import the code that connects to servers.
  */
 export interface CatalogTool {
   /** Config key of the server that owns the tool, e.g. `filesystem`. */

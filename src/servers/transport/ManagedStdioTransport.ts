@@ -6,6 +6,9 @@ import { StdoutLineInspector } from './StdoutLineInspector.ts';
 /** How long `close()` waits, after the SDK's own shutdown sequence, to see the process really gone. */
 const exitWatchMs = 2_000;
 
+/** The most the transport buffers of one stdout line (the SDK's default, passed explicitly so we know it). */
+const stdoutBufferBytes = 10 * 1024 * 1024;
+
 /** How the process ended: an exit code, or the signal that killed it. */
 export interface ProcessExit {
   readonly code: number | null;
@@ -17,6 +20,11 @@ export interface ManagedStdioHooks {
   onSpawned(pid: number): void;
   /** A line on stdout that cannot be JSON-RPC (the SDK drops it silently); the first bytes of it. */
   onInvalidLine?(preview: string): void;
+  /**
+   * Stdout outgrew the transport's buffer (a line longer than `stdoutBufferBytes`): the SDK reports
+   * an error and closes the transport right after this is called.
+   */
+  onStdoutOverflow?(limitBytes: number): void;
 }
 
 /**
@@ -28,7 +36,9 @@ export interface ManagedStdioHooks {
  * - `close()` resolves only once the process is gone (the SDK's last resort, SIGKILL, is not awaited);
  * - `terminate()` skips the grace period, for a process that never became a working server;
  * - how the process ended (`exit`), to say "crashed (exit code 1)" rather than "connection closed";
- * - lines on stdout that are not JSON-RPC are reported (see `StdoutLineInspector`).
+ * - lines on stdout that are not JSON-RPC are reported (see `StdoutLineInspector`);
+ * - a stdout line too long for the SDK's buffer is reported as such, before the SDK's own error
+ *   (which carries no code to tell it apart), so the loss that follows is explained by it.
  *
  * The last two need the child process, which the SDK keeps in a private field: read once, at
  * start, and both features quietly off should a future SDK rename it.
@@ -42,7 +52,7 @@ export class ManagedStdioTransport extends StdioClientTransport {
   #exited = false;
 
   constructor(parameters: StdioServerParameters, hooks: ManagedStdioHooks) {
-    super(parameters);
+    super({ ...parameters, maxBufferSize: stdoutBufferBytes });
     this.#hooks = hooks;
   }
 
@@ -57,6 +67,18 @@ export class ManagedStdioTransport extends StdioClientTransport {
     if (onInvalidLine !== undefined && child?.stdout) {
       const inspector = new StdoutLineInspector(onInvalidLine);
       child.stdout.on('data', (chunk: Buffer) => inspector.push(chunk));
+    }
+    const onStdoutOverflow = this.#hooks.onStdoutOverflow;
+    if (onStdoutOverflow !== undefined && child?.stdout) {
+      // Ahead of the SDK's listener: the overflow is known before the SDK reports its error.
+      let pending = 0;
+      child.stdout.prependListener('data', (chunk: Buffer) => {
+        pending = pendingAfter(pending, chunk, stdoutBufferBytes);
+        if (pending < 0) {
+          pending = 0; // the SDK drops its buffer
+          onStdoutOverflow(stdoutBufferBytes);
+        }
+      });
     }
   }
 
@@ -100,6 +122,16 @@ export class ManagedStdioTransport extends StdioClientTransport {
     if (isRunning(pid)) signal(pid, 'SIGKILL');
     this.#exited = true;
   }
+}
+
+/**
+ * The bytes the SDK holds after `chunk` (those after the last newline: it consumes every complete
+ * line), or -1 when `chunk` makes it exceed `limit`, the very test of its read buffer.
+ */
+function pendingAfter(pending: number, chunk: Buffer, limit: number): number {
+  if (pending + chunk.length > limit) return -1;
+  const lastNewline = chunk.lastIndexOf(0x0a);
+  return lastNewline === -1 ? pending + chunk.length : chunk.length - lastNewline - 1;
 }
 
 function isRunning(pid: number): boolean {

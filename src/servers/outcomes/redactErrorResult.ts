@@ -1,5 +1,5 @@
-import type { CallToolResult } from './RequestOutcome.ts';
 import type { Redactor } from './redactSecrets.ts';
+import type { CallToolResult } from './RequestOutcome.ts';
 
 /**
  * A passed-through `isError` result with the server's secrets redacted from its text, as

@@ -1,9 +1,9 @@
 import type { Client, ListChangedHandlers } from '@modelcontextprotocol/client';
-import type { Logger } from '../observability/logger.ts';
+import type { CatalogPrompt, ListKind } from '../../catalog/ServerCatalog.ts';
+import type { CatalogTool } from '../../catalog/ToolCatalog.ts';
+import type { Logger } from '../../observability/logger.ts';
 import { listPrompts, listResources, listTools, noResources, type ResourceLists } from './listEntries.ts';
-import type { CatalogPrompt, ListKind } from './ServerCatalog.ts';
 import { ServerList } from './ServerList.ts';
-import type { CatalogTool } from './ToolCatalog.ts';
 
 export interface ServerListsOptions {
   /** Config key of the server, stamped on every entry. */

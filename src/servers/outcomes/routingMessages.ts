@@ -1,14 +1,36 @@
 import { closestNames } from './closestNames.ts';
 
 /**
- * Why a call could not be routed, in messages that say what to do instead: the closest names, else
- * what exists; or why the server cannot take calls.
+ * Why a call, a prompt get or a resource read could not be routed, in messages that say what to do
+ * instead: the closest names, else what exists; or why the server cannot take calls.
  */
 export function unknownToolMessage(server: string, tool: string, toolNames: readonly string[]): string {
-  const suggestions = closestNames(tool, toolNames);
-  if (suggestions.length > 0) return `Unknown tool ${server}.${tool}; did you mean ${suggestions.join(', ')}?`;
-  if (toolNames.length === 0) return `Unknown tool ${server}.${tool}; ${server} exposes no tools`;
-  return `Unknown tool ${server}.${tool}; ${server} has: ${listSome(toolNames)}`;
+  return unknownEntryMessage('tool', server, tool, toolNames, 'exposes no tools');
+}
+
+export function unknownPromptMessage(server: string, prompt: string, promptNames: readonly string[]): string {
+  return unknownEntryMessage('prompt', server, prompt, promptNames, 'offers no prompts');
+}
+
+function unknownEntryMessage(kind: 'tool' | 'prompt', server: string, name: string, names: readonly string[], none: string): string {
+  const suggestions = closestNames(name, names);
+  if (suggestions.length > 0) return `Unknown ${kind} ${server}.${name}; did you mean ${suggestions.join(', ')}?`;
+  if (names.length === 0) return `Unknown ${kind} ${server}.${name}; ${server} ${none}`;
+  return `Unknown ${kind} ${server}.${name}; ${server} has: ${listSome(names)}`;
+}
+
+/** Only for a server without the resources capability: a listed URI is not required (templates expand to unlisted ones). */
+export function noResourcesMessage(server: string, uri: string): string {
+  return `Unknown resource ${uri}: ${server} offers no resources`;
+}
+
+/** Labels that name what a failure was about, e.g. `everything prompt args-prompt timed out after 100 ms`. */
+export function promptLabel(server: string, prompt: string): string {
+  return `${server} prompt ${prompt}`;
+}
+
+export function resourceLabel(server: string, uri: string): string {
+  return `${server} resource ${uri}`;
 }
 
 export function unknownServerMessage(server: string, serverNames: readonly string[]): string {

@@ -1,17 +1,26 @@
-import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/client';
+import type { CallToolResult, Client, GetPromptResult, ReadResourceResult, RequestOptions } from '@modelcontextprotocol/client';
+import type { CatalogPrompt } from '../../catalog/ServerCatalog.ts';
+import type { CatalogTool } from '../../catalog/ToolCatalog.ts';
+import { noResourcesMessage, promptLabel, resourceLabel, unknownPromptMessage, unknownToolMessage } from '../outcomes/routingMessages.ts';
+import { toolCallFailure, type ToolCallFailure } from '../outcomes/ToolCallOutcome.ts';
 import type { ArgumentCheck } from './argumentValidation.ts';
-import { noResourcesMessage, promptLabel, resourceLabel, unknownPromptMessage } from './catalogMessages.ts';
-import type { ServerRequest } from './requestDispatch.ts';
-import { unknownToolMessage } from './routingMessages.ts';
-import type { CatalogPrompt } from './ServerCatalog.ts';
-import { toolCallFailure } from './ToolCallOutcome.ts';
-import type { CatalogTool } from './ToolCatalog.ts';
 
 /**
  * The requests a connection sends for its callers: tool calls, resource reads, prompt gets. Each
  * checks what can be checked without a round trip (against the lists of the server as it is when
- * the request is about to go out), then sends; see `dispatch` for everything in between.
+ * the request is about to go out), then sends; see `RequestPipeline` for everything in between.
  */
+
+/** One request to a server (a tool call, a resource read, a prompt get), as `RequestPipeline` needs it. */
+export interface ServerRequest<T> {
+  /** Names the request in messages: `fault.slow`, `fault resource fault://x`, `fault prompt greet`. */
+  readonly label: string;
+  /** What the server was doing, for "crashed (exit code 1) during …": `slow`, `resource fault://x`. */
+  readonly what: string;
+  /** Checks that need the ready server (a listed tool, valid arguments, a capability); a failure means nothing is sent. */
+  check?(client: Client): ToolCallFailure | undefined;
+  send(client: Client, options: RequestOptions): Promise<T>;
+}
 
 /**
  * Refuses a tool that is not listed (filtered out, or a typo), arguments that are not an object,

@@ -1,6 +1,7 @@
 import { SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
-import { describeError } from '../errors.ts';
-import { toolCallFailure, type ToolCallFailure } from './ToolCallOutcome.ts';
+import { describeError } from '../../errors.ts';
+import { describeWithCauses, oneLine } from '../outcomes/errorText.ts';
+import { toolCallFailure, type ToolCallFailure } from '../outcomes/ToolCallOutcome.ts';
 
 /**
  * A thrown call (never an `isError` result, see `unwrapToolResult`) as an outcome.
@@ -21,23 +22,4 @@ export function callFailure(label: string, error: unknown, context: { timeoutMs:
 /** A request whose caller aborted it, wherever it was (waiting for the server, for a slot, or sent). */
 export function cancelledFailure(label: string, signal: AbortSignal): ToolCallFailure {
   return toolCallFailure('TOOL_CALL_FAILED', `${label} was cancelled: ${oneLine(describeError(signal.reason))}`);
-}
-
-/**
- * An error's message followed by its causes: `fetch failed` alone says little, its cause
- * (`connect ECONNREFUSED 127.0.0.1:3001`) says what to fix.
- */
-export function describeWithCauses(error: unknown): string {
-  const parts = [describeError(error)];
-  let cause = error instanceof Error ? error.cause : undefined;
-  for (let depth = 0; cause !== undefined && depth < 3; depth++) {
-    const message = describeError(cause);
-    if (!parts.some((part) => part.includes(message))) parts.push(message);
-    cause = cause instanceof Error ? cause.cause : undefined;
-  }
-  return parts.join(': ');
-}
-
-export function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
 }

@@ -1,12 +1,12 @@
 import { Client, type Transport } from '@modelcontextprotocol/client';
-import type { ServerConfig } from '../config/schema.ts';
-import type { Logger } from '../observability/logger.ts';
-import { ManagedStdioTransport, type ProcessExit } from './ManagedStdioTransport.ts';
-import { openClient, type TransportKind } from './openClient.ts';
-import type { ListKind } from './ServerCatalog.ts';
-import type { ServerLists } from './ServerLists.ts';
-import type { ServerOutput } from './ServerOutput.ts';
-import { abandonTransport } from './transports.ts';
+import type { ListKind } from '../../catalog/ServerCatalog.ts';
+import type { ServerConfig } from '../../config/schema.ts';
+import type { Logger } from '../../observability/logger.ts';
+import type { ServerLists } from '../lists/ServerLists.ts';
+import { ManagedStdioTransport, type ProcessExit } from '../transport/ManagedStdioTransport.ts';
+import { openClient, type TransportKind } from '../transport/openClient.ts';
+import type { ServerOutput } from '../transport/ServerOutput.ts';
+import { abandonTransport } from '../transport/transports.ts';
 
 export interface SessionOpenerOptions {
   readonly config: ServerConfig;
@@ -118,6 +118,7 @@ export class SessionOpener {
         output.reset();
       },
       onInvalidLine: (preview) => output.invalidLine(preview),
+      onStdoutOverflow: (limitBytes) => output.stdoutOverflow(limitBytes),
       onAttemptFailed: (kind, error) => logger.info('transport attempt failed, trying the next one', { transport: kind, reason: describeError(error) }),
       isClosed,
       timeoutMs: connectTimeoutMs,

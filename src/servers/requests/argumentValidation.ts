@@ -1,9 +1,9 @@
 import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { Logger } from '../observability/logger.ts';
+import type { CatalogTool, JsonSchema } from '../../catalog/ToolCatalog.ts';
+import type { Logger } from '../../observability/logger.ts';
 import { describeArgumentErrors } from './argumentErrors.ts';
-import type { CatalogTool, JsonSchema } from './ToolCatalog.ts';
 
 /**
  * Arguments are checked against the tool's `inputSchema` before a call leaves the gateway: the

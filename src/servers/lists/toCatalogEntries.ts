@@ -1,10 +1,24 @@
-import type { Prompt, Resource, ResourceTemplateType } from '@modelcontextprotocol/client';
-import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate } from './ServerCatalog.ts';
+import type { Prompt, Resource, ResourceTemplateType, Tool } from '@modelcontextprotocol/client';
+import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate } from '../../catalog/ServerCatalog.ts';
+import type { CatalogTool } from '../../catalog/ToolCatalog.ts';
 
 /**
- * Listed resources, templates and prompts as catalog data: the fields MCP defines, named one by one
- * so the catalog never carries more than it documents, and `undefined` fields left out.
+ * Listed tools, resources, templates and prompts as catalog data: the fields MCP defines, named one
+ * by one so the catalog never carries more than it documents, and `undefined` fields left out.
  */
+export function toCatalogTool(server: string, tool: Tool): CatalogTool {
+  // MCP has two places for a display title; the top-level one is the newer and wins.
+  const title = tool.title ?? tool.annotations?.title;
+  return {
+    server,
+    name: tool.name,
+    ...(title !== undefined && { title }),
+    ...(tool.description !== undefined && { description: tool.description }),
+    inputSchema: tool.inputSchema,
+    ...(tool.outputSchema !== undefined && { outputSchema: tool.outputSchema }),
+  };
+}
+
 export function toCatalogResource(server: string, resource: Resource): CatalogResource {
   return {
     server,

@@ -1,4 +1,4 @@
-import type { Logger } from '../observability/logger.ts';
+import type { Logger } from '../../observability/logger.ts';
 
 export interface ServerListOptions<T> {
   /** For log lines, e.g. `tool list`. */

@@ -80,7 +80,7 @@ function typeNames(type: unknown): string[] {
 }
 
 /** `number 42`, `string "abc"`, `array [1,2]`, `null` (with its type); `42`, `"abc"` (without). */
-export function describeValue(value: unknown, withType: boolean): string {
+function describeValue(value: unknown, withType: boolean): string {
   if (value === null) return 'null';
   if (value === undefined) return 'nothing';
   const type = Array.isArray(value) ? 'array' : typeof value;

@@ -1,6 +1,6 @@
 import type { Client, Transport } from '@modelcontextprotocol/client';
-import { isStdioServer, type RemoteServerConfig, type ServerConfig, type StdioServerConfig } from '../config/schema.ts';
-import { describeWithCauses } from './callFailure.ts';
+import { isStdioServer, type RemoteServerConfig, type ServerConfig, type StdioServerConfig } from '../../config/schema.ts';
+import { describeWithCauses } from '../outcomes/errorText.ts';
 import {
   createRemoteTransport,
   createStdioTransport,
@@ -23,6 +23,8 @@ export interface OpenClientHooks {
   onSpawned(pid: number): void;
   /** A stdio server wrote a line to stdout that cannot be JSON-RPC (see `StdoutLineInspector`). */
   onInvalidLine(preview: string): void;
+  /** A stdio server's stdout outgrew the transport's buffer; the transport closes next. */
+  onStdoutOverflow(limitBytes: number): void;
   /** A failed attempt that a fallback follows. */
   onAttemptFailed(kind: TransportKind, error: unknown): void;
   /** True once the connection was closed: no further attempts. */
@@ -41,7 +43,11 @@ export function openClient(config: ServerConfig, hooks: OpenClientHooks, only?: 
 }
 
 async function openStdio(config: StdioServerConfig, hooks: OpenClientHooks): Promise<Client> {
-  const transport = createStdioTransport(config, { onSpawned: hooks.onSpawned, onInvalidLine: hooks.onInvalidLine });
+  const transport = createStdioTransport(config, {
+    onSpawned: hooks.onSpawned,
+    onInvalidLine: hooks.onInvalidLine,
+    onStdoutOverflow: hooks.onStdoutOverflow,
+  });
   onStderrLine(transport, hooks.onStderrLine);
   hooks.onTransport(transport, 'stdio');
   const client = hooks.newClient();

@@ -1,8 +1,7 @@
 import { ProtocolError, ProtocolErrorCode, type Client } from '@modelcontextprotocol/client';
-import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate } from './ServerCatalog.ts';
-import { toCatalogPrompt, toCatalogResource, toCatalogResourceTemplate } from './toCatalogEntries.ts';
-import { toCatalogTool } from './toCatalogTool.ts';
-import type { CatalogTool } from './ToolCatalog.ts';
+import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate } from '../../catalog/ServerCatalog.ts';
+import type { CatalogTool } from '../../catalog/ToolCatalog.ts';
+import { toCatalogPrompt, toCatalogResource, toCatalogResourceTemplate, toCatalogTool } from './toCatalogEntries.ts';
 
 /**
  * One listing of each kind a server publishes, all pages walked (the SDK aggregates them), always

@@ -1,4 +1,4 @@
-import type { ProcessExit } from './ManagedStdioTransport.ts';
+import type { ProcessExit } from '../transport/ManagedStdioTransport.ts';
 
 /**
  * Why a working server went away, told two ways: as the server's `failure` (status, health,

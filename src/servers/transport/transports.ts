@@ -1,7 +1,7 @@
 import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import type { RemoteServerConfig, StdioServerConfig } from '../config/schema.ts';
+import type { RemoteServerConfig, StdioServerConfig } from '../../config/schema.ts';
 import { ManagedStdioTransport, type ManagedStdioHooks } from './ManagedStdioTransport.ts';
 
 /**

@@ -1,6 +1,7 @@
-import type { Logger } from '../observability/logger.ts';
-import { describeWithCauses, oneLine } from './callFailure.ts';
-import type { Redactor } from './redactSecrets.ts';
+import { ZodError } from 'zod/v4';
+import type { Logger } from '../../observability/logger.ts';
+import { describeWithCauses, oneLine } from '../outcomes/errorText.ts';
+import type { Redactor } from '../outcomes/redactSecrets.ts';
 
 /** How many recent stderr lines are kept to explain a failure (a server's last words). */
 const stderrTailLength = 3;
@@ -19,6 +20,8 @@ export class ServerOutput {
   #tail: string[] = [];
   #invalidLines = 0;
   #invalidOutput: string | undefined;
+  /** Set by the transport when stdout outgrew its buffer: the SDK's error that follows says so. */
+  #overflowed = false;
 
   constructor(logger: Logger, redact: Redactor) {
     this.#logger = logger;
@@ -30,6 +33,7 @@ export class ServerOutput {
     this.#tail = [];
     this.#invalidLines = 0;
     this.#invalidOutput = undefined;
+    this.#overflowed = false;
   }
 
   /** The last stderr lines, redacted, oldest first. */
@@ -54,20 +58,26 @@ export class ServerOutput {
     this.#reportInvalid('server wrote a line that is not JSON-RPC to stdout; ignored', { line: this.#redact(preview).slice(0, 120) });
   }
 
+  /** The transport found a stdout line longer than it buffers; it closes, and the loss is explained by this. */
+  stdoutOverflow(limitBytes: number): void {
+    this.#overflowed = true;
+    this.#invalidOutput = `it wrote invalid output to stdout (a line longer than ${limitBytes} bytes)`;
+  }
+
   /**
-   * The transport's `onerror`. JSON that is not JSON-RPC is dropped by the SDK, which goes on; a
-   * line longer than its buffer makes it close the transport, and the loss is then explained by it.
+   * The transport's `onerror`. JSON that is not JSON-RPC is dropped by the SDK, which goes on (its
+   * schema error lists every union branch: long, and says nothing a reader needs). A line longer
+   * than the buffer makes it close the transport (`stdoutOverflow` came just before): the SDK's
+   * own words then say why.
    */
   transportError(error: unknown): void {
     const reason = oneLine(this.#redact(describeWithCauses(error)));
-    if (/ReadBuffer exceeded/i.test(reason)) {
+    if (this.#overflowed) {
+      this.#overflowed = false;
       this.#invalidOutput = `it wrote invalid output to stdout (${reason})`;
       this.#logger.warn('server wrote invalid output to stdout; the connection is dropped', { reason });
-    } else if (error instanceof Error && error.name === 'ZodError') {
-      // The schema error lists every union branch: long, and says nothing a reader needs.
+    } else if (error instanceof ZodError) {
       this.#reportInvalid('server wrote JSON that is not a JSON-RPC message to stdout; ignored');
-    } else if (/^Unknown message type/.test(reason)) {
-      this.#reportInvalid('server wrote JSON that is not a JSON-RPC message to stdout; ignored', { reason: reason.slice(0, 200) });
     } else {
       this.#logger.debug('transport error', { error: reason });
     }

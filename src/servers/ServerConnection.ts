@@ -1,0 +1,204 @@
+import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate, ListKind } from '../catalog/ServerCatalog.ts';
+import type { CatalogTool } from '../catalog/ToolCatalog.ts';
+import { isStdioServer, type ServerConfig } from '../config/schema.ts';
+import { silentLogger, type Logger } from '../observability/logger.ts';
+import { redactErrorResult } from './outcomes/redactErrorResult.ts';
+import { createRedactor, type Redactor } from './outcomes/redactSecrets.ts';
+import type { CallToolResult, GetPromptOutcome, RawToolCallOutcome, ReadResourceOutcome, RequestOutcome } from './outcomes/RequestOutcome.ts';
+import type { ToolCallOptions, ToolCallOutcome } from './outcomes/ToolCallOutcome.ts';
+import { createArgumentCheck, warmArgumentValidation, type ArgumentCheck } from './requests/argumentValidation.ts';
+import { Deadline } from './requests/Deadline.ts';
+import { RequestPipeline } from './requests/RequestPipeline.ts';
+import { promptGetRequest, resourceReadRequest, toolCallRequest, type ServerRequest } from './requests/serverRequests.ts';
+import { unwrapToolResult } from './requests/unwrapToolResult.ts';
+import type { RestartPolicy } from './session/RestartBackoff.ts';
+import { ServerSession } from './session/ServerSession.ts';
+import type { ConnectionState } from './session/SessionState.ts';
+import type { TransportKind } from './transport/openClient.ts';
+
+export type { ConnectionState } from './session/SessionState.ts';
+
+export interface ServerConnectionOptions {
+  readonly logger?: Logger;
+  /** Per-request deadline (tool calls, resource reads, prompt gets) when neither the call nor the server config sets one. Default 60 s. */
+  readonly defaultToolTimeoutMs?: number;
+  /** Deadline for the handshake and for each listing (tools, resources, templates, prompts). Default 30 s. */
+  readonly connectTimeoutMs?: number;
+  /** How the gateway introduces itself to downstream servers. */
+  readonly clientInfo?: { readonly name: string; readonly version: string };
+  /** Requests in flight at once to this server; more wait their turn, in order. Default 16. */
+  readonly maxConcurrentCalls?: number;
+  /** How a server that was working and went away is brought back; `false` leaves it failed. Default: 250 ms doubling to 30 s, reset after 60 s up. */
+  readonly restart?: RestartPolicy | false;
+  /** Called when `tools()` changed: re-listed with a different result, emptied because the server went away, or filled again after a restart. */
+  readonly onToolsChanged?: (connection: ServerConnection) => void;
+  /** Called when one of the lists changed: `tools` whenever `onToolsChanged` is; `resources` and `prompts` when their entries changed. */
+  readonly onListChanged?: (connection: ServerConnection, kind: ListKind) => void;
+}
+
+export const defaultMaxConcurrentCalls = 16;
+const defaultClientInfo = { name: 'code-goat', version: '0.0.0' };
+
+/**
+ * One downstream MCP server: its session (connected, kept alive, closed: see `ServerSession` and
+ * its state machine), what it lists (tools, resources, templates, prompts, again on each
+ * `list_changed`), and the requests sent to it (see `RequestPipeline`).
+ *
+ * Keeping it alive: a server that was working and goes away (its process exits, its connection
+ * drops) is `restarting` until it is back, after a backoff; requests it had in flight fail naming
+ * why, its lists empty meanwhile and fill again (listeners hear both). A Streamable HTTP session
+ * that expired is renewed in place. A server that never started stays `failed`: that is a config
+ * problem, which retrying would only hide.
+ *
+ * Nothing here throws at the caller: `connect()` records a failure in `state`/`failure`, and
+ * requests return outcomes. Values of the config's `env` and `headers` are redacted from every
+ * message and log line; for what a request gives back, in one place, `#redacted`, on the way out.
+ */
+export class ServerConnection {
+  readonly name: string;
+  readonly config: ServerConfig;
+  readonly #options: ServerConnectionOptions;
+  readonly #redact: Redactor;
+  readonly #checkArguments: ArgumentCheck;
+  readonly #session: ServerSession;
+  readonly #requests: RequestPipeline;
+  #connecting: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(name: string, config: ServerConfig, options: ServerConnectionOptions = {}) {
+    this.name = name;
+    this.config = config;
+    this.#options = options;
+    const logger = (options.logger ?? silentLogger).child({ server: name });
+    this.#redact = createRedactor(isStdioServer(config) ? [config.env] : [config.headers]);
+    this.#checkArguments = createArgumentCheck(name, logger);
+    this.#session = new ServerSession({
+      server: name,
+      config,
+      logger,
+      redact: this.#redact,
+      clientInfo: options.clientInfo ?? defaultClientInfo,
+      connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+      restart: options.restart,
+      onListChanged: (kind) => this.#listChanged(kind),
+    });
+    this.#requests = new RequestPipeline(name, this.#session, options.maxConcurrentCalls ?? defaultMaxConcurrentCalls);
+  }
+
+  get state(): ConnectionState {
+    return this.#session.state.state;
+  }
+
+  /** Why the server is not available (`failed`, `restarting`); one line, secrets redacted. */
+  get failure(): string | undefined {
+    return this.#session.state.failure;
+  }
+
+  /** The transport in use, or last tried when the server failed (`sse` after the fallback for a bare `url`). */
+  get transport(): TransportKind | undefined {
+    return this.#session.transport;
+  }
+
+  /** Process id of the latest stdio process (kept after exit, for diagnostics and tests). */
+  get pid(): number | undefined {
+    return this.#session.pid;
+  }
+
+  /** How often the server was brought back after going away. */
+  get restarts(): number {
+    return this.#session.restarts;
+  }
+
+  /** When the next restart attempt starts, while one is pending. */
+  get nextRestartAt(): Date | undefined {
+    const dueAt = this.#session.restartDueAt;
+    return dueAt === undefined ? undefined : new Date(Date.now() + (dueAt - performance.now()));
+  }
+
+  /** The exposed tools (after `tools.allow`/`tools.deny`), as listed at connect or at the last refresh. */
+  tools(): readonly CatalogTool[] {
+    return this.#session.lists.tools.value;
+  }
+
+  /** The listed resources; empty when the server has no resources capability. */
+  resources(): readonly CatalogResource[] {
+    return this.#session.lists.resources.value.resources;
+  }
+
+  resourceTemplates(): readonly CatalogResourceTemplate[] {
+    return this.#session.lists.resources.value.templates;
+  }
+
+  /** The listed prompts; empty when the server has no prompts capability. */
+  prompts(): readonly CatalogPrompt[] {
+    return this.#session.lists.prompts.value;
+  }
+
+  /** Connects and lists. Idempotent; never rejects: a failure lands in `state`/`failure`. */
+  connect(): Promise<void> {
+    this.#connecting ??= this.#session.connect().then(() => warmArgumentValidation(this.tools()));
+    return this.#connecting;
+  }
+
+  /** Calls a listed tool with arguments valid for its `inputSchema` (else INVALID_ARGUMENTS, nothing sent). Never rejects. */
+  async callTool(tool: string, args: unknown, options: ToolCallOptions = {}): Promise<ToolCallOutcome> {
+    const sent = await this.#requests.send(this.#toolCall(tool, args), this.#deadline(options));
+    return this.#redacted(sent.ok ? unwrapToolResult(sent.value, `${this.name}.${tool}`) : sent);
+  }
+
+  /** A tool call for passthrough: the server's result as is (see `RawToolCallOutcome`), checked like `callTool`. Never rejects. */
+  async callToolRaw(tool: string, args: unknown, options: ToolCallOptions = {}): Promise<RawToolCallOutcome> {
+    const sent = await this.#requests.send(this.#toolCall(tool, args), this.#deadline(options));
+    return this.#redacted(sent.ok ? { ok: true, result: sent.value } : sent);
+  }
+
+  /** Reads a resource, listed or not (templates expand to unlisted URIs). Never rejects. */
+  async readResource(uri: string, options: ToolCallOptions = {}): Promise<ReadResourceOutcome> {
+    return this.#redacted(await this.#requests.send(resourceReadRequest(this.name, uri), this.#deadline(options)));
+  }
+
+  /** Gets a listed prompt, rendered with `args` (MCP prompt arguments are strings). Never rejects. */
+  async getPrompt(name: string, args: Readonly<Record<string, string>> = {}, options: ToolCallOptions = {}): Promise<GetPromptOutcome> {
+    const request = promptGetRequest(this.name, () => this.prompts(), name, args);
+    return this.#redacted(await this.#requests.send(request, this.#deadline(options)));
+  }
+
+  /** Stops restarts, closes the session and, for stdio, ends the process (stdin closed, then SIGTERM, then SIGKILL). */
+  close(): Promise<void> {
+    this.#closing ??= this.#session.close(this.#connecting);
+    return this.#closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #toolCall(tool: string, args: unknown): ServerRequest<CallToolResult> {
+    return toolCallRequest(this.name, () => this.tools(), this.#checkArguments, tool, args);
+  }
+
+  /** The deadline counts from here, the submission: waiting for a restart or for a slot uses it up too. */
+  #deadline(options: ToolCallOptions): Deadline {
+    return new Deadline(options.timeoutMs ?? this.config.timeout ?? this.#options.defaultToolTimeoutMs ?? 60_000, options.signal);
+  }
+
+  /**
+   * The one place where what a request gives back is redacted: a failure's message (a server may
+   * quote its token in an error, a loss report quotes its stderr) and a passed-through `isError`
+   * result's text. Successful values are the caller's data and pass untouched.
+   */
+  #redacted<T extends RequestOutcome<unknown> | RawToolCallOutcome>(outcome: T): T {
+    if (!outcome.ok) return { ...outcome, message: this.#redact(outcome.message) };
+    if ('result' in outcome) return { ...outcome, result: redactErrorResult(outcome.result, this.#redact) };
+    return outcome;
+  }
+
+  #listChanged(kind: ListKind): void {
+    if (kind === 'tools') {
+      // Readies the validators' dialects for the new schemas, so the first call does not pay for it.
+      warmArgumentValidation(this.tools());
+      this.#options.onToolsChanged?.(this);
+    }
+    this.#options.onListChanged?.(this, kind);
+  }
+}
