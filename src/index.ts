@@ -25,7 +25,7 @@ export type { LoadedConfig } from './config/index.ts';
 export type { Config, ConfigInput, ServerConfig, StdioServerConfig, RemoteServerConfig, CodeModeConfig } from './config/schema.ts';
 
 // The generated API.
-export type { RuntimeApi, RuntimeTool } from './api/RuntimeApi.ts';
+export type { RuntimeApi, RuntimeTool } from './modelApi/RuntimeApi.ts';
 export type { CatalogTool, ToolCatalog, JsonSchema } from './catalog/ToolCatalog.ts';
 
 // Errors.

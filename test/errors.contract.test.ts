@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateTypeDefinitions } from '../src/api/index.ts';
+import { generateTypeDefinitions } from '../src/modelApi/index.ts';
 import { executionResultSchema } from '../src/codeMode/executeCodeTool.ts';
 import { CodeGoatError, codesNamed, errorCodeList, errorCodes, errorTable, type ErrorCode } from '../src/errors.ts';
 import { toProtocolError } from '../src/gateway/createUpstreamServer.ts';
 import { isolateRaisedError } from '../src/sandbox/prelude/bridge.ts';
 import { WorkerSandbox } from '../src/sandbox/WorkerSandbox.ts';
-import { compileDiagnostics } from './api/compileTypeScript.ts';
+import { compileDiagnostics } from './modelApi/compileTypeScript.ts';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 

@@ -56,7 +56,7 @@ describe('README limits table', () => {
     const { defaultWorkerPoolOptions } = await import('../src/sandbox/WorkerSandbox.ts');
     const { defaultMaxConcurrentCalls } = await import('../src/servers/index.ts');
     const { codeModeConfigSchema } = await import('../src/config/schema.ts');
-    const { defaultApiTokenBudget } = await import('../src/api/index.ts');
+    const { defaultApiTokenBudget } = await import('../src/modelApi/index.ts');
     const configDefaults = codeModeConfigSchema.parse({});
     expect({
       enabled: configDefaults.enabled,
@@ -81,7 +81,7 @@ describe('README limits table', () => {
     const { sandboxPoolDefaults, searchToolsDefaults } = await import('../src/config/defaults.ts');
     const { workers: _w, maxQueue: _q, maxWorkerRssMb: _r, ...poolRest } = defaultWorkerPoolOptions;
     expect(poolRest).toEqual(sandboxPoolDefaults);
-    const { defaultSearchLimit } = await import('../src/api/index.ts');
+    const { defaultSearchLimit } = await import('../src/modelApi/index.ts');
     expect(defaultSearchLimit).toBe(searchToolsDefaults.limit);
   });
 });

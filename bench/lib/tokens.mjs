@@ -1,5 +1,5 @@
-/** Token counts as the project measures them: o200k (gpt-tokenizer), see src/api/tokenCount.ts. */
-import { countTokens } from '../../dist/api/tokenCount.js';
+/** Token counts as the project measures them: o200k (gpt-tokenizer), see src/modelApi/tokenCount.ts. */
+import { countTokens } from '../../dist/modelApi/tokenCount.js';
 
 export { countTokens };
 

@@ -1,6 +1,6 @@
 /**
  * The tool catalog: plain data about every downstream tool, as listed by its server.
- * Produced by `servers/`, consumed by `api/` (names, declarations, search), `codeMode/` and the gateway;
+ * Produced by `servers/`, consumed by `modelApi/` (names, declarations, search), `codeMode/` and the gateway;
  * a folder of its own so that readers of the catalog need not import the code that connects to servers.
  */
 export interface CatalogTool {

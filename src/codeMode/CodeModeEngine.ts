@@ -1,5 +1,5 @@
-import { assignNames, buildRuntimeApi, generateTypeDefinitions, type NamedCatalog } from '../api/index.ts';
-import type { RuntimeApi } from '../api/RuntimeApi.ts';
+import { assignNames, buildRuntimeApi, generateTypeDefinitions, type NamedCatalog } from '../modelApi/index.ts';
+import type { RuntimeApi } from '../modelApi/RuntimeApi.ts';
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import type { Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
 import type { ServerPool } from '../servers/index.ts';

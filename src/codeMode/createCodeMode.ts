@@ -1,4 +1,4 @@
-import type { RuntimeApi } from '../api/RuntimeApi.ts';
+import type { RuntimeApi } from '../modelApi/RuntimeApi.ts';
 import type { Config, ConfigInput } from '../config/schema.ts';
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import type { SandboxLimits } from '../sandbox/Sandbox.ts';

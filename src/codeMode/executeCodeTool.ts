@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeApi, type NamedCatalog } from '../api/index.ts';
+import { describeApi, type NamedCatalog } from '../modelApi/index.ts';
 import { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 
 /**

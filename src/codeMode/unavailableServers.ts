@@ -1,4 +1,4 @@
-import { toNamespaceName } from '../api/index.ts';
+import { toNamespaceName } from '../modelApi/index.ts';
 import type { ServerStatus } from '../servers/index.ts';
 
 /** A configured, enabled server that cannot take calls now (failed to start, crashed, closed). */

@@ -1,5 +1,5 @@
 import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Tool } from '@modelcontextprotocol/server';
-import { createToolSearchIndex, type ToolSearchIndex } from '../api/index.ts';
+import { createToolSearchIndex, type ToolSearchIndex } from '../modelApi/index.ts';
 import type { CodeModeEngine } from '../codeMode/CodeModeEngine.ts';
 import { describeUnavailable, unavailableServers, type UnavailableServer } from '../codeMode/unavailableServers.ts';
 import { searchToolsDefaults } from '../config/defaults.ts';

@@ -1,5 +1,5 @@
 import type { Tool } from '@modelcontextprotocol/server';
-import { maxSearchLimit } from '../api/index.ts';
+import { maxSearchLimit } from '../modelApi/index.ts';
 import { searchToolsDefaults } from '../config/defaults.ts';
 
 /** The `search_tools` MCP tool: definition and how its answer reads. */

@@ -15,6 +15,8 @@ import type { RestartPolicy } from './session/RestartBackoff.ts';
 import { ServerSession } from './session/ServerSession.ts';
 import type { ConnectionState } from './session/SessionState.ts';
 import type { TransportKind } from './transport/openClient.ts';
+import { codeModeDefaults, serverDefaults } from '../config/defaults.ts';
+import { implementationInfo } from '../version.ts';
 
 export type { ConnectionState } from './session/SessionState.ts';
 
@@ -36,8 +38,7 @@ export interface ServerConnectionOptions {
   readonly onListChanged?: (connection: ServerConnection, kind: ListKind) => void;
 }
 
-export const defaultMaxConcurrentCalls = 16;
-const defaultClientInfo = { name: 'code-goat', version: '0.0.0' };
+export const defaultMaxConcurrentCalls = codeModeDefaults.maxConcurrentCallsPerServer;
 
 /**
  * One downstream MCP server: its session (connected, kept alive, closed: see `ServerSession` and
@@ -77,8 +78,8 @@ export class ServerConnection {
       config,
       logger,
       redact: this.#redact,
-      clientInfo: options.clientInfo ?? defaultClientInfo,
-      connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+      clientInfo: options.clientInfo ?? implementationInfo,
+      connectTimeoutMs: options.connectTimeoutMs ?? serverDefaults.connectTimeoutMs,
       restart: options.restart,
       onListChanged: (kind) => this.#listChanged(kind),
     });
@@ -179,7 +180,7 @@ export class ServerConnection {
 
   /** The deadline counts from here, the submission: waiting for a restart or for a slot uses it up too. */
   #deadline(options: ToolCallOptions): Deadline {
-    return new Deadline(options.timeoutMs ?? this.config.timeout ?? this.#options.defaultToolTimeoutMs ?? 60_000, options.signal);
+    return new Deadline(options.timeoutMs ?? this.config.timeout ?? this.#options.defaultToolTimeoutMs ?? codeModeDefaults.toolTimeout, options.signal);
   }
 
   /**

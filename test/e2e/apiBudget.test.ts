@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../../src/index.ts';
-import { countTokens } from '../../src/api/index.ts';
+import { countTokens } from '../../src/modelApi/index.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import { officialServer } from '../fixtures/servers.ts';
 

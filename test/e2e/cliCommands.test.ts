@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodeMode } from '../../src/index.ts';
 import { parseHostPort } from '../../src/gateway/parseHostPort.ts';
-import { compileDiagnostics } from '../api/compileTypeScript.ts';
+import { compileDiagnostics } from '../modelApi/compileTypeScript.ts';
 import { officialServer } from '../fixtures/servers.ts';
 import { distCli, logLines, makeTempDir, removeDir, runCli, stopAll, writeJson, type RunResult } from './cliHelpers.ts';
 

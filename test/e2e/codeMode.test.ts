@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodeMode, type CodeMode } from '../../src/index.ts';
 import { faultServer, officialServer } from '../fixtures/servers.ts';
-import { compileDiagnostics } from '../api/compileTypeScript.ts';
+import { compileDiagnostics } from '../modelApi/compileTypeScript.ts';
 
 // createCodeMode against the real official servers over stdio, plus the fault-injection server.
 let workspace: string;

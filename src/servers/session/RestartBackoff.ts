@@ -1,3 +1,4 @@
+import { serverDefaults } from '../../config/defaults.ts';
 /**
  * When a server that was working goes away (a stdio process exits, a remote connection closes), it
  * is brought back, after a delay that doubles with each consecutive failure so a server that dies
@@ -12,7 +13,7 @@ export interface RestartPolicy {
   readonly resetAfterMs?: number;
 }
 
-export const defaultRestartPolicy: Required<RestartPolicy> = { initialDelayMs: 250, maxDelayMs: 30_000, resetAfterMs: 60_000 };
+export const defaultRestartPolicy: Required<RestartPolicy> = serverDefaults.restart;
 
 /** The delays of one server's restarts: 250 ms, 500 ms, 1 s, 2 s, … capped, reset after a long enough run. */
 export class RestartBackoff {

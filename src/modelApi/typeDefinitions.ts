@@ -3,8 +3,8 @@
  * compiles under `strict` with `lib: ["es2024"]` and no other types, and the declaration of a single tool.
  */
 import { CodeGoatError, codesNamed } from '../errors.ts';
-import { jsDocBefore } from './jsDoc.ts';
-import type { NamedCatalog, NamedNamespace } from './names.ts';
+import { jsDocBefore } from './typescript/jsDoc.ts';
+import type { NamedCatalog, NamedNamespace } from './names/names.ts';
 import { declareNamespaceTools } from './toolDeclarations.ts';
 
 /**

@@ -2,7 +2,7 @@
  * The runtime half of the names: what `mcpTools.<Namespace>.<method>` calls. Built from the same
  * `NamedCatalog` as the declarations, so the two cannot disagree.
  */
-import type { NamedCatalog } from './names.ts';
+import type { NamedCatalog } from './names/names.ts';
 import type { RuntimeApi, RuntimeTool } from './RuntimeApi.ts';
 
 export function buildRuntimeApi(named: NamedCatalog): RuntimeApi {

@@ -2,7 +2,7 @@
  * A tool's description cut to one short line, for the API index: enough to tell which tool to search for,
  * never the whole story (`search_tools` gives that).
  */
-import type { CatalogTool } from '../catalog/ToolCatalog.ts';
+import type { CatalogTool } from '../../catalog/ToolCatalog.ts';
 
 /** Room for a typical first sentence ("Read the complete contents of a file as text.") on one line. */
 export const summaryMaxChars = 80;

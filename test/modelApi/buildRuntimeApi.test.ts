@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildRuntimeApi } from '../../src/api/buildRuntimeApi.ts';
-import { assignNames } from '../../src/api/names.ts';
+import { buildRuntimeApi } from '../../src/modelApi/buildRuntimeApi.ts';
+import { assignNames } from '../../src/modelApi/names/names.ts';
 import type { CatalogTool } from '../../src/catalog/ToolCatalog.ts';
 import { loadFixtureCatalog } from './fixtureCatalogs.ts';
 

@@ -3,12 +3,12 @@
  * the aliases of their definitions, and `function <method>(args): Promise<Output>` with the tool's JSDoc.
  */
 import type { JsonSchema } from '../catalog/ToolCatalog.ts';
-import { createNameRegistry, type NameRegistry } from './identifiers.ts';
-import { jsDocBefore } from './jsDoc.ts';
-import type { NamedNamespace, NamedTool } from './names.ts';
-import { isSchemaObject, schemaDocLines } from './schemaDoc.ts';
-import { resolveRef } from './schemaRefs.ts';
-import { renderTypeDeclaration, schemaToTypeScript } from './schemaToTypeScript.ts';
+import { createNameRegistry, type NameRegistry } from './names/identifiers.ts';
+import { jsDocBefore } from './typescript/jsDoc.ts';
+import type { NamedNamespace, NamedTool } from './names/names.ts';
+import { isSchemaObject, schemaDocLines } from './typescript/schemaDoc.ts';
+import { resolveRef } from './typescript/schemaRefs.ts';
+import { renderTypeDeclaration, schemaToTypeScript } from './typescript/schemaToTypeScript.ts';
 
 export interface ToolDeclaration {
   readonly tool: NamedTool;

@@ -4,9 +4,10 @@
  * else the most detailed API index (`apiIndex.ts`) that does.
  */
 import { apiIndexDetails, renderApiIndex } from './apiIndex.ts';
-import type { NamedCatalog } from './names.ts';
+import type { NamedCatalog } from './names/names.ts';
 import { countTokens } from './tokenCount.ts';
 import { generateTypeDefinitions } from './typeDefinitions.ts';
+import { codeModeDefaults } from '../config/defaults.ts';
 
 /**
  * The description is sent with every request, so it is paid for on every turn. 6000 o200k tokens is 3% of
@@ -15,7 +16,7 @@ import { generateTypeDefinitions } from './typeDefinitions.ts';
  * Past it, one `search_tools` round trip (a few hundred tokens per hit) is cheaper than carrying schemas
  * the model mostly never uses.
  */
-export const defaultApiTokenBudget = 6000;
+export const defaultApiTokenBudget = codeModeDefaults.apiTokenBudget;
 
 export interface ApiDescription {
   /** `full`: `text` is the declarations; `index`: a listing plus how to get declarations from `search_tools`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createNameRegistry, isIdentifierName, propertyKey, splitWords } from '../../src/api/identifiers.ts';
+import { createNameRegistry, isIdentifierName, propertyKey, splitWords } from '../../src/modelApi/names/identifiers.ts';
 
 describe('splitWords', () => {
   it.each([

@@ -3,9 +3,9 @@
  * exactly, and all of them together compile with zero diagnostics.
  */
 import { describe, expect, it } from 'vitest';
-import { assignNames } from '../../src/api/names.ts';
-import { reservedMethodNames } from '../../src/api/reservedMethodNames.ts';
-import { generateToolDeclaration, generateTypeDefinitions } from '../../src/api/typeDefinitions.ts';
+import { assignNames } from '../../src/modelApi/names/names.ts';
+import { reservedMethodNames } from '../../src/modelApi/names/reservedMethodNames.ts';
+import { generateToolDeclaration, generateTypeDefinitions } from '../../src/modelApi/typeDefinitions.ts';
 import type { CatalogTool, JsonSchema } from '../../src/catalog/ToolCatalog.ts';
 import { compileDiagnostics } from './compileTypeScript.ts';
 

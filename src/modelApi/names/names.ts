@@ -3,7 +3,7 @@
  * A namespace is the PascalCase of the server's config key, a method the camelCase of the tool's name
  * (SPEC "Names"); reserved names get a trailing `_`, and collisions a `_2`, `_3`… Never fatal.
  */
-import type { CatalogTool, ToolCatalog } from '../catalog/ToolCatalog.ts';
+import type { CatalogTool, ToolCatalog } from '../../catalog/ToolCatalog.ts';
 import { camelCase, createNameRegistry, ensureIdentifierStart, pascalCase } from './identifiers.ts';
 import { reservedMethodReason } from './reservedMethodNames.ts';
 

@@ -2,7 +2,7 @@
  * `$ref` inside one schema document: `#`, `#/$defs/X`, `#/definitions/X`, and any other JSON pointer.
  * References to other documents (`https://…`, `other.json#…`) and anchors are not followed.
  */
-import type { JsonSchema } from '../catalog/ToolCatalog.ts';
+import type { JsonSchema } from '../../catalog/ToolCatalog.ts';
 import { isSchemaObject } from './schemaDoc.ts';
 
 /** A reference to `#/$defs/<defName>` or `#/definitions/<defName>`. */

@@ -4,10 +4,11 @@
  * (`toolSearchDocument.ts`), with the terms of `searchTerms.ts`.
  */
 import { createBm25Index } from './bm25.ts';
-import type { NamedCatalog } from './names.ts';
+import type { NamedCatalog } from '../names/names.ts';
 import { searchTerms } from './searchTerms.ts';
 import { toolSearchDocument, toolSearchFieldWeights, toolSearchPrior } from './toolSearchDocument.ts';
-import { generateToolDeclaration } from './typeDefinitions.ts';
+import { generateToolDeclaration } from '../typeDefinitions.ts';
+import { searchToolsDefaults } from '../../config/defaults.ts';
 
 export interface ToolSearchHit {
   /** `mcpTools.<namespace>.<method>` is how the code calls it. */
@@ -34,7 +35,7 @@ export interface ToolSearchIndex {
   search(query: string, limit?: number): ToolSearchHit[];
 }
 
-export const defaultSearchLimit = 5;
+export const defaultSearchLimit = searchToolsDefaults.limit;
 /** A hit carries a whole declaration (a few hundred tokens); fifty is already a long read. */
 export const maxSearchLimit = 50;
 

@@ -3,8 +3,8 @@
  * match in each field counts. A tool is mostly found by its name, so name fields weigh more than prose.
  */
 import type { FieldedDocument } from './bm25.ts';
-import type { NamedNamespace, NamedTool } from './names.ts';
-import { isSchemaObject } from './schemaDoc.ts';
+import type { NamedNamespace, NamedTool } from '../names/names.ts';
+import { isSchemaObject } from '../typescript/schemaDoc.ts';
 import { searchTerms } from './searchTerms.ts';
 
 export const toolSearchFieldWeights = {

@@ -3,8 +3,8 @@
  * it compiles, that correct code type-checks against it and that wrong code is caught.
  */
 import { describe, expect, it } from 'vitest';
-import { assignNames } from '../../src/api/names.ts';
-import { generateToolDeclaration, generateTypeDefinitions } from '../../src/api/typeDefinitions.ts';
+import { assignNames } from '../../src/modelApi/names/names.ts';
+import { generateToolDeclaration, generateTypeDefinitions } from '../../src/modelApi/typeDefinitions.ts';
 import { compileDiagnostics } from './compileTypeScript.ts';
 import { loadFixtureCatalog } from './fixtureCatalogs.ts';
 

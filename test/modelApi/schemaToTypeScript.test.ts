@@ -3,7 +3,7 @@
  * schema turns into in the model's prompt.
  */
 import { describe, expect, it } from 'vitest';
-import { renderTypeDeclaration, schemaToTypeScript } from '../../src/api/schemaToTypeScript.ts';
+import { renderTypeDeclaration, schemaToTypeScript } from '../../src/modelApi/typescript/schemaToTypeScript.ts';
 import type { JsonSchema } from '../../src/catalog/ToolCatalog.ts';
 
 /** The type expression of a schema. */

@@ -3,12 +3,12 @@
  * index that sends the model to `search_tools`. Exact texts for a small catalog show each level.
  */
 import { describe, expect, it } from 'vitest';
-import { renderApiIndex } from '../../src/api/apiIndex.ts';
-import { defaultApiTokenBudget, describeApi } from '../../src/api/describeApi.ts';
-import { assignNames } from '../../src/api/names.ts';
-import { countTokens } from '../../src/api/tokenCount.ts';
-import { summarizeTool } from '../../src/api/toolSummary.ts';
-import { generateTypeDefinitions } from '../../src/api/typeDefinitions.ts';
+import { renderApiIndex } from '../../src/modelApi/apiIndex.ts';
+import { defaultApiTokenBudget, describeApi } from '../../src/modelApi/describeApi.ts';
+import { assignNames } from '../../src/modelApi/names/names.ts';
+import { countTokens } from '../../src/modelApi/tokenCount.ts';
+import { summarizeTool } from '../../src/modelApi/search/toolSummary.ts';
+import { generateTypeDefinitions } from '../../src/modelApi/typeDefinitions.ts';
 import type { CatalogTool, JsonSchema } from '../../src/catalog/ToolCatalog.ts';
 import { fixtureServers, loadFixtureCatalog } from './fixtureCatalogs.ts';
 

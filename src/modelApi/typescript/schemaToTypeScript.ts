@@ -6,8 +6,8 @@
  * than the schema. Definitions (`$defs`, `definitions`) become named aliases `<rootName>_<Def>`, so
  * recursive schemas stay finite; see `convertRef` for how a reference becomes a name or is inlined.
  */
-import type { JsonSchema } from '../catalog/ToolCatalog.ts';
-import { createNameRegistry, pascalCase } from './identifiers.ts';
+import type { JsonSchema } from '../../catalog/ToolCatalog.ts';
+import { createNameRegistry, pascalCase } from '../names/identifiers.ts';
 import { jsDocBefore } from './jsDoc.ts';
 import { isSchemaObject, schemaDocLines } from './schemaDoc.ts';
 import { resolveRef, type DefinitionRef } from './schemaRefs.ts';

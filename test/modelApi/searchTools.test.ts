@@ -3,10 +3,10 @@
  * The ranked lists are exact (`Namespace.method score`), so they show what a model gets for each query.
  */
 import { describe, expect, it } from 'vitest';
-import { assignNames } from '../../src/api/names.ts';
-import { searchTerms, splitWords, stem } from '../../src/api/searchTerms.ts';
-import { createToolSearchIndex, searchTools, type ToolSearchHit } from '../../src/api/searchTools.ts';
-import { generateToolDeclaration } from '../../src/api/typeDefinitions.ts';
+import { assignNames } from '../../src/modelApi/names/names.ts';
+import { searchTerms, splitWords, stem } from '../../src/modelApi/search/searchTerms.ts';
+import { createToolSearchIndex, searchTools, type ToolSearchHit } from '../../src/modelApi/search/searchTools.ts';
+import { generateToolDeclaration } from '../../src/modelApi/typeDefinitions.ts';
 import type { CatalogTool } from '../../src/catalog/ToolCatalog.ts';
 import { loadFixtureCatalog } from './fixtureCatalogs.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignNames, toMethodName, toNamespaceName } from '../../src/api/names.ts';
+import { assignNames, toMethodName, toNamespaceName } from '../../src/modelApi/names/names.ts';
 import type { CatalogTool } from '../../src/catalog/ToolCatalog.ts';
 import { loadFixtureCatalog } from './fixtureCatalogs.ts';
 

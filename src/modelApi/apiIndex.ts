@@ -3,8 +3,8 @@
  * prompt. It names the namespaces (and, when room allows, the tools) and sends the model to `search_tools`
  * for the exact declarations, so it knows what exists without paying for every schema.
  */
-import type { NamedCatalog, NamedNamespace } from './names.ts';
-import { summarizeTool } from './toolSummary.ts';
+import type { NamedCatalog, NamedNamespace } from './names/names.ts';
+import { summarizeTool } from './search/toolSummary.ts';
 
 /** From most to least detailed: a summary line per tool, the method names, only the tool counts. */
 export type ApiIndexDetail = 'summaries' | 'names' | 'counts';

@@ -2,7 +2,7 @@
  * Object and array schemas → object literal, array and tuple types. The element and property schemas are
  * converted by the caller's `convert`, which is how references and guards stay in one place.
  */
-import { propertyKey } from './identifiers.ts';
+import { propertyKey } from '../names/identifiers.ts';
 import { jsDocBefore } from './jsDoc.ts';
 import { isSchemaObject, schemaDocLines } from './schemaDoc.ts';
 import {
