@@ -35,5 +35,5 @@ export type {
 } from './outcomes/RequestOutcome.ts';
 export { toolCallFailure, type ToolCallFailure, type ToolCallOptions, type ToolCallOutcome, type ToolCallSuccess } from './outcomes/ToolCallOutcome.ts';
 export { unwrapToolResult, type ToolResultLike } from './requests/unwrapToolResult.ts';
-export { closestNames } from './outcomes/closestNames.ts';
+export { closestNames } from '../text/closestNames.ts';
 export { compileToolFilter, type ToolFilterConfig } from './lists/toolFilter.ts';

@@ -13,7 +13,7 @@ import type { ToolBindings } from '../Sandbox.ts';
 import { bridgeGlobals, isolateRaisedError, type BridgeOutcome, type Log, type ResolveCall, type Run, type Settlement, type StartCall } from './bridge.ts';
 import { closeUnmeteredMemory } from './closeUnmeteredMemory.ts';
 import { formatLogArguments } from './formatLogArguments.ts';
-import { closestNames } from './suggest.ts';
+import { closestNames } from '../../text/closestNames.ts';
 
 const global = globalThis as unknown as Record<string, unknown>;
 const startCall = global[bridgeGlobals.callTool] as StartCall;

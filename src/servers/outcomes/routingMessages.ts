@@ -1,4 +1,4 @@
-import { closestNames } from './closestNames.ts';
+import { closestNames } from '../../text/closestNames.ts';
 
 /**
  * Why a call, a prompt get or a resource read could not be routed, in messages that say what to do

@@ -1,4 +1,4 @@
-import { levenshtein } from '../../text/editDistance.ts';
+import { levenshtein } from './editDistance.ts';
 
 /**
  * "Did you mean …?" for names typed by a model or a user: tool names, server names, anything.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closestNames } from '../../src/servers/outcomes/closestNames.ts';
+import { closestNames } from '../../src/text/closestNames.ts';
 import { levenshtein } from '../../src/text/editDistance.ts';
 
 const filesystemTools = ['read_file', 'read_text_file', 'read_media_file', 'write_file', 'edit_file', 'list_directory', 'move_file'];
