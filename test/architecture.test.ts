@@ -22,7 +22,7 @@ const allowedImports: Readonly<Record<string, readonly string[]>> = {
   'config': ['observability'],
   'catalog': [],
   'servers': ['observability', 'config', 'catalog'],
-  'sandbox': [],
+  'sandbox': ['catalog'],
   'modelApi': ['catalog'],
   'codeMode': ['observability', 'config', 'catalog', 'servers', 'sandbox', 'modelApi'],
   'gateway': ['observability', 'config', 'catalog', 'servers', 'sandbox', 'modelApi', 'codeMode'],

@@ -1,6 +1,6 @@
-import type { ErrorCode } from '../errors.ts';
 import type { ExecutionResult } from './ExecutionResult.ts';
 import { codeModeDefaults } from '../config/defaults.ts';
+import type { ToolCallOutcome } from '../catalog/ToolCallOutcome.ts';
 
 /**
  * The seam between code mode and whatever runs untrusted code. It knows nothing of MCP:
@@ -27,9 +27,7 @@ export type ToolBindings = {
 };
 
 /** What a tool call resolves to; a handler reports failures here instead of throwing. */
-export type ToolCallOutcome =
-  | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
+export type { ToolCallOutcome };
 
 export type ToolCallHandler = (server: string, tool: string, args: unknown) => Promise<ToolCallOutcome>;
 

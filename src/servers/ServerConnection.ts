@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../observability/logger.ts';
 import { redactErrorResult } from './outcomes/redactErrorResult.ts';
 import { createRedactor, type Redactor } from './outcomes/redactSecrets.ts';
 import type { CallToolResult, GetPromptOutcome, RawToolCallOutcome, ReadResourceOutcome, RequestOutcome } from './outcomes/RequestOutcome.ts';
-import type { ToolCallOptions, ToolCallOutcome } from './outcomes/ToolCallOutcome.ts';
+import type { ToolCallOptions, ToolCallOutcome } from '../catalog/ToolCallOutcome.ts';
 import { createArgumentCheck, warmArgumentValidation, type ArgumentCheck } from './requests/argumentValidation.ts';
 import { Deadline } from './requests/Deadline.ts';
 import { RequestPipeline } from './requests/RequestPipeline.ts';

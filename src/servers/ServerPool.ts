@@ -5,7 +5,7 @@ import { describeError } from '../errors.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
 import type { GetPromptOutcome, RawToolCallOutcome, ReadResourceOutcome } from './outcomes/RequestOutcome.ts';
 import { serverUnavailableMessage, unknownServerMessage } from './outcomes/routingMessages.ts';
-import { toolCallFailure, type ToolCallFailure, type ToolCallOptions, type ToolCallOutcome } from './outcomes/ToolCallOutcome.ts';
+import { toolCallFailure, type ToolCallFailure, type ToolCallOptions, type ToolCallOutcome } from '../catalog/ToolCallOutcome.ts';
 import { ServerConnection, type ConnectionState, type ServerConnectionOptions } from './ServerConnection.ts';
 import type { TransportKind } from './transport/openClient.ts';
 

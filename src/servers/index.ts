@@ -33,7 +33,7 @@ export type {
   RequestOutcome,
   RequestSuccess,
 } from './outcomes/RequestOutcome.ts';
-export { toolCallFailure, type ToolCallFailure, type ToolCallOptions, type ToolCallOutcome, type ToolCallSuccess } from './outcomes/ToolCallOutcome.ts';
+export { toolCallFailure, type ToolCallFailure, type ToolCallOptions, type ToolCallOutcome, type ToolCallSuccess } from '../catalog/ToolCallOutcome.ts';
 export { unwrapToolResult, type ToolResultLike } from './requests/unwrapToolResult.ts';
 export { closestNames } from '../text/closestNames.ts';
 export { compileToolFilter, type ToolFilterConfig } from './lists/toolFilter.ts';

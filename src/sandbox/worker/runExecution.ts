@@ -1,4 +1,3 @@
-import type ivm from 'isolated-vm';
 import type { ErrorCode } from '../../errors.ts';
 import type { SandboxLimits, ToolBindings } from '../Sandbox.ts';
 import { userCodeFilename } from '../prelude/bridge.ts';

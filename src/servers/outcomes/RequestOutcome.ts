@@ -1,5 +1,5 @@
 import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/client';
-import type { ToolCallFailure } from './ToolCallOutcome.ts';
+import type { ToolCallFailure } from '../../catalog/ToolCallOutcome.ts';
 
 /**
  * What a request to a downstream server (other than an unwrapped tool call, see `ToolCallOutcome`)

@@ -1,6 +1,6 @@
 import { SdkError, SdkErrorCode, type Client } from '@modelcontextprotocol/client';
 import type { RequestOutcome } from '../outcomes/RequestOutcome.ts';
-import { toolCallFailure, type ToolCallFailure } from '../outcomes/ToolCallOutcome.ts';
+import { toolCallFailure, type ToolCallFailure } from '../../catalog/ToolCallOutcome.ts';
 import type { ServerSession } from '../session/ServerSession.ts';
 import { callFailure, cancelledFailure } from './callFailure.ts';
 import { ConcurrencyLimiter, type Release } from './ConcurrencyLimiter.ts';

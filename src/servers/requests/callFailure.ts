@@ -1,7 +1,7 @@
 import { SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import { describeError } from '../../errors.ts';
 import { describeWithCauses, oneLine } from '../outcomes/errorText.ts';
-import { toolCallFailure, type ToolCallFailure } from '../outcomes/ToolCallOutcome.ts';
+import { toolCallFailure, type ToolCallFailure } from '../../catalog/ToolCallOutcome.ts';
 
 /**
  * A thrown call (never an `isError` result, see `unwrapToolResult`) as an outcome.

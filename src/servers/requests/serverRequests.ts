@@ -2,7 +2,7 @@ import type { CallToolResult, Client, GetPromptResult, ReadResourceResult, Reque
 import type { CatalogPrompt } from '../../catalog/ServerCatalog.ts';
 import type { CatalogTool } from '../../catalog/ToolCatalog.ts';
 import { noResourcesMessage, promptLabel, resourceLabel, unknownPromptMessage, unknownToolMessage } from '../outcomes/routingMessages.ts';
-import { toolCallFailure, type ToolCallFailure } from '../outcomes/ToolCallOutcome.ts';
+import { toolCallFailure, type ToolCallFailure } from '../../catalog/ToolCallOutcome.ts';
 import type { ArgumentCheck } from './argumentValidation.ts';
 
 /**

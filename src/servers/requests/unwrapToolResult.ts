@@ -1,4 +1,4 @@
-import { toolCallFailure, type ToolCallOutcome } from '../outcomes/ToolCallOutcome.ts';
+import { toolCallFailure, type ToolCallOutcome } from '../../catalog/ToolCallOutcome.ts';
 
 /** The parts of an MCP `CallToolResult` that decide what code sees; structural, so tests need no SDK. */
 export interface ToolResultLike {

@@ -1,6 +1,6 @@
 import type { Client } from '@modelcontextprotocol/client';
 import { restartingReason, serverUnavailableMessage, stillWaitingReason } from '../outcomes/routingMessages.ts';
-import { toolCallFailure, type ToolCallFailure } from '../outcomes/ToolCallOutcome.ts';
+import { toolCallFailure, type ToolCallFailure } from '../../catalog/ToolCallOutcome.ts';
 import type { ServerSession } from '../session/ServerSession.ts';
 import { cancelledFailure } from './callFailure.ts';
 import type { Deadline } from './Deadline.ts';

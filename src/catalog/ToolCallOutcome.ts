@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../errors.ts';
+import type { ErrorCode } from '../errors.ts';
 
 /**
  * What a tool call gives back. A call never throws: every failure is an outcome with a stable
