@@ -1,23 +1,25 @@
 /**
- * The `code-goat` commands as a user runs them (`node dist/cli.js …`, a real process each): `types`,
- * `run FILE` and `run -`, stdio serving, `--help`, and the errors for bad configs and bad arguments.
- * stdout carries exactly the declarations / the ExecutionResult JSON; every log goes to stderr.
+ * The `code-goat` commands as a user runs them (`node src/cli.ts …`, as `npm start` does, a real
+ * process each): `types`, `run FILE` and `run -`, stdio serving, `--help`, and the errors for bad
+ * configs and bad arguments. stdout carries exactly the declarations / the ExecutionResult JSON; every
+ * log goes to stderr. A command that needs no tool runs with a config of no servers: it starts none.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodeMode } from '../../src/index.ts';
 import { parseHostPort } from '../../src/gateway/parseHostPort.ts';
 import { compileDiagnostics } from '../api/compileTypeScript.ts';
 import { officialServer } from '../fixtures/servers.ts';
-import { distCli, logLines, makeTempDir, removeDir, runCli, stopAll, writeJson, type RunResult } from './cliHelpers.ts';
+import { logLines, makeTempDir, removeDir, runCli, stopAll, writeJson, type RunResult } from './cliHelpers.ts';
 
 let workspace: string;
 let configFile: string;
+/** No server at all: for executions that call no tool. */
+let noServersFile: string;
 let configInput: Parameters<typeof createCodeMode>[0];
 
 beforeAll(() => {
-  expect(existsSync(distCli), 'npm test builds dist/ first').toBe(true);
   workspace = makeTempDir('cli');
   writeFileSync(path.join(workspace, 'data.txt'), 'three\nsmall\nlines');
   configInput = {
@@ -27,6 +29,7 @@ beforeAll(() => {
     },
   };
   configFile = writeJson(path.join(workspace, 'code-goat.json'), configInput);
+  noServersFile = writeJson(path.join(workspace, 'no-servers.json'), { mcpServers: {} });
 });
 
 afterAll(async () => {
@@ -110,7 +113,7 @@ describe('code-goat run', () => {
   });
 
   it('a failing execution: exit 1, the ExecutionResult with its error on stdout', async () => {
-    const result = await runCli(['run', '-', '--config', configFile], { input: 'console.log("before");\nthrow new Error("it went wrong");' });
+    const result = await runCli(['run', '-', '--config', noServersFile], { input: 'console.log("before");\nthrow new Error("it went wrong");' });
     expect(result.code).toBe(1);
     const printed = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(printed).toMatchObject({ success: false, output: 'before', errorCode: 'RUNTIME_ERROR' });
@@ -128,7 +131,7 @@ describe('code-goat run', () => {
   });
 
   it('a syntax error: exit 1 with SYNTAX_ERROR', async () => {
-    const result = await runCli(['run', '-', '--config', configFile], { input: 'return (1 +;' });
+    const result = await runCli(['run', '-', '--config', noServersFile], { input: 'return (1 +;' });
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({ success: false, errorCode: 'SYNTAX_ERROR' });
   });

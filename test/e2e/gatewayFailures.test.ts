@@ -3,7 +3,7 @@
  * place a user or a model looks says which server is down and why: `health()`, `GET /healthz`, the
  * logs, the `execute_code` description, and the errors of code or passthrough calls that reach for it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
 import { faultServer } from '../fixtures/servers.ts';
 import {
@@ -110,10 +110,8 @@ describe('a server whose command does not exist', () => {
 });
 
 describe('a server that dies while the gateway serves', () => {
-  const closer = new Closer();
-  afterEach(() => closer.closeAll());
-
   it('fails the call in flight naming the crash, restarts the server, and the others never notice', async () => {
+    await using closer = new Closer();
     const served = await startHttpGateway(closer, { mcpServers: { fault: faultServer(), everything: officialServers('.')['everything']! }, codeMode: { timeout: 10_000 } });
     const client = await connectHttp(closer, served.url);
     const crashed = await executeCode(client, 'return await mcpTools.Fault.crash({});');
@@ -133,6 +131,7 @@ describe('a server that dies while the gateway serves', () => {
   });
 
   it('the CLI serves the others and /healthz names the server and the reason', async () => {
+    await using closer = new Closer();
     const dir = makeWorkspace(closer, 'failures-cli');
     const configFile = writeConfigFile(dir, { mcpServers: { everything: officialServers(dir)['everything']!, broken: { command: missingCommand } } });
     const cli = await startHttpCli(closer, configFile);
