@@ -1,4 +1,11 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Most of the suite's time is Node processes starting (the CLI, downstream servers, sandbox workers,
+// the Inspector): Node's on-disk compile cache spares each one compiling (and, for src/*.ts,
+// stripping the types of) the same modules again. Every process the tests spawn inherits it.
+process.env['NODE_COMPILE_CACHE'] ??= path.join(tmpdir(), 'code-goat-test-compile-cache');
 
 export default defineConfig({
   test: {
@@ -7,5 +14,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default on 2 cores is 1 worker (cores - 1): the files ran one after another while
+    // the CPU waited on process starts and IPC. Measured on this 2-core machine (see the House note).
+    maxWorkers: 3,
   },
 });

@@ -15,7 +15,7 @@ import { WorkerSandbox } from '../../src/sandbox/WorkerSandbox.ts';
 export const limits = { timeoutMs: 30_000, memoryMb: 32 } as const;
 
 /** The deadline of the tests that are about one: short, and started on a warm worker (`runAgainstDeadline`). */
-export const shortDeadline = { timeoutMs: 2_000 } as const;
+export const shortDeadline = { timeoutMs: 1_000 } as const;
 
 export const bindings: ToolBindings = {
   namespaces: {
