@@ -164,7 +164,7 @@ describe('concurrency against a real server', () => {
   it('ten slow calls in one Promise.all are in flight together', async () => {
     const result = await codeMode.executeCode(`
       const before = await mcpTools.Fault.stats({});
-      await Promise.all(Array.from({ length: 10 }, (_, i) => mcpTools.Fault.slow({ ms: 300, label: 'call ' + i })));
+      await Promise.all(Array.from({ length: 10 }, (_, i) => mcpTools.Fault.slow({ ms: 1_000, label: 'call ' + i })));
       const after = await mcpTools.Fault.stats({});
       return { before: before.peakInFlight, after: after.peakInFlight, calls: after.totalCalls - before.totalCalls };
     `);

@@ -45,7 +45,7 @@ describe('a server whose command does not exist', () => {
         broken: { command: missingCommand },
         'broken-direct': { command: missingCommand, codeMode: false },
       },
-      codeMode: { timeout: 10_000 },
+      codeMode: { timeout: 30_000 },
     });
     client = await connectHttp(closer, served.url);
   });
@@ -112,7 +112,7 @@ describe('a server whose command does not exist', () => {
 describe('a server that dies while the gateway serves', () => {
   it('fails the call in flight naming the crash, restarts the server, and the others never notice', async () => {
     await using closer = new Closer();
-    const served = await startHttpGateway(closer, { mcpServers: { fault: faultServer(), everything: officialServers('.')['everything']! }, codeMode: { timeout: 10_000 } });
+    const served = await startHttpGateway(closer, { mcpServers: { fault: faultServer(), everything: officialServers('.')['everything']! }, codeMode: { timeout: 30_000 } });
     const client = await connectHttp(closer, served.url);
     const crashed = await executeCode(client, 'return await mcpTools.Fault.crash({});');
     expect(crashed.isError).toBe(true);

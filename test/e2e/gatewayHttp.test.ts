@@ -32,7 +32,7 @@ beforeAll(async () => {
   workspace = makeWorkspace(closer, 'http');
   served = await startHttpGateway(closer, {
     mcpServers: { ...officialServers(workspace), fault: { ...faultServer(), codeMode: false } },
-    codeMode: { timeout: 10_000, memoryMb: 64 },
+    codeMode: { timeout: 30_000, memoryMb: 64 },
   });
   client = await connectHttp(closer, served.url);
   validate = await executionResultValidator(client);

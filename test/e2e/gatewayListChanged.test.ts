@@ -45,7 +45,7 @@ async function addToolThroughCode(client: Client, name: string): Promise<void> {
 describe('the generated API follows a downstream tool list change', () => {
   it('typeDefinitions (what `code-goat types` prints) and execute_code gain the new tool', async () => {
     await using closer = new Closer();
-    const { gateway, url } = await startHttpGateway(closer, { mcpServers: { fault: faultServer() }, codeMode: { timeout: 10_000 } });
+    const { gateway, url } = await startHttpGateway(closer, { mcpServers: { fault: faultServer() }, codeMode: { timeout: 30_000 } });
     const client = await connectHttp(closer, url);
     expect(gateway.codeMode?.typeDefinitions).not.toContain('addedAtRuntime');
     expect(await executeCodeDescription(client)).not.toContain('addedAtRuntime');
@@ -72,7 +72,7 @@ describe('notifications/tools/list_changed over stdio', () => {
     const dir = makeWorkspace(closer, 'list-changed-stdio');
     const configFile = writeConfigFile(dir, {
       mcpServers: { fault: faultServer(), direct: { ...faultServer(), codeMode: false } },
-      codeMode: { timeout: 10_000 },
+      codeMode: { timeout: 30_000 },
     });
     return connectStdioCli(closer, configFile, clientOptions);
   }
@@ -115,7 +115,7 @@ describe('notifications/tools/list_changed over stdio', () => {
 describe('notifications/tools/list_changed over HTTP', () => {
   it('a 2026-07-28 client with ClientOptions.listChanged gets it on its subscriptions/listen stream', async () => {
     await using closer = new Closer();
-    const { url } = await startHttpGateway(closer, { mcpServers: { fault: faultServer() }, codeMode: { timeout: 10_000 } });
+    const { url } = await startHttpGateway(closer, { mcpServers: { fault: faultServer() }, codeMode: { timeout: 30_000 } });
     const lists: string[] = [];
     const client = await connectHttp(closer, url, {
       versionNegotiation: modern,
@@ -130,7 +130,7 @@ describe('notifications/tools/list_changed over HTTP', () => {
 
   it('a 2025-era client over HTTP gets a session and the notification on its stream', async () => {
     await using closer = new Closer();
-    const { url } = await startHttpGateway(closer, { mcpServers: { fault: faultServer() }, codeMode: { timeout: 10_000 } });
+    const { url } = await startHttpGateway(closer, { mcpServers: { fault: faultServer() }, codeMode: { timeout: 30_000 } });
     const client = await connectHttp(closer, url);
     expect(client.getProtocolEra()).toBe('legacy');
     const changes = recordToolListChanges(client);

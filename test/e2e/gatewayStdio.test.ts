@@ -35,7 +35,7 @@ beforeAll(async () => {
   const servers = officialServers(workspace);
   configFile = writeConfigFile(workspace, {
     mcpServers: { ...servers, memory: { ...servers['memory']!, codeMode: false } },
-    codeMode: { timeout: 10_000, memoryMb: 64 },
+    codeMode: { timeout: 30_000, memoryMb: 64 },
   });
   cli = await connectStdioCli(closer, configFile);
   validate = await executionResultValidator(cli.client);

@@ -168,14 +168,21 @@ describe('concurrency', () => {
   it('Promise.all over tool calls keeps them in flight together', async () => {
     let inFlight = 0;
     let peak = 0;
+    // Each call is held until all ten are in flight, so the peak does not depend on how fast the
+    // machine delivers them; the 10 s release is only a safety net should they never all arrive.
+    let allIn!: () => void;
+    const allArrived = new Promise<void>((resolve) => (allIn = resolve));
+    const safetyNet = setTimeout(() => allIn(), 10_000);
     const counting: ToolCallHandler = async (server, tool, args) => {
       inFlight += 1;
       peak = Math.max(peak, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (inFlight === 10) allIn();
+      await allArrived;
       inFlight -= 1;
       return callTool(server, 'add', args);
     };
     const result = await run('return (await Promise.all(Array.from({ length: 10 }, (_, i) => mcpTools.Math.slowAdd({ a: i, b: 1 })))).reduce((s, n) => s + n, 0);', counting);
+    clearTimeout(safetyNet);
     expect(result.returnValue).toBe(55);
     expect(peak).toBe(10);
   });
