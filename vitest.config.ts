@@ -14,8 +14,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Vitest's default on 2 cores is 1 worker (cores - 1): the files ran one after another while
-    // the CPU waited on process starts and IPC. Measured on this 2-core machine (see the House note).
+    // Vitest's default on 2 cores is 1 worker (cores - 1): the files ran one after another while the
+    // CPU waited on process starts, IPC and backoffs. Measured on this 2-core machine (servers/,
+    // sandbox/ and two gateway files, same CPU time): 2 workers 103 s, 3 workers 66 s, 4 workers 65 s.
     maxWorkers: 3,
     // One process per worker, reused from file to file: a fresh process per file cost ~0.5 s each
     // (and reloading the TypeScript compiler in every api/ file). Files still get fresh module state;
