@@ -1,6 +1,6 @@
 /**
- * The gateway over Streamable HTTP: in process (`listenHttp` on port 0) and as the CLI (`node src/cli.ts`) with
- * `--http 127.0.0.1:0`, driven by the SDK client against the real official servers.
+ * The gateway over Streamable HTTP: in process (`listenHttp` on port 0) and as the CLI
+ * (`node src/cli.ts --http 127.0.0.1:0`), driven by the SDK client against the real official servers.
  */
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
