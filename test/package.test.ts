@@ -14,9 +14,18 @@ import { distCli, makeTempDir, removeDir, repoRoot, run, stopAll, writeJson } fr
 const distIndex = path.join(repoRoot, 'dist', 'index.js');
 const distServers = path.join(repoRoot, 'dist', 'config', 'bundledServers.js');
 
+/** `npm run build`'s command, run with this Node (no npm needed): one `node …` command, as package.json has it. */
+function buildCommand(): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const script = manifest.scripts['build'] ?? '';
+  const [command, ...args] = script.split(/\s+/);
+  if (command !== 'node' || /&&|;|\|/.test(script)) throw new Error(`test/package.test.ts runs the build script as one node command; adapt it to "${script}"`);
+  return args;
+}
+
 beforeAll(async () => {
   // The build swaps dist/ in whole when it is done: nothing here reads a half-written one.
-  const build = await run(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot });
+  const build = await run(process.execPath, buildCommand(), { cwd: repoRoot });
   expect(build.code, `${build.stdout}${build.stderr}`).toBe(0);
   expect(existsSync(distCli)).toBe(true);
 });
