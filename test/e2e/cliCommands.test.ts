@@ -1,23 +1,24 @@
 /**
- * The `code-goat` commands as a user runs them (`node dist/cli.js …`, a real process each): `types`,
- * `run FILE` and `run -`, stdio serving, `--help`, and the errors for bad configs and bad arguments.
- * stdout carries exactly the declarations / the ExecutionResult JSON; every log goes to stderr.
+ * The `code-goat` commands as a user runs them (`node src/cli.ts …`, as `npm start` does, a real
+ * process each): `types`, `run FILE` and `run -`, and stdio serving. stdout carries exactly the
+ * declarations / the ExecutionResult JSON; every log goes to stderr. A command that needs no tool runs
+ * with a config of no servers: it starts none. Usage, bad arguments and bad configs: cliUsage.test.ts.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodeMode } from '../../src/index.ts';
-import { parseHostPort } from '../../src/gateway/parseHostPort.ts';
 import { compileDiagnostics } from '../modelApi/compileTypeScript.ts';
 import { officialServer } from '../fixtures/servers.ts';
-import { distCli, logLines, makeTempDir, removeDir, runCli, stopAll, writeJson, type RunResult } from './cliHelpers.ts';
+import { logLines, makeTempDir, removeDir, runCli, stopAll, writeJson, type RunResult } from './cliHelpers.ts';
 
 let workspace: string;
 let configFile: string;
+/** No server at all: for executions that call no tool. */
+let noServersFile: string;
 let configInput: Parameters<typeof createCodeMode>[0];
 
 beforeAll(() => {
-  expect(existsSync(distCli), 'npm test builds dist/ first').toBe(true);
   workspace = makeTempDir('cli');
   writeFileSync(path.join(workspace, 'data.txt'), 'three\nsmall\nlines');
   configInput = {
@@ -27,6 +28,7 @@ beforeAll(() => {
     },
   };
   configFile = writeJson(path.join(workspace, 'code-goat.json'), configInput);
+  noServersFile = writeJson(path.join(workspace, 'no-servers.json'), { mcpServers: {} });
 });
 
 afterAll(async () => {
@@ -110,7 +112,7 @@ describe('code-goat run', () => {
   });
 
   it('a failing execution: exit 1, the ExecutionResult with its error on stdout', async () => {
-    const result = await runCli(['run', '-', '--config', configFile], { input: 'console.log("before");\nthrow new Error("it went wrong");' });
+    const result = await runCli(['run', '-', '--config', noServersFile], { input: 'console.log("before");\nthrow new Error("it went wrong");' });
     expect(result.code).toBe(1);
     const printed = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(printed).toMatchObject({ success: false, output: 'before', errorCode: 'RUNTIME_ERROR' });
@@ -128,7 +130,7 @@ describe('code-goat run', () => {
   });
 
   it('a syntax error: exit 1 with SYNTAX_ERROR', async () => {
-    const result = await runCli(['run', '-', '--config', configFile], { input: 'return (1 +;' });
+    const result = await runCli(['run', '-', '--config', noServersFile], { input: 'return (1 +;' });
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({ success: false, errorCode: 'SYNTAX_ERROR' });
   });
@@ -156,106 +158,5 @@ describe('serving over stdio', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe('');
     expect(logLines(result.stderr).map((line) => line.message)).toContain('servers started');
-  });
-});
-
-describe('bad config files: exit 2, one line per issue naming its path, on stderr', () => {
-  it('schema errors', async () => {
-    const file = writeJson(path.join(workspace, 'bad.json'), {
-      mcpServers: { remote: { url: 'not a url' }, local: { command: 42 } },
-      codeMode: { timeout: -5 },
-    });
-    const result = await runCli(['types', '--config', file]);
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    const lines = result.stderr.trimEnd().split('\n');
-    expect(lines[0]).toBe(`code-goat: Invalid config (${file}), 3 problems:`);
-    expect(lines.slice(1)).toEqual([
-      expect.stringMatching(/^- mcpServers\.remote\.url: expected a URL/),
-      expect.stringMatching(/^- mcpServers\.local\.command: expected a string/),
-      expect.stringMatching(/^- codeMode\.timeout: /),
-    ]);
-  });
-
-  it('invalid JSON: file, line and column', async () => {
-    const file = path.join(workspace, 'broken.json');
-    writeFileSync(file, '{\n  "mcpServers": {,\n}');
-    const result = await runCli(['run', '-', '--config', file], { input: 'return 1' });
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(new RegExp(`^code-goat: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: `));
-  });
-
-  it('a --config file that does not exist', async () => {
-    const file = path.join(workspace, 'absent.json');
-    const result = await runCli(['types', '--config', file]);
-    expect(result.code).toBe(2);
-    expect(result.stderr.trimEnd()).toBe(`code-goat: Config file ${file} not found`);
-  });
-
-  it('a missing environment variable is named', async () => {
-    const file = writeJson(path.join(workspace, 'env.json'), { mcpServers: { x: { command: 'node', env: { TOKEN: '${CODE_GOAT_TEST_UNSET_VARIABLE}' } } } });
-    const result = await runCli(['types', '--config', file]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('CODE_GOAT_TEST_UNSET_VARIABLE');
-  });
-});
-
-describe('usage and argument errors', () => {
-  it.each([['--help'], ['-h']])('%s prints the usage on stdout, exit 0', async (flag) => {
-    const result = await runCli([flag]);
-    expect(result.code).toBe(0);
-    expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/^Usage:\n/);
-    for (const form of ['code-goat [--config FILE]', 'code-goat --http [HOST:]PORT', 'code-goat types', 'code-goat run FILE|-']) {
-      expect(result.stdout).toContain(form);
-    }
-  });
-
-  it('an unknown command: exit 2, its name and the usage on stderr', async () => {
-    const result = await runCli(['serve-please']);
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^code-goat: Unknown command "serve-please"\.\n\nUsage:\n/);
-  });
-
-  it('an unknown option: exit 2, named', async () => {
-    const result = await runCli(['--frobnicate']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("'--frobnicate'");
-  });
-
-  it.each([['abc'], ['70000'], ['localhost:'], ['127.0.0.1:33a'], ['::1:3333']])(
-    '--http %s: exit 2 with what it expects, before any server is started',
-    async (value) => {
-      const result = await runCli(['--http', value, '--config', configFile]);
-      expect(result.code).toBe(2);
-      expect(result.stdout).toBe('');
-      expect(result.stderr.trimEnd()).toBe(`code-goat: --http expects [HOST:]PORT (e.g. 3333 or 127.0.0.1:3333), got "${value}".`);
-    },
-  );
-
-  it('--http without a value: exit 2, the option named', async () => {
-    const result = await runCli(['--http']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^code-goat: .*--http.*argument missing/);
-  });
-});
-
-describe('parseHostPort', () => {
-  it.each([
-    ['3333', { host: '127.0.0.1', port: 3333 }],
-    ['0', { host: '127.0.0.1', port: 0 }],
-    ['127.0.0.1:3333', { host: '127.0.0.1', port: 3333 }],
-    ['0.0.0.0:8080', { host: '0.0.0.0', port: 8080 }],
-    ['localhost:65535', { host: 'localhost', port: 65_535 }],
-    ['[::1]:3333', { host: '::1', port: 3333 }],
-    [' 4000 ', { host: '127.0.0.1', port: 4000 }],
-  ])('%s', (value, expected) => {
-    expect(parseHostPort(value)).toEqual(expected);
-  });
-
-  it.each([[''], ['65536'], ['host:'], [':3333'], ['[::1]3333'], ['1.2.3.4:5:6'], ['http://x:1'], ['-1'], ['123456']])('rejects %j', (value) => {
-    expect(() => parseHostPort(value)).toThrow(/--http expects \[HOST:\]PORT/);
   });
 });

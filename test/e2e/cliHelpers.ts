@@ -1,6 +1,6 @@
 /**
- * Helpers for the end-to-end tests that drive real processes: the built CLI, the `npm start`
- * command, the MCP Inspector CLI and server-everything in its HTTP modes.
+ * Helpers for the end-to-end tests that drive real processes: the CLI (from src/, as `npm start`
+ * runs it), the `npm start` command, the MCP Inspector CLI and server-everything in its HTTP modes.
  *
  * Every process is spawned in its own process group and tracked; `stopAll()` (call it in
  * afterEach/afterAll) ends each group, grandchildren included, even when a test failed halfway.
@@ -16,8 +16,17 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
-/** What `bin.code-goat` points at, built by `npm run build` (`npm test` builds first). */
+/** What `bin.code-goat` points at, built by `npm run build`: test/package.test.ts builds it and is its one user. */
 export const distCli = path.join(repoRoot, 'dist', 'cli.js');
+
+/** The CLI's source entry point: Node 24 runs it as is (it strips the types), as the `start` script does. */
+export const sourceCli = path.join(repoRoot, 'src', 'cli.ts');
+
+/**
+ * Node's arguments that run the CLI from source, its own arguments to follow: the `start` script's
+ * flag (older Node 24 releases warn on stderr that type stripping is experimental), then the entry.
+ */
+export const cliNodeArgs: readonly string[] = ['--disable-warning=ExperimentalWarning', sourceCli];
 
 /** The Inspector's own launcher, as `npx @modelcontextprotocol/inspector` would run it (its `inspector` bin). */
 export const inspectorLauncher: string = (() => {
@@ -108,9 +117,9 @@ export async function run(command: string, args: readonly string[], options: Sta
   return { ...exit, stdout: spawned.stdout(), stderr: spawned.stderr() };
 }
 
-/** `node dist/cli.js ...args`, run to completion. */
+/** `node src/cli.ts ...args`, run to completion. */
 export function runCli(args: readonly string[], options: StartOptions & { input?: string } = {}): Promise<RunResult> {
-  return run(process.execPath, [distCli, ...args], options);
+  return run(process.execPath, [...cliNodeArgs, ...args], options);
 }
 
 /**

@@ -4,7 +4,6 @@
  * reached through a config entry (`command`, `url` + `transport`, `url` alone) and called from code,
  * with createCodeMode and with the gateway.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerConfig } from '../../src/config/schema.ts';
@@ -12,7 +11,7 @@ import { createGateway } from '../../src/gateway/Gateway.ts';
 import { createCodeMode } from '../../src/index.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import { officialServer, officialServerEntry } from '../fixtures/servers.ts';
-import { childEnv, distCli, freePort, makeTempDir, removeDir, runCli, start, stopAll, waitForOutput, writeJson } from './cliHelpers.ts';
+import { childEnv, freePort, makeTempDir, removeDir, runCli, start, stopAll, waitForOutput, writeJson } from './cliHelpers.ts';
 
 /** server-everything in an HTTP mode on a free port; resolves with its base URL once it listens. */
 async function startEverything(mode: 'sse' | 'streamableHttp'): Promise<string> {
@@ -89,7 +88,6 @@ describe('one gateway over all five entries', () => {
 describe('through the CLI', () => {
   let dir: string;
   beforeAll(() => {
-    expect(existsSync(distCli), 'npm test builds dist/ first').toBe(true);
     dir = makeTempDir('remote-config');
   });
   afterAll(() => removeDir(dir));

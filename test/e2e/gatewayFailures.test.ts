@@ -3,7 +3,7 @@
  * place a user or a model looks says which server is down and why: `health()`, `GET /healthz`, the
  * logs, the `execute_code` description, and the errors of code or passthrough calls that reach for it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
 import { faultServer } from '../fixtures/servers.ts';
 import {
@@ -45,7 +45,7 @@ describe('a server whose command does not exist', () => {
         broken: { command: missingCommand },
         'broken-direct': { command: missingCommand, codeMode: false },
       },
-      codeMode: { timeout: 10_000 },
+      codeMode: { timeout: 30_000 },
     });
     client = await connectHttp(closer, served.url);
   });
@@ -110,11 +110,9 @@ describe('a server whose command does not exist', () => {
 });
 
 describe('a server that dies while the gateway serves', () => {
-  const closer = new Closer();
-  afterEach(() => closer.closeAll());
-
   it('fails the call in flight naming the crash, restarts the server, and the others never notice', async () => {
-    const served = await startHttpGateway(closer, { mcpServers: { fault: faultServer(), everything: officialServers('.')['everything']! }, codeMode: { timeout: 10_000 } });
+    await using closer = new Closer();
+    const served = await startHttpGateway(closer, { mcpServers: { fault: faultServer(), everything: officialServers('.')['everything']! }, codeMode: { timeout: 30_000 } });
     const client = await connectHttp(closer, served.url);
     const crashed = await executeCode(client, 'return await mcpTools.Fault.crash({});');
     expect(crashed.isError).toBe(true);
@@ -133,6 +131,7 @@ describe('a server that dies while the gateway serves', () => {
   });
 
   it('the CLI serves the others and /healthz names the server and the reason', async () => {
+    await using closer = new Closer();
     const dir = makeWorkspace(closer, 'failures-cli');
     const configFile = writeConfigFile(dir, { mcpServers: { everything: officialServers(dir)['everything']!, broken: { command: missingCommand } } });
     const cli = await startHttpCli(closer, configFile);

@@ -1,15 +1,15 @@
 /**
- * Helpers for the gateway end-to-end tests: a workspace with a config file, the built CLI over stdio
- * or HTTP driven by the real SDK client, an in-process HTTP gateway on port 0, and one list of
- * things to close so that every test ends with no server, client or child process left behind.
+ * Helpers for the gateway end-to-end tests: a workspace with a config file, the CLI over stdio or
+ * HTTP (from src/, as `npm start` runs it) driven by the real SDK client, an in-process HTTP gateway
+ * on port 0, and one list of things to close so that every test ends with no server, client or child
+ * process left behind.
  */
 import { isAlive } from '../fixtures/processes.ts';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { Client, StreamableHTTPClientTransport, type ClientOptions } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
@@ -18,12 +18,13 @@ import { createGateway, type Gateway } from '../../src/gateway/Gateway.ts';
 import { listenHttp, type HttpGateway } from '../../src/gateway/httpServer.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { officialServer } from '../fixtures/servers.ts';
+import { cliNodeArgs } from './cliHelpers.ts';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const distDir = path.join(repoRoot, 'dist');
-
-/** Things to close, last opened first. Call `closeAll` in `afterEach` / `afterAll`. */
-export class Closer {
+/**
+ * Things to close, last opened first: `closeAll` in `afterEach` / `afterAll` for what a whole file or
+ * describe shares, or `await using closer = new Closer()` for what one test opens.
+ */
+export class Closer implements AsyncDisposable {
   readonly #closers: (() => Promise<void> | void)[] = [];
 
   add<T>(value: T, close: (value: T) => Promise<void> | void): T {
@@ -41,6 +42,10 @@ export class Closer {
       }
     }
     if (errors.length > 0) throw new AggregateError(errors, 'closing test resources failed');
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.closeAll();
   }
 }
 
@@ -72,65 +77,6 @@ function childEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { ...env, CODE_GOAT_LOG: 'info', ...extra };
 }
 
-/**
- * Whether `dir` holds a usable build: `cli.js` is there and every relative import of every module
- * resolves (a build in progress has written only some of the files).
- */
-function isCompleteBuild(dir: string): boolean {
-  if (!existsSync(path.join(dir, 'cli.js'))) return false;
-  const modules = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
-  return modules.every((module) => {
-    const text = readFileSync(path.join(dir, module), 'utf8');
-    const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.\.?\/[^'"]+)['"]/g)].map((match) => match[1]!);
-    return specifiers.every((specifier) => existsSync(path.resolve(dir, path.dirname(module), specifier)));
-  });
-}
-
-const snapshots = new WeakMap<Closer, Promise<string>>();
-
-/**
- * The built `cli.js`, from a private copy of `dist/` (with the package's `package.json` and a link to
- * its `node_modules`) taken once per closer: `npm run build` starts by deleting dist/, and a build run
- * elsewhere while these tests spawn the CLI must not pull it from under them. Removed by the closer.
- */
-export function builtCli(closer: Closer): Promise<string> {
-  let snapshot = snapshots.get(closer);
-  if (snapshot === undefined) {
-    snapshot = snapshotDist();
-    snapshots.set(closer, snapshot);
-    closer.add(snapshot, async (taken) => {
-      snapshots.delete(closer);
-      const cli = await taken.catch(() => undefined);
-      if (cli !== undefined) rmSync(path.dirname(path.dirname(cli)), { recursive: true, force: true });
-    });
-  }
-  return snapshot;
-}
-
-async function snapshotDist(): Promise<string> {
-  const root = mkdtempSync(path.join(tmpdir(), 'code-goat-dist-'));
-  const copy = path.join(root, 'dist');
-  for (let attempt = 1; ; attempt++) {
-    try {
-      if (isCompleteBuild(distDir)) {
-        cpSync(distDir, copy, { recursive: true });
-        if (isCompleteBuild(copy)) break;
-      }
-    } catch {
-      // dist/ changed while it was copied (a build elsewhere): try again.
-    }
-    rmSync(copy, { recursive: true, force: true });
-    if (attempt === 100) {
-      rmSync(root, { recursive: true, force: true });
-      throw new Error(`${distDir} is missing or incomplete: run \`npm run build\` before these tests.`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  cpSync(path.join(repoRoot, 'package.json'), path.join(root, 'package.json'));
-  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
-  return path.join(copy, 'cli.js');
-}
-
 export interface StdioCli {
   readonly client: Client;
   readonly transport: StdioClientTransport;
@@ -142,11 +88,11 @@ export interface StdioCli {
   readonly transportErrors: Error[];
 }
 
-/** Spawns the built `dist/cli.js --config <file>` over stdio and connects the SDK client to it. */
+/** Spawns `node src/cli.ts --config <file>` over stdio and connects the SDK client to it. */
 export async function connectStdioCli(closer: Closer, configFile: string, clientOptions: ClientOptions = {}): Promise<StdioCli> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [await builtCli(closer), '--config', configFile],
+    args: [...cliNodeArgs, '--config', configFile],
     env: childEnv(),
     cwd: path.dirname(configFile),
     stderr: 'pipe',
@@ -205,9 +151,9 @@ export interface HttpCli {
   stdout(): string;
 }
 
-/** Spawns `dist/cli.js --http 127.0.0.1:0 --config <file>`; the URL is read from what it prints on stderr. */
+/** Spawns `node src/cli.ts --http 127.0.0.1:0 --config <file>`; the URL is read from what it prints on stderr. */
 export async function startHttpCli(closer: Closer, configFile: string): Promise<HttpCli> {
-  const child = spawn(process.execPath, [await builtCli(closer), '--http', '127.0.0.1:0', '--config', configFile], {
+  const child = spawn(process.execPath, [...cliNodeArgs, '--http', '127.0.0.1:0', '--config', configFile], {
     env: childEnv(),
     cwd: path.dirname(configFile),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -253,8 +199,11 @@ export function processTree(pid: number): number[] {
 }
 
 
-/** Waits for every pid to exit; throws naming the survivors after `ms` (an orphan is a failure). */
-export async function waitUntilGone(pids: readonly number[], ms = 10_000): Promise<void> {
+/**
+ * Waits for every pid to exit; throws naming the survivors after `ms` (an orphan is a failure). The
+ * bound is wide: processes exit as soon as they can, but a busy machine may take seconds to let them.
+ */
+export async function waitUntilGone(pids: readonly number[], ms = 30_000): Promise<void> {
   for (let waited = 0; waited < ms; waited += 50) {
     if (!pids.some(isAlive)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -329,8 +278,11 @@ export function jsonLogLines(stderr: string): { level: string; message: string; 
   });
 }
 
-/** Resolves with the first value `probe` gives other than undefined; polls, and rejects naming `what` after `ms`. */
-export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> {
+/**
+ * Resolves with the first value `probe` gives other than undefined; polls, and rejects naming `what`
+ * after `ms`: a safety net against a hang, wide enough for a busy machine, never a measure.
+ */
+export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 30_000): Promise<T> {
   for (let waited = 0; ; waited += 50) {
     const value = await probe();
     if (value !== undefined) return value;

@@ -1,6 +1,6 @@
 /**
- * The gateway over Streamable HTTP: in process (`listenHttp` on port 0) and as the built CLI with
- * `--http 127.0.0.1:0`, driven by the SDK client against the real official servers.
+ * The gateway over Streamable HTTP: in process (`listenHttp` on port 0) and as the CLI
+ * (`node src/cli.ts --http 127.0.0.1:0`), driven by the SDK client against the real official servers.
  */
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -32,7 +32,7 @@ beforeAll(async () => {
   workspace = makeWorkspace(closer, 'http');
   served = await startHttpGateway(closer, {
     mcpServers: { ...officialServers(workspace), fault: { ...faultServer(), codeMode: false } },
-    codeMode: { timeout: 10_000, memoryMb: 64 },
+    codeMode: { timeout: 30_000, memoryMb: 64 },
   });
   client = await connectHttp(closer, served.url);
   validate = await executionResultValidator(client);

@@ -8,7 +8,7 @@
  * (`versionNegotiation: { mode: 'auto' }`). A 2025-era client over HTTP is served statelessly (GET
  * is 405): there is no stream to push on, so it learns of changes only by listing again.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Client, ClientOptions } from '@modelcontextprotocol/client';
 import { faultServer } from '../fixtures/servers.ts';
 import {
@@ -22,9 +22,6 @@ import {
   toolNamed,
   writeConfigFile,
 } from './gatewayHelpers.ts';
-
-const closer = new Closer();
-afterEach(() => closer.closeAll());
 
 const modern: ClientOptions['versionNegotiation'] = { mode: 'auto' };
 
@@ -47,7 +44,8 @@ async function addToolThroughCode(client: Client, name: string): Promise<void> {
 
 describe('the generated API follows a downstream tool list change', () => {
   it('typeDefinitions (what `code-goat types` prints) and execute_code gain the new tool', async () => {
-    const { gateway, url } = await startHttpGateway(closer, { mcpServers: { fault: faultServer() }, codeMode: { timeout: 10_000 } });
+    await using closer = new Closer();
+    const { gateway, url } = await startHttpGateway(closer, { mcpServers: { fault: faultServer() }, codeMode: { timeout: 30_000 } });
     const client = await connectHttp(closer, url);
     expect(gateway.codeMode?.typeDefinitions).not.toContain('addedAtRuntime');
     expect(await executeCodeDescription(client)).not.toContain('addedAtRuntime');
@@ -70,17 +68,18 @@ describe('the generated API follows a downstream tool list change', () => {
 });
 
 describe('notifications/tools/list_changed over stdio', () => {
-  async function startCli(clientOptions: ClientOptions = {}) {
+  async function startCli(closer: Closer, clientOptions: ClientOptions = {}) {
     const dir = makeWorkspace(closer, 'list-changed-stdio');
     const configFile = writeConfigFile(dir, {
       mcpServers: { fault: faultServer(), direct: { ...faultServer(), codeMode: false } },
-      codeMode: { timeout: 10_000 },
+      codeMode: { timeout: 30_000 },
     });
     return connectStdioCli(closer, configFile, clientOptions);
   }
 
   it('a code-mode server\'s change reaches a 2025-era client, and execute_code describes the new tool', async () => {
-    const { client } = await startCli();
+    await using closer = new Closer();
+    const { client } = await startCli(closer);
     const changes = recordToolListChanges(client);
     await addToolThroughCode(client, 'stdio_added');
     await eventually('notifications/tools/list_changed', () => (changes.count() > 0 ? true : undefined));
@@ -88,7 +87,8 @@ describe('notifications/tools/list_changed over stdio', () => {
   });
 
   it('a passthrough server\'s change reaches the client and lists the tool as <server>__<tool>', async () => {
-    const { client } = await startCli();
+    await using closer = new Closer();
+    const { client } = await startCli(closer);
     const changes = recordToolListChanges(client);
     expect((await client.listTools()).tools.map((tool) => tool.name)).not.toContain('direct__direct_added');
     await client.callTool({ name: 'direct__addTool', arguments: { name: 'direct_added' } });
@@ -99,8 +99,9 @@ describe('notifications/tools/list_changed over stdio', () => {
   });
 
   it('a 2026-07-28 client with ClientOptions.listChanged gets the refreshed list', async () => {
+    await using closer = new Closer();
     const lists: string[][] = [];
-    const { client } = await startCli({
+    const { client } = await startCli(closer, {
       versionNegotiation: modern,
       listChanged: { tools: { debounceMs: 0, onChanged: (error, tools) => void (error ? lists.push([`error: ${error.message}`]) : lists.push((tools ?? []).map((tool) => tool.name))) } },
     });
@@ -113,7 +114,8 @@ describe('notifications/tools/list_changed over stdio', () => {
 
 describe('notifications/tools/list_changed over HTTP', () => {
   it('a 2026-07-28 client with ClientOptions.listChanged gets it on its subscriptions/listen stream', async () => {
-    const { url } = await startHttpGateway(closer, { mcpServers: { fault: faultServer() }, codeMode: { timeout: 10_000 } });
+    await using closer = new Closer();
+    const { url } = await startHttpGateway(closer, { mcpServers: { fault: faultServer() }, codeMode: { timeout: 30_000 } });
     const lists: string[] = [];
     const client = await connectHttp(closer, url, {
       versionNegotiation: modern,
@@ -127,7 +129,8 @@ describe('notifications/tools/list_changed over HTTP', () => {
   });
 
   it('a 2025-era client over HTTP gets a session and the notification on its stream', async () => {
-    const { url } = await startHttpGateway(closer, { mcpServers: { fault: faultServer() }, codeMode: { timeout: 10_000 } });
+    await using closer = new Closer();
+    const { url } = await startHttpGateway(closer, { mcpServers: { fault: faultServer() }, codeMode: { timeout: 30_000 } });
     const client = await connectHttp(closer, url);
     expect(client.getProtocolEra()).toBe('legacy');
     const changes = recordToolListChanges(client);

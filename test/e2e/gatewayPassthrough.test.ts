@@ -18,7 +18,7 @@ beforeAll(async () => {
   workspace = makeWorkspace(closer, 'passthrough');
   const [passthroughGateway, codeModeGateway] = await Promise.all([
     startHttpGateway(closer, { mcpServers: officialServers(path.join(workspace)), codeMode: { enabled: false } }),
-    startHttpGateway(closer, { mcpServers: officialServers(workspace), codeMode: { timeout: 10_000, memoryMb: 64 } }),
+    startHttpGateway(closer, { mcpServers: officialServers(workspace), codeMode: { timeout: 30_000, memoryMb: 64 } }),
   ]);
   proxy = passthroughGateway;
   [proxyClient, codeModeClient] = await Promise.all([connectHttp(closer, proxy.url), connectHttp(closer, codeModeGateway.url)]);

@@ -1,6 +1,7 @@
 /**
- * The built CLI over stdio, as Claude Desktop runs it: `node dist/cli.js --config <file>` spawned by
- * the SDK client, against the real official servers (memory kept out of code mode).
+ * The CLI over stdio, as Claude Desktop runs it: `node src/cli.ts --config <file>` (what `npm start`
+ * runs; the built `dist/cli.js` is test/package.test.ts's) spawned by the SDK client, against the real
+ * official servers (memory kept out of code mode).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Closer,
   connectStdioCli,
-  builtCli,
   executeCode,
   executionResultValidator,
   firstText,
@@ -22,6 +22,7 @@ import {
   writeConfigFile,
   type StdioCli,
 } from './gatewayHelpers.ts';
+import { cliNodeArgs } from './cliHelpers.ts';
 
 const closer = new Closer();
 let workspace: string;
@@ -34,7 +35,7 @@ beforeAll(async () => {
   const servers = officialServers(workspace);
   configFile = writeConfigFile(workspace, {
     mcpServers: { ...servers, memory: { ...servers['memory']!, codeMode: false } },
-    codeMode: { timeout: 10_000, memoryMb: 64 },
+    codeMode: { timeout: 30_000, memoryMb: 64 },
   });
   cli = await connectStdioCli(closer, configFile);
   validate = await executionResultValidator(cli.client);
@@ -118,7 +119,7 @@ describe('logs on stderr only', () => {
 
   it('every byte on stdout is a JSON-RPC message, from start to exit', async () => {
     // A raw pipe, no SDK in between: a stray log line on stdout would show up here as is.
-    const child = spawn(process.execPath, [await builtCli(closer), '--config', configFile], {
+    const child = spawn(process.execPath, [...cliNodeArgs, '--config', configFile], {
       cwd: workspace,
       env: { ...process.env, CODE_GOAT_LOG: 'debug' },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,14 +1,14 @@
 /**
- * The official MCP Inspector CLI as the upstream client of the built gateway (`dist/cli.js`), over
- * stdio (the Inspector spawns the gateway) and Streamable HTTP (`--http 127.0.0.1:0`): it lists the
- * tools and calls `execute_code`, and we assert on the JSON it prints.
+ * The official MCP Inspector CLI as the upstream client of the gateway (`node src/cli.ts`, as
+ * `npm start` runs it), over stdio (the Inspector spawns the gateway) and Streamable HTTP
+ * (`--http 127.0.0.1:0`): it lists the tools and calls `execute_code`, and we assert on the JSON it prints.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { officialServer } from '../fixtures/servers.ts';
 import {
-  distCli,
+  cliNodeArgs,
   makeTempDir,
   removeDir,
   removeInspectorHome,
@@ -28,7 +28,6 @@ let workspace: string;
 let configFile: string;
 
 beforeAll(() => {
-  expect(existsSync(distCli), 'npm test builds dist/ first').toBe(true);
   workspace = makeTempDir('inspector');
   writeFileSync(path.join(workspace, 'note.txt'), 'written before the gateway started');
   configFile = writeJson(path.join(workspace, 'gateway.json'), {
@@ -66,18 +65,18 @@ let gatewayUrl = '';
 
 const transports: Transport[] = [
   {
-    name: 'stdio (the Inspector spawns `node dist/cli.js --config FILE`)',
+    name: 'stdio (the Inspector spawns `node src/cli.ts --config FILE`)',
     // The Inspector has a --config option of its own: `--` ends its options so that ours reaches the
     // gateway, and the command goes last.
-    args: (method) => ['--cli', ...method, '--', process.execPath, distCli, '--config', configFile],
+    args: (method) => ['--cli', ...method, '--', process.execPath, ...cliNodeArgs, '--config', configFile],
   },
   {
-    name: 'Streamable HTTP (`node dist/cli.js --http 127.0.0.1:0 --config FILE`)',
+    name: 'Streamable HTTP (`node src/cli.ts --http 127.0.0.1:0 --config FILE`)',
     // The URL goes first, as in the command the gateway prints: `--tool-arg <pairs...>` is variadic
     // and would take a URL after it for one more pair.
     args: (method) => ['--cli', gatewayUrl, ...method],
     async setUp() {
-      gateway = start(process.execPath, [distCli, '--http', '127.0.0.1:0', '--config', configFile]);
+      gateway = start(process.execPath, [...cliNodeArgs, '--http', '127.0.0.1:0', '--config', configFile]);
       const match = await waitForOutput(gateway, servingUrlPattern);
       expect(match[1]).toBe(configFile);
       gatewayUrl = match[2]!;

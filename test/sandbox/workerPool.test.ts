@@ -15,10 +15,12 @@ afterEach(async () => {
   await sandbox?.close();
   sandbox = undefined;
 });
-const start = (options: WorkerSandboxOptions) => (sandbox = new WorkerSandbox({ limits: { timeoutMs: 10_000, memoryMb: 32 }, ...options }));
+const start = (options: WorkerSandboxOptions) => (sandbox = new WorkerSandbox({ limits: { timeoutMs: 30_000, memoryMb: 32 }, ...options }));
 
+/** Polls `condition`; the 30 s bound is a safety net for a worker booting on a busy machine, not a measure. */
 async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  const deadline = performance.now() + 30_000;
+  while (!condition() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(condition()).toBe(true);
 }
 

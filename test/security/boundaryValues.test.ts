@@ -76,7 +76,7 @@ describe('values handed to the host: return values', () => {
   });
 
   it('returned-thenable-that-never-settles', async () => {
-    const result = await box.run('return { then() {} };');
+    const result = await box.runAgainstDeadline('return { then() {} };');
     expect(result).toMatchObject({ success: false, errorCode: 'TIMEOUT' });
     await box.expectHealthy();
   });
@@ -87,7 +87,7 @@ describe('values handed to the host: return values', () => {
   });
 
   it('returned-getter-that-loops-forever', async () => {
-    const result = await box.run('return { get forever() { for (;;) {} } };');
+    const result = await box.runAgainstDeadline('return { get forever() { for (;;) {} } };');
     expect(result).toMatchObject({ success: false, errorCode: 'TIMEOUT' });
     await box.expectHealthy();
   });

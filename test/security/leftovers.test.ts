@@ -5,8 +5,6 @@ import { useSecuritySandbox } from './helpers.ts';
 // built-ins, error hooks, callbacks V8 runs later, and memory kept alive after the execution ended.
 // One worker, so every execution here runs in the same process as the one before it.
 const box = useSecuritySandbox({ workers: 1 });
-/** These allocate tens of megabytes, slow on a loaded machine: a roomier deadline. */
-const roomy = { timeoutMs: 15_000 };
 afterAll(() => box.openGate());
 
 describe('leftovers between executions', () => {
@@ -38,19 +36,19 @@ describe('leftovers between executions', () => {
     const first = await box.run(`
       const registry = new FinalizationRegistry(() => { for (;;) {} });
       for (let i = 0; i < 100_000; i++) registry.register({ i }, i);
-      return 'registered';`, roomy);
+      return 'registered';`);
     expect(first).toMatchObject({ success: false, errorCode: 'RUNTIME_ERROR', error: 'ReferenceError: FinalizationRegistry is not defined' });
     expect(await box.value("return [typeof FinalizationRegistry, 'FinalizationRegistry' in globalThis, typeof WeakRef];")).toEqual(['undefined', false, 'function']);
     const next = await box.run(`
       for (let round = 0; round < 4; round++) { let garbage = []; for (let i = 0; i < 200_000; i++) garbage.push({ i }); garbage = null; }
       await mcpTools.Echo.echo({});
-      return 'next ran';`, roomy);
+      return 'next ran';`);
     expect(next).toMatchObject({ success: true, returnValue: 'next ran' });
     await box.expectHealthy();
   });
 
   it('an endless microtask chain left running at return does not reach the next execution', async () => {
-    const first = await box.run(`
+    const first = await box.runAgainstDeadline(`
       globalThis.spin = 0;
       (async () => { for (;;) { globalThis.spin++; await null; } })();
       return 'left spinning';`);
@@ -67,13 +65,13 @@ describe('leftovers between executions', () => {
       const kept = [];
       for (let i = 0; i < 250_000; i++) kept.push({ i, s: 'k' + i });
       mcpTools.Gate.wait({}).then(() => kept.length);
-      return 'holding';`, roomy);
+      return 'holding';`);
     expect(first).toMatchObject({ success: true, returnValue: 'holding' });
     const next = await box.run(`
       let a = []; for (let i = 0; i < 300_000; i++) a.push({});
       a = null;
       let b = []; for (let i = 0; i < 300_000; i++) b.push({});
-      return 'fits';`, roomy);
+      return 'fits';`);
     expect(next).toMatchObject({ success: true, returnValue: 'fits' });
   });
 

@@ -43,8 +43,11 @@ export function childCommandLines(): string[] {
   }
 }
 
-/** Resolves with the first value `subscribe` delivers, or rejects after `ms`. */
-export function nextEvent<T>(subscribe: (listener: (value: T) => void) => () => void, ms = 5_000): Promise<T> {
+/**
+ * Resolves with the first value `subscribe` delivers, or rejects after `ms`: a safety net wide enough
+ * for a busy machine (a restart or a flood can take seconds there), unless a test waits for no event.
+ */
+export function nextEvent<T>(subscribe: (listener: (value: T) => void) => () => void, ms = 30_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       unsubscribe();
@@ -58,8 +61,8 @@ export function nextEvent<T>(subscribe: (listener: (value: T) => void) => () => 
   });
 }
 
-/** Resolves with the first truthy value of `probe`, polled every 20 ms; rejects after `ms` naming `what`. */
-export async function waitUntil<T>(what: string, probe: () => T | undefined | null | false, ms = 10_000): Promise<T> {
+/** Resolves with the first truthy value of `probe`, polled every 20 ms; rejects after `ms` (a safety net) naming `what`. */
+export async function waitUntil<T>(what: string, probe: () => T | undefined | null | false, ms = 30_000): Promise<T> {
   const deadline = performance.now() + ms;
   for (;;) {
     const value = probe();
