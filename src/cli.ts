@@ -14,10 +14,8 @@ import { httpDefaults } from './config/defaults.ts';
 import { loadConfig } from './config/loadConfig.ts';
 import type { Config } from './config/schema.ts';
 import { CodeGoatError } from './errors.ts';
-import { createGateway, type Gateway } from './gateway/Gateway.ts';
-import { listenHttp } from './gateway/httpServer.ts';
+import type { Gateway } from './gateway/Gateway.ts';
 import { createHttpGuards } from './gateway/httpGuards.ts';
-import { serveGatewayOverStdio } from './gateway/serveStdio.ts';
 import { parseHostPort } from './gateway/parseHostPort.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { version } from './version.ts';
@@ -84,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
     return withGateway(config, logger, (gateway) => runCode(gateway, code));
   }
 
+  const { createGateway, listenHttp, serveGatewayOverStdio } = await gatewayModules();
   const gateway = await createGateway(config, { logger });
   const stop = async () => {
     await gateway.close();
@@ -109,7 +108,21 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * The gateway and what it stands on (the MCP SDK, the servers, the sandbox), loaded only once the
+ * arguments are known to be good: `--help`, `--version` and a usage error answer without that cost.
+ */
+async function gatewayModules() {
+  const [{ createGateway }, { listenHttp }, { serveGatewayOverStdio }] = await Promise.all([
+    import('./gateway/Gateway.ts'),
+    import('./gateway/httpServer.ts'),
+    import('./gateway/serveStdio.ts'),
+  ]);
+  return { createGateway, listenHttp, serveGatewayOverStdio };
+}
+
 async function withGateway(config: Config, logger: Logger, work: (gateway: Gateway) => Promise<number>): Promise<number> {
+  const { createGateway } = await gatewayModules();
   const gateway = await createGateway(config, { logger });
   try {
     return await work(gateway);

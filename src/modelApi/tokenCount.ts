@@ -1,9 +1,17 @@
 /**
  * Prompt size in tokens, measured with the o200k encoding (GPT-4o and later): no tokenizer matches every
  * model, but one real BPE is a far better yardstick for "does this fit in a prompt" than characters / 4.
- * Only the o200k entry point is imported: the package's root would load every encoding.
+ * Only the o200k entry point is loaded: the package's root would load every encoding.
+ *
+ * Loaded on first use, not at import: its tables cost about 0.75 s of CPU, which a process that never
+ * counts (`code-goat --help`, a library user with no token budget to size) should not pay.
  */
-import { countTokens as countO200kTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { createRequire } from 'node:module';
+
+type CountTokens = (text: string, options: { disallowedSpecial: Set<string> }) => number;
+
+const require = createRequire(import.meta.url);
+let countO200kTokens: CountTokens | undefined;
 
 // Server text may contain `<|endoftext|>` and the like; to a prompt they are plain characters, and the
 // tokenizer's default would throw on them.
@@ -11,5 +19,6 @@ const plainText = { disallowedSpecial: new Set<string>() };
 
 /** How many o200k tokens `text` takes. */
 export function countTokens(text: string): number {
+  countO200kTokens ??= (require('gpt-tokenizer/encoding/o200k_base') as { countTokens: CountTokens }).countTokens;
   return countO200kTokens(text, plainText);
 }
