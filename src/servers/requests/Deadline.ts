@@ -3,8 +3,10 @@
  * call that waited for a restarting server or for a free slot has that much less time to answer.
  * So `timeoutMs` bounds what the caller waits in total, whatever the gateway does meanwhile.
  *
- * The platform keeps the time: `AbortSignal.timeout` from submission, joined with the caller's
- * signal by `AbortSignal.any` into `stop`, which every wait listens to.
+ * The platform keeps the time: `AbortSignal.timeout` for what is left, joined with the caller's
+ * signal by `AbortSignal.any` into `stop`, which every wait listens to. `stop` is made on first use:
+ * a request that neither waits for a session nor for a slot (the common case) never needs it, and
+ * the two signals cost more than the rest of the request's bookkeeping (about 60 µs per request).
  */
 /** The longest a Node timer waits (about 24.8 days); a longer or infinite budget is capped there. */
 const maxTimerMs = 2 ** 31 - 1;
@@ -16,22 +18,29 @@ export class Deadline {
   readonly signal: AbortSignal | undefined;
   /** On the `performance.now()` clock. */
   readonly endsAt: number;
-  /** Aborts when the time is up or the caller cancels, whichever comes first. */
-  readonly stop: AbortSignal;
-  readonly #expiry: AbortSignal;
+  #expiry: AbortSignal | undefined;
+  #stop: AbortSignal | undefined;
 
   constructor(timeoutMs: number, signal?: AbortSignal) {
     this.timeoutMs = timeoutMs;
     this.signal = signal;
     this.endsAt = performance.now() + timeoutMs;
-    // `AbortSignal.timeout` takes a whole, bounded number of milliseconds; a caller's budget may be neither.
-    this.#expiry = AbortSignal.timeout(Number.isFinite(timeoutMs) ? Math.min(Math.max(0, Math.ceil(timeoutMs)), maxTimerMs) : maxTimerMs);
-    this.stop = signal === undefined ? this.#expiry : AbortSignal.any([signal, this.#expiry]);
   }
 
-  /** Whole milliseconds left, at least 0. */
+  /** Aborts when the time is up or the caller cancels, whichever comes first. */
+  get stop(): AbortSignal {
+    if (this.#stop === undefined) {
+      const leftMs = this.endsAt - performance.now();
+      // `AbortSignal.timeout` takes a whole, bounded number of milliseconds; a caller's budget may be neither.
+      this.#expiry = AbortSignal.timeout(Number.isFinite(leftMs) ? Math.min(Math.max(0, Math.ceil(leftMs)), maxTimerMs) : maxTimerMs);
+      this.#stop = this.signal === undefined ? this.#expiry : AbortSignal.any([this.signal, this.#expiry]);
+    }
+    return this.#stop;
+  }
+
+  /** Whole milliseconds left, at least 0 (0 once `stop` has seen the time run out, even if the clocks disagree by a fraction). */
   remainingMs(): number {
-    if (this.#expiry.aborted) return 0;
+    if (this.#expiry?.aborted === true) return 0;
     return Math.max(0, Math.ceil(this.endsAt - performance.now()));
   }
 
