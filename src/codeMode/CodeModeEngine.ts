@@ -4,6 +4,7 @@ import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import type { Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
 import type { ServerPool } from '../servers/index.ts';
 import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
+import { noRedaction, type SecretRedactor } from '../observability/redactSecrets.ts';
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
 import { unavailableBindings, unavailableServers, type UnavailableServer } from './unavailableServers.ts';
 
@@ -12,6 +13,11 @@ export interface CodeModeEngineOptions {
   includeServer?: (server: string) => boolean;
   /** `codeMode.apiTokenBudget`: tokens the API may take in the execute_code description. */
   apiTokenBudget?: number | undefined;
+  /**
+   * The gateway's redactor. Results come from the servers redacted already; an execution's result
+   * is redacted again on the way out, since code may put a secret back together from its parts.
+   */
+  redactor?: SecretRedactor;
 }
 
 /**
@@ -24,6 +30,7 @@ export class CodeModeEngine {
   readonly #sandbox: Sandbox;
   readonly #includeServer: (server: string) => boolean;
   readonly #describeOptions: { maxTokens?: number };
+  readonly #redactor: SecretRedactor;
   readonly #listeners = new Set<() => void>();
   #api: DerivedApi;
 
@@ -31,6 +38,7 @@ export class CodeModeEngine {
     this.#pool = pool;
     this.#sandbox = sandbox;
     this.#includeServer = options.includeServer ?? (() => true);
+    this.#redactor = options.redactor ?? noRedaction;
     this.#describeOptions = options.apiTokenBudget === undefined ? {} : { maxTokens: options.apiTokenBudget };
     this.#api = this.#derive();
     pool.onCatalogChanged(() => {
@@ -67,11 +75,12 @@ export class CodeModeEngine {
   }
 
   /** Never throws: failures come back in the result. */
-  executeCode(code: string, limits?: Partial<SandboxLimits>): Promise<ExecutionResult> {
+  async executeCode(code: string, limits?: Partial<SandboxLimits>): Promise<ExecutionResult> {
     const bindings = { ...this.#api.runtimeApi, unavailable: unavailableBindings(this.unavailable) };
-    return this.#sandbox.execute({ code, bindings, ...(limits ? { limits } : {}) }, (server, tool, args) =>
+    const result = await this.#sandbox.execute({ code, bindings, ...(limits ? { limits } : {}) }, (server, tool, args) =>
       this.#pool.callTool(server, tool, args),
     );
+    return this.#redactor.value(result);
   }
 
   /** Called after the catalog, and so the generated API, changed. Returns an unsubscribe function. */

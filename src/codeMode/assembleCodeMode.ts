@@ -1,6 +1,8 @@
 import { parseConfig } from '../config/parseConfig.ts';
 import { isCodeModeServer, type Config, type ConfigInput } from '../config/schema.ts';
-import { createLogger, type Logger } from '../observability/logger.ts';
+import { configSecrets } from '../config/substituteEnv.ts';
+import { createLogger, redactingLogger, type Logger } from '../observability/logger.ts';
+import { createSecretRedactor, type SecretRedactor } from '../observability/redactSecrets.ts';
 import type { Sandbox } from '../sandbox/Sandbox.ts';
 import { WorkerSandbox } from '../sandbox/WorkerSandbox.ts';
 import { ServerPool, type ServerPoolOptions } from '../servers/index.ts';
@@ -23,7 +25,10 @@ export type Reach = 'every server' | 'code-mode servers';
 /** What `createCodeMode` and the gateway both stand on. */
 export interface Assembly<Engine extends CodeModeEngine | undefined> {
   readonly config: Config;
+  /** The caller's logger (or the default one), behind the redactor. */
   readonly logger: Logger;
+  /** Built once from every secret of the config; everything that leaves goes through it. */
+  readonly redactor: SecretRedactor;
   readonly servers: ServerPool;
   /** Undefined when code mode is off and reach follows the rule (the gateway as a plain proxy). */
   readonly engine: Engine;
@@ -40,10 +45,11 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
 export async function assembleCodeMode(input: ConfigInput | Config, options: AssembleOptions & { reach: Reach }): Promise<Assembly<CodeModeEngine | undefined>>;
 export async function assembleCodeMode(input: ConfigInput | Config, options: AssembleOptions & { reach: Reach }): Promise<Assembly<CodeModeEngine | undefined>> {
   const config = parseConfig(input);
-  const logger = options.logger ?? createLogger({ component: 'code-goat' });
+  const redactor = createSecretRedactor(configSecrets(config));
+  const logger = redactingLogger(options.logger ?? createLogger({ component: 'code-goat' }), redactor);
   const byRule = options.reach === 'code-mode servers';
   const sandbox = byRule && !config.codeMode.enabled ? undefined : (options.sandbox ?? createSandbox(config, logger));
-  const servers = await ServerPool.start(config.mcpServers, serverPoolOptions(config, logger)).catch(async (error: unknown) => {
+  const servers = await ServerPool.start(config.mcpServers, { ...serverPoolOptions(config, logger), redactor }).catch(async (error: unknown) => {
     await sandbox?.close();
     throw error;
   });
@@ -52,10 +58,12 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
     new CodeModeEngine(servers, sandbox, {
       includeServer: byRule ? (server) => isCodeModeServer(config, server) : () => true,
       apiTokenBudget: config.codeMode.apiTokenBudget,
+      redactor,
     });
   return {
     config,
     logger,
+    redactor,
     servers,
     engine,
     async close() {

@@ -1,5 +1,6 @@
 import { invalidConfigError } from './ConfigIssue.ts';
 import type { Config } from './schema.ts';
+import { recordSubstitutions, substitutedValues } from './substituteEnv.ts';
 import { validateConfig } from './validateConfig.ts';
 
 /**
@@ -11,5 +12,7 @@ import { validateConfig } from './validateConfig.ts';
 export function parseConfig(input: unknown, options: { source?: string } = {}): Config {
   const validation = validateConfig(input);
   if (!validation.ok) throw invalidConfigError(validation.issues, options.source ?? 'config object');
+  // A config parsed from a file keeps what was substituted into it: those values stay secrets.
+  recordSubstitutions(validation.config, substitutedValues(input));
   return validation.config;
 }

@@ -2,7 +2,7 @@ import { CodeGoatError } from '../errors.ts';
 import { invalidConfigError, isWithin, type ConfigIssue } from './ConfigIssue.ts';
 import { JsonSyntaxError, parseJsonText } from './parseJsonText.ts';
 import type { Config } from './schema.ts';
-import { substituteEnv } from './substituteEnv.ts';
+import { recordSubstitutions, substituteEnv } from './substituteEnv.ts';
 import { validateConfig } from './validateConfig.ts';
 
 export interface ParseConfigTextOptions {
@@ -20,7 +20,10 @@ export function parseConfigText(text: string, options: ParseConfigTextOptions = 
   const source = options.source ?? 'config';
   const substituted = substituteEnv(readJson(text, source), options.env ?? process.env);
   const validation = validateConfig(substituted.value);
-  if (substituted.issues.length === 0 && validation.ok) return validation.config;
+  if (substituted.issues.length === 0 && validation.ok) {
+    recordSubstitutions(validation.config, substituted.secrets);
+    return validation.config;
+  }
 
   // A value whose variable is missing was replaced by "", so validation may complain about it too
   // ("expected a URL"): the missing variable is the real problem, say only that.

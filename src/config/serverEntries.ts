@@ -62,6 +62,11 @@ function fromList(list: unknown): ServerEntries {
       issues.push({ path: [...path, 'name'], message: `expected a non-empty string (the server's name), got ${found}` });
       return;
     }
+    if (name === '__proto__') {
+      // As a key of `mcpServers` it would take the place of the object's prototype and vanish.
+      issues.push({ path: [...path, 'name'], message: '"__proto__" cannot name a server (JavaScript would take it for the prototype); rename it' });
+      return;
+    }
     const first = firstIndexOf.get(name);
     if (first !== undefined) {
       issues.push({ path: [...path, 'name'], message: `duplicate server name ${JSON.stringify(name)}, already used by ${formatPath(['servers', first])}` });

@@ -1,4 +1,4 @@
-import { describeKind, isPlainObject, type ConfigIssue } from './ConfigIssue.ts';
+import { describeKind, isPlainObject, type ConfigIssue, type ConfigPath } from './ConfigIssue.ts';
 import { nearestKey } from '../text/nearestKey.ts';
 import { schemaIssues } from './schemaIssues.ts';
 import { configSchema, type Config } from './schema.ts';
@@ -17,6 +17,7 @@ export function validateConfig(input: unknown): ConfigValidation {
   const { mcpServers: _map, servers: _list, ...rest } = input;
   const servers = serverEntries(input);
   const issues: ConfigIssue[] = [
+    ...prototypeKeyIssues(input),
     ...servers.issues,
     ...servers.entries.flatMap((entry) => validateServer(entry.server, entry.path)),
     ...schemaIssues(configSchema, rest, [], { unknownKeyHint: (objectPath, key) => (objectPath.length === 0 ? topLevelHint(key) : undefined) }),
@@ -28,6 +29,27 @@ export function validateConfig(input: unknown): ConfigValidation {
   // Unreachable while the checks above mirror the schema; if they drift, still report paths, not a crash.
   if (!parsed.success) return { ok: false, issues: schemaIssues(configSchema, normalised, []) };
   return { ok: true, config: parsed.data };
+}
+
+/**
+ * JSON makes `"__proto__"` an ordinary key, but an object that gets it assigned (as the schema's
+ * records do) takes it as its prototype: the server or variable under it would vanish without a
+ * word. Refused wherever it is, naming the path. Iterative: a config may be deep.
+ */
+function prototypeKeyIssues(input: Record<string, unknown>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const pending: { value: unknown; path: ConfigPath }[] = [{ value: input, path: [] }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value, path } = next;
+    if (Array.isArray(value)) value.forEach((item: unknown, index) => pending.push({ value: item, path: [...path, index] }));
+    else if (isPlainObject(value)) {
+      for (const [key, item] of Object.entries(value)) {
+        if (key === '__proto__') issues.push({ path: [...path, key], message: '"__proto__" cannot be used as a name or key here (JavaScript would take it for the prototype); rename it' });
+        else pending.push({ value: item, path: [...path, key] });
+      }
+    }
+  }
+  return issues;
 }
 
 /** `servers` is known at the top level too (the older shape), though `configSchema` has no such key. */

@@ -3,6 +3,7 @@ import { assembleCodeMode, type AssembleOptions, type Assembly } from '../codeMo
 import type { CodeModeEngine } from '../codeMode/CodeModeEngine.ts';
 import type { Config, ConfigInput } from '../config/schema.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { SecretRedactor } from '../observability/redactSecrets.ts';
 import type { ServerPool, ServerStatus } from '../servers/index.ts';
 import { createUpstreamServer } from './createUpstreamServer.ts';
 import { UpstreamSurface } from './UpstreamSurface.ts';
@@ -31,10 +32,12 @@ export class Gateway {
   readonly surface: UpstreamSurface;
   readonly logger: Logger;
   readonly #close: () => Promise<void>;
+  readonly #redactor: SecretRedactor;
   readonly #listeners = new Set<(kind: ListKind) => void>();
 
-  private constructor({ config, servers: pool, engine, logger, close }: Assembly<CodeModeEngine | undefined>) {
+  private constructor({ config, servers: pool, engine, logger, redactor, close }: Assembly<CodeModeEngine | undefined>) {
     this.config = config;
+    this.#redactor = redactor;
     this.pool = pool;
     this.logger = logger;
     this.codeMode = engine;
@@ -62,9 +65,10 @@ export class Gateway {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Secrets redacted: failures are already, and nothing a server says reaches a client unredacted. */
   health(): HealthReport {
     const servers = this.pool.status();
-    return { status: servers.every((server) => server.state === 'ready') ? 'ok' : 'degraded', codeMode: this.codeMode !== undefined, servers };
+    return this.#redactor.value({ status: servers.every((server) => server.state === 'ready') ? 'ok' : 'degraded', codeMode: this.codeMode !== undefined, servers });
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,10 @@ export interface HttpSecurityOptions {
   allowedHosts?: readonly string[];
 }
 
+/** The JSON-RPC "server error" code the MCP SDK's HTTP transports use for rejections outside a request. */
+const unauthorizedCode = -32000;
+const unauthorizedMessage = 'Unauthorized: send "Authorization: Bearer <token>" with the token the gateway was started with.';
+
 const loopbackNames = ['localhost', '127.0.0.1', '[::1]'];
 
 function isLoopbackHost(host: string): boolean {
@@ -39,8 +43,11 @@ export function createHttpGuards(host: string, options: HttpSecurityOptions): (r
     if (checkHost && !checkHost(request, response)) return false;
     if (!checkOrigin(request, response)) return false;
     if (expected && !hasToken(request, expected)) {
-      response.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="code-goat"' });
-      response.end(JSON.stringify({ error: 'Unauthorized: send "Authorization: Bearer <token>" with the token the gateway was started with.' }));
+      // No `WWW-Authenticate`: a Bearer challenge tells MCP clients (mcp-remote, the SDK's OAuth
+      // provider) to go find an OAuth server, and the gateway has none: they would start a sign-in
+      // that never ends instead of showing this message. A JSON-RPC error body is what they print.
+      response.writeHead(401, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ jsonrpc: '2.0', error: { code: unauthorizedCode, message: unauthorizedMessage }, id: null }));
       return false;
     }
     return true;

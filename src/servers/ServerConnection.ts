@@ -1,9 +1,9 @@
 import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate, ListKind } from '../catalog/ServerCatalog.ts';
 import type { CatalogTool } from '../catalog/ToolCatalog.ts';
-import { isStdioServer, type ServerConfig } from '../config/schema.ts';
+import type { ServerConfig } from '../config/schema.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
-import { redactErrorResult } from './outcomes/redactErrorResult.ts';
-import { createRedactor, type Redactor } from './outcomes/redactSecrets.ts';
+import { createSecretRedactor, type SecretRedactor } from '../observability/redactSecrets.ts';
+import { serverSecrets } from '../config/substituteEnv.ts';
 import type { CallToolResult, GetPromptOutcome, RawToolCallOutcome, ReadResourceOutcome, RequestOutcome } from './outcomes/RequestOutcome.ts';
 import type { ToolCallOptions, ToolCallOutcome } from '../catalog/ToolCallOutcome.ts';
 import { createArgumentCheck, warmArgumentValidation, type ArgumentCheck } from './requests/argumentValidation.ts';
@@ -36,6 +36,8 @@ export interface ServerConnectionOptions {
   readonly onToolsChanged?: (connection: ServerConnection) => void;
   /** Called when one of the lists changed: `tools` whenever `onToolsChanged` is; `resources` and `prompts` when their entries changed. */
   readonly onListChanged?: (connection: ServerConnection, kind: ListKind) => void;
+  /** The gateway's redactor, built from every secret of the config. Default: one of this server's own secrets. */
+  readonly redactor?: SecretRedactor;
 }
 
 export const defaultMaxConcurrentCalls = codeModeDefaults.maxConcurrentCallsPerServer;
@@ -52,14 +54,15 @@ export const defaultMaxConcurrentCalls = codeModeDefaults.maxConcurrentCallsPerS
  * problem, which retrying would only hide.
  *
  * Nothing here throws at the caller: `connect()` records a failure in `state`/`failure`, and
- * requests return outcomes. Values of the config's `env` and `headers` are redacted from every
- * message and log line; for what a request gives back, in one place, `#redacted`, on the way out.
+ * requests return outcomes. Secrets (the config's `env` and `headers` values, what `${VAR}` put
+ * anywhere) are redacted from every message and log line, from what the server lists, and from what
+ * a request gives back, in one place, `#redacted`, on the way out.
  */
 export class ServerConnection {
   readonly name: string;
   readonly config: ServerConfig;
   readonly #options: ServerConnectionOptions;
-  readonly #redact: Redactor;
+  readonly #redactor: SecretRedactor;
   readonly #checkArguments: ArgumentCheck;
   readonly #session: ServerSession;
   readonly #requests: RequestPipeline;
@@ -71,13 +74,14 @@ export class ServerConnection {
     this.config = config;
     this.#options = options;
     const logger = (options.logger ?? silentLogger).child({ server: name });
-    this.#redact = createRedactor(isStdioServer(config) ? [config.env] : [config.headers]);
+    this.#redactor = options.redactor ?? createSecretRedactor(serverSecrets(config));
     this.#checkArguments = createArgumentCheck(name, logger);
     this.#session = new ServerSession({
       server: name,
       config,
       logger,
-      redact: this.#redact,
+      redact: this.#redactor.text,
+      redactValue: this.#redactor.value,
       clientInfo: options.clientInfo ?? implementationInfo,
       connectTimeoutMs: options.connectTimeoutMs ?? serverDefaults.connectTimeoutMs,
       restart: options.restart,
@@ -185,13 +189,18 @@ export class ServerConnection {
 
   /**
    * The one place where what a request gives back is redacted: a failure's message (a server may
-   * quote its token in an error, a loss report quotes its stderr) and a passed-through `isError`
-   * result's text. Successful values are the caller's data and pass untouched.
+   * quote its token in an error, a loss report quotes its stderr) and a result, successful or not
+   * (a tool may return the token it was given, in any form). A result without a secret passes as is.
    */
   #redacted<T extends RequestOutcome<unknown> | RawToolCallOutcome>(outcome: T): T {
-    if (!outcome.ok) return { ...outcome, message: this.#redact(outcome.message) };
-    if ('result' in outcome) return { ...outcome, result: redactErrorResult(outcome.result, this.#redact) };
-    return outcome;
+    const { text, value } = this.#redactor;
+    if (!outcome.ok) return { ...outcome, message: text(outcome.message) };
+    if ('result' in outcome) {
+      const result = value(outcome.result);
+      return result === outcome.result ? outcome : { ...outcome, result };
+    }
+    const redacted = value(outcome.value);
+    return redacted === outcome.value ? outcome : { ...outcome, value: redacted };
   }
 
   #listChanged(kind: ListKind): void {

@@ -3,13 +3,15 @@ import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
 import type { Config } from '../config/schema.ts';
 import { describeError } from '../errors.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
+import { createSecretRedactor } from '../observability/redactSecrets.ts';
+import { serverSecrets } from '../config/substituteEnv.ts';
 import type { GetPromptOutcome, RawToolCallOutcome, ReadResourceOutcome } from './outcomes/RequestOutcome.ts';
 import { serverUnavailableMessage, unknownServerMessage } from './outcomes/routingMessages.ts';
 import { toolCallFailure, type ToolCallFailure, type ToolCallOptions, type ToolCallOutcome } from '../catalog/ToolCallOutcome.ts';
 import { ServerConnection, type ConnectionState, type ServerConnectionOptions } from './ServerConnection.ts';
 import type { TransportKind } from './transport/openClient.ts';
 
-export interface ServerPoolOptions extends Pick<ServerConnectionOptions, 'logger' | 'defaultToolTimeoutMs' | 'connectTimeoutMs' | 'clientInfo' | 'restart'> {
+export interface ServerPoolOptions extends Pick<ServerConnectionOptions, 'logger' | 'defaultToolTimeoutMs' | 'connectTimeoutMs' | 'clientInfo' | 'restart' | 'redactor'> {
   /** Requests in flight at once to one server (config `codeMode.maxConcurrentCallsPerServer`); more wait their turn. Default 16. */
   readonly maxConcurrentCallsPerServer?: number;
 }
@@ -51,9 +53,11 @@ export class ServerPool {
     this.#logger = options.logger ?? silentLogger;
     const connections = new Map<string, ServerConnection>();
     const disabled = new Set<string>();
+    // One redactor for every server: a server's failure or result may quote another's secret.
+    const redactor = options.redactor ?? createSecretRedactor(Object.values(servers).flatMap(serverSecrets));
     for (const [name, config] of Object.entries(servers)) {
       if (config.disabled === true) disabled.add(name);
-      else connections.set(name, new ServerConnection(name, config, { ...connectionOptions(options), ...this.#changeCallbacks() }));
+      else connections.set(name, new ServerConnection(name, config, { ...connectionOptions(options), redactor, ...this.#changeCallbacks() }));
     }
     this.#connections = connections;
     this.#disabled = disabled;

@@ -51,6 +51,18 @@ describe('HTTP security', () => {
     expect(answer.body).not.toContain(token);
   });
 
+  it('a-401-does-not-advertise-oauth: no WWW-Authenticate challenge (mcp-remote would start a sign-in that never ends), a JSON-RPC error body', async () => {
+    // The gateway has no OAuth server: a Bearer challenge sends OAuth-capable clients looking for one.
+    for (const url of [http.url, http.url.replace('/mcp', '/healthz')]) {
+      const answer = await fetch(url, { method: url.endsWith('/mcp') ? 'POST' : 'GET', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, ...(url.endsWith('/mcp') && { body: initialize }) });
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get('www-authenticate')).toBeNull();
+      const body = (await answer.json()) as { jsonrpc?: string; id?: unknown; error?: { code?: unknown; message?: string } };
+      expect(body).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: expect.any(Number) } });
+      expect(body.error?.message).toContain('Authorization: Bearer <token>');
+    }
+  });
+
   it('a wrong token gets 401', async () => {
     expect((await post({ authorization: 'Bearer nope' })).status).toBe(401);
     expect((await post({ authorization: `Bearer ${token}x` })).status).toBe(401);

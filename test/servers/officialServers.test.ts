@@ -83,7 +83,8 @@ describe('calls and unwrapping', () => {
     const outcome = await pool.callTool('everything', 'get-env', {});
     expect(outcome.ok).toBe(true);
     const env = (outcome as { value: Record<string, string> }).value;
-    expect(env['CODE_GOAT_TEST_PROBE']).toBe('probe-value');
+    // The child got its env value; coming back in a result, it is redacted like any secret (SPEC).
+    expect(env['CODE_GOAT_TEST_PROBE']).toBe('[redacted]');
     expect(env['PATH']).toBe(process.env['PATH']);
     expect(env).not.toHaveProperty('CODE_GOAT_TEST_LEAK');
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../src/servers/outcomes/redactSecrets.ts';
+import { createSecretRedactor } from '../../src/observability/redactSecrets.ts';
 
 describe('createRedactor', () => {
   it('replaces env and header values wherever they appear', () => {
@@ -15,5 +16,54 @@ describe('createRedactor', () => {
   it('leaves very short values alone, they would garble every message', () => {
     const redact = createRedactor([{ DEBUG: '1' }]);
     expect(redact('exit code 1')).toBe('exit code 1');
+  });
+});
+
+describe('the gateway-wide redactor (createSecretRedactor)', () => {
+  const quoted = 'pa"ss w\\ord-é9';
+  const redactor = createSecretRedactor([quoted, 'canary-plain-1234', 'x1', '   ']);
+
+  it('secret-with-a-quote-escapes-redaction-once-json-escaped: every JSON form is caught', () => {
+    const json = JSON.stringify({ token: quoted });
+    expect(redactor.text(json)).toBe('{"token":"[redacted]"}');
+    expect(redactor.text(JSON.stringify(json))).not.toContain('ss w');
+    // Python's json.dumps escapes non-ASCII.
+    expect(redactor.text('{"t": "pa\\"ss w\\\\ord-\\u00E99"}')).toBe('{"t": "[redacted]"}');
+  });
+
+  it('url-encoded-secrets-are-caught: encodeURIComponent, form encoding and what the URL parser writes, in any hex case', () => {
+    for (const form of [
+      encodeURIComponent(quoted),
+      encodeURIComponent(quoted).toLowerCase().replace(/ord-/, 'ord-'),
+      new URLSearchParams({ k: quoted }).toString().slice(2),
+      new URL(`http://h/?k=${quoted}`).search.slice(3),
+      new URL(`http://h/${quoted}`).pathname.slice(1),
+    ]) {
+      expect(redactor.text(`GET /mcp?k=${form}&x=1`)).toBe('GET /mcp?k=[redacted]&x=1');
+    }
+  });
+
+  it('overlapping-secrets-leave-no-part-behind', () => {
+    const overlapping = createSecretRedactor(['abcdef-1', 'xyzabc']);
+    expect(overlapping.text('..xyzabcdef-1..')).toBe('..[redacted]..');
+    expect(overlapping.text('abcdef-1xyzabc')).toBe('[redacted]');
+  });
+
+  it('short-values-are-not-secrets: fewer than 4 characters besides white space', () => {
+    expect(redactor.text('x1 and    spaces')).toBe('x1 and    spaces');
+    expect(createSecretRedactor(['ab', ' c ']).active).toBe(false);
+  });
+
+  it('successful-results-are-redacted-too: every string and key of a value, at any depth, the rest untouched', () => {
+    const result = { content: [{ type: 'text', text: `token canary-plain-1234` }], structuredContent: { 'canary-plain-1234': [1, true, null, { deep: JSON.stringify(quoted) }] } };
+    expect(redactor.value(result)).toEqual({ content: [{ type: 'text', text: 'token [redacted]' }], structuredContent: { '[redacted]': [1, true, null, { deep: '"[redacted]"' }] } });
+    expect(result.content[0]?.text).toBe('token canary-plain-1234'); // a copy: the input is left as it was
+    const clean = { content: [{ type: 'text', text: 'nothing to hide' }] };
+    expect(redactor.value(clean)).toBe(clean);
+    let deep: unknown = 'canary-plain-1234';
+    for (let level = 0; level < 20_000; level++) deep = [deep];
+    let unwrapped = redactor.value(deep);
+    for (let level = 0; level < 20_000; level++) unwrapped = (unwrapped as unknown[])[0];
+    expect(unwrapped).toBe('[redacted]');
   });
 });

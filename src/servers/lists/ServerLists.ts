@@ -19,6 +19,8 @@ export interface ServerListsOptions {
   readonly logger: Logger;
   /** An error as one redacted line. */
   readonly describeError: (error: unknown) => string;
+  /** Secrets out of every listing (descriptions, schemas, names) before anyone reads it. Default: none. */
+  readonly redact?: <T>(value: T) => T;
 }
 
 /**
@@ -57,10 +59,11 @@ export class ServerLists {
    */
   async load(client: Client): Promise<ListKind[]> {
     const { server, timeoutMs, isExposed } = this.#options;
+    const redact = this.#redact;
     const [tools, resources, prompts] = await Promise.all([
-      listTools(client, server, timeoutMs, isExposed),
-      this.#orEmpty('resource list', noResources, listResources(client, server, timeoutMs)),
-      this.#orEmpty('prompt list', [], listPrompts(client, server, timeoutMs)),
+      listTools(client, server, timeoutMs, isExposed).then(redact),
+      this.#orEmpty('resource list', noResources, listResources(client, server, timeoutMs).then(redact)),
+      this.#orEmpty('prompt list', [], listPrompts(client, server, timeoutMs).then(redact)),
     ]);
     const changed: [ListKind, boolean][] = [['tools', this.tools.set(tools)], ['resources', this.resources.set(resources)], ['prompts', this.prompts.set(prompts)]];
     return changed.filter(([, differs]) => differs).map(([kind]) => kind);
@@ -75,6 +78,10 @@ export class ServerLists {
   /** Sizes for log lines. */
   counts(): Record<string, number> {
     return { tools: this.tools.value.length, ...resourceCounts(this.resources.value), prompts: this.prompts.value.length };
+  }
+
+  get #redact(): <T>(value: T) => T {
+    return this.#options.redact ?? ((value) => value);
   }
 
   #orEmpty<T>(what: string, empty: T, listing: Promise<T>): Promise<T> {
@@ -98,7 +105,7 @@ export class ServerLists {
       fetch: async () => {
         const client = liveClient();
         if (client === undefined) throw new Error('the server is not connected');
-        return fetch(client);
+        return this.#redact(await fetch(client));
       },
       onChanged: () => onChanged(kind),
     });

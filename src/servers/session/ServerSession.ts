@@ -21,6 +21,8 @@ export interface ServerSessionOptions {
   readonly logger: Logger;
   /** Every line about the server goes through it: its stderr, its failures, its errors. */
   readonly redact: Redactor;
+  /** The same for what the server lists (descriptions, schemas): secrets out before anyone reads it. */
+  readonly redactValue?: <T>(value: T) => T;
   readonly clientInfo: { readonly name: string; readonly version: string };
   /** Deadline of the handshake and of each listing. */
   readonly connectTimeoutMs: number;
@@ -71,6 +73,7 @@ export class ServerSession {
       onChanged: options.onListChanged,
       logger,
       describeError,
+      ...(options.redactValue !== undefined && { redact: options.redactValue }),
     });
     this.#opener = new SessionOpener({
       config,

@@ -1,0 +1,197 @@
+/**
+ * The one redactor of the gateway: every secret of the config (each value substituted from `${VAR}`,
+ * each `env` and `headers` value) replaced by `[redacted]` in whatever leaves (results, descriptions,
+ * errors, health, log lines), in the forms a secret takes on its way there:
+ *
+ * - raw;
+ * - JSON-escaped (`JSON.stringify(secret)` without its quotes), also with non-ASCII as `\uXXXX` (as
+ *   Python writes it), and escaped twice (JSON text inside a JSON string);
+ * - URL-encoded: `encodeURIComponent`, form encoding (`+` for a space, as `URLSearchParams`), and
+ *   the WHATWG URL parser's own encodings of a query and of a path; hex digits in any case.
+ *
+ * Matching is done by one regular expression built once from every form, longest first; where
+ * matches overlap (a secret inside another, or two touching), their union is replaced, so no part
+ * of a secret is left beside the mark.
+ *
+ * Short values: a value with fewer than 4 characters other than white space is not treated as a
+ * secret. Such a value (`1`, `on`, `dev`) cannot be kept secret by redaction anyway, and replacing it
+ * everywhere would garble every message and result.
+ */
+export interface SecretRedactor {
+  /** Whether there is any secret to redact; when not, `text` and `value` return their input. */
+  readonly active: boolean;
+  /** `text` with every form of every secret replaced by `[redacted]`. */
+  text(text: string): string;
+  /**
+   * A JSON-like value with every string (and object key) in it redacted: the value itself when none
+   * holds a secret, else a copy. Arrays and plain objects are walked, iteratively (depth is no
+   * danger); other objects are passed as they are.
+   */
+  value<T>(value: T): T;
+}
+
+export const redactionMark = '[redacted]';
+export const minimumSecretLength = 4;
+
+export const noRedaction: SecretRedactor = { active: false, text: (text) => text, value: (value) => value };
+
+export function createSecretRedactor(secrets: Iterable<string>): SecretRedactor {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    if (typeof secret !== 'string' || secret.trim().length < minimumSecretLength) continue;
+    for (const form of secretForms(secret)) forms.add(form);
+    const trimmed = secret.trim();
+    if (trimmed !== secret) for (const form of secretForms(trimmed)) forms.add(form);
+  }
+  if (forms.size === 0) return noRedaction;
+  const alternatives = [...forms].sort((a, b) => b.length - a.length).map(formPattern).join('|');
+  const anyMatch = new RegExp(alternatives);
+  // A lookahead finds the longest match starting at every position, overlapping ones included.
+  const everyMatch = new RegExp(`(?=(${alternatives}))`, 'g');
+
+  const text = (input: string): string => {
+    if (!anyMatch.test(input)) return input;
+    return replaceUnion(input, everyMatch);
+  };
+  const hasSecret = (input: string) => anyMatch.test(input);
+  return { active: true, text, value: (value) => redactValue(value, text, hasSecret) };
+}
+
+/** Every form a secret may take in text that leaves the gateway, the secret itself first. */
+function secretForms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const jsonAscii = json.replace(/[^\u0000-\u007f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const forms = [secret, json, jsonAscii, JSON.stringify(json).slice(1, -1), percentEncode(secret, queryEncoded), percentEncode(secret, pathEncoded)];
+  // In the path of an http(s) URL, the parser turns a backslash into a slash.
+  if (secret.includes('\\')) forms.push(percentEncode(secret.replaceAll('\\', '/'), pathEncoded));
+  try {
+    forms.push(encodeURIComponent(secret), encodeURI(secret), new URLSearchParams([['', secret]]).toString().slice(1));
+  } catch {
+    // A lone surrogate cannot be URL-encoded; it cannot reach a URL either.
+  }
+  return forms;
+}
+
+/** The WHATWG URL parser's percent-encode sets of a query (special schemes) and of a path. */
+const queryEncoded = new Set([' ', '"', '#', '<', '>', "'"]);
+const pathEncoded = new Set([' ', '"', '#', '<', '>', '?', '^', '`', '{', '}']);
+
+function percentEncode(secret: string, set: ReadonlySet<string>): string {
+  let encoded = '';
+  for (const char of secret) {
+    const code = char.codePointAt(0) ?? 0;
+    if (code <= 0x20 || code >= 0x7f || set.has(char)) {
+      for (const byte of Buffer.from(char, 'utf8')) encoded += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    } else encoded += char;
+  }
+  return encoded;
+}
+
+/** A form as a pattern: literal, except that hex digits after `%` and `\u` match in either case. */
+function formPattern(form: string): string {
+  return form
+    .replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+    .replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => `%${caseless(hex)}`)
+    .replace(/\\\\u([0-9A-Fa-f]{4})/g, (_match, hex: string) => `\\\\u${caseless(hex)}`);
+}
+
+function caseless(hex: string): string {
+  return [...hex].map((digit) => (/[a-f]/i.test(digit) ? `[${digit.toLowerCase()}${digit.toUpperCase()}]` : digit)).join('');
+}
+
+/** Replaces the union of every match (overlapping ones merged) by one mark per stretch. */
+function replaceUnion(input: string, everyMatch: RegExp): string {
+  let result = '';
+  let copiedUpTo = 0;
+  let stretchStart = -1;
+  let stretchEnd = -1;
+  everyMatch.lastIndex = 0;
+  for (let match = everyMatch.exec(input); match !== null; match = everyMatch.exec(input)) {
+    const start = match.index;
+    const end = start + (match[1]?.length ?? 0);
+    everyMatch.lastIndex = start + 1;
+    if (end === start) continue;
+    if (stretchStart >= 0 && start <= stretchEnd) {
+      stretchEnd = Math.max(stretchEnd, end);
+      continue;
+    }
+    if (stretchStart >= 0) {
+      result += input.slice(copiedUpTo, stretchStart) + redactionMark;
+      copiedUpTo = stretchEnd;
+    }
+    stretchStart = start;
+    stretchEnd = end;
+  }
+  if (stretchStart >= 0) {
+    result += input.slice(copiedUpTo, stretchStart) + redactionMark;
+    copiedUpTo = stretchEnd;
+  }
+  return result + input.slice(copiedUpTo);
+}
+
+type Container = unknown[] | Record<string, unknown>;
+
+function isContainer(value: unknown): value is Container {
+  if (Array.isArray(value)) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** Copies only when some string holds a secret: the common case allocates nothing. */
+function redactValue<T>(value: T, redact: (text: string) => string, hasSecret: (text: string) => boolean): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (!isContainer(value) || !holdsSecret(value, hasSecret)) return value;
+  return copyRedacted(value, redact) as T;
+}
+
+function holdsSecret(root: Container, hasSecret: (text: string) => boolean): boolean {
+  const seen = new Set<Container>([root]);
+  const pending: Container[] = [root];
+  // Strings are tested as they are met; containers wait their turn.
+  const holds = (item: unknown): boolean => {
+    if (typeof item === 'string') return hasSecret(item);
+    if (isContainer(item) && !seen.has(item)) {
+      seen.add(item);
+      pending.push(item);
+    }
+    return false;
+  };
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (Array.isArray(next)) {
+      for (const item of next) if (holds(item)) return true;
+    } else {
+      for (const key in next) if (Object.hasOwn(next, key) && (hasSecret(key) || holds(next[key]))) return true;
+    }
+  }
+  return false;
+}
+
+function copyRedacted(root: Container, redact: (text: string) => string): Container {
+  const copies = new Map<Container, Container>();
+  const pending: [Container, Container][] = [];
+  const copyOf = (item: unknown): unknown => {
+    if (typeof item === 'string') return redact(item);
+    if (!isContainer(item)) return item;
+    let copy = copies.get(item);
+    if (copy === undefined) {
+      copy = Array.isArray(item) ? [] : (Object.create(Object.getPrototypeOf(item) as object | null) as Record<string, unknown>);
+      copies.set(item, copy);
+      pending.push([item, copy]);
+    }
+    return copy;
+  };
+  const rootCopy = copyOf(root) as Container;
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [source, target] = next;
+    if (Array.isArray(source)) {
+      for (let index = 0; index < source.length; index++) (target as unknown[])[index] = copyOf(source[index]);
+    } else {
+      for (const [key, item] of Object.entries(source)) {
+        // defineProperty: a key "__proto__" stays data, as JSON made it.
+        Object.defineProperty(target, redact(key), { value: copyOf(item), enumerable: true, writable: true, configurable: true });
+      }
+    }
+  }
+  return rootCopy;
+}
