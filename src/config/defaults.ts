@@ -47,6 +47,21 @@ export const serverDefaults = {
   connectTimeoutMs: 30_000,
   /** Restart after a crash: backoff from `initialDelayMs` doubling up to `maxDelayMs`; reset after `resetAfterMs` of good health. */
   restart: { initialDelayMs: 250, maxDelayMs: 30_000, resetAfterMs: 60_000 },
+  /**
+   * The largest message a server may send (a tool result, a resource), in bytes, over any transport:
+   * stdio, Streamable HTTP and SSE all stop reading past it and fail that request.
+   */
+  maxResultBytes: 10 * 1024 * 1024,
+} as const;
+
+/** Values that cross a process boundary (tool results into the sandbox, return values out of it, results to the client). */
+export const valueDefaults = {
+  /**
+   * Nesting of arrays and objects a value may have. Deeper values are refused where they arrive
+   * (a tool result fails its call, a return value fails with RETURN_TOO_LARGE): a few thousand
+   * levels overflow the stack of every recursive reader (JSON, IPC, renderers).
+   */
+  maxDepth: 500,
 } as const;
 
 /** The Streamable HTTP entry (`--http`). */

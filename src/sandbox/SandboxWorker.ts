@@ -4,7 +4,8 @@ import type { ErrorCode } from '../errors.ts';
 import type { ExecutionResult, ToolCallRecord } from './ExecutionResult.ts';
 import type { ExecutionRequest, SandboxLimits, ToolCallHandler, ToolCallOutcome } from './Sandbox.ts';
 import { sandboxFailure, elapsedMs } from './sandboxFailure.ts';
-import type { HostToWorker, ToolCallRequest, WorkerToHost } from './workerMessages.ts';
+import { toolAnswer } from './toolAnswer.ts';
+import type { HostToWorker, ToolCallRequest, WorkerExecutionResult, WorkerToHost } from './workerMessages.ts';
 
 interface PendingExecution {
   readonly callTool: ToolCallHandler;
@@ -12,6 +13,11 @@ interface PendingExecution {
   readonly started: number;
   readonly settle: (result: ExecutionResult) => void;
   readonly backstop: NodeJS.Timeout;
+}
+
+/** The result as code mode hands it on: the worker's `returnJson` parsed (JSON.parse does not recurse; the worker bounded its depth). */
+function withReturnValue({ returnJson, ...result }: WorkerExecutionResult): Omit<ExecutionResult, 'toolCalls' | 'durationMs'> {
+  return returnJson === undefined ? result : { ...result, returnValue: JSON.parse(returnJson) as unknown };
 }
 
 /** Time a worker gets past an execution's deadline to report the timeout itself before it is killed. */
@@ -113,11 +119,12 @@ export class SandboxWorker {
     if (!pending) return;
     if (message.type === 'done') {
       this.rssBytes = message.rssBytes;
-      this.#settle(message.executionId, { ...message.result, toolCalls: pending.toolCalls, durationMs: elapsedMs(pending.started) });
+      this.#settle(message.executionId, { ...withReturnValue(message.result), toolCalls: pending.toolCalls, durationMs: elapsedMs(pending.started) });
       if (this.#retiring && this.#pending.size === 0) this.kill('SANDBOX_FAILED', 'The sandbox worker was retired.');
       return;
     }
-    void this.#performToolCall(message.executionId, pending, message);
+    // Never rejects; the catch is the guarantee that a fault of ours is no unhandled rejection in the gateway.
+    this.#performToolCall(message.executionId, pending, message).catch(() => undefined);
   }
 
   /** Performs a call of the execution `executionId` and answers it under the call's own id. */
@@ -129,12 +136,19 @@ export class SandboxWorker {
     } catch (error) {
       outcome = { ok: false, code: 'TOOL_CALL_FAILED', message: `${server}.${tool} failed: ${error instanceof Error ? error.message : String(error)}` };
     }
-    pending.toolCalls.push({ server, tool, durationMs: elapsedMs(started), ok: outcome.ok });
-    if (this.#pending.has(executionId)) this.#send({ type: 'toolResult', executionId, callId, outcome });
+    const answer = toolAnswer(callId, server, tool, outcome);
+    pending.toolCalls.push({ server, tool, durationMs: elapsedMs(started), ok: answer.failureCode === undefined });
+    if (this.#pending.has(executionId)) this.#send({ type: 'toolResult', executionId, ...answer });
   }
 
   #send(message: HostToWorker): void {
-    if (this.#process.connected) this.#process.send(message);
+    if (!this.#process.connected) return;
+    try {
+      // The callback takes a send that fails later (the worker died meanwhile): 'exit' reports that.
+      this.#process.send(message, undefined, undefined, () => {});
+    } catch {
+      // The channel closed between the check and the send: 'exit' fails what was pending.
+    }
   }
 
   #settle(id: number, result: ExecutionResult): void {

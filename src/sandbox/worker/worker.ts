@@ -13,8 +13,16 @@ import { preludeScript } from './preludeScript.ts';
 import { runExecution } from './runExecution.ts';
 import { codeModeDefaults } from '../../config/defaults.ts';
 
+/**
+ * Everything sent is plain data whose values are strings (see workerMessages.ts), so serialising it
+ * cannot overflow; a channel that closed meanwhile is the host's exit, which ends this process anyway.
+ */
 const send = (message: WorkerToHost): void => {
-  process.send?.(message);
+  try {
+    process.send?.(message, undefined, undefined, () => {});
+  } catch {
+    // Closed channel: 'disconnect' follows and ends the worker.
+  }
 };
 
 const isolates = new IsolatePool(preludeScript);
@@ -23,10 +31,12 @@ const answerRoutes = new Map<number, (answer: ToolCallAnswer) => void>();
 
 process.on('message', (message: HostToWorker) => {
   if (message.type === 'toolResult') {
-    answerRoutes.get(message.executionId)?.({ callId: message.callId, outcome: message.outcome });
+    const { callId, outcomeJson, failureCode } = message;
+    answerRoutes.get(message.executionId)?.({ callId, outcomeJson, ...(failureCode !== undefined && { failureCode }) });
     return;
   }
-  if (message.type === 'execute') void execute(message);
+  // execute() never rejects; the catch keeps a fault of ours from becoming an unhandled rejection that ends the worker.
+  if (message.type === 'execute') execute(message).catch(() => undefined);
 });
 
 async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Promise<void> {
