@@ -54,14 +54,19 @@ export const serverDefaults = {
   maxResultBytes: 10 * 1024 * 1024,
 } as const;
 
-/** Values that cross a process boundary (tool results into the sandbox, return values out of it, results to the client). */
-export const valueDefaults = {
+/** How deep things may nest: values that cross a process boundary, and the code submitted. */
+export const nestingDefaults = {
   /**
    * Nesting of arrays and objects a value may have. Deeper values are refused where they arrive
    * (a tool result fails its call, a return value fails with RETURN_TOO_LARGE): a few thousand
    * levels overflow the stack of every recursive reader (JSON, IPC, renderers).
    */
-  maxDepth: 500,
+  maxValueDepth: 500,
+  /**
+   * Nesting of brackets in submitted code. Deeper code is refused as a SYNTAX_ERROR before it is
+   * compiled: esbuild's time grows with the square of block nesting, and V8's parser runs out of stack.
+   */
+  maxCodeDepth: 256,
 } as const;
 
 /** The Streamable HTTP entry (`--http`). */

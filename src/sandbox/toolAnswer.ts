@@ -1,4 +1,4 @@
-import { valueDefaults } from '../config/defaults.ts';
+import { nestingDefaults } from '../config/defaults.ts';
 import { jsonTextDeeperThan, valueDeeperThan } from '../text/jsonDepth.ts';
 import type { ToolCallOutcome } from './Sandbox.ts';
 import type { ToolCallAnswer } from './workerMessages.ts';
@@ -14,7 +14,7 @@ export function toolAnswer(callId: number, server: string, tool: string, outcome
     const failure: ToolCallOutcome = { ok: false, code: 'TOOL_CALL_FAILED', message: `${server}.${tool} failed: ${why}` };
     return { callId, outcomeJson: JSON.stringify(failure), failureCode: failure.code };
   };
-  const { maxDepth } = valueDefaults;
+  const maxDepth = nestingDefaults.maxValueDepth;
   const tooDeep = `its result nests arrays or objects more than ${maxDepth} levels deep`;
   if (valueDeeperThan(outcome.value, maxDepth)) return refuse(tooDeep);
   try {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { valueDefaults } from '../../src/config/defaults.ts';
+import { nestingDefaults } from '../../src/config/defaults.ts';
 import type { ExecutionResult } from '../../src/sandbox/ExecutionResult.ts';
 import type { ToolBindings, ToolCallHandler } from '../../src/sandbox/Sandbox.ts';
 import { WorkerSandbox } from '../../src/sandbox/WorkerSandbox.ts';
@@ -59,11 +59,11 @@ describe('deep values crash processes', () => {
     }
     const refused = await run(`let v = 0; for (let i = 0; i < ${deeper[0]}; i++) v = [v]; return v;`);
     expect(refused).toMatchObject({ errorCode: 'RETURN_TOO_LARGE' });
-    expect(refused.error).toMatch(new RegExp(`more than ${valueDefaults.maxDepth} levels deep`));
+    expect(refused.error).toMatch(new RegExp(`more than ${nestingDefaults.maxValueDepth} levels deep`));
   });
 
   it('return-value-as-deep-as-allowed-still-arrives', async () => {
-    const depth = valueDefaults.maxDepth;
+    const depth = nestingDefaults.maxValueDepth;
     const result = await run(`let v = 0; for (let i = 0; i < ${depth}; i++) v = [v]; return v;`);
     expect(result).toMatchObject({ success: true });
     expect(result.returnValue).toEqual(nested(depth));

@@ -10,7 +10,7 @@ import { readSettlement } from './readSettlement.ts';
 import { transpile } from './transpile.ts';
 import { OutputCollector } from './OutputCollector.ts';
 import { Watchdog } from './Watchdog.ts';
-import { valueDefaults } from '../../config/defaults.ts';
+import { nestingDefaults } from '../../config/defaults.ts';
 import { jsonTextDeeperThan } from '../../text/jsonDepth.ts';
 
 export interface ExecutionInput {
@@ -89,12 +89,12 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
     );
   }
   // Measured on the text, before anything recursive reads it; the settlement's envelope is one level.
-  if (jsonTextDeeperThan(json, valueDefaults.maxDepth + 1)) {
+  if (jsonTextDeeperThan(json, nestingDefaults.maxValueDepth + 1)) {
     return failure(
       output,
       failureFields(
         'RETURN_TOO_LARGE',
-        `The return value nests arrays or objects more than ${valueDefaults.maxDepth} levels deep; the limit is ${valueDefaults.maxDepth}. Return flatter data.`,
+        `The return value nests arrays or objects more than ${nestingDefaults.maxValueDepth} levels deep; the limit is ${nestingDefaults.maxValueDepth}. Return flatter data.`,
       ),
     );
   }
