@@ -3,8 +3,10 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorCode } from '../errors.ts';
 import type { ExecutionResult, ToolCallRecord } from './ExecutionResult.ts';
 import type { ExecutionRequest, SandboxLimits, ToolCallHandler, ToolCallOutcome } from './Sandbox.ts';
-import { sandboxFailure, elapsedMs } from './sandboxFailure.ts';
+import { sandboxFailure, elapsedMs, failureFields } from './sandboxFailure.ts';
 import { toolAnswer } from './toolAnswer.ts';
+import { nestingDefaults } from '../config/defaults.ts';
+import { jsonTextDeeperThan } from '../text/jsonDepth.ts';
 import type { HostToWorker, ToolCallRequest, WorkerExecutionResult, WorkerToHost } from './workerMessages.ts';
 
 interface PendingExecution {
@@ -17,7 +19,13 @@ interface PendingExecution {
 
 /** The result as code mode hands it on: the worker's `returnJson` parsed (JSON.parse does not recurse; the worker bounded its depth). */
 function withReturnValue({ returnJson, ...result }: WorkerExecutionResult): Omit<ExecutionResult, 'toolCalls' | 'durationMs'> {
-  return returnJson === undefined ? result : { ...result, returnValue: JSON.parse(returnJson) as unknown };
+  if (returnJson === undefined) return result;
+  try {
+    return { ...result, returnValue: JSON.parse(returnJson) as unknown };
+  } catch {
+    // The worker writes it with JSON.stringify; anything else means the worker itself is broken.
+    return { ...result, success: false, ...failureFields('SANDBOX_FAILED', 'The sandbox worker sent a return value that is not JSON.') };
+  }
 }
 
 /** Time a worker gets past an execution's deadline to report the timeout itself before it is killed. */
@@ -132,7 +140,10 @@ export class SandboxWorker {
     const started = performance.now();
     let outcome: ToolCallOutcome;
     try {
-      outcome = await pending.callTool(server, tool, JSON.parse(argsJson) as unknown);
+      // Arguments too deep for the transports' JSON (recursive) stop here, before any handler sees them.
+      outcome = jsonTextDeeperThan(argsJson, nestingDefaults.maxValueDepth)
+        ? { ok: false, code: 'INVALID_ARGUMENTS', message: `${server}.${tool}: invalid arguments: they nest arrays or objects more than ${nestingDefaults.maxValueDepth} levels deep` }
+        : await pending.callTool(server, tool, JSON.parse(argsJson) as unknown);
     } catch (error) {
       outcome = { ok: false, code: 'TOOL_CALL_FAILED', message: `${server}.${tool} failed: ${error instanceof Error ? error.message : String(error)}` };
     }

@@ -18,7 +18,9 @@ function nested(depth: number): unknown {
   return value;
 }
 
+const calls: string[] = [];
 const handler: ToolCallHandler = async (_server, tool, args) => {
+  calls.push(tool);
   if (tool === 'deep') return { ok: true, value: nested((args as { depth: number }).depth) };
   return { ok: true, value: args };
 };
@@ -83,14 +85,26 @@ describe('deep values crash processes', () => {
     }
   });
 
-  it('deep-tool-arguments-echoed-back-fail-the-call', async () => {
+  it('deep-tool-arguments-are-refused-before-any-handler', async () => {
     await run('return 1');
     const pids = sandbox.workerPids;
+    calls.length = 0;
     const result = await run(`
       let v = 0; for (let i = 0; i < 3000; i++) v = [v];
       try { await mcpTools.Deep.echo({ v }); return 'arrived'; }
-      catch (error) { return error.code; }`);
-    expect(result).toMatchObject({ success: true, returnValue: 'TOOL_CALL_FAILED' });
+      catch (error) { return { code: error.code, message: error.message }; }`);
+    expect(result).toMatchObject({ success: true, returnValue: { code: 'INVALID_ARGUMENTS' } });
+    expect((result.returnValue as { message: string }).message).toMatch(/^deep\.echo: invalid arguments: they nest arrays or objects more than \d+ levels deep$/);
+    expect(calls).toEqual([]);
     await expectHealthyOn(pids);
+  });
+
+  it('tool-arguments-and-results-within-the-bound-still-arrive', async () => {
+    const result = await run(`
+      let v = 0; for (let i = 0; i < ${nestingDefaults.maxValueDepth - 1}; i++) v = [v];
+      try { await mcpTools.Deep.echo({ v }); return 'arrived'; }
+      catch (error) { return error.code; }`);
+    // The arguments are within the bound; echoed inside { ok, value: { v } } the answer is still within it.
+    expect(result).toMatchObject({ success: true, returnValue: 'arrived' });
   });
 });

@@ -99,4 +99,6 @@ function guardResidentMemory(limitMb: number): void {
 }
 
 guardResidentMemory(Number(process.argv[3] ?? codeModeDefaults.maxWorkerRssMb));
-void warmUp(Number(process.argv[2] ?? defaultSandboxLimits.memoryMb)).finally(() => send({ type: 'ready' }));
+warmUp(Number(process.argv[2] ?? defaultSandboxLimits.memoryMb))
+  .catch(() => undefined)
+  .finally(() => send({ type: 'ready' }));
