@@ -1,5 +1,5 @@
 import { nestingDefaults } from '../config/defaults.ts';
-import { jsonTextDeeperThan, valueDeeperThan } from '../text/jsonDepth.ts';
+import { valueDeeperThan } from '../text/jsonDepth.ts';
 import type { ToolCallOutcome } from './Sandbox.ts';
 import type { ToolCallAnswer } from './workerMessages.ts';
 
@@ -18,9 +18,8 @@ export function toolAnswer(callId: number, server: string, tool: string, outcome
   const tooDeep = `its result nests arrays or objects more than ${maxDepth} levels deep`;
   if (valueDeeperThan(outcome.value, maxDepth)) return refuse(tooDeep);
   try {
-    const outcomeJson = JSON.stringify({ ok: true, value: outcome.value });
-    // toJSON can make the text deeper than the value it was called on.
-    return jsonTextDeeperThan(outcomeJson, maxDepth + 1) ? refuse(tooDeep) : { callId, outcomeJson };
+    // A string crosses IPC whatever it holds; should a toJSON have made the text deeper, the isolate parses it without recursion.
+    return { callId, outcomeJson: JSON.stringify({ ok: true, value: outcome.value }) };
   } catch (error) {
     return refuse(`its result cannot be sent to the sandbox (${error instanceof Error ? error.message : String(error)})`);
   }

@@ -30,13 +30,20 @@ export function jsonTextDeeperThan(text: string, maxDepth: number): boolean {
  * Walks with an explicit stack; a cycle counts as infinitely deep.
  */
 export function valueDeeperThan(value: unknown, maxDepth: number): boolean {
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    if (typeof next.value !== 'object' || next.value === null) continue;
-    const depth = next.depth + 1;
+  // Two parallel stacks (values and their depths): no allocation per value visited.
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const next = values.pop();
+    const depth = (depths.pop() ?? 0) + 1;
+    if (typeof next !== 'object' || next === null) continue;
     if (depth > maxDepth) return true;
-    const children: unknown[] = Array.isArray(next.value) ? next.value : Object.values(next.value);
-    for (const child of children) if (typeof child === 'object' && child !== null) stack.push({ value: child, depth });
+    const children: unknown[] = Array.isArray(next) ? next : Object.values(next);
+    for (const child of children) {
+      if (typeof child !== 'object' || child === null) continue;
+      values.push(child);
+      depths.push(depth);
+    }
   }
   return false;
 }
