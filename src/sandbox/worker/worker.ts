@@ -35,8 +35,14 @@ process.on('message', (message: HostToWorker) => {
     answerRoutes.get(message.executionId)?.({ callId, outcomeJson, ...(failureCode !== undefined && { failureCode }) });
     return;
   }
-  // execute() never rejects; the catch keeps a fault of ours from becoming an unhandled rejection that ends the worker.
-  if (message.type === 'execute') execute(message).catch(() => undefined);
+  // A fault of ours fails that execution, never the worker (an unhandled rejection would end it and its neighbours).
+  if (message.type === 'execute') {
+    execute(message).catch((error: unknown) => {
+      answerRoutes.delete(message.executionId);
+      const result = { success: false, output: '', logs: [], ...failureFields('SANDBOX_FAILED', describe(error)) };
+      send({ type: 'done', executionId: message.executionId, result, rssBytes: process.memoryUsage.rss() });
+    });
+  }
 });
 
 async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Promise<void> {
@@ -48,13 +54,18 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
   const result = await runExecution({ code: request.code, bindings: request.bindings, limits: request.limits, calls }, isolates).catch(
     (error: unknown): WorkerExecutionResult => {
       // A fault of ours while running one execution fails that execution, not the process and its neighbours.
-      const message = error instanceof Error ? error.message : String(error);
-      return { success: false, output: '', logs: [], ...failureFields('SANDBOX_FAILED', message.split('\n', 1)[0] ?? '') };
+      return { success: false, output: '', logs: [], ...failureFields('SANDBOX_FAILED', describe(error)) };
     },
   );
   // Answers still on their way belong to an execution that is over (deadline, throw): nobody takes them.
   answerRoutes.delete(executionId);
   send({ type: 'done', executionId, result, rssBytes: process.memoryUsage.rss() });
+}
+
+/** One line saying what went wrong. */
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n', 1)[0] ?? '';
 }
 
 // The host going away (crash, kill) closes the channel: a worker never outlives its host.
