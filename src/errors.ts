@@ -89,7 +89,7 @@ export const errorTable = {
     jsonRpc: 'InternalError',
   },
   RETURN_TOO_LARGE: {
-    description: 'The JSON of the return value is larger than codeMode.maxReturnBytes.',
+    description: 'The JSON of the return value is larger than codeMode.maxReturnBytes, or nests arrays and objects more than 500 levels deep.',
     errorName: 'LimitError',
     jsonRpc: 'InternalError',
   },

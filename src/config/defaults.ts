@@ -47,6 +47,26 @@ export const serverDefaults = {
   connectTimeoutMs: 30_000,
   /** Restart after a crash: backoff from `initialDelayMs` doubling up to `maxDelayMs`; reset after `resetAfterMs` of good health. */
   restart: { initialDelayMs: 250, maxDelayMs: 30_000, resetAfterMs: 60_000 },
+  /**
+   * The largest message a server may send (a tool result, a resource), in bytes, over any transport:
+   * stdio, Streamable HTTP and SSE all stop reading past it and fail that request.
+   */
+  maxResultBytes: 10 * 1024 * 1024,
+} as const;
+
+/** How deep things may nest: values that cross a process boundary, and the code submitted. */
+export const nestingDefaults = {
+  /**
+   * Nesting of arrays and objects a value may have. Deeper values are refused where they arrive
+   * (a tool result fails its call, a return value fails with RETURN_TOO_LARGE): a few thousand
+   * levels overflow the stack of every recursive reader (JSON, IPC, renderers).
+   */
+  maxValueDepth: 500,
+  /**
+   * Nesting of brackets in submitted code. Deeper code is refused as a SYNTAX_ERROR before it is
+   * compiled: esbuild's time grows with the square of block nesting, and V8's parser runs out of stack.
+   */
+  maxCodeDepth: 256,
 } as const;
 
 /** The Streamable HTTP entry (`--http`). */

@@ -1,4 +1,14 @@
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
+import { valueDeeperThan } from '../text/jsonDepth.ts';
+
+/**
+ * Indentation costs up to 2 × depth characters per value, so a value nested thousands deep grows
+ * from kilobytes to megabytes when pretty-printed. A return value is indented only when that cannot
+ * make it large: at most `prettyMaxDepth` deep and `prettyMaxBytes` of JSON (so at most about a MB
+ * indented); otherwise it is shown as its compact JSON, no larger than the return limit allowed.
+ */
+const prettyMaxDepth = 20;
+const prettyMaxBytes = 24_000;
 
 /**
  * The `execute_code` answer: the ExecutionResult as `structuredContent`, and the same facts as
@@ -22,10 +32,19 @@ export function renderExecutionResult(result: ExecutionResult): string {
   const summary = `${result.success ? 'Succeeded' : 'Failed'} in ${Math.round(result.durationMs)} ms with ${calls} tool call${calls === 1 ? '' : 's'}${failedCalls > 0 ? ` (${failedCalls} failed)` : ''}.`;
   const parts = [summary];
   if (!result.success) {
-    parts.push(`Error: ${result.error ?? 'unknown error'}`);
+    const error = result.error ?? 'unknown error';
+    // `error` is "<name>: <message>"; an `Error`'s own name already reads as the heading.
+    parts.push(error.startsWith('Error: ') ? error : `Error: ${error}`);
     if (result.stack) parts.push(`Stack:\n${result.stack}`);
   }
-  if ('returnValue' in result) parts.push(`Return value:\n${JSON.stringify(result.returnValue, null, 2)}`);
+  if ('returnValue' in result) parts.push(`Return value:\n${renderValue(result.returnValue)}`);
   if (result.output) parts.push(`Console output:\n${result.output}`);
   return parts.join('\n\n');
+}
+
+/** The value's JSON: indented when that stays small (see `prettyMaxBytes`), compact otherwise. */
+function renderValue(value: unknown): string {
+  const compact = JSON.stringify(value) ?? 'undefined';
+  if (compact.length > prettyMaxBytes || valueDeeperThan(value, prettyMaxDepth)) return compact;
+  return JSON.stringify(value, null, 2);
 }

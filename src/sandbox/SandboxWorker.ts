@@ -3,8 +3,11 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorCode } from '../errors.ts';
 import type { ExecutionResult, ToolCallRecord } from './ExecutionResult.ts';
 import type { ExecutionRequest, SandboxLimits, ToolCallHandler, ToolCallOutcome } from './Sandbox.ts';
-import { sandboxFailure, elapsedMs } from './sandboxFailure.ts';
-import type { HostToWorker, ToolCallRequest, WorkerToHost } from './workerMessages.ts';
+import { sandboxFailure, elapsedMs, failureFields } from './sandboxFailure.ts';
+import { toolAnswer } from './toolAnswer.ts';
+import { nestingDefaults } from '../config/defaults.ts';
+import { jsonTextDeeperThan } from '../text/jsonDepth.ts';
+import type { HostToWorker, ToolCallRequest, WorkerExecutionResult, WorkerToHost } from './workerMessages.ts';
 
 interface PendingExecution {
   readonly callTool: ToolCallHandler;
@@ -12,6 +15,17 @@ interface PendingExecution {
   readonly started: number;
   readonly settle: (result: ExecutionResult) => void;
   readonly backstop: NodeJS.Timeout;
+}
+
+/** The result as code mode hands it on: the worker's `returnJson` parsed (JSON.parse does not recurse; the worker bounded its depth). */
+function withReturnValue({ returnJson, ...result }: WorkerExecutionResult): Omit<ExecutionResult, 'toolCalls' | 'durationMs'> {
+  if (returnJson === undefined) return result;
+  try {
+    return { ...result, returnValue: JSON.parse(returnJson) as unknown };
+  } catch {
+    // The worker writes it with JSON.stringify; anything else means the worker itself is broken.
+    return { ...result, success: false, ...failureFields('SANDBOX_FAILED', 'The sandbox worker sent a return value that is not JSON.') };
+  }
 }
 
 /** Time a worker gets past an execution's deadline to report the timeout itself before it is killed. */
@@ -113,11 +127,12 @@ export class SandboxWorker {
     if (!pending) return;
     if (message.type === 'done') {
       this.rssBytes = message.rssBytes;
-      this.#settle(message.executionId, { ...message.result, toolCalls: pending.toolCalls, durationMs: elapsedMs(pending.started) });
+      this.#settle(message.executionId, { ...withReturnValue(message.result), toolCalls: pending.toolCalls, durationMs: elapsedMs(pending.started) });
       if (this.#retiring && this.#pending.size === 0) this.kill('SANDBOX_FAILED', 'The sandbox worker was retired.');
       return;
     }
-    void this.#performToolCall(message.executionId, pending, message);
+    // Never rejects; the catch is the guarantee that a fault of ours is no unhandled rejection in the gateway.
+    this.#performToolCall(message.executionId, pending, message).catch(() => undefined);
   }
 
   /** Performs a call of the execution `executionId` and answers it under the call's own id. */
@@ -125,16 +140,26 @@ export class SandboxWorker {
     const started = performance.now();
     let outcome: ToolCallOutcome;
     try {
-      outcome = await pending.callTool(server, tool, JSON.parse(argsJson) as unknown);
+      // Arguments too deep for the transports' JSON (recursive) stop here, before any handler sees them.
+      outcome = jsonTextDeeperThan(argsJson, nestingDefaults.maxValueDepth)
+        ? { ok: false, code: 'INVALID_ARGUMENTS', message: `${server}.${tool}: invalid arguments: they nest arrays or objects more than ${nestingDefaults.maxValueDepth} levels deep` }
+        : await pending.callTool(server, tool, JSON.parse(argsJson) as unknown);
     } catch (error) {
       outcome = { ok: false, code: 'TOOL_CALL_FAILED', message: `${server}.${tool} failed: ${error instanceof Error ? error.message : String(error)}` };
     }
-    pending.toolCalls.push({ server, tool, durationMs: elapsedMs(started), ok: outcome.ok });
-    if (this.#pending.has(executionId)) this.#send({ type: 'toolResult', executionId, callId, outcome });
+    const answer = toolAnswer(callId, server, tool, outcome);
+    pending.toolCalls.push({ server, tool, durationMs: elapsedMs(started), ok: answer.failureCode === undefined });
+    if (this.#pending.has(executionId)) this.#send({ type: 'toolResult', executionId, ...answer });
   }
 
   #send(message: HostToWorker): void {
-    if (this.#process.connected) this.#process.send(message);
+    if (!this.#process.connected) return;
+    try {
+      // The callback takes a send that fails later (the worker died meanwhile): 'exit' reports that.
+      this.#process.send(message, undefined, undefined, () => {});
+    } catch {
+      // The channel closed between the check and the send: 'exit' fails what was pending.
+    }
   }
 
   #settle(id: number, result: ExecutionResult): void {

@@ -163,7 +163,10 @@ export class WorkerSandbox implements Sandbox {
       // The deadline counts from submission: time spent waiting comes out of it.
       const waited = performance.now() - next.started;
       const limits = { ...next.limits, timeoutMs: Math.max(1, Math.round(next.limits.timeoutMs - waited)) };
-      void this.#runOn(worker, next.request, limits, next.callTool, next.started).then(next.settle);
+      this.#runOn(worker, next.request, limits, next.callTool, next.started).then(next.settle, (error: unknown) => {
+        // Not expected (a worker's run never rejects), but never an unhandled rejection in the host.
+        next.settle(sandboxFailure('SANDBOX_FAILED', `The sandbox failed to run this execution: ${error instanceof Error ? error.message : String(error)}`, next.started));
+      });
     }
   }
 }

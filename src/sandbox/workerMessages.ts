@@ -1,10 +1,15 @@
+import type { ErrorCode } from '../errors.ts';
 import type { ExecutionResult } from './ExecutionResult.ts';
-import type { SandboxLimits, ToolBindings, ToolCallOutcome } from './Sandbox.ts';
+import type { SandboxLimits, ToolBindings } from './Sandbox.ts';
 
 /**
  * IPC between the host (SandboxWorker.ts) and a sandbox worker process (worker/worker.ts), declared once for both.
  * An execution is named by the `executionId` the host gives it, a tool call by the `callId` the
  * isolate's prelude gives it (see prelude/bridge.ts); both travel unchanged on every hop.
+ *
+ * Values of the code and of tools (a return value, a tool's answer) cross as JSON text made where a
+ * failure is caught and depth-checked (see text/jsonDepth.ts), never as objects: IPC serialises
+ * recursively, and a value thousands of levels deep would overflow the stack of the sending process.
  */
 export type HostToWorker =
   | { type: 'execute'; executionId: number; code: string; bindings: ToolBindings; limits: SandboxLimits }
@@ -25,11 +30,15 @@ export interface ToolCallRequest {
   argsJson: string;
 }
 
-/** The host's answer to the call `callId`. */
+/** The host's answer to the call `callId`: the JSON of a `ToolCallOutcome`, and its code when it is a failure. */
 export interface ToolCallAnswer {
   callId: number;
-  outcome: ToolCallOutcome;
+  outcomeJson: string;
+  failureCode?: ErrorCode;
 }
 
-/** The host adds what it alone knows: the tool calls it performed and the total duration. */
-export type WorkerExecutionResult = Omit<ExecutionResult, 'toolCalls' | 'durationMs'>;
+/**
+ * The host adds what it alone knows: the tool calls it performed and the total duration. The return
+ * value travels as its JSON (`returnJson`), whose depth the worker checked; the host parses it.
+ */
+export type WorkerExecutionResult = Omit<ExecutionResult, 'toolCalls' | 'durationMs' | 'returnValue'> & { returnJson?: string };

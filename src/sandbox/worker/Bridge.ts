@@ -42,9 +42,9 @@ export class Bridge {
     jail.setSync(bridgeGlobals.callTool, new ivm.Callback(startCall, { ignored: true }));
     jail.setSync(bridgeGlobals.log, new ivm.Callback(log));
     jail.setSync(bridgeGlobals.bindings, JSON.stringify(input.bindings));
-    this.#channel.onAnswer(({ callId, outcome }) => {
+    this.#channel.onAnswer(({ callId, outcomeJson, failureCode }) => {
       // Only calls this bridge sent are answered, each once.
-      if (this.#outstanding.delete(callId)) this.#answer(callId, outcome);
+      if (this.#outstanding.delete(callId)) this.#answer(callId, outcomeJson, failureCode);
     });
   }
 
@@ -67,22 +67,24 @@ export class Bridge {
     if (this.#finished) return;
     this.#calls += 1;
     if (this.#calls > this.#limits.maxToolCalls) {
-      this.#answer(callId, {
+      const limit: ToolCallOutcome = {
         ok: false,
         code: 'TOOL_CALL_LIMIT',
         message: `Tool call limit reached: an execution may make at most ${this.#limits.maxToolCalls} calls (codeMode.maxToolCalls).`,
-      });
+      };
+      this.#answer(callId, JSON.stringify(limit), limit.code);
       return;
     }
     this.#outstanding.add(callId);
     this.#channel.send({ callId, server, tool, argsJson });
   }
 
-  #answer(callId: number, outcome: ToolCallOutcome): void {
+  /** Hands the isolate the answer to `callId`: JSON text, which the prelude parses there. */
+  #answer(callId: number, outcomeJson: string, failureCode: ErrorCode | undefined): void {
     if (this.#resolver === undefined) return;
-    if (!outcome.ok) this.deliveredCodes.add(outcome.code);
+    if (failureCode !== undefined) this.deliveredCodes.add(failureCode);
     try {
-      this.#resolver.applyIgnored(undefined, [callId, JSON.stringify(outcome)]);
+      this.#resolver.applyIgnored(undefined, [callId, outcomeJson]);
     } catch {
       // The isolate was disposed (deadline, memory): the answer has nobody left to read it.
     }

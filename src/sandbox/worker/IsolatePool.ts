@@ -62,6 +62,10 @@ export class IsolatePool {
         }
         if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
         this.warm(pooled.memoryMb);
+      }).catch(() => {
+        // A new isolate could not be made (memory): the next acquire makes one or fails that execution,
+        // never an unhandled rejection that ends the worker and everything it runs.
+        if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
       });
     });
   }

@@ -3,6 +3,10 @@ import type { LogEntry, LogLevel } from '../ExecutionResult.ts';
 /**
  * Console lines of one execution, in order, up to a byte budget. Past the budget lines are counted
  * but not kept, and the result ends with a marker saying how much was cut.
+ *
+ * The budget counts the bytes that leave: each line appears twice in the result, as an entry of
+ * `logs` (`{"level":"log","message":"…"},`) and in `output`, both JSON-escaped. So an empty line costs
+ * about 30 bytes, not 1, and a line of control characters six times its length.
  */
 export class OutputCollector {
   readonly #maxBytes: number;
@@ -16,14 +20,17 @@ export class OutputCollector {
   }
 
   add(level: LogLevel, message: string): void {
-    const size = Buffer.byteLength(message) + 1;
-    if (this.#droppedLines === 0 && this.#bytes + size <= this.#maxBytes) {
-      this.#bytes += size;
-      this.#logs.push({ level, message });
-      return;
+    if (this.#droppedLines === 0) {
+      const size = serializedBytes(level, message);
+      if (this.#bytes + size <= this.#maxBytes) {
+        this.#bytes += size;
+        this.#logs.push({ level, message });
+        return;
+      }
     }
+    // Past the budget a line costs no escaping: its plain size is what the marker reports.
     this.#droppedLines += 1;
-    this.#droppedBytes += size;
+    this.#droppedBytes += Buffer.byteLength(message) + 1;
   }
 
   result(): { output: string; logs: LogEntry[] } {
@@ -36,4 +43,10 @@ export class OutputCollector {
     }
     return { output: logs.map((entry) => entry.message).join('\n'), logs };
   }
+}
+
+/** What one line adds to the result's JSON: its `logs` entry with a comma, and its escaped text with "\\n" in `output`. */
+function serializedBytes(level: LogLevel, message: string): number {
+  const escaped = Buffer.byteLength(JSON.stringify(message)) - 2;
+  return `{"level":"${level}","message":""},`.length + escaped + escaped + 2;
 }

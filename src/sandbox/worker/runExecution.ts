@@ -10,6 +10,8 @@ import { readSettlement } from './readSettlement.ts';
 import { transpile } from './transpile.ts';
 import { OutputCollector } from './OutputCollector.ts';
 import { Watchdog } from './Watchdog.ts';
+import { nestingDefaults } from '../../config/defaults.ts';
+import { jsonTextDeeperThan } from '../../text/jsonDepth.ts';
 
 export interface ExecutionInput {
   code: string;
@@ -51,19 +53,22 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   const watchdog = new Watchdog(pooled.isolate, input.limits);
   let json: string;
   let bridge: Bridge | undefined;
+  let compiling = false;
   try {
     const context = await (pooled.spareContext ?? pooled.isolate.createContext());
     pooled.spareContext = undefined;
     bridge = new Bridge(context, input, output);
     await pooled.prelude.run(context);
     bridge.takeResolver();
+    compiling = true;
     const script = await pooled.isolate.compileScript(transpiled.script, { filename: userCodeFilename });
+    compiling = false;
     json = String(await script.run(context, { timeout: input.limits.timeoutMs, promise: true, copy: true }));
     script.release();
     context.release();
   } catch (error) {
     watchdog.stop();
-    const fields = abortedExecution(error, watchdog, pooled, input.limits);
+    const fields = abortedExecution(error, watchdog, pooled, input.limits, compiling);
     bridge?.finish();
     isolates.release(pooled, { reusable: false });
     return failure(output, fields);
@@ -83,13 +88,24 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
       ),
     );
   }
+  // Measured on the text, before anything recursive reads it; the settlement's envelope is one level.
+  if (jsonTextDeeperThan(json, nestingDefaults.maxValueDepth + 1)) {
+    return failure(
+      output,
+      failureFields(
+        'RETURN_TOO_LARGE',
+        `The return value nests arrays or objects more than ${nestingDefaults.maxValueDepth} levels deep; the limit is ${nestingDefaults.maxValueDepth}. Return flatter data.`,
+      ),
+    );
+  }
   const settlement = readSettlement(json, bridge.deliveredCodes);
   if (settlement.ok) {
-    return { success: true, ...output.result(), ...('value' in settlement ? { returnValue: settlement.value } : {}) };
+    // Its depth is bounded now, so writing it again cannot overflow; it crosses to the host as text.
+    return { success: true, ...output.result(), ...('value' in settlement ? { returnJson: JSON.stringify(settlement.value) } : {}) };
   }
   const stack = settlement.stack === undefined ? undefined : mapStack(settlement.stack, transpiled.sourceMap);
   return failure(output, {
-    error: `${settlement.name}: ${firstLine(settlement.message)}`,
+    error: `${oneLine(settlement.name)}: ${firstLine(settlement.message)}`,
     errorCode: settlement.code ?? 'RUNTIME_ERROR',
     ...(stack ? { stack } : {}),
   });
@@ -100,7 +116,7 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
  * from the error's text: the watchdog's record (deadline, CPU budget), the isolate's state (during an
  * execution only the watchdog and the heap cap dispose an isolate), the clock, the error's name.
  */
-function abortedExecution(error: unknown, watchdog: Watchdog, pooled: PooledIsolate, limits: SandboxLimits): FailureFields {
+function abortedExecution(error: unknown, watchdog: Watchdog, pooled: PooledIsolate, limits: SandboxLimits, compiling: boolean): FailureFields {
   const timeout = () => failureFields('TIMEOUT', `Execution exceeded its ${limits.timeoutMs} ms deadline (codeMode.timeout) and was stopped.`);
   if (watchdog.reason === 'deadline') return timeout();
   if (watchdog.reason === 'cpu') {
@@ -117,11 +133,21 @@ function abortedExecution(error: unknown, watchdog: Watchdog, pooled: PooledIsol
   if (error instanceof Error && error.name === 'SyntaxError') {
     return failureFields('SYNTAX_ERROR', firstLine(message).replace(/\s*\[file:\/\/\/code\.ts:\d+:\d+\]$/, ''));
   }
+  // V8's parser ran out of stack on the code (expressions nested thousands deep): the code's fault too.
+  if (compiling && error instanceof Error && error.name === 'RangeError') {
+    return failureFields('SYNTAX_ERROR', 'The code nests expressions too deeply to compile (the parser ran out of stack). Write it flatter.');
+  }
   return failureFields('SANDBOX_FAILED', firstLine(message));
 }
 
 function failure(output: OutputCollector, fields: FailureFields): WorkerExecutionResult {
   return { success: false, ...output.result(), ...fields };
+}
+
+/** An error's name as one short line, whatever the code set it to. */
+function oneLine(text: string): string {
+  const line = text.replace(/[\r\n\u2028\u2029]+/g, ' ').trim() || 'Error';
+  return line.length > 100 ? `${line.slice(0, 100)}…` : line;
 }
 
 function firstLine(text: string): string {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { transform, type Message } from 'esbuild';
 import type { SourceMapInput } from '@jridgewell/trace-mapping';
 import { bridgeGlobals } from '../prelude/bridge.ts';
+import { nestingDefaults } from '../../config/defaults.ts';
+import { deepNesting } from './codeNesting.ts';
 
 /**
  * Turns the submitted body (TypeScript or JavaScript) into a script for the isolate:
@@ -36,6 +38,11 @@ export async function transpile(code: string): Promise<TranspileResult> {
 }
 
 async function transpileUncached(code: string): Promise<TranspileResult> {
+  const { maxCodeDepth } = nestingDefaults;
+  const deep = deepNesting(code, maxCodeDepth);
+  if (deep !== undefined) {
+    return { ok: false, message: `The code nests brackets more than ${maxCodeDepth} levels deep; write it flatter`, ...deep };
+  }
   try {
     const output = await transform(wrapperHead + code + wrapperTail, {
       loader: 'ts',

@@ -13,8 +13,16 @@ import { preludeScript } from './preludeScript.ts';
 import { runExecution } from './runExecution.ts';
 import { codeModeDefaults } from '../../config/defaults.ts';
 
+/**
+ * Everything sent is plain data whose values are strings (see workerMessages.ts), so serialising it
+ * cannot overflow; a channel that closed meanwhile is the host's exit, which ends this process anyway.
+ */
 const send = (message: WorkerToHost): void => {
-  process.send?.(message);
+  try {
+    process.send?.(message, undefined, undefined, () => {});
+  } catch {
+    // Closed channel: 'disconnect' follows and ends the worker.
+  }
 };
 
 const isolates = new IsolatePool(preludeScript);
@@ -23,10 +31,18 @@ const answerRoutes = new Map<number, (answer: ToolCallAnswer) => void>();
 
 process.on('message', (message: HostToWorker) => {
   if (message.type === 'toolResult') {
-    answerRoutes.get(message.executionId)?.({ callId: message.callId, outcome: message.outcome });
+    const { callId, outcomeJson, failureCode } = message;
+    answerRoutes.get(message.executionId)?.({ callId, outcomeJson, ...(failureCode !== undefined && { failureCode }) });
     return;
   }
-  if (message.type === 'execute') void execute(message);
+  // A fault of ours fails that execution, never the worker (an unhandled rejection would end it and its neighbours).
+  if (message.type === 'execute') {
+    execute(message).catch((error: unknown) => {
+      answerRoutes.delete(message.executionId);
+      const result = { success: false, output: '', logs: [], ...failureFields('SANDBOX_FAILED', describe(error)) };
+      send({ type: 'done', executionId: message.executionId, result, rssBytes: process.memoryUsage.rss() });
+    });
+  }
 });
 
 async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Promise<void> {
@@ -38,13 +54,18 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
   const result = await runExecution({ code: request.code, bindings: request.bindings, limits: request.limits, calls }, isolates).catch(
     (error: unknown): WorkerExecutionResult => {
       // A fault of ours while running one execution fails that execution, not the process and its neighbours.
-      const message = error instanceof Error ? error.message : String(error);
-      return { success: false, output: '', logs: [], ...failureFields('SANDBOX_FAILED', message.split('\n', 1)[0] ?? '') };
+      return { success: false, output: '', logs: [], ...failureFields('SANDBOX_FAILED', describe(error)) };
     },
   );
   // Answers still on their way belong to an execution that is over (deadline, throw): nobody takes them.
   answerRoutes.delete(executionId);
   send({ type: 'done', executionId, result, rssBytes: process.memoryUsage.rss() });
+}
+
+/** One line saying what went wrong. */
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n', 1)[0] ?? '';
 }
 
 // The host going away (crash, kill) closes the channel: a worker never outlives its host.
@@ -89,4 +110,6 @@ function guardResidentMemory(limitMb: number): void {
 }
 
 guardResidentMemory(Number(process.argv[3] ?? codeModeDefaults.maxWorkerRssMb));
-void warmUp(Number(process.argv[2] ?? defaultSandboxLimits.memoryMb)).finally(() => send({ type: 'ready' }));
+warmUp(Number(process.argv[2] ?? defaultSandboxLimits.memoryMb))
+  .catch(() => undefined)
+  .finally(() => send({ type: 'ready' }));

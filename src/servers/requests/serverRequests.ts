@@ -4,6 +4,9 @@ import type { CatalogTool } from '../../catalog/ToolCatalog.ts';
 import { noResourcesMessage, promptLabel, resourceLabel, unknownPromptMessage, unknownToolMessage } from '../outcomes/routingMessages.ts';
 import { toolCallFailure, type ToolCallFailure } from '../../catalog/ToolCallOutcome.ts';
 import type { ArgumentCheck } from './argumentValidation.ts';
+import { nestingDefaults } from '../../config/defaults.ts';
+import { valueDeeperThan } from '../../text/jsonDepth.ts';
+import { tooDeepMessage } from './unwrapToolResult.ts';
 
 /**
  * The requests a connection sends for its callers: tool calls, resource reads, prompt gets. Each
@@ -48,7 +51,7 @@ export function toolCallRequest(
       const invalid = checkArguments(entry, argumentsObject);
       return invalid === undefined ? undefined : toolCallFailure('INVALID_ARGUMENTS', invalid);
     },
-    send: (client, options) => client.callTool({ name: tool, arguments: argumentsObject ?? {} }, options),
+    send: async (client, options) => refuseDeep(await client.callTool({ name: tool, arguments: argumentsObject ?? {} }, options)),
   };
 }
 
@@ -63,7 +66,7 @@ export function resourceReadRequest(server: string, uri: string): ServerRequest<
     check: (client) =>
       client.getServerCapabilities()?.resources === undefined ? toolCallFailure('UNKNOWN_RESOURCE', noResourcesMessage(server, uri)) : undefined,
     // No SDK response cache: a proxy forwards every read, the upstream client caches by the hints it gets.
-    send: (client, options) => client.readResource({ uri }, { ...options, cacheMode: 'bypass' }),
+    send: async (client, options) => refuseDeep(await client.readResource({ uri }, { ...options, cacheMode: 'bypass' })),
   };
 }
 
@@ -81,10 +84,20 @@ export function promptGetRequest(
       const promptNames = prompts().map((prompt) => prompt.name);
       return promptNames.includes(name) ? undefined : toolCallFailure('UNKNOWN_PROMPT', unknownPromptMessage(server, name, promptNames));
     },
-    send: (client, options) => client.getPrompt({ name, arguments: { ...args } }, options),
+    send: async (client, options) => refuseDeep(await client.getPrompt({ name, arguments: { ...args } }, options)),
   };
 }
 
+/**
+ * A result nested deeper than `nestingDefaults.maxValueDepth` fails its request where it arrives (the
+ * pipeline reports the throw as `<label> failed: …`): anything recursive further on (the sandbox's
+ * IPC, the upstream client's JSON, a renderer) would overflow the stack on it. Measured without
+ * recursion; the result's own envelope is one level.
+ */
+function refuseDeep<T extends object>(result: T): T {
+  if (valueDeeperThan(result, nestingDefaults.maxValueDepth + 1)) throw new Error(tooDeepMessage);
+  return result;
+}
 /** MCP tool arguments are an object; `undefined`/`null` mean "no arguments". Anything else is refused. */
 function asArgumentsObject(args: unknown): Record<string, unknown> | undefined {
   if (args === undefined || args === null) return {};

@@ -1,4 +1,9 @@
 import { toolCallFailure, type ToolCallOutcome } from '../../catalog/ToolCallOutcome.ts';
+import { nestingDefaults } from '../../config/defaults.ts';
+import { valueDeeperThan } from '../../text/jsonDepth.ts';
+
+/** Why a result nested too deep is refused (see `refuseDeep` in serverRequests.ts), after `<label> failed: `. */
+export const tooDeepMessage = `the result nests arrays or objects more than ${nestingDefaults.maxValueDepth} levels deep, deeper than code-goat passes on`;
 
 /** The parts of an MCP `CallToolResult` that decide what code sees; structural, so tests need no SDK. */
 export interface ToolResultLike {
@@ -22,6 +27,8 @@ export interface ToolResultLike {
  * - text that parses as JSON (`{…}`, `[…]`, `42`, `true`, `"s"`, `null`) → the parsed value;
  *   any other text (`Echo: hi`) → the string itself.
  * - no content at all → `undefined` (the tool returned nothing).
+ * - text that parses as JSON nested deeper than `nestingDefaults.maxValueDepth` → failure `TOOL_CALL_FAILED`
+ *   (the result as a whole was measured on arrival; its text only here, once parsed).
  *
  * @param label `server.tool`, used to name the tool in the failure message.
  */
@@ -34,7 +41,9 @@ export function unwrapToolResult(result: ToolResultLike, label: string): ToolCal
   if (result.structuredContent !== undefined) return { ok: true, value: result.structuredContent };
   if (content.some((block) => block.type !== 'text')) return { ok: true, value: content };
   if (content.length === 0) return { ok: true, value: undefined };
-  return { ok: true, value: parseJsonOrKeep(joinedText(content)) };
+  const value = parseJsonOrKeep(joinedText(content));
+  if (valueDeeperThan(value, nestingDefaults.maxValueDepth)) return toolCallFailure('TOOL_CALL_FAILED', `${label} failed: ${tooDeepMessage}`);
+  return { ok: true, value };
 }
 
 function joinedText(content: NonNullable<ToolResultLike['content']>): string {

@@ -2,12 +2,13 @@ import { StdioClientTransport, type StdioServerParameters } from '@modelcontextp
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StdoutLineInspector } from './StdoutLineInspector.ts';
+import { serverDefaults } from '../../config/defaults.ts';
 
 /** How long `close()` waits, after the SDK's own shutdown sequence, to see the process really gone. */
 const exitWatchMs = 2_000;
 
-/** The most the transport buffers of one stdout line (the SDK's default, passed explicitly so we know it). */
-const stdoutBufferBytes = 10 * 1024 * 1024;
+/** The most the transport buffers of one stdout line: the cap on a message every transport shares. */
+const stdoutBufferBytes = serverDefaults.maxResultBytes;
 
 /** How the process ended: an exit code, or the signal that killed it. */
 export interface ProcessExit {

@@ -2,6 +2,8 @@ import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } fro
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { RemoteServerConfig, StdioServerConfig } from '../../config/schema.ts';
+import { serverDefaults } from '../../config/defaults.ts';
+import { cappedFetch } from './cappedFetch.ts';
 import { ManagedStdioTransport, type ManagedStdioHooks } from './ManagedStdioTransport.ts';
 
 /**
@@ -51,8 +53,11 @@ export function remoteTransportKinds(config: RemoteServerConfig): readonly Remot
 
 export function createRemoteTransport(kind: RemoteTransportKind, config: RemoteServerConfig): Transport {
   const url = new URL(config.url);
-  // Headers travel on every request, the SSE stream's GET included.
-  const options = config.headers !== undefined ? { requestInit: { headers: config.headers } } : {};
+  // Headers travel on every request, the SSE stream's GET included; every answer is read through the size cap.
+  const options = {
+    fetch: cappedFetch(serverDefaults.maxResultBytes),
+    ...(config.headers !== undefined && { requestInit: { headers: config.headers } }),
+  };
   return kind === 'http' ? new StreamableHTTPClientTransport(url, options) : new SSEClientTransport(url, options);
 }
 

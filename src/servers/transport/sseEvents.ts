@@ -1,0 +1,110 @@
+/** A JSON-RPC request id. */
+export type JsonRpcId = string | number;
+
+/** Bytes kept of each end of an event past the cap: enough to find its JSON-RPC id. */
+const edgeBytes = 512;
+
+/**
+ * Passes a `text/event-stream` on event by event (an event ends at a blank line; lines end in LF, CR
+ * or CRLF), holding back the bytes of the event being read, at most `maxBytes` of them. An event
+ * past `maxBytes` is not passed on: its bytes are dropped as they arrive, and the request it answers
+ * gets `errorEvent(id)` instead. When the stream answers one POSTed request (`requestId`), the read
+ * stops there; otherwise (a session's long-lived stream) the id is read off the ends of the event
+ * (`{"jsonrpc":"2.0","id":…` or `…,"id":…}`, as SDKs write them) and the stream goes on.
+ */
+export function splitSseEvents(
+  maxBytes: number,
+  requestId: JsonRpcId | undefined,
+  errorEvent: (id: JsonRpcId) => Uint8Array,
+): TransformStream<Uint8Array, Uint8Array> {
+  let held: Uint8Array[] = [];
+  let heldBytes = 0;
+  let lineLength = 0;
+  let afterCR = false;
+  /** Set while an event past the cap is being dropped: its first and latest bytes. */
+  let dropping: { head: Uint8Array; tail: Uint8Array } | undefined;
+  /** Set once the stream answered its one request with the error: nothing more is read. */
+  let stopped = false;
+
+  const keepTail = (tail: Uint8Array, bytes: Uint8Array): Uint8Array => {
+    const joined = Buffer.concat([tail, bytes.subarray(Math.max(0, bytes.byteLength - edgeBytes))]);
+    return joined.subarray(Math.max(0, joined.byteLength - edgeBytes));
+  };
+
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      if (stopped) return;
+      let start = 0;
+      const take = (end: number): void => {
+        const part = chunk.subarray(start, end);
+        start = end;
+        if (dropping !== undefined) {
+          dropping.tail = keepTail(dropping.tail, part);
+          return;
+        }
+        heldBytes += part.byteLength;
+        held.push(part);
+        if (heldBytes <= maxBytes) return;
+        const all = Buffer.concat(held);
+        dropping = { head: all.subarray(0, edgeBytes), tail: keepTail(new Uint8Array(), all) };
+        held = [];
+        heldBytes = 0;
+        if (requestId !== undefined) {
+          // The answer to the one request on this stream is too large: answer it with the error, stop reading.
+          controller.enqueue(errorEvent(requestId));
+          controller.terminate();
+          stopped = true;
+        }
+      };
+      for (let i = 0; i < chunk.byteLength; i++) {
+        const byte = chunk[i];
+        if (byte === 0x0a && afterCR) {
+          afterCR = false;
+          continue;
+        }
+        if (byte !== 0x0a && byte !== 0x0d) {
+          afterCR = false;
+          lineLength++;
+          continue;
+        }
+        afterCR = byte === 0x0d;
+        if (lineLength > 0) {
+          lineLength = 0;
+          continue;
+        }
+        // A blank line: the event ends with this byte.
+        take(i + 1);
+        if (stopped) return;
+        if (dropping !== undefined) {
+          const id = idAtEdges(dropping.head, dropping.tail);
+          dropping = undefined;
+          if (id !== undefined) controller.enqueue(errorEvent(id));
+        } else if (heldBytes > 0) {
+          controller.enqueue(held.length === 1 ? held[0]! : Buffer.concat(held));
+          held = [];
+          heldBytes = 0;
+        }
+      }
+      if (start < chunk.byteLength) take(chunk.byteLength);
+    },
+    flush(controller) {
+      if (!stopped && dropping === undefined && heldBytes > 0) controller.enqueue(Buffer.concat(held));
+    },
+  });
+}
+
+const idPattern = String.raw`(-?\d+|"(?:[^"\\]|\\.)*")`;
+const headId = new RegExp(String.raw`^data:\s?\{\s*"jsonrpc"\s*:\s*"2\.0"\s*,\s*"id"\s*:\s*${idPattern}`, 'm');
+const tailId = new RegExp(String.raw`"id"\s*:\s*${idPattern}\s*\}\s*$`);
+
+/** The JSON-RPC id of an event seen only by its ends, when one of them shows it at the top level. */
+function idAtEdges(head: Uint8Array, tail: Uint8Array): JsonRpcId | undefined {
+  const decoder = new TextDecoder();
+  const match = headId.exec(decoder.decode(head)) ?? tailId.exec(decoder.decode(tail));
+  if (match?.[1] === undefined) return undefined;
+  try {
+    return JSON.parse(match[1]) as JsonRpcId;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,44 @@
+/** The event-stream cap of remote transports (see resultCaps.test.ts for it against real servers): events pass whole, an oversized one is replaced by an error for its request. */
+import { describe, expect, it } from 'vitest';
+import { splitSseEvents, type JsonRpcId } from '../../src/servers/transport/sseEvents.ts';
+
+const encoder = new TextEncoder();
+
+/** Feeds `text` through the splitter in chunks of `chunkSize` bytes; returns what came out, as text. */
+async function through(text: string, chunkSize: number, maxBytes: number, requestId?: JsonRpcId): Promise<string> {
+  const bytes = encoder.encode(text);
+  const source = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (let i = 0; i < bytes.byteLength; i += chunkSize) controller.enqueue(bytes.slice(i, i + chunkSize));
+      controller.close();
+    },
+  });
+  const out = source.pipeThrough(splitSseEvents(maxBytes, requestId, (id) => encoder.encode(`data: too large ${JSON.stringify(id)}\n\n`)));
+  let result = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of out) result += decoder.decode(chunk, { stream: true });
+  return result;
+}
+
+const event = (data: string, eol = '\n') => `event: message${eol}data: ${data}${eol}${eol}`;
+
+describe('splitSseEvents', () => {
+  it.each([1, 3, 7, 64, 4096])('passes events whole whatever the chunking (chunks of %i bytes), in every line ending', async (chunkSize) => {
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const text = event('{"a":1}', eol) + `: comment${eol}${eol}` + event('{"b":2}', eol);
+      expect(await through(text, chunkSize, 1_000)).toBe(text);
+    }
+  });
+
+  it.each([1, 5, 4096])('sse-event-past-the-cap-becomes-an-error-for-its-request (chunks of %i bytes)', async (chunkSize) => {
+    const big = `{"result":{"text":"${'x'.repeat(5_000)}"},"jsonrpc":"2.0","id":7}`;
+    const bigHeadFirst = `{"jsonrpc":"2.0","id":"r-8","result":{"text":"${'x'.repeat(5_000)}"}}`;
+    const text = event('{"a":1}') + event(big) + event('{"b":2}') + event(bigHeadFirst) + event('{"c":3}');
+    expect(await through(text, chunkSize, 1_000)).toBe(`${event('{"a":1}')}data: too large 7\n\n${event('{"b":2}')}data: too large "r-8"\n\n${event('{"c":3}')}`);
+  });
+
+  it('a stream answering one request stops at the error', async () => {
+    const text = event('{"note":1}') + event(`{"result":"${'x'.repeat(5_000)}","jsonrpc":"2.0","id":3}`) + event('{"after":1}');
+    expect(await through(text, 100, 1_000, 3)).toBe(`${event('{"note":1}')}data: too large 3\n\n`);
+  });
+});
