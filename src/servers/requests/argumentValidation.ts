@@ -4,6 +4,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { CatalogTool, JsonSchema } from '../../catalog/ToolCatalog.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { describeArgumentErrors } from './argumentErrors.ts';
+import { linearRegExp, reportingUnsupportedPatterns } from './linearRegExp.ts';
+import { uniqueItems } from './uniqueItems.ts';
 
 /**
  * Arguments are checked against the tool's `inputSchema` before a call leaves the gateway: the
@@ -13,8 +15,12 @@ import { describeArgumentErrors } from './argumentErrors.ts';
  * Lenient by design, since a wrong refusal is worse than a missed one: unknown keywords are
  * ignored (`strict: false`), `format` is not checked, and a schema Ajv cannot compile means no
  * validation for that tool (logged once), never a failed call.
+ *
+ * The schemas are a downstream server's and run on the gateway's main thread, so no keyword may
+ * cost more than linear time in the arguments: patterns run on RE2 (`linearRegExp`; a pattern it
+ * cannot read is not checked, logged once), and `uniqueItems` hashes instead of comparing pairs.
  */
-const options: Options = { strict: false, allErrors: true, validateFormats: false, verbose: true };
+const options: Options = { strict: false, allErrors: true, validateFormats: false, verbose: true, code: { regExp: linearRegExp } };
 
 /**
  * One Ajv per dialect for the whole process, each made when first needed: making one and compiling
@@ -37,6 +43,7 @@ function ajvFor(schema: JsonSchema): Ajv {
   let ajv = dialects.get(dialect);
   if (ajv === undefined) {
     ajv = dialect === 'draft2020' ? new Ajv2020(options) : dialect === 'draft2019' ? new Ajv2019(options) : new Ajv(options);
+    ajv.removeKeyword('uniqueItems').addKeyword(uniqueItems);
     // Compiles the meta-schema now, not inside the first call's deadline.
     ajv.compile({ type: 'object' });
     dialects.set(dialect, ajv);
@@ -73,8 +80,13 @@ export function createArgumentCheck(server: string, logger: Logger): ArgumentChe
   const validatorOf = (tool: CatalogTool): ValidateFunction | null => {
     let validator = validators.get(tool);
     if (validator === undefined) {
-      validator = compile(tool.inputSchema, (reason) =>
-        logger.warn("the tool's inputSchema does not compile; its arguments are not validated", { tool: tool.name, reason }),
+      validator = reportingUnsupportedPatterns(
+        ({ pattern, reason }) =>
+          logger.warn("a pattern in the tool's inputSchema needs backtracking; it is not checked", { tool: tool.name, pattern: cut(pattern), reason }),
+        () =>
+          compile(tool.inputSchema, (reason) =>
+            logger.warn("the tool's inputSchema does not compile; its arguments are not validated", { tool: tool.name, reason }),
+          ),
       );
       validators.set(tool, validator);
     }
@@ -85,6 +97,11 @@ export function createArgumentCheck(server: string, logger: Logger): ArgumentChe
     if (validate === null || validate(args)) return undefined;
     return `${server}.${tool.name}: invalid arguments: ${describeArgumentErrors(validate.errors ?? [])}`;
   };
+}
+
+/** A pattern comes from a server: logged at a readable length. */
+function cut(text: string): string {
+  return text.length <= 200 ? text : `${text.slice(0, 200)}…`;
 }
 
 function compile(schema: JsonSchema, onInvalid: (reason: string) => void): ValidateFunction | null {

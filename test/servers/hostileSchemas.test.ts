@@ -1,0 +1,87 @@
+/**
+ * Hazard: argument validation runs a downstream server's JSON Schema on the gateway's main thread.
+ * A backtracking `pattern` held the event loop for 1.5 s with a 29-character argument (doubling
+ * per character), `uniqueItems` over 8,000 objects for 1.8 s. Every keyword must cost at most
+ * linear time in the arguments.
+ *
+ * Each check runs in a worker thread here, so that the old behaviour (years for these sizes) fails
+ * the test at a generous ceiling instead of freezing the test run. The ceiling is not what the test
+ * is about: the hostile sizes are far past anything a backtracking engine or a pairwise comparison
+ * can finish.
+ */
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+
+interface CheckAnswer {
+  readonly message: string | undefined;
+  readonly warnings: readonly { message: string; fields: Record<string, unknown> }[];
+}
+
+const ceilingMs = 30_000;
+
+/** The argument check of `schema` on `args`, or a rejection when it has not finished by the ceiling. */
+async function checkInWorker(schema: Record<string, unknown>, args: Record<string, unknown>): Promise<CheckAnswer> {
+  const worker = new Worker(new URL('../fixtures/argumentCheckWorker.ts', import.meta.url), { workerData: { schema, args } });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await new Promise<CheckAnswer>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`the check did not finish within ${ceilingMs} ms`)), ceilingMs);
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  } finally {
+    clearTimeout(timer);
+    await worker.terminate();
+  }
+}
+
+const withPattern = (pattern: string) => ({ type: 'object', properties: { text: { type: 'string', pattern } } });
+
+describe('a backtracking pattern cannot hold the event loop', () => {
+  it('refuses a long near-miss of ^(a+)+$ at once', async () => {
+    const answer = await checkInWorker(withPattern('^(a+)+$'), { text: `${'a'.repeat(5_000)}!` });
+    expect(answer.message).toMatch(/^hostile\.tool: invalid arguments: \/text must match pattern "\^\(a\+\)\+\$" \(got "a+…"\)$/);
+  }, 60_000);
+
+  it('holds for patternProperties too, and still accepts what matches', async () => {
+    const schema = { type: 'object', patternProperties: { '^(x+x+)+y$': { type: 'number' } } };
+    expect((await checkInWorker(schema, { [`${'x'.repeat(5_000)}z`]: 'any' })).message).toBeUndefined();
+    expect((await checkInWorker(schema, { xxy: 'one' })).message).toBe('hostile.tool: invalid arguments: /xxy must be number (got string "one")');
+    expect((await checkInWorker(withPattern('^(a+)+$'), { text: 'aaaa' })).message).toBeUndefined();
+  }, 60_000);
+
+  it('passes over a pattern the linear engine cannot read (backreference, lookahead), with a note, and checks the rest', async () => {
+    const schema = {
+      type: 'object',
+      properties: { pair: { type: 'string', pattern: '^(a+)\\1$' }, ahead: { type: 'string', pattern: '^(?=x)' }, n: { type: 'number' } },
+    };
+    const answer = await checkInWorker(schema, { pair: `${'a'.repeat(5_000)}!`, ahead: 'y', n: 'one' });
+    expect(answer.message).toBe('hostile.tool: invalid arguments: /n must be number (got string "one")');
+    expect(answer.warnings.map((warning) => [warning.message, warning.fields['pattern']])).toEqual([
+      ["a pattern in the tool's inputSchema needs backtracking; it is not checked", '^(a+)\\1$'],
+      ["a pattern in the tool's inputSchema needs backtracking; it is not checked", '^(?=x)'],
+    ]);
+  }, 60_000);
+});
+
+describe('uniqueItems over many items cannot hold the event loop', () => {
+  const schema = { type: 'object', properties: { list: { type: 'array', uniqueItems: true } } };
+  const distinct = (count: number) => Array.from({ length: count }, (_, index) => ({ id: index, tags: [String(index)] }));
+
+  it('accepts 100,000 distinct objects', async () => {
+    expect((await checkInWorker(schema, { list: distinct(100_000) })).message).toBeUndefined();
+  }, 60_000);
+
+  it('finds a duplicate among them, equal whatever the order of keys, in Ajv words', async () => {
+    const list = distinct(100_000);
+    list[50_000] = { tags: ['7'], id: 7 } as (typeof list)[number];
+    expect((await checkInWorker(schema, { list })).message).toBe(
+      'hostile.tool: invalid arguments: /list must NOT have duplicate items (items ## 50000 and 7 are identical) (got [{"id":0,"tags":["0"]},{"id":1,"tags":["…)',
+    );
+    const primitives = { type: 'object', properties: { list: { type: 'array', items: { type: 'string' }, uniqueItems: true } } };
+    expect((await checkInWorker(primitives, { list: ['a', 'b', 'a'] })).message).toBe(
+      'hostile.tool: invalid arguments: /list must NOT have duplicate items (items ## 2 and 0 are identical) (got ["a","b","a"])',
+    );
+    expect((await checkInWorker(schema, { list: [1, '1', [1], { a: 1 }, { a: '1' }, null, false, 0] })).message).toBeUndefined();
+  }, 60_000);
+});
