@@ -47,6 +47,8 @@ export const serverDefaults = {
   connectTimeoutMs: 30_000,
   /** Restart after a crash: backoff from `initialDelayMs` doubling up to `maxDelayMs`; reset after `resetAfterMs` of good health. */
   restart: { initialDelayMs: 250, maxDelayMs: 30_000, resetAfterMs: 60_000 },
+  /** Pages of `tools/list` walked when a listing is read tool by tool (one bad tool in it); as the SDK's own cap. */
+  toolListMaxPages: 64,
 } as const;
 
 /** The Streamable HTTP entry (`--http`). */
