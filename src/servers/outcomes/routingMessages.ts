@@ -1,4 +1,5 @@
 import { closestNames } from '../../text/closestNames.ts';
+import { someNames } from '../../text/someNames.ts';
 
 /**
  * Why a call, a prompt get or a resource read could not be routed, in messages that say what to do
@@ -16,7 +17,7 @@ function unknownEntryMessage(kind: 'tool' | 'prompt', server: string, name: stri
   const suggestions = closestNames(name, names);
   if (suggestions.length > 0) return `Unknown ${kind} ${server}.${name}; did you mean ${suggestions.join(', ')}?`;
   if (names.length === 0) return `Unknown ${kind} ${server}.${name}; ${server} ${none}`;
-  return `Unknown ${kind} ${server}.${name}; ${server} has: ${listSome(names)}`;
+  return `Unknown ${kind} ${server}.${name}; ${server} has: ${someNames(names, name)}`;
 }
 
 /** Only for a server without the resources capability: a listed URI is not required (templates expand to unlisted ones). */
@@ -36,7 +37,7 @@ export function resourceLabel(server: string, uri: string): string {
 export function unknownServerMessage(server: string, serverNames: readonly string[]): string {
   const suggestions = closestNames(server, serverNames);
   const hint = suggestions.length > 0 ? `; did you mean ${suggestions.join(', ')}?` : '';
-  const configured = serverNames.length > 0 ? listSome(serverNames) : 'none';
+  const configured = serverNames.length > 0 ? someNames(serverNames, server) : 'none';
   return `Unknown server "${server}"${hint} (configured servers: ${configured})`;
 }
 
@@ -58,10 +59,4 @@ export function stillWaitingReason(what: 'connecting' | 'restarting' | 'starting
 
 function seconds(ms: number): string {
   return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
-}
-
-/** Long lists are cut: the message is read by a model with a context budget. */
-function listSome(names: readonly string[], max = 20): string {
-  const shown = names.slice(0, max).join(', ');
-  return names.length > max ? `${shown}, … (${names.length - max} more)` : shown;
 }
