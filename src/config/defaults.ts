@@ -49,6 +49,12 @@ export const serverDefaults = {
   restart: { initialDelayMs: 250, maxDelayMs: 30_000, resetAfterMs: 60_000 },
   /** Pages of `tools/list` walked when a listing is read tool by tool (one bad tool in it); as the SDK's own cap. */
   toolListMaxPages: 64,
+  /**
+   * Schema nodes a tool's `inputSchema` may expand to (local `$ref`s counted as their targets) for
+   * its arguments to be validated; past it a call goes unvalidated, logged, as with a schema that
+   * does not compile. Bounds the work of validating one value, whatever the schema.
+   */
+  maxExpandedSchemaNodes: 100_000,
 } as const;
 
 /** The Streamable HTTP entry (`--http`). */

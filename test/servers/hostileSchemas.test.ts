@@ -2,7 +2,7 @@
  * Hazard: argument validation runs a downstream server's JSON Schema on the gateway's main thread.
  * A backtracking `pattern` held the event loop for 1.5 s with a 29-character argument (doubling
  * per character), `uniqueItems` over 8,000 objects for 1.8 s. Every keyword must cost at most
- * linear time in the arguments.
+ * linear time in the arguments, and a schema whose references multiply must not multiply the work.
  *
  * Each check runs in a worker thread here, so that the old behaviour (years for these sizes) fails
  * the test at a generous ceiling instead of freezing the test run. The ceiling is not what the test
@@ -83,5 +83,33 @@ describe('uniqueItems over many items cannot hold the event loop', () => {
       'hostile.tool: invalid arguments: /list must NOT have duplicate items (items ## 2 and 0 are identical) (got ["a","b","a"])',
     );
     expect((await checkInWorker(schema, { list: [1, '1', [1], { a: 1 }, { a: '1' }, null, false, 0] })).message).toBeUndefined();
+  }, 60_000);
+});
+
+describe('a schema whose references multiply cannot hold the event loop', () => {
+  /** `d0` checks `d1` twice, `d1` checks `d2` twice, …: 2^40 checks of one argument. */
+  const doubling = (levels: number) => ({
+    type: 'object',
+    properties: { v: { $ref: '#/definitions/d0' } },
+    definitions: Object.fromEntries(
+      Array.from({ length: levels }, (_, level) => [
+        `d${level}`,
+        level === levels - 1 ? { type: 'string' } : { allOf: [{ $ref: `#/definitions/d${level + 1}` }, { $ref: `#/definitions/d${level + 1}` }] },
+      ]),
+    ),
+  });
+
+  it('passes over a schema that expands past the bound, with a note', async () => {
+    const answer = await checkInWorker(doubling(40), { v: 1 });
+    expect(answer.message).toBeUndefined();
+    expect(answer.warnings.map((warning) => warning.message)).toEqual(["the tool's inputSchema expands past 100000 nodes; its arguments are not validated"]);
+  }, 60_000);
+
+  it('still validates a schema that shares references within the bound, and a recursive one', async () => {
+    expect((await checkInWorker(doubling(8), { v: 1 })).message).toBe('hostile.tool: invalid arguments: /v must be string (got number 1)');
+    const tree = { type: 'object', properties: { node: { $ref: '#/definitions/node' } }, definitions: { node: { type: 'object', properties: { children: { type: 'array', items: { $ref: '#/definitions/node' } }, name: { type: 'string' } } } } };
+    expect((await checkInWorker(tree, { node: { children: [{ name: 'a' }, { name: 2 }] } })).message).toBe(
+      'hostile.tool: invalid arguments: /node/children/1/name must be string (got number 2)',
+    );
   }, 60_000);
 });

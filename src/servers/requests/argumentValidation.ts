@@ -3,7 +3,9 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { CatalogTool, JsonSchema } from '../../catalog/ToolCatalog.ts';
 import type { Logger } from '../../observability/logger.ts';
+import { serverDefaults } from '../../config/defaults.ts';
 import { describeArgumentErrors } from './argumentErrors.ts';
+import { expandedSchemaSize } from './expandedSchemaSize.ts';
 import { linearRegExp, reportingUnsupportedPatterns } from './linearRegExp.ts';
 import { uniqueItems } from './uniqueItems.ts';
 
@@ -19,6 +21,8 @@ import { uniqueItems } from './uniqueItems.ts';
  * The schemas are a downstream server's and run on the gateway's main thread, so no keyword may
  * cost more than linear time in the arguments: patterns run on RE2 (`linearRegExp`; a pattern it
  * cannot read is not checked, logged once), and `uniqueItems` hashes instead of comparing pairs.
+ * A schema whose references multiply (`expandedSchemaSize`) past `maxExpandedSchemaNodes` is not
+ * compiled at all: its validation is skipped, logged, as for a schema that does not compile.
  */
 const options: Options = { strict: false, allErrors: true, validateFormats: false, verbose: true, code: { regExp: linearRegExp } };
 
@@ -80,14 +84,7 @@ export function createArgumentCheck(server: string, logger: Logger): ArgumentChe
   const validatorOf = (tool: CatalogTool): ValidateFunction | null => {
     let validator = validators.get(tool);
     if (validator === undefined) {
-      validator = reportingUnsupportedPatterns(
-        ({ pattern, reason }) =>
-          logger.warn("a pattern in the tool's inputSchema needs backtracking; it is not checked", { tool: tool.name, pattern: cut(pattern), reason }),
-        () =>
-          compile(tool.inputSchema, (reason) =>
-            logger.warn("the tool's inputSchema does not compile; its arguments are not validated", { tool: tool.name, reason }),
-          ),
-      );
+      validator = newValidator(tool, logger);
       validators.set(tool, validator);
     }
     return validator;
@@ -97,6 +94,23 @@ export function createArgumentCheck(server: string, logger: Logger): ArgumentChe
     if (validate === null || validate(args)) return undefined;
     return `${server}.${tool.name}: invalid arguments: ${describeArgumentErrors(validate.errors ?? [])}`;
   };
+}
+
+/** The tool's validator, or `null` (logged why) when its arguments cannot be validated. */
+function newValidator(tool: CatalogTool, logger: Logger): ValidateFunction | null {
+  const maxNodes = serverDefaults.maxExpandedSchemaNodes;
+  if (expandedSchemaSize(tool.inputSchema, maxNodes) > maxNodes) {
+    logger.warn(`the tool's inputSchema expands past ${maxNodes} nodes; its arguments are not validated`, { tool: tool.name });
+    return null;
+  }
+  return reportingUnsupportedPatterns(
+    ({ pattern, reason }) =>
+      logger.warn("a pattern in the tool's inputSchema needs backtracking; it is not checked", { tool: tool.name, pattern: cut(pattern), reason }),
+    () =>
+      compile(tool.inputSchema, (reason) =>
+        logger.warn("the tool's inputSchema does not compile; its arguments are not validated", { tool: tool.name, reason }),
+      ),
+  );
 }
 
 /** A pattern comes from a server: logged at a readable length. */
