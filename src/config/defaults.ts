@@ -55,6 +55,13 @@ export const serverDefaults = {
    * does not compile. Bounds the work of validating one value, whatever the schema.
    */
   maxExpandedSchemaNodes: 100_000,
+  /**
+   * Schemas reached through a `$ref` while validating one call's arguments: `validationSteps`, plus
+   * `validationStepsPerValue` for each value in the arguments; past it the call is refused
+   * (INVALID_ARGUMENTS). Linear work fits; work that doubles per level of nesting does not.
+   */
+  validationSteps: 100_000,
+  validationStepsPerValue: 10,
 } as const;
 
 /** The Streamable HTTP entry (`--http`). */

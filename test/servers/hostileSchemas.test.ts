@@ -112,4 +112,26 @@ describe('a schema whose references multiply cannot hold the event loop', () => 
       'hostile.tool: invalid arguments: /node/children/1/name must be string (got number 2)',
     );
   }, 60_000);
+
+  it('refuses arguments that would take a recursive schema past its budget of steps', async () => {
+    // Both branches of the oneOf (each must be tried) check the same child: the work doubles with each level of nesting.
+    const node = { oneOf: [{ type: 'object', properties: { c: { $ref: '#/definitions/node' } } }, { type: 'object', properties: { c: { $ref: '#/definitions/node' } }, required: ['x'] }] };
+    const schema = { type: 'object', properties: { root: { $ref: '#/definitions/node' } }, definitions: { node } };
+    let nested: Record<string, unknown> = {};
+    for (let level = 0; level < 40; level += 1) nested = { c: nested };
+    const answer = await checkInWorker(schema, { root: nested });
+    // 100,000 steps, and 10 more for each of the 42 values of the arguments.
+    expect(answer.message).toBe(
+      'hostile.tool: invalid arguments: checking them against the inputSchema took more than 100420 steps (a recursive schema over deeply nested arguments); nest them less deeply',
+    );
+    expect((await checkInWorker(schema, { root: { c: { c: {} } } })).message).toBeUndefined();
+  }, 60_000);
+
+  it('lets big arguments take as many steps as their size asks for', async () => {
+    const schema = { type: 'object', properties: { list: { type: 'array', items: { $ref: '#/definitions/entity' } } }, definitions: { entity: { type: 'object', properties: { id: { type: 'number' } } } } };
+    const list = Array.from({ length: 150_000 }, (_, id) => ({ id }));
+    expect((await checkInWorker(schema, { list })).message).toBeUndefined();
+    list[149_999] = { id: 'last' as unknown as number };
+    expect((await checkInWorker(schema, { list })).message).toBe('hostile.tool: invalid arguments: /list/149999/id must be number (got string "last")');
+  }, 60_000);
 });

@@ -5,9 +5,10 @@ import type { CatalogTool, JsonSchema } from '../../catalog/ToolCatalog.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { serverDefaults } from '../../config/defaults.ts';
 import { describeArgumentErrors } from './argumentErrors.ts';
-import { expandedSchemaSize } from './expandedSchemaSize.ts';
-import { linearRegExp, reportingUnsupportedPatterns } from './linearRegExp.ts';
-import { uniqueItems } from './uniqueItems.ts';
+import { expandedSchemaSize } from './validation/expandedSchemaSize.ts';
+import { linearRegExp, reportingUnsupportedPatterns } from './validation/linearRegExp.ts';
+import { StepBudgetExceeded, stepCounter, withStepBudget, withStepCounters } from './validation/stepBudget.ts';
+import { uniqueItems } from './validation/uniqueItems.ts';
 
 /**
  * Arguments are checked against the tool's `inputSchema` before a call leaves the gateway: the
@@ -22,7 +23,9 @@ import { uniqueItems } from './uniqueItems.ts';
  * cost more than linear time in the arguments: patterns run on RE2 (`linearRegExp`; a pattern it
  * cannot read is not checked, logged once), and `uniqueItems` hashes instead of comparing pairs.
  * A schema whose references multiply (`expandedSchemaSize`) past `maxExpandedSchemaNodes` is not
- * compiled at all: its validation is skipped, logged, as for a schema that does not compile.
+ * compiled at all: its validation is skipped, logged, as for a schema that does not compile. A
+ * recursive schema spends steps from a budget each time a reference is followed
+ * (`validationSteps`, and more for bigger arguments); arguments that exhaust it are refused, so the server never sees them.
  */
 const options: Options = { strict: false, allErrors: true, validateFormats: false, verbose: true, code: { regExp: linearRegExp } };
 
@@ -47,7 +50,7 @@ function ajvFor(schema: JsonSchema): Ajv {
   let ajv = dialects.get(dialect);
   if (ajv === undefined) {
     ajv = dialect === 'draft2020' ? new Ajv2020(options) : dialect === 'draft2019' ? new Ajv2019(options) : new Ajv(options);
-    ajv.removeKeyword('uniqueItems').addKeyword(uniqueItems);
+    ajv.removeKeyword('uniqueItems').addKeyword(uniqueItems).addKeyword(stepCounter);
     // Compiles the meta-schema now, not inside the first call's deadline.
     ajv.compile({ type: 'object' });
     dialects.set(dialect, ajv);
@@ -91,8 +94,16 @@ export function createArgumentCheck(server: string, logger: Logger): ArgumentChe
   };
   return (tool, args) => {
     const validate = validatorOf(tool);
-    if (validate === null || validate(args)) return undefined;
-    return `${server}.${tool.name}: invalid arguments: ${describeArgumentErrors(validate.errors ?? [])}`;
+    if (validate === null) return undefined;
+    const label = `${server}.${tool.name}: invalid arguments`;
+    try {
+      const { validationSteps, validationStepsPerValue } = serverDefaults;
+      if (withStepBudget(validationSteps, validationStepsPerValue, args, () => validate(args))) return undefined;
+    } catch (error) {
+      if (!(error instanceof StepBudgetExceeded)) throw error;
+      return `${label}: checking them against the inputSchema took more than ${error.budget} steps (a recursive schema over deeply nested arguments); nest them less deeply`;
+    }
+    return `${label}: ${describeArgumentErrors(validate.errors ?? [])}`;
   };
 }
 
@@ -120,8 +131,9 @@ function cut(text: string): string {
 
 function compile(schema: JsonSchema, onInvalid: (reason: string) => void): ValidateFunction | null {
   const ajv = ajvFor(schema);
-  const source = compilable(schema);
+  let source: JsonSchema = compilable(schema);
   try {
+    source = withStepCounters(source);
     return ajv.compile(source);
   } catch (error) {
     onInvalid(error instanceof Error ? error.message : String(error));

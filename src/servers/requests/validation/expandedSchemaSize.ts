@@ -1,4 +1,5 @@
-import type { JsonSchema } from '../../catalog/ToolCatalog.ts';
+import type { JsonSchema } from '../../../catalog/ToolCatalog.ts';
+import { resolveLocal } from './stepBudget.ts';
 
 /**
  * How many schema nodes validating one value may visit, with local `$ref`s counted as what they
@@ -35,18 +36,4 @@ export function expandedSchemaSize(schema: JsonSchema, limit: number): number {
     // Too deep to walk on this stack: too deep to validate with it.
     return limit + 1;
   }
-}
-
-/** The node a local JSON pointer names, or `undefined` (remote and anchor refs count as one node). */
-function resolveLocal(root: JsonSchema, ref: string): unknown {
-  if (!ref.startsWith('#')) return undefined;
-  if (ref === '#') return root;
-  if (!ref.startsWith('#/')) return undefined;
-  let node: unknown = root;
-  for (const raw of ref.slice(2).split('/')) {
-    const key = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
-    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
 }
