@@ -58,3 +58,19 @@ describe('a bad tool schema costs only that tool', () => {
     );
   });
 });
+
+describe('a server listing many bad tools', () => {
+  it('names the first 20 in the status and counts the rest', async () => {
+    const log = captureLogger();
+    const pool = await ServerPool.start({ bad: badSchemaServer({ extraBadTools: 100 }) }, { logger: log.logger });
+    try {
+      const [status] = pool.status();
+      expect(status).toMatchObject({ state: 'ready', toolCount: 2 });
+      expect(status?.skippedTools).toHaveLength(21);
+      expect(status?.skippedTools?.at(-1)).toEqual({ name: '…', reason: 'and 82 more tools left out' });
+      expect(log.records.filter((record) => record.level === 'warn').length).toBeLessThan(30);
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -35,18 +35,27 @@ export async function listToolsLeniently(client: Client, timeoutMs: number, logg
   }
   const tools: Tool[] = [];
   const skipped: SkippedTool[] = [];
+  let repaired = 0;
+  let left = 0;
   for (const [index, listed] of (await rawTools(client, timeoutMs)).entries()) {
     const judged = judgeTool(listed, index);
     if ('tool' in judged) {
-      if (judged.repaired) logger.warn("a listed tool's inputSchema has no type; read as an object of named arguments", { tool: judged.tool.name });
+      if (judged.repaired && repaired++ < maxReported) logger.warn("a listed tool's inputSchema has no type; read as an object of named arguments", { tool: judged.tool.name });
       tools.push(judged.tool);
-    } else {
+    } else if (left++ < maxReported) {
       logger.warn('a listed tool is invalid; it is left out', { tool: judged.skipped.name, reason: judged.skipped.reason });
       skipped.push(judged.skipped);
     }
   }
+  if (left > maxReported) {
+    logger.warn('more listed tools are invalid; they are left out', { more: left - maxReported });
+    skipped.push({ name: '…', reason: `and ${left - maxReported} more tools left out` });
+  }
   return { tools, skipped };
 }
+
+/** Tools named one by one in the log and the status; past it, a count (a server may list thousands). */
+const maxReported = 20;
 
 const lenientPage = z.looseObject({ tools: z.array(z.unknown()), nextCursor: z.string().optional() });
 
