@@ -135,3 +135,14 @@ describe('a schema whose references multiply cannot hold the event loop', () => 
     expect((await checkInWorker(schema, { list })).message).toBe('hostile.tool: invalid arguments: /list/149999/id must be number (got string "last")');
   }, 60_000);
 });
+
+describe('many failures cannot hold the event loop', () => {
+  it('words 100,000 failing union items at once, each folded at its own item', async () => {
+    const schema = { type: 'object', properties: { list: { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'number' }] } } } };
+    const answer = await checkInWorker(schema, { list: Array.from({ length: 100_000 }, () => true) });
+    expect(answer.message).toBe(
+      'hostile.tool: invalid arguments: /list/0 must be string or number (got boolean true); /list/1 must be string or number (got boolean true); ' +
+        '/list/2 must be string or number (got boolean true); /list/3 must be string or number (got boolean true); /list/4 must be string or number (got boolean true); … (99995 more)',
+    );
+  }, 60_000);
+});
