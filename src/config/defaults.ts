@@ -62,6 +62,8 @@ export const serverDefaults = {
    */
   validationSteps: 100_000,
   validationStepsPerValue: 10,
+  /** Arguments with more values than this are refused naming their first issue only, not every issue (which could be millions). */
+  describeAllIssuesMaxValues: 10_000,
 } as const;
 
 /** The Streamable HTTP entry (`--http`). */

@@ -35,7 +35,7 @@ let extension: (() => number) | undefined;
 export function withStepBudget<T>(steps: number, perValue: number, data: unknown, validate: () => T): T {
   remaining = steps;
   spent = 0;
-  extension = () => perValue * countValues(data);
+  extension = () => perValue * countValues(data, Number.POSITIVE_INFINITY);
   try {
     return validate();
   } finally {
@@ -48,6 +48,9 @@ export const stepCounter: FuncKeywordDefinition = {
   keyword: stepKeyword,
   schemaType: 'boolean',
   errors: false,
+  // First of the keywords that apply to any value: a validator that stops at the first error
+  // would otherwise skip the count when a union before it fails.
+  before: '$ref',
   validate: () => {
     spent += 1;
     remaining -= 1;
@@ -61,11 +64,11 @@ export const stepCounter: FuncKeywordDefinition = {
   },
 };
 
-/** Values in a JSON value (objects, arrays and leaves), walked without recursion. */
-function countValues(data: unknown): number {
+/** Values in a JSON value (objects, arrays and leaves), walked without recursion; stops counting past `max`. */
+export function countValues(data: unknown, max: number): number {
   let count = 0;
   const pending: unknown[] = [data];
-  while (pending.length > 0) {
+  while (pending.length > 0 && count <= max) {
     const value = pending.pop();
     count += 1;
     if (value !== null && typeof value === 'object') for (const child of Object.values(value)) pending.push(child);
