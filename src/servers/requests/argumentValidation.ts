@@ -148,10 +148,10 @@ function newValidators(tool: CatalogTool, logger: Logger): ToolValidators | null
       ),
   );
   if (first === null) return null;
-  let all: ValidateFunction | null | undefined;
+  let all: { validate: ValidateFunction | null } | undefined;
   // Whatever compiling finds was logged above, for the first validator.
   const quiet = () => undefined;
-  return { first, all: () => (all ??= reportingUnsupportedPatterns(quiet, () => compile(tool.inputSchema, 'all', quiet))) };
+  return { first, all: () => (all ??= { validate: reportingUnsupportedPatterns(quiet, () => compile(tool.inputSchema, 'all', quiet)) }).validate };
 }
 
 /** A pattern comes from a server: logged at a readable length. */
