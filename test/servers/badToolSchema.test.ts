@@ -25,7 +25,7 @@ describe('a bad tool schema costs only that tool', () => {
       {
         name: 'bad',
         state: 'ready',
-        toolCount: 2,
+        toolCount: 4,
         transport: 'stdio',
         pid: expect.any(Number),
         skippedTools: [
@@ -34,7 +34,7 @@ describe('a bad tool schema costs only that tool', () => {
         ],
       },
     ]);
-    expect(pool.catalog().map((tool) => tool.name)).toEqual(['good', 'noType']);
+    expect(pool.catalog().map((tool) => tool.name)).toEqual(['good', 'noType', 'hostile', 'calls']);
   });
 
   it('reads an input schema without a type as an object of named arguments', () => {
@@ -65,7 +65,7 @@ describe('a server listing many bad tools', () => {
     const pool = await ServerPool.start({ bad: badSchemaServer({ extraBadTools: 100 }) }, { logger: log.logger });
     try {
       const [status] = pool.status();
-      expect(status).toMatchObject({ state: 'ready', toolCount: 2 });
+      expect(status).toMatchObject({ state: 'ready', toolCount: 4 });
       expect(status?.skippedTools).toHaveLength(21);
       expect(status?.skippedTools?.at(-1)).toEqual({ name: '…', reason: 'and 82 more tools left out' });
       expect(log.records.filter((record) => record.level === 'warn').length).toBeLessThan(30);

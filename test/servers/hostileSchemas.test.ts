@@ -10,7 +10,9 @@
  * can finish.
  */
 import { Worker } from 'node:worker_threads';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ServerPool } from '../../src/servers/index.ts';
+import { badSchemaServer } from '../fixtures/servers.ts';
 
 interface CheckAnswer {
   readonly message: string | undefined;
@@ -151,4 +153,28 @@ describe('many failures cannot hold the event loop', () => {
     const answer = await checkInWorker(schema, { list: Array.from({ length: 800_000 }, () => true) });
     expect(answer.message).toBe(`hostile.tool: invalid arguments: ${issue(0)}`);
   }, 60_000);
+});
+
+describe('through the pool: a hostile schema of a real server', () => {
+  let pool: ServerPool;
+  beforeAll(async () => {
+    pool = await ServerPool.start({ bad: badSchemaServer() });
+  });
+  afterAll(async () => {
+    await pool?.close();
+  });
+
+  it('answers each hostile call, and the server never sees an invalid one', async () => {
+    const list = Array.from({ length: 50_000 }, (_, id) => ({ id }));
+    list[40_000] = { id: 3 };
+    expect(await pool.callTool('bad', 'hostile', { text: `${'a'.repeat(5_000)}!` })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENTS' });
+    expect(await pool.callTool('bad', 'hostile', { list })).toEqual({
+      ok: false,
+      code: 'INVALID_ARGUMENTS',
+      message: 'bad.hostile: invalid arguments: /list must NOT have duplicate items (items ## 40000 and 3 are identical) (got [{"id":0},{"id":1},{"id":2},{"id":3},{"i…)',
+    });
+    expect(await pool.callTool('bad', 'calls', {})).toEqual({ ok: true, value: 0 });
+    expect(await pool.callTool('bad', 'hostile', { text: 'aaa', list: [1, 2] })).toMatchObject({ ok: true });
+    expect(await pool.callTool('bad', 'calls', {})).toEqual({ ok: true, value: 1 });
+  }, 120_000);
 });
