@@ -26,6 +26,12 @@ describe("an unknown tool's error lists a capped number of names", () => {
     expect(message).toMatch(/… and \d+ more$/);
   });
 
+  it('a very long unknown name: cut in the message, compared by its start only', () => {
+    const message = unknownToolMessage('big', `tool_7${'x'.repeat(100_000)}`, many);
+    expect(message.length).toBeLessThan(2_000);
+    expect(message).toMatch(/^Unknown tool big\.tool_7x+…; /);
+  });
+
   it('a short list is still given whole, in its order', () => {
     expect(unknownToolMessage('fault', 'stats', ['slow', 'fail', 'echoJson'])).toBe('Unknown tool fault.stats; fault has: slow, fail, echoJson');
   });

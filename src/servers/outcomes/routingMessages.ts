@@ -15,9 +15,15 @@ export function unknownPromptMessage(server: string, prompt: string, promptNames
 
 function unknownEntryMessage(kind: 'tool' | 'prompt', server: string, name: string, names: readonly string[], none: string): string {
   const suggestions = closestNames(name, names);
-  if (suggestions.length > 0) return `Unknown ${kind} ${server}.${name}; did you mean ${suggestions.join(', ')}?`;
-  if (names.length === 0) return `Unknown ${kind} ${server}.${name}; ${server} ${none}`;
-  return `Unknown ${kind} ${server}.${name}; ${server} has: ${someNames(names, name)}`;
+  const unknown = `Unknown ${kind} ${server}.${cutName(name)}`;
+  if (suggestions.length > 0) return `${unknown}; did you mean ${suggestions.join(', ')}?`;
+  if (names.length === 0) return `${unknown}; ${server} ${none}`;
+  return `${unknown}; ${server} has: ${someNames(names, name)}`;
+}
+
+/** A name that was asked for, as the message repeats it: a name a megabyte long is not repeated whole. */
+function cutName(name: string): string {
+  return name.length <= 100 ? name : `${name.slice(0, 100)}…`;
 }
 
 /** Only for a server without the resources capability: a listed URI is not required (templates expand to unlisted ones). */
@@ -38,7 +44,7 @@ export function unknownServerMessage(server: string, serverNames: readonly strin
   const suggestions = closestNames(server, serverNames);
   const hint = suggestions.length > 0 ? `; did you mean ${suggestions.join(', ')}?` : '';
   const configured = serverNames.length > 0 ? someNames(serverNames, server) : 'none';
-  return `Unknown server "${server}"${hint} (configured servers: ${configured})`;
+  return `Unknown server "${cutName(server)}"${hint} (configured servers: ${configured})`;
 }
 
 export function serverUnavailableMessage(server: string, reason: string): string {
