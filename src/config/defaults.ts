@@ -52,6 +52,23 @@ export const serverDefaults = {
    * stdio, Streamable HTTP and SSE all stop reading past it and fail that request.
    */
   maxResultBytes: 10 * 1024 * 1024,
+  /** Pages of `tools/list` walked when a listing is read tool by tool (one bad tool in it); as the SDK's own cap. */
+  toolListMaxPages: 64,
+  /**
+   * Schema nodes a tool's `inputSchema` may expand to (local `$ref`s counted as their targets) for
+   * its arguments to be validated; past it a call goes unvalidated, logged, as with a schema that
+   * does not compile. Bounds the work of validating one value, whatever the schema.
+   */
+  maxExpandedSchemaNodes: 100_000,
+  /**
+   * Schemas reached through a `$ref` while validating one call's arguments: `validationSteps`, plus
+   * `validationStepsPerValue` for each value in the arguments; past it the call is refused
+   * (INVALID_ARGUMENTS). Linear work fits; work that doubles per level of nesting does not.
+   */
+  validationSteps: 100_000,
+  validationStepsPerValue: 10,
+  /** Arguments with more values than this are refused naming their first issue only, not every issue (which could be millions). */
+  describeAllIssuesMaxValues: 10_000,
 } as const;
 
 /** How deep things may nest: values that cross a process boundary, and the code submitted. */

@@ -10,6 +10,7 @@ import { PassthroughNames, passthroughPrefix } from './passthroughNames.ts';
 import { executionResultToCallToolResult } from './renderExecutionResult.ts';
 import { ResourceRouter, type Resource, type ResourceTemplate } from './ResourceRouter.ts';
 import { renderSearchResults, searchToolsDefinition, searchToolsToolName, type SearchToolsResult } from './searchToolsTool.ts';
+import { someNames } from '../text/someNames.ts';
 
 /**
  * What the gateway serves upstream, whatever the transport: in code mode `execute_code` and
@@ -80,7 +81,7 @@ export class UpstreamSurface {
     }
     if (this.#engine && name === searchToolsToolName) return this.#searchTools(args);
     const target = this.#toolNames.resolve(name) ?? this.#unavailableTarget(name);
-    if (!target) throw new CodeGoatError('UNKNOWN_TOOL', `Unknown tool "${name}". Tools: ${this.listTools().map((tool) => tool.name).join(', ')}.`);
+    if (!target) throw new CodeGoatError('UNKNOWN_TOOL', `Unknown tool "${name}". Tools: ${someNames(this.listTools().map((tool) => tool.name), name)}.`);
     const outcome = await this.#pool.callToolRaw(target.server, target.name, args ?? {});
     if (!outcome.ok) return toolError(outcome.message);
     return outcome.result;

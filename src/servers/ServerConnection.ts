@@ -6,6 +6,7 @@ import { createSecretRedactor, type SecretRedactor } from '../observability/reda
 import { serverSecrets } from '../config/substituteEnv.ts';
 import type { CallToolResult, GetPromptOutcome, RawToolCallOutcome, ReadResourceOutcome, RequestOutcome } from './outcomes/RequestOutcome.ts';
 import type { ToolCallOptions, ToolCallOutcome } from '../catalog/ToolCallOutcome.ts';
+import type { SkippedTool } from './lists/lenientToolList.ts';
 import { createArgumentCheck, warmArgumentValidation, type ArgumentCheck } from './requests/argumentValidation.ts';
 import { Deadline } from './requests/Deadline.ts';
 import { RequestPipeline } from './requests/RequestPipeline.ts';
@@ -123,6 +124,11 @@ export class ServerConnection {
   /** The exposed tools (after `tools.allow`/`tools.deny`), as listed at connect or at the last refresh. */
   tools(): readonly CatalogTool[] {
     return this.#session.lists.tools.value;
+  }
+
+  /** Listed tools left out as invalid, with why. */
+  skippedTools(): readonly SkippedTool[] {
+    return this.#session.lists.skippedTools;
   }
 
   /** The listed resources; empty when the server has no resources capability. */

@@ -10,6 +10,7 @@ import { serverUnavailableMessage, unknownServerMessage } from './outcomes/routi
 import { toolCallFailure, type ToolCallFailure, type ToolCallOptions, type ToolCallOutcome } from '../catalog/ToolCallOutcome.ts';
 import { ServerConnection, type ConnectionState, type ServerConnectionOptions } from './ServerConnection.ts';
 import type { TransportKind } from './transport/openClient.ts';
+import type { SkippedTool } from './lists/lenientToolList.ts';
 
 export interface ServerPoolOptions extends Pick<ServerConnectionOptions, 'logger' | 'defaultToolTimeoutMs' | 'connectTimeoutMs' | 'clientInfo' | 'restart' | 'redactor'> {
   /** Requests in flight at once to one server (config `codeMode.maxConcurrentCallsPerServer`); more wait their turn. Default 16. */
@@ -22,6 +23,8 @@ export interface ServerStatus {
   /** Why the server is not available (`failed`, `restarting`); one line, secrets redacted. */
   readonly failure?: string;
   readonly toolCount: number;
+  /** Tools the server listed that are not valid MCP tools (a bad `inputSchema`, no name), left out with why; present when there are any. */
+  readonly skippedTools?: readonly SkippedTool[];
   readonly transport?: TransportKind;
   readonly pid?: number;
   /** How often the server was brought back after going away; present once it was. */
@@ -101,6 +104,7 @@ export class ServerPool {
       state: connection.state,
       ...(connection.failure !== undefined && { failure: connection.failure }),
       toolCount: connection.state === 'ready' ? connection.tools().length : 0,
+      ...(connection.state === 'ready' && connection.skippedTools().length > 0 && { skippedTools: connection.skippedTools() }),
       ...(connection.transport !== undefined && { transport: connection.transport }),
       ...(connection.pid !== undefined && { pid: connection.pid }),
       ...(connection.restarts > 0 && { restarts: connection.restarts }),

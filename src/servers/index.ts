@@ -9,6 +9,7 @@
  * The catalog types are re-exported from `../catalog/`, where readers that need nothing else import them.
  */
 export { ServerPool, type CatalogListener, type ListChangeListener, type ServerPoolOptions, type ServerStatus } from './ServerPool.ts';
+export type { SkippedTool } from './lists/lenientToolList.ts';
 export { ServerConnection, defaultMaxConcurrentCalls, type ConnectionState, type ServerConnectionOptions } from './ServerConnection.ts';
 export { defaultRestartPolicy, type RestartPolicy } from './session/RestartBackoff.ts';
 export type { TransportKind } from './transport/openClient.ts';

@@ -7,6 +7,8 @@ import { levenshtein } from './editDistance.ts';
  * and `READ_TEXT_FILE` all match `read_text_file` exactly; what remains is ranked by edit distance.
  */
 export function closestNames(target: string, candidates: Iterable<string>, max = 3): string[] {
+  // Names are compared by their first `comparedChars` (normalised): the edit distance costs the
+  // product of the lengths, and a name typed a megabyte long must not cost seconds.
   const wanted = normalise(target);
   const scored: { name: string; distance: number; order: number }[] = [];
   let order = 0;
@@ -23,6 +25,8 @@ export function closestNames(target: string, candidates: Iterable<string>, max =
   return scored.slice(0, max).map((entry) => entry.name);
 }
 
+const comparedChars = 128;
+
 function normalise(name: string): string {
-  return name.toLowerCase().replace(/[-_\s.]+/g, '');
+  return name.slice(0, comparedChars * 4).toLowerCase().replace(/[-_\s.]+/g, '').slice(0, comparedChars);
 }

@@ -14,6 +14,7 @@ import { bridgeGlobals, isolateRaisedError, type BridgeOutcome, type Log, type R
 import { closeUnmeteredMemory } from './closeUnmeteredMemory.ts';
 import { formatLogArguments } from './formatLogArguments.ts';
 import { closestNames } from '../../text/closestNames.ts';
+import { someNames } from '../../text/someNames.ts';
 
 const global = globalThis as unknown as Record<string, unknown>;
 const startCall = global[bridgeGlobals.callTool] as StartCall;
@@ -132,7 +133,7 @@ function buildMcpTools(): unknown {
     const known = keysOf(functions);
     namespaces[namespace] = guarded(freeze(functions), (key) => {
       const hint = didYouMean(key, known);
-      return `mcpTools.${namespace}.${key} is not a tool.${hint || ` Tools of ${namespace}: ${known.join(', ')}.`}`;
+      return `mcpTools.${namespace}.${key} is not a tool.${hint || ` Tools of ${namespace}: ${someNames(known, key)}.`}`;
     });
   }
   const known = keysOf(namespaces);
@@ -143,7 +144,7 @@ function buildMcpTools(): unknown {
     const owners = known.filter((namespace) => key in (bindings[namespace] ?? {}));
     if (owners.length > 0) return `mcpTools.${key} is not a namespace; ${key} is a tool of ${owners.map((ns) => `mcpTools.${ns}`).join(', ')}.`;
     const hint = didYouMean(key, known);
-    return `mcpTools.${key} is not a namespace.${hint || ` Namespaces: ${known.join(', ') || '(none)'}.`}`;
+    return `mcpTools.${key} is not a namespace.${hint || ` Namespaces: ${someNames(known, key) || '(none)'}.`}`;
   });
 }
 

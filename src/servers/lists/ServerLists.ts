@@ -2,7 +2,8 @@ import type { Client, ListChangedHandlers } from '@modelcontextprotocol/client';
 import type { CatalogPrompt, ListKind } from '../../catalog/ServerCatalog.ts';
 import type { CatalogTool } from '../../catalog/ToolCatalog.ts';
 import type { Logger } from '../../observability/logger.ts';
-import { listPrompts, listResources, listTools, noResources, type ResourceLists } from './listEntries.ts';
+import type { SkippedTool } from './lenientToolList.ts';
+import { listPrompts, listResources, listTools, noResources, type ResourceLists, type ToolLists } from './listEntries.ts';
 import { ServerList } from './ServerList.ts';
 
 export interface ServerListsOptions {
@@ -32,11 +33,12 @@ export class ServerLists {
   readonly resources: ServerList<ResourceLists>;
   readonly prompts: ServerList<readonly CatalogPrompt[]>;
   readonly #options: ServerListsOptions;
+  #skippedTools: readonly SkippedTool[] = [];
 
   constructor(options: ServerListsOptions) {
     this.#options = options;
-    const { server, timeoutMs, isExposed } = options;
-    this.tools = this.#newList('tools', 'tool list', [], (client) => listTools(client, server, timeoutMs, isExposed), (tools) => ({ tools: tools.length }));
+    const { server, timeoutMs } = options;
+    this.tools = this.#newList('tools', 'tool list', [], (client) => this.#listTools(client), (tools) => ({ tools: tools.length }));
     this.resources = this.#newList('resources', 'resource list', noResources, (client) => listResources(client, server, timeoutMs), resourceCounts);
     this.prompts = this.#newList('prompts', 'prompt list', [], (client) => listPrompts(client, server, timeoutMs), (prompts) => ({ prompts: prompts.length }));
   }
@@ -58,10 +60,10 @@ export class ServerLists {
    * whose list differs from before (after a restart: every kind that has entries).
    */
   async load(client: Client): Promise<ListKind[]> {
-    const { server, timeoutMs, isExposed } = this.#options;
+    const { server, timeoutMs } = this.#options;
     const redact = this.#redact;
     const [tools, resources, prompts] = await Promise.all([
-      listTools(client, server, timeoutMs, isExposed).then(redact),
+      this.#listTools(client).then(redact),
       this.#orEmpty('resource list', noResources, listResources(client, server, timeoutMs).then(redact)),
       this.#orEmpty('prompt list', [], listPrompts(client, server, timeoutMs).then(redact)),
     ]);
@@ -69,8 +71,14 @@ export class ServerLists {
     return changed.filter(([, differs]) => differs).map(([kind]) => kind);
   }
 
+  /** The tools the last listing left out as invalid, with why (reported in `/healthz`). */
+  get skippedTools(): readonly SkippedTool[] {
+    return this.#skippedTools;
+  }
+
   /** Empties every list; returns the kinds that had entries. */
   clear(): ListKind[] {
+    this.#skippedTools = [];
     const lists: [ListKind, Pick<ServerList<unknown>, 'clear'>][] = [['tools', this.tools], ['resources', this.resources], ['prompts', this.prompts]];
     return lists.filter(([, list]) => list.clear()).map(([kind]) => kind);
   }
@@ -82,6 +90,13 @@ export class ServerLists {
 
   get #redact(): <T>(value: T) => T {
     return this.#options.redact ?? ((value) => value);
+  }
+
+  async #listTools(client: Client): Promise<readonly CatalogTool[]> {
+    const { server, timeoutMs, isExposed, logger } = this.#options;
+    const listed: ToolLists = await listTools(client, server, timeoutMs, isExposed, logger);
+    this.#skippedTools = listed.skipped;
+    return listed.tools;
   }
 
   #orEmpty<T>(what: string, empty: T, listing: Promise<T>): Promise<T> {

@@ -1,6 +1,8 @@
 import { ProtocolError, ProtocolErrorCode, type Client } from '@modelcontextprotocol/client';
 import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate } from '../../catalog/ServerCatalog.ts';
 import type { CatalogTool } from '../../catalog/ToolCatalog.ts';
+import type { Logger } from '../../observability/logger.ts';
+import { listToolsLeniently, type SkippedTool } from './lenientToolList.ts';
 import { toCatalogPrompt, toCatalogResource, toCatalogResourceTemplate, toCatalogTool } from './toCatalogEntries.ts';
 
 /**
@@ -18,9 +20,18 @@ export interface ResourceLists {
 
 export const noResources: ResourceLists = { resources: [], templates: [] };
 
-export async function listTools(client: Client, server: string, timeoutMs: number, isExposed: (tool: string) => boolean): Promise<readonly CatalogTool[]> {
-  const { tools } = await client.listTools(undefined, { timeout: timeoutMs, cacheMode: 'refresh' });
-  return tools.filter((tool) => isExposed(tool.name)).map((tool) => toCatalogTool(server, tool));
+export interface ToolLists {
+  readonly tools: readonly CatalogTool[];
+  /** Tools the server listed invalid, left out (see `listToolsLeniently`). */
+  readonly skipped: readonly SkippedTool[];
+}
+
+export async function listTools(client: Client, server: string, timeoutMs: number, isExposed: (tool: string) => boolean, logger: Logger): Promise<ToolLists> {
+  const { tools, skipped } = await listToolsLeniently(client, timeoutMs, logger);
+  return {
+    tools: tools.filter((tool) => isExposed(tool.name)).map((tool) => toCatalogTool(server, tool)),
+    skipped: skipped.filter((tool) => isExposed(tool.name)),
+  };
 }
 
 export async function listResources(client: Client, server: string, timeoutMs: number): Promise<ResourceLists> {

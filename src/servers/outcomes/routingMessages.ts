@@ -1,4 +1,5 @@
 import { closestNames } from '../../text/closestNames.ts';
+import { someNames } from '../../text/someNames.ts';
 
 /**
  * Why a call, a prompt get or a resource read could not be routed, in messages that say what to do
@@ -14,9 +15,15 @@ export function unknownPromptMessage(server: string, prompt: string, promptNames
 
 function unknownEntryMessage(kind: 'tool' | 'prompt', server: string, name: string, names: readonly string[], none: string): string {
   const suggestions = closestNames(name, names);
-  if (suggestions.length > 0) return `Unknown ${kind} ${server}.${name}; did you mean ${suggestions.join(', ')}?`;
-  if (names.length === 0) return `Unknown ${kind} ${server}.${name}; ${server} ${none}`;
-  return `Unknown ${kind} ${server}.${name}; ${server} has: ${listSome(names)}`;
+  const unknown = `Unknown ${kind} ${server}.${cutName(name)}`;
+  if (suggestions.length > 0) return `${unknown}; did you mean ${suggestions.join(', ')}?`;
+  if (names.length === 0) return `${unknown}; ${server} ${none}`;
+  return `${unknown}; ${server} has: ${someNames(names, name)}`;
+}
+
+/** A name that was asked for, as the message repeats it: a name a megabyte long is not repeated whole. */
+function cutName(name: string): string {
+  return name.length <= 100 ? name : `${name.slice(0, 100)}…`;
 }
 
 /** Only for a server without the resources capability: a listed URI is not required (templates expand to unlisted ones). */
@@ -36,8 +43,8 @@ export function resourceLabel(server: string, uri: string): string {
 export function unknownServerMessage(server: string, serverNames: readonly string[]): string {
   const suggestions = closestNames(server, serverNames);
   const hint = suggestions.length > 0 ? `; did you mean ${suggestions.join(', ')}?` : '';
-  const configured = serverNames.length > 0 ? listSome(serverNames) : 'none';
-  return `Unknown server "${server}"${hint} (configured servers: ${configured})`;
+  const configured = serverNames.length > 0 ? someNames(serverNames, server) : 'none';
+  return `Unknown server "${cutName(server)}"${hint} (configured servers: ${configured})`;
 }
 
 export function serverUnavailableMessage(server: string, reason: string): string {
@@ -58,10 +65,4 @@ export function stillWaitingReason(what: 'connecting' | 'restarting' | 'starting
 
 function seconds(ms: number): string {
   return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
-}
-
-/** Long lists are cut: the message is read by a model with a context budget. */
-function listSome(names: readonly string[], max = 20): string {
-  const shown = names.slice(0, max).join(', ');
-  return names.length > max ? `${shown}, … (${names.length - max} more)` : shown;
 }

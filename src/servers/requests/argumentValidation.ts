@@ -3,7 +3,12 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { CatalogTool, JsonSchema } from '../../catalog/ToolCatalog.ts';
 import type { Logger } from '../../observability/logger.ts';
+import { serverDefaults } from '../../config/defaults.ts';
 import { describeArgumentErrors } from './argumentErrors.ts';
+import { expandedSchemaSize } from './validation/expandedSchemaSize.ts';
+import { linearRegExp, reportingUnsupportedPatterns } from './validation/linearRegExp.ts';
+import { countValues, StepBudgetExceeded, stepCounter, withStepBudget, withStepCounters } from './validation/stepBudget.ts';
+import { uniqueItems } from './validation/uniqueItems.ts';
 
 /**
  * Arguments are checked against the tool's `inputSchema` before a call leaves the gateway: the
@@ -13,8 +18,25 @@ import { describeArgumentErrors } from './argumentErrors.ts';
  * Lenient by design, since a wrong refusal is worse than a missed one: unknown keywords are
  * ignored (`strict: false`), `format` is not checked, and a schema Ajv cannot compile means no
  * validation for that tool (logged once), never a failed call.
+ *
+ * The schemas are a downstream server's and run on the gateway's main thread, so no keyword may
+ * cost more than linear time in the arguments: patterns run on RE2 (`linearRegExp`; a pattern it
+ * cannot read is not checked, logged once), and `uniqueItems` hashes instead of comparing pairs.
+ * A schema whose references multiply (`expandedSchemaSize`) past `maxExpandedSchemaNodes` is not
+ * compiled at all: its validation is skipped, logged, as for a schema that does not compile. A
+ * recursive schema spends steps from a budget each time a reference is followed
+ * (`validationSteps`, and more for bigger arguments); arguments that exhaust it are refused, so
+ * the server never sees them.
  */
-const options: Options = { strict: false, allErrors: true, validateFormats: false, verbose: true };
+const options: Options = { strict: false, validateFormats: false, verbose: true, code: { regExp: linearRegExp } };
+
+/**
+ * Each tool has two validators: one that stops at the first error, which decides every call, and
+ * one that collects all errors (`allErrors`), compiled when a call first fails, which words the
+ * refusal. Arguments with more than `describeAllIssuesMaxValues` values are worded from the first
+ * error alone: 800,000 failing items would give millions of errors (12 s, 1.2 GB).
+ */
+type Mode = 'first' | 'all';
 
 /**
  * One Ajv per dialect for the whole process, each made when first needed: making one and compiling
@@ -23,7 +45,7 @@ const options: Options = { strict: false, allErrors: true, validateFormats: fals
  * not pile up and two servers' schemas with the same `$id` cannot clash.
  */
 type Dialect = 'draft07' | 'draft2019' | 'draft2020';
-const dialects = new Map<Dialect, Ajv>();
+const dialects = new Map<`${Dialect}:${Mode}`, Ajv>();
 
 function dialectOf(schema: JsonSchema): Dialect {
   const declared = typeof schema === 'object' && typeof schema['$schema'] === 'string' ? schema['$schema'] : '';
@@ -32,14 +54,16 @@ function dialectOf(schema: JsonSchema): Dialect {
   return 'draft07';
 }
 
-function ajvFor(schema: JsonSchema): Ajv {
+function ajvFor(schema: JsonSchema, mode: Mode): Ajv {
   const dialect = dialectOf(schema);
-  let ajv = dialects.get(dialect);
+  let ajv = dialects.get(`${dialect}:${mode}`);
   if (ajv === undefined) {
-    ajv = dialect === 'draft2020' ? new Ajv2020(options) : dialect === 'draft2019' ? new Ajv2019(options) : new Ajv(options);
+    const modeOptions = { ...options, allErrors: mode === 'all' };
+    ajv = dialect === 'draft2020' ? new Ajv2020(modeOptions) : dialect === 'draft2019' ? new Ajv2019(modeOptions) : new Ajv(modeOptions);
+    ajv.removeKeyword('uniqueItems').addKeyword(uniqueItems).addKeyword(stepCounter);
     // Compiles the meta-schema now, not inside the first call's deadline.
     ajv.compile({ type: 'object' });
-    dialects.set(dialect, ajv);
+    dialects.set(`${dialect}:${mode}`, ajv);
   }
   return ajv;
 }
@@ -49,7 +73,7 @@ function ajvFor(schema: JsonSchema): Ajv {
  * call of each kind does not pay for it. The tools' own validators are still compiled lazily.
  */
 export function warmArgumentValidation(tools: readonly CatalogTool[]): void {
-  for (const tool of tools) ajvFor(tool.inputSchema);
+  for (const tool of tools) for (const mode of ['first', 'all'] as const) ajvFor(tool.inputSchema, mode);
 }
 
 /** `$schema` values the Ajv classes above do not know (draft-04, -06, custom) are dropped: the keywords mostly agree. */
@@ -69,28 +93,77 @@ export type ArgumentCheck = (tool: CatalogTool, args: Record<string, unknown>) =
  * Returns the failure message, or `undefined` when the arguments are valid.
  */
 export function createArgumentCheck(server: string, logger: Logger): ArgumentCheck {
-  const validators = new WeakMap<CatalogTool, ValidateFunction | null>();
-  const validatorOf = (tool: CatalogTool): ValidateFunction | null => {
-    let validator = validators.get(tool);
-    if (validator === undefined) {
-      validator = compile(tool.inputSchema, (reason) =>
-        logger.warn("the tool's inputSchema does not compile; its arguments are not validated", { tool: tool.name, reason }),
-      );
-      validators.set(tool, validator);
+  const validators = new WeakMap<CatalogTool, ToolValidators | null>();
+  const validatorsOf = (tool: CatalogTool): ToolValidators | null => {
+    let found = validators.get(tool);
+    if (found === undefined) {
+      found = newValidators(tool, logger);
+      validators.set(tool, found);
     }
-    return validator;
+    return found;
   };
   return (tool, args) => {
-    const validate = validatorOf(tool);
-    if (validate === null || validate(args)) return undefined;
-    return `${server}.${tool.name}: invalid arguments: ${describeArgumentErrors(validate.errors ?? [])}`;
+    const found = validatorsOf(tool);
+    if (found === null) return undefined;
+    const label = `${server}.${tool.name}: invalid arguments`;
+    const { validationSteps, validationStepsPerValue, describeAllIssuesMaxValues } = serverDefaults;
+    const run = (validate: ValidateFunction) => withStepBudget(validationSteps, validationStepsPerValue, args, () => validate(args));
+    try {
+      if (run(found.first)) return undefined;
+    } catch (error) {
+      if (!(error instanceof StepBudgetExceeded)) throw error;
+      return `${label}: checking them against the inputSchema took more than ${error.budget} steps (a recursive schema over deeply nested arguments); nest them less deeply`;
+    }
+    let errors = found.first.errors ?? [];
+    const all = countValues(args, describeAllIssuesMaxValues) <= describeAllIssuesMaxValues ? found.all() : null;
+    try {
+      if (all !== null && !run(all)) errors = all.errors ?? errors;
+    } catch (error) {
+      if (!(error instanceof StepBudgetExceeded)) throw error;
+    }
+    return `${label}: ${describeArgumentErrors(errors)}`;
   };
 }
 
-function compile(schema: JsonSchema, onInvalid: (reason: string) => void): ValidateFunction | null {
-  const ajv = ajvFor(schema);
-  const source = compilable(schema);
+interface ToolValidators {
+  /** Stops at the first error: decides. */
+  readonly first: ValidateFunction;
+  /** Collects every error: words a refusal; compiled on first use, `null` if it does not compile. */
+  all(): ValidateFunction | null;
+}
+
+/** The tool's validators, or `null` (logged why) when its arguments cannot be validated. */
+function newValidators(tool: CatalogTool, logger: Logger): ToolValidators | null {
+  const maxNodes = serverDefaults.maxExpandedSchemaNodes;
+  if (expandedSchemaSize(tool.inputSchema, maxNodes) > maxNodes) {
+    logger.warn(`the tool's inputSchema expands past ${maxNodes} nodes; its arguments are not validated`, { tool: tool.name });
+    return null;
+  }
+  const first = reportingUnsupportedPatterns(
+    ({ pattern, reason }) =>
+      logger.warn("a pattern in the tool's inputSchema needs backtracking; it is not checked", { tool: tool.name, pattern: cut(pattern), reason }),
+    () =>
+      compile(tool.inputSchema, 'first', (reason) =>
+        logger.warn("the tool's inputSchema does not compile; its arguments are not validated", { tool: tool.name, reason }),
+      ),
+  );
+  if (first === null) return null;
+  let all: { validate: ValidateFunction | null } | undefined;
+  // Whatever compiling finds was logged above, for the first validator.
+  const quiet = () => undefined;
+  return { first, all: () => (all ??= { validate: reportingUnsupportedPatterns(quiet, () => compile(tool.inputSchema, 'all', quiet)) }).validate };
+}
+
+/** A pattern comes from a server: logged at a readable length. */
+function cut(text: string): string {
+  return text.length <= 200 ? text : `${text.slice(0, 200)}…`;
+}
+
+function compile(schema: JsonSchema, mode: Mode, onInvalid: (reason: string) => void): ValidateFunction | null {
+  const ajv = ajvFor(schema, mode);
+  let source: JsonSchema = compilable(schema);
   try {
+    source = withStepCounters(source);
     return ajv.compile(source);
   } catch (error) {
     onInvalid(error instanceof Error ? error.message : String(error));

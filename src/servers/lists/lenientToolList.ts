@@ -1,0 +1,102 @@
+import { SdkError, SdkErrorCode, specTypeSchemas, type Client, type Tool } from '@modelcontextprotocol/client';
+import { z } from 'zod';
+import { serverDefaults } from '../../config/defaults.ts';
+import type { Logger } from '../../observability/logger.ts';
+
+/** A listed tool left out because it is not a valid MCP tool, as `/healthz` names it. */
+export interface SkippedTool {
+  /** The tool's name, or `#<position>` in the listing when it has none. */
+  readonly name: string;
+  readonly reason: string;
+}
+
+export interface ToolListing {
+  readonly tools: readonly Tool[];
+  readonly skipped: readonly SkippedTool[];
+}
+
+/**
+ * A server's tools, one bad tool costing only itself. The SDK refuses a whole `tools/list` when one
+ * tool in it is invalid (a published server lists `inputSchema: {}`), which would take the server
+ * and all its tools away. So the SDK's listing is tried first (it feeds the SDK's own cache, which
+ * checks structured results against output schemas); when the SDK finds the result invalid, the
+ * pages are fetched again with a schema that only asks for an array, and each tool is judged alone.
+ *
+ * An input schema without `type` (`{}`, or `properties` alone) is read as `type: "object"`: the
+ * arguments of a call are always an object of named arguments, so this admits nothing the schema
+ * did not, and the tool stays usable. Any other invalid tool is left out, logged and reported.
+ */
+export async function listToolsLeniently(client: Client, timeoutMs: number, logger: Logger): Promise<ToolListing> {
+  try {
+    const { tools } = await client.listTools(undefined, { timeout: timeoutMs, cacheMode: 'refresh' });
+    return { tools, skipped: [] };
+  } catch (error) {
+    if (!(error instanceof SdkError && error.code === SdkErrorCode.InvalidResult)) throw error;
+  }
+  const tools: Tool[] = [];
+  const skipped: SkippedTool[] = [];
+  let repaired = 0;
+  let left = 0;
+  for (const [index, listed] of (await rawTools(client, timeoutMs)).entries()) {
+    const judged = judgeTool(listed, index);
+    if ('tool' in judged) {
+      if (judged.repaired && repaired++ < maxReported) logger.warn("a listed tool's inputSchema has no type; read as an object of named arguments", { tool: judged.tool.name });
+      tools.push(judged.tool);
+    } else if (left++ < maxReported) {
+      logger.warn('a listed tool is invalid; it is left out', { tool: judged.skipped.name, reason: judged.skipped.reason });
+      skipped.push(judged.skipped);
+    }
+  }
+  if (left > maxReported) {
+    logger.warn('more listed tools are invalid; they are left out', { more: left - maxReported });
+    skipped.push({ name: '…', reason: `and ${left - maxReported} more tools left out` });
+  }
+  return { tools, skipped };
+}
+
+/** Tools named one by one in the log and the status; past it, a count (a server may list thousands). */
+const maxReported = 20;
+
+const lenientPage = z.looseObject({ tools: z.array(z.unknown()), nextCursor: z.string().optional() });
+
+async function rawTools(client: Client, timeoutMs: number): Promise<unknown[]> {
+  const tools: unknown[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < serverDefaults.toolListMaxPages; page += 1) {
+    const result = await client.request({ method: 'tools/list', ...(cursor !== undefined && { params: { cursor } }) }, lenientPage, { timeout: timeoutMs });
+    tools.push(...result.tools);
+    cursor = result.nextCursor;
+    if (cursor === undefined) break;
+  }
+  return tools;
+}
+
+type Judged = { tool: Tool; repaired: boolean } | { skipped: SkippedTool };
+
+function judgeTool(listed: unknown, index: number): Judged {
+  const repaired = withObjectType(listed);
+  const result = specTypeSchemas.Tool['~standard'].validate(repaired ?? listed);
+  if (result.issues === undefined) return { tool: result.value, repaired: repaired !== undefined };
+  const name = isRecord(listed) && typeof listed['name'] === 'string' ? cut(listed['name'], 100) : `#${index}`;
+  const reason = result.issues.map((issue) => `${issuePath(issue.path)}: ${issue.message}`).join('; ');
+  return { skipped: { name, reason: cut(reason, 300) } };
+}
+
+/** The tool with `type: "object"` added to an input schema that has no `type`; `undefined` when there is nothing to add. */
+function withObjectType(listed: unknown): unknown {
+  if (!isRecord(listed) || !isRecord(listed['inputSchema']) || 'type' in listed['inputSchema']) return undefined;
+  return { ...listed, inputSchema: { type: 'object', ...listed['inputSchema'] } };
+}
+
+function issuePath(path: readonly (PropertyKey | { key: PropertyKey })[] | undefined): string {
+  const keys = (path ?? []).map((segment) => String(typeof segment === 'object' ? segment.key : segment));
+  return keys.length === 0 ? 'the tool' : keys.join('.');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}

@@ -1,0 +1,76 @@
+/**
+ * Hazard: one tool listed with an invalid schema (a published server lists `inputSchema: {}`) made
+ * the SDK refuse the whole `tools/list`, and the server with all its tools was gone. A bad tool
+ * must cost only that tool: the good ones serve, `{}` (no `type`) is read as the object of named
+ * arguments it can only be, and each tool dropped is named with its reason in the status
+ * (`/healthz`).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ServerPool } from '../../src/servers/index.ts';
+import { badSchemaServer } from '../fixtures/servers.ts';
+import { captureLogger } from './helpers.ts';
+
+describe('a bad tool schema costs only that tool', () => {
+  const log = captureLogger();
+  let pool: ServerPool;
+  beforeAll(async () => {
+    pool = await ServerPool.start({ bad: badSchemaServer() }, { logger: log.logger });
+  });
+  afterAll(async () => {
+    await pool?.close();
+  });
+
+  it('keeps the server and its good tools, and names each tool it dropped in the status', () => {
+    expect(pool.status()).toEqual([
+      {
+        name: 'bad',
+        state: 'ready',
+        toolCount: 4,
+        transport: 'stdio',
+        pid: expect.any(Number),
+        skippedTools: [
+          { name: 'stringArgs', reason: 'inputSchema.type: Invalid input: expected "object"' },
+          { name: '#3', reason: 'name: Invalid input: expected string, received undefined' },
+        ],
+      },
+    ]);
+    expect(pool.catalog().map((tool) => tool.name)).toEqual(['good', 'noType', 'hostile', 'calls']);
+  });
+
+  it('reads an input schema without a type as an object of named arguments', () => {
+    expect(pool.catalog().find((tool) => tool.name === 'noType')?.inputSchema).toEqual({ type: 'object' });
+  });
+
+  it('calls the tools it kept', async () => {
+    expect(await pool.callTool('bad', 'good', { text: 'hi' })).toEqual({ ok: true, value: { tool: 'good', arguments: { text: 'hi' } } });
+    expect(await pool.callTool('bad', 'noType', { any: [1] })).toEqual({ ok: true, value: { tool: 'noType', arguments: { any: [1] } } });
+    expect(await pool.callTool('bad', 'good', { text: 1 })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENTS' });
+  });
+
+  it('logs each tool it dropped or repaired', () => {
+    const warnings = log.records.filter((record) => record.level === 'warn').map((record) => [record.message, record.fields['tool']]);
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        ['a listed tool is invalid; it is left out', 'stringArgs'],
+        ['a listed tool is invalid; it is left out', '#3'],
+        ["a listed tool's inputSchema has no type; read as an object of named arguments", 'noType'],
+      ]),
+    );
+  });
+});
+
+describe('a server listing many bad tools', () => {
+  it('names the first 20 in the status and counts the rest', async () => {
+    const log = captureLogger();
+    const pool = await ServerPool.start({ bad: badSchemaServer({ extraBadTools: 100 }) }, { logger: log.logger });
+    try {
+      const [status] = pool.status();
+      expect(status).toMatchObject({ state: 'ready', toolCount: 4 });
+      expect(status?.skippedTools).toHaveLength(21);
+      expect(status?.skippedTools?.at(-1)).toEqual({ name: '…', reason: 'and 82 more tools left out' });
+      expect(log.records.filter((record) => record.level === 'warn').length).toBeLessThan(30);
+    } finally {
+      await pool.close();
+    }
+  });
+});
