@@ -14,8 +14,11 @@ export type WorkerToHost =
   | { type: 'ready' }
   | ({ type: 'toolCall'; executionId: number } & ToolCallRequest)
   | { type: 'done'; executionId: number; result: WorkerExecutionResult; rssBytes: number }
-  /** Sent just before the worker ends itself: memory outside any isolate's heap cap ran away. */
-  | { type: 'overMemory'; rssBytes: number; limitBytes: number };
+  /**
+   * Sent just before the worker ends itself: memory outside any isolate's heap cap ran away.
+   * `executionId` names the execution it is charged to, when the worker could tell (see worker.ts).
+   */
+  | { type: 'overMemory'; rssBytes: number; limitBytes: number; executionId?: number };
 
 /** A call the code started: which tool, with what arguments (JSON, written in the isolate). */
 export interface ToolCallRequest {

@@ -1,3 +1,4 @@
+import type ivm from 'isolated-vm';
 import type { ErrorCode } from '../../errors.ts';
 import type { SandboxLimits, ToolBindings } from '../Sandbox.ts';
 import { userCodeFilename } from '../prelude/bridge.ts';
@@ -17,6 +18,8 @@ export interface ExecutionInput {
   limits: SandboxLimits;
   /** Where the code's tool calls go and their answers come from. */
   calls: CallChannel;
+  /** Told which isolate runs the execution, once it has one. */
+  onIsolate?: (isolate: ivm.Isolate) => void;
 }
 
 interface FailureFields {
@@ -48,6 +51,7 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   }
 
   const pooled = isolates.acquire(input.limits.memoryMb);
+  input.onIsolate?.(pooled.isolate);
   const watchdog = new Watchdog(pooled.isolate, input.limits);
   let json: string;
   let bridge: Bridge | undefined;

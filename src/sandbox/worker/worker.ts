@@ -12,6 +12,7 @@ import type { HostToWorker, ToolCallAnswer, WorkerExecutionResult, WorkerToHost 
 import { preludeScript } from './preludeScript.ts';
 import { runExecution } from './runExecution.ts';
 import { codeModeDefaults } from '../../config/defaults.ts';
+import type ivm from 'isolated-vm';
 
 const send = (message: WorkerToHost): void => {
   process.send?.(message);
@@ -20,6 +21,8 @@ const send = (message: WorkerToHost): void => {
 const isolates = new IsolatePool(preludeScript);
 /** Where the host's answers go, by execution: the bridge of that execution's isolate. */
 const answerRoutes = new Map<number, (answer: ToolCallAnswer) => void>();
+/** The isolate each running execution got, to charge a memory overrun to one of them. */
+const running = new Map<number, ivm.Isolate>();
 
 process.on('message', (message: HostToWorker) => {
   if (message.type === 'toolResult') {
@@ -35,7 +38,8 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
     send: (call) => send({ type: 'toolCall', executionId, ...call }),
     onAnswer: (deliver) => answerRoutes.set(executionId, deliver),
   };
-  const result = await runExecution({ code: request.code, bindings: request.bindings, limits: request.limits, calls }, isolates).catch(
+  const onIsolate = (isolate: ivm.Isolate) => running.set(executionId, isolate);
+  const result = await runExecution({ code: request.code, bindings: request.bindings, limits: request.limits, calls, onIsolate }, isolates).catch(
     (error: unknown): WorkerExecutionResult => {
       // A fault of ours while running one execution fails that execution, not the process and its neighbours.
       const message = error instanceof Error ? error.message : String(error);
@@ -44,6 +48,7 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
   );
   // Answers still on their way belong to an execution that is over (deadline, throw): nobody takes them.
   answerRoutes.delete(executionId);
+  running.delete(executionId);
   send({ type: 'done', executionId, result, rssBytes: process.memoryUsage.rss() });
 }
 
@@ -79,13 +84,44 @@ async function warmUp(memoryMb: number): Promise<void> {
  */
 function guardResidentMemory(limitMb: number): void {
   const limitBytes = limitMb * 1024 * 1024;
+  let over = false;
   setInterval(() => {
     const rssBytes = process.memoryUsage.rss();
-    if (rssBytes <= limitBytes) return;
-    send({ type: 'overMemory', rssBytes, limitBytes });
+    if (over || rssBytes <= limitBytes) return;
+    over = true;
     // The host kills us on that message; this is the fallback should the channel be gone.
-    setTimeout(() => process.kill(process.pid, 'SIGKILL'), 500).unref();
+    setTimeout(() => process.kill(process.pid, 'SIGKILL'), 1_000).unref();
+    void chargeMemory().then((executionId) => send({ type: 'overMemory', rssBytes, limitBytes, ...(executionId !== undefined && { executionId }) }));
   }, 100).unref();
+}
+
+/** How long an isolate may take to report its heap before it is judged busy allocating. */
+const heapProbeMs = 50;
+
+/**
+ * The execution a memory overrun is charged to: the one whose isolate holds the most (heap and
+ * external memory), an isolate too busy to answer (still allocating) counting as the most. None when
+ * two or more are equally suspect: then no execution is named and all fail alike.
+ */
+async function chargeMemory(): Promise<number | undefined> {
+  if (running.size <= 1) return [...running.keys()][0];
+  const sizes = await Promise.all(
+    [...running].map(async ([executionId, isolate]) => {
+      // A disposed isolate (its heap cap hit, or torn down) may still hold what it took: as suspect as a busy one.
+      const probe = isolate.isDisposed
+        ? Promise.resolve(Number.POSITIVE_INFINITY)
+        : isolate.getHeapStatistics().then(
+            (stats) => stats.total_heap_size + stats.externally_allocated_size,
+            () => Number.POSITIVE_INFINITY,
+          );
+      const busy = new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), heapProbeMs).unref());
+      return { executionId, bytes: await Promise.race([probe, busy]) };
+    }),
+  );
+  sizes.sort((a, b) => b.bytes - a.bytes);
+  const [first, second] = sizes;
+  if (first === undefined || (second !== undefined && second.bytes === first.bytes)) return undefined;
+  return first.executionId;
 }
 
 guardResidentMemory(Number(process.argv[3] ?? codeModeDefaults.maxWorkerRssMb));
