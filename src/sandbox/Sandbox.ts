@@ -18,8 +18,8 @@ export interface ExecutionRequest {
   readonly bindings: ToolBindings;
   readonly limits?: Partial<SandboxLimits>;
   /**
-   * The caller's cancel (the client went away or cancelled). Aborting it cancels the execution's tool
-   * calls (in flight or waiting) and refuses new ones; one still queued for a worker never starts.
+   * The caller's cancel (the client went away or cancelled). Aborting it stops the execution
+   * (CANCELLED) and cancels its tool calls (in flight or waiting); one still queued never starts.
    */
   readonly signal?: AbortSignal;
 }

@@ -125,6 +125,8 @@ export class SandboxWorker {
       }, limits.timeoutMs + backstopGraceMs);
       const ended = new AbortController();
       const signal = request.signal === undefined ? ended.signal : AbortSignal.any([ended.signal, request.signal]);
+      // The caller's cancel also stops the code itself, wherever it is: its calls are cancelled through `signal`.
+      request.signal?.addEventListener('abort', () => this.#send({ type: 'cancel', executionId }), { once: true, signal: ended.signal });
       this.#pending.set(executionId, { callTool, toolCalls: [], started, settle: resolve, backstop, ended, signal, callsStarted: 0 });
       this.#updateRef();
       this.#send({ type: 'execute', executionId, code: request.code, bindings: request.bindings, limits });

@@ -8,7 +8,9 @@ import type { SandboxLimits, ToolBindings, ToolCallOutcome } from './Sandbox.ts'
  */
 export type HostToWorker =
   | { type: 'execute'; executionId: number; code: string; bindings: ToolBindings; limits: SandboxLimits }
-  | ({ type: 'toolResult'; executionId: number } & ToolCallAnswer);
+  | ({ type: 'toolResult'; executionId: number } & ToolCallAnswer)
+  /** The execution's caller cancelled it: stop it now (it ends with CANCELLED). */
+  | { type: 'cancel'; executionId: number };
 
 export type WorkerToHost =
   | { type: 'ready' }

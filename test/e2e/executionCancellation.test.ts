@@ -6,6 +6,7 @@
  * depends on timing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClientOptions } from '@modelcontextprotocol/client';
 import { createCodeMode, type CodeMode } from '../../src/index.ts';
 import { faultServer } from '../fixtures/servers.ts';
 import { Closer, connectHttp, eventually, executeCode, startHttpGateway } from './gatewayHelpers.ts';
@@ -54,13 +55,18 @@ describe('client-cancel-reaches-downstream', () => {
   const closer = new Closer();
   afterAll(() => closer.closeAll());
 
-  it('a client that cancels execute_code cancels the call its code is waiting on, at the downstream server', async () => {
+  // A 2025-era client sends notifications/cancelled; a 2026-era one over HTTP aborts its request.
+  const eras: [string, ClientOptions][] = [
+    ['a 2025-era client', {}],
+    ['a 2026-era client', { versionNegotiation: { mode: 'auto' } }],
+  ];
+  it.each(eras)('%s that cancels execute_code cancels the call its code is waiting on, at the downstream server', async (_era, clientOptions) => {
     const served = await startHttpGateway(closer, {
       mcpServers: { fault: faultServer() },
       // Deadlines past the wait below: only the client's cancel may end the held call.
       codeMode: { timeout: 120_000, memoryMb: 32, toolTimeout: 120_000 },
     });
-    const client = await connectHttp(closer, served.url);
+    const client = await connectHttp(closer, served.url, clientOptions);
     const stats = async () => (await executeCode(client, 'return await mcpTools.Fault.blockStats({})')).structured.returnValue as BlockStats;
 
     const controller = new AbortController();

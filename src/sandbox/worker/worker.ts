@@ -23,6 +23,8 @@ const isolates = new IsolatePool(preludeScript);
 const answerRoutes = new Map<number, (answer: ToolCallAnswer) => void>();
 /** The isolate each running execution got, to charge a memory overrun to one of them. */
 const running = new Map<number, ivm.Isolate>();
+/** Each running execution's cancel: how to stop it at once (once it can be), and whether its caller already asked. */
+const cancels = new Map<number, { stop?: () => void; asked: boolean }>();
 
 process.on('message', (message: HostToWorker) => {
   if (message.type === 'toolResult') {
@@ -30,6 +32,12 @@ process.on('message', (message: HostToWorker) => {
     return;
   }
   if (message.type === 'execute') void execute(message);
+  if (message.type === 'cancel') {
+    const cancel = cancels.get(message.executionId);
+    if (cancel === undefined) return; // over already: its result is on its way
+    cancel.asked = true;
+    cancel.stop?.();
+  }
 });
 
 async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Promise<void> {
@@ -39,7 +47,14 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
     onAnswer: (deliver) => answerRoutes.set(executionId, deliver),
   };
   const onIsolate = (isolate: ivm.Isolate) => running.set(executionId, isolate);
-  const result = await runExecution({ code: request.code, bindings: request.bindings, limits: request.limits, calls, onIsolate }, isolates).catch(
+  const cancel: { stop?: () => void; asked: boolean } = { asked: false };
+  cancels.set(executionId, cancel);
+  const onCancellable = (stop: () => void) => {
+    cancel.stop = stop;
+    if (cancel.asked) stop();
+  };
+  const input = { code: request.code, bindings: request.bindings, limits: request.limits, calls, onIsolate, onCancellable };
+  const result = await runExecution(input, isolates).catch(
     (error: unknown): WorkerExecutionResult => {
       // A fault of ours while running one execution fails that execution, not the process and its neighbours.
       const message = error instanceof Error ? error.message : String(error);
@@ -49,6 +64,7 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
   // Answers still on their way belong to an execution that is over (deadline, throw): nobody takes them.
   answerRoutes.delete(executionId);
   running.delete(executionId);
+  cancels.delete(executionId);
   send({ type: 'done', executionId, result, rssBytes: process.memoryUsage.rss() });
 }
 
