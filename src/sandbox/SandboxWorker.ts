@@ -37,6 +37,9 @@ export interface KillCulprit {
   readonly did: string;
 }
 
+/** Why an execution's calls are cancelled once it ended (one instance: no stack captured per execution). */
+const executionEnded = new Error('the execution it belonged to has ended');
+
 /** Time a worker gets past an execution's deadline to report the timeout itself before it is killed. */
 const backstopGraceMs = 2_000;
 
@@ -148,7 +151,7 @@ export class SandboxWorker {
       if (culprit === undefined || id === culprit.executionId) {
         this.#settle(id, { ...sandboxFailure(code, message, pending.started), toolCalls: pending.toolCalls });
       } else {
-        const collateral = `The sandbox worker was ended because another execution on it ${culprit.did}; this execution was not at fault and can be run again.`;
+        const collateral = `The sandbox worker was ended because another execution on it ${culprit.did}; this execution was not at fault.`;
         this.#settle(id, { ...sandboxFailure('SANDBOX_FAILED', collateral, pending.started), toolCalls: pending.toolCalls }, pending.callsStarted === 0);
       }
     }
@@ -213,7 +216,7 @@ export class SandboxWorker {
     clearTimeout(pending.backstop);
     this.#pending.delete(id);
     this.#updateRef();
-    pending.ended.abort(new Error('the execution it belonged to has ended'));
+    pending.ended.abort(executionEnded);
     pending.settle({ result, rerunnable });
   }
 

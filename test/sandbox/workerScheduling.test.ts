@@ -105,7 +105,7 @@ describe('neighbour-of-a-memory-kill-is-told-it-was-collateral', () => {
     const result = await neighbour;
     expect(result).toMatchObject({ success: false, errorCode: 'SANDBOX_FAILED' });
     expect(result.error).toBe(
-      'SandboxError: The sandbox worker was ended because another execution on it exceeded its memory; this execution was not at fault and can be run again.',
+      'SandboxError: The sandbox worker was ended because another execution on it exceeded its memory; this execution was not at fault.',
     );
     expect(await box.execute({ code: 'return 1', bindings }, handler)).toMatchObject({ success: true, returnValue: 1 });
   });
