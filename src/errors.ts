@@ -104,6 +104,7 @@ export const errorTable = {
     jsonRpc: 'InternalError',
   },
   CLOSED: { description: 'The code mode instance was closed.', errorName: 'SandboxError', jsonRpc: 'InternalError' },
+  CANCELLED: { description: 'The client cancelled the execution; it was stopped, or never started.', errorName: 'SandboxError', jsonRpc: 'InternalError' },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof errorTable;

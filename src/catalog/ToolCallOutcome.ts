@@ -22,8 +22,13 @@ export interface ToolCallFailure {
 export interface ToolCallOptions {
   /** Per-call deadline; defaults to the server's `timeout`, then the pool's default. */
   readonly timeoutMs?: number;
-  /** Aborting cancels the call downstream (`notifications/cancelled`). */
+  /** Aborting cancels the call downstream (`notifications/cancelled`) and frees its slot, wherever it is. */
   readonly signal?: AbortSignal;
+  /**
+   * The calls this one belongs to (code mode: one execution), by identity. One group holds at most its
+   * share of a server's slots (`serverDefaults.executionShareOfSlots`), so it cannot starve the others.
+   */
+  readonly group?: object;
 }
 
 export function toolCallFailure(code: ErrorCode, message: string): ToolCallFailure {

@@ -74,11 +74,17 @@ export class CodeModeEngine {
     return unavailableServers(this.#pool.status(), this.#includeServer);
   }
 
-  /** Never throws: failures come back in the result. */
-  async executeCode(code: string, limits?: Partial<SandboxLimits>): Promise<ExecutionResult> {
+  /**
+   * Never throws: failures come back in the result. `signal` is the caller's cancel (the upstream
+   * request's): aborting it cancels the execution's calls downstream. Each call also carries the
+   * execution's own signal (aborted when the execution ends, so calls left running are cancelled and
+   * free their slots) and the execution as its slot group (it holds at most its share of a server's slots).
+   */
+  async executeCode(code: string, limits?: Partial<SandboxLimits>, signal?: AbortSignal): Promise<ExecutionResult> {
     const bindings = { ...this.#api.runtimeApi, unavailable: unavailableBindings(this.unavailable) };
-    const result = await this.#sandbox.execute({ code, bindings, ...(limits ? { limits } : {}) }, (server, tool, args) =>
-      this.#pool.callTool(server, tool, args),
+    const execution = {};
+    const result = await this.#sandbox.execute({ code, bindings, ...(limits ? { limits } : {}), ...(signal ? { signal } : {}) }, (server, tool, args, callSignal) =>
+      this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}) }),
     );
     return this.#redactor.value(result);
   }

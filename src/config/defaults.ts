@@ -35,6 +35,17 @@ export const codeModeDefaults = {
 export const sandboxPoolDefaults = {
   /** Executions one worker runs at once (each in its own isolate). */
   executionsPerWorker: 8,
+  /**
+   * How long an execution may wait for a worker (one booting, or a free slot), in milliseconds, before
+   * it is refused as busy. Separate from `codeMode.timeout`, which starts when the execution starts.
+   */
+  queueTimeoutMs: 30_000,
+  /**
+   * Another worker (within `codeMode.workers`) boots in the background once every booted one runs at
+   * least this share of `executionsPerWorker`: a burst finds it warm, and meanwhile executions go to a
+   * booted worker with room rather than wait for a cold one.
+   */
+  spareWorkerAtLoad: 0.5,
   /** A worker is replaced after this many executions… */
   recycleAfterExecutions: 1_000,
   /** …or once its resident memory grows past this, in MiB. */
@@ -43,6 +54,12 @@ export const sandboxPoolDefaults = {
 
 /** Downstream servers. */
 export const serverDefaults = {
+  /**
+   * Share of one server's slots (`maxConcurrentCallsPerServer`) that one execution may hold at once,
+   * rounded down, at least one: 12 of 16. The rest stay for other executions; more calls of the
+   * same execution wait their turn.
+   */
+  executionShareOfSlots: 0.75,
   /** Connecting and the first listing of one server, in milliseconds. */
   connectTimeoutMs: 30_000,
   /** Restart after a crash: backoff from `initialDelayMs` doubling up to `maxDelayMs`; reset after `resetAfterMs` of good health. */

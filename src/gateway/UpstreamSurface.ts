@@ -73,16 +73,17 @@ export class UpstreamSurface {
     return tools;
   }
 
-  async callTool(name: string, args: Record<string, unknown> | undefined): Promise<CallToolResult> {
+  /** `signal`: the upstream request's; it aborts when the client cancels or goes away, and that reaches every call made for it. */
+  async callTool(name: string, args: Record<string, unknown> | undefined, signal?: AbortSignal): Promise<CallToolResult> {
     if (this.#engine && name === 'execute_code') {
       const code = args?.['code'];
       if (typeof code !== 'string') return toolError('execute_code needs { code: string }: the body of an async function.');
-      return executionResultToCallToolResult(await this.#engine.executeCode(code));
+      return executionResultToCallToolResult(await this.#engine.executeCode(code, undefined, signal));
     }
     if (this.#engine && name === searchToolsToolName) return this.#searchTools(args);
     const target = this.#toolNames.resolve(name) ?? this.#unavailableTarget(name);
     if (!target) throw new CodeGoatError('UNKNOWN_TOOL', `Unknown tool "${name}". Tools: ${someNames(this.listTools().map((tool) => tool.name), name)}.`);
-    const outcome = await this.#pool.callToolRaw(target.server, target.name, args ?? {});
+    const outcome = await this.#pool.callToolRaw(target.server, target.name, args ?? {}, signal ? { signal } : {});
     if (!outcome.ok) return toolError(outcome.message);
     return outcome.result;
   }

@@ -17,7 +17,9 @@ export function createUpstreamServer(surface: UpstreamSurface, instructions?: st
     ...(instructions !== undefined && { instructions }),
   });
   server.setRequestHandler('tools/list', () => ({ tools: surface.listTools() }));
-  server.setRequestHandler('tools/call', (request) => asProtocolErrors(() => surface.callTool(request.params.name, request.params.arguments)));
+  server.setRequestHandler('tools/call', (request, ctx) =>
+    asProtocolErrors(() => surface.callTool(request.params.name, request.params.arguments, ctx.mcpReq.signal)),
+  );
   server.setRequestHandler('resources/list', () => ({ resources: surface.listResources() }));
   server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: surface.listResourceTemplates() }));
   server.setRequestHandler('resources/read', (request) => asProtocolErrors(() => surface.readResource(request.params.uri)));

@@ -17,6 +17,11 @@ export interface ExecutionRequest {
   readonly code: string;
   readonly bindings: ToolBindings;
   readonly limits?: Partial<SandboxLimits>;
+  /**
+   * The caller's cancel (the client went away or cancelled). Aborting it stops the execution
+   * (CANCELLED) and cancels its tool calls (in flight or waiting); one still queued never starts.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** namespace → method → the (server, tool) a call is routed to. Plain JSON. */
@@ -29,7 +34,13 @@ export type ToolBindings = {
 /** What a tool call resolves to; a handler reports failures here instead of throwing. */
 export type { ToolCallOutcome };
 
-export type ToolCallHandler = (server: string, tool: string, args: unknown) => Promise<ToolCallOutcome>;
+/**
+ * Performs one call of an execution. `signal` is the execution's: it aborts when the execution ends
+ * (returned, threw, deadline, worker killed) or its caller cancels, and the call should then stop
+ * wherever it is and give back what it holds. The sandbox always passes it (optional for callers that
+ * invoke a handler themselves).
+ */
+export type ToolCallHandler = (server: string, tool: string, args: unknown, signal?: AbortSignal) => Promise<ToolCallOutcome>;
 
 /** Per-execution limits; each, when hit, ends the execution with its own error naming it. */
 export interface SandboxLimits {

@@ -13,8 +13,14 @@ interface PendingExecution {
   readonly callTool: ToolCallHandler;
   readonly toolCalls: ToolCallRecord[];
   readonly started: number;
-  readonly settle: (result: ExecutionResult) => void;
+  readonly settle: (run: WorkerRun) => void;
   readonly backstop: NodeJS.Timeout;
+  /** Aborted when the execution ends, however it ends: what its calls still do is cancelled. */
+  readonly ended: AbortController;
+  /** The execution's calls' signal: `ended`, joined with the caller's cancel. */
+  readonly signal: AbortSignal;
+  /** Calls handed to the host so far (answered or not). */
+  callsStarted: number;
 }
 
 /** The result as code mode hands it on: the worker's `returnJson` parsed (JSON.parse does not recurse; the worker bounded its depth). */
@@ -27,6 +33,26 @@ function withReturnValue({ returnJson, ...result }: WorkerExecutionResult): Omit
     return { ...result, success: false, ...failureFields('SANDBOX_FAILED', 'The sandbox worker sent a return value that is not JSON.') };
   }
 }
+
+/** How an execution on this worker ended. */
+export interface WorkerRun {
+  readonly result: ExecutionResult;
+  /**
+   * The execution was lost with its worker through no fault of its own (another execution's kill, a
+   * crash) before it started any tool call: it had no effect outside, so running it again is safe.
+   */
+  readonly rerunnable: boolean;
+}
+
+/** Who a kill is for: that execution fails with the kill's own error, the others on the worker as collateral. */
+export interface KillCulprit {
+  readonly executionId: number;
+  /** What the culprit did, as its neighbours are told: "exceeded its memory". */
+  readonly did: string;
+}
+
+/** Why an execution's calls are cancelled once it ended (one instance: no stack captured per execution). */
+const executionEnded = new Error('the execution it belonged to has ended');
 
 /** Time a worker gets past an execution's deadline to report the timeout itself before it is killed. */
 const backstopGraceMs = 2_000;
@@ -45,14 +71,25 @@ export class SandboxWorker {
   readonly #onGone: (worker: SandboxWorker) => void;
   #nextExecutionId = 0;
   #alive = true;
+  #ready = false;
   #retiring = false;
   /** Executions started over the worker's life, for recycling. */
   executions = 0;
   /** Resident memory the worker reported after its last execution. */
   rssBytes = 0;
 
-  constructor(options: { memoryMb: number; maxRssMb: number; onStderr: (text: string) => void; onGone: (worker: SandboxWorker) => void }) {
+  readonly #onReady: (worker: SandboxWorker) => void;
+
+  constructor(options: {
+    memoryMb: number;
+    maxRssMb: number;
+    onStderr: (text: string) => void;
+    onGone: (worker: SandboxWorker) => void;
+    /** Called once the worker has booted and warmed up: executions sent now start at once. */
+    onReady: (worker: SandboxWorker) => void;
+  }) {
     this.#onGone = options.onGone;
+    this.#onReady = options.onReady;
     this.#process = fork(workerEntry, [String(options.memoryMb), String(options.maxRssMb)], {
       execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
       // The worker's stdout is not ours to print: in stdio mode our stdout is the MCP channel.
@@ -86,15 +123,28 @@ export class SandboxWorker {
     return this.#retiring;
   }
 
-  run(request: ExecutionRequest, limits: SandboxLimits, callTool: ToolCallHandler, started: number): Promise<ExecutionResult> {
+  /** Booted and warmed up (its `ready` message arrived). */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  /** Starts an execution on this worker; its deadline counts from now. */
+  run(request: ExecutionRequest, limits: SandboxLimits, callTool: ToolCallHandler, started: number): Promise<WorkerRun> {
     const executionId = this.#nextExecutionId++;
     this.executions += 1;
-    return new Promise<ExecutionResult>((resolve) => {
+    return new Promise<WorkerRun>((resolve) => {
       const backstop = setTimeout(() => {
         // No answer even after the worker's own watchdog should have fired: the process is stuck.
-        this.kill('TIMEOUT', `Execution exceeded its ${limits.timeoutMs} ms deadline and its sandbox worker stopped answering; the worker was replaced.`);
+        this.kill('TIMEOUT', `Execution exceeded its ${limits.timeoutMs} ms deadline and its sandbox worker stopped answering; the worker was replaced.`, {
+          executionId,
+          did: 'stopped answering past its deadline',
+        });
       }, limits.timeoutMs + backstopGraceMs);
-      this.#pending.set(executionId, { callTool, toolCalls: [], started, settle: resolve, backstop });
+      const ended = new AbortController();
+      const signal = request.signal === undefined ? ended.signal : AbortSignal.any([ended.signal, request.signal]);
+      // The caller's cancel also stops the code itself, wherever it is: its calls are cancelled through `signal`.
+      request.signal?.addEventListener('abort', () => this.#send({ type: 'cancel', executionId }), { once: true, signal: ended.signal });
+      this.#pending.set(executionId, { callTool, toolCalls: [], started, settle: resolve, backstop, ended, signal, callsStarted: 0 });
       this.#updateRef();
       this.#send({ type: 'execute', executionId, code: request.code, bindings: request.bindings, limits });
     });
@@ -106,20 +156,38 @@ export class SandboxWorker {
     if (this.#pending.size === 0) this.kill('SANDBOX_FAILED', 'The sandbox worker was retired.');
   }
 
-  /** Ends the process now; what it ran fails with `code` and `message`. */
-  kill(code: ErrorCode, message: string): void {
-    this.#failAll(code, message);
+  /**
+   * Ends the process now. What it ran fails with `code` and `message`; with a `culprit`, only that
+   * execution does, and its neighbours are told they were ended for what it did.
+   */
+  kill(code: ErrorCode, message: string, culprit?: KillCulprit): void {
+    for (const [id, pending] of this.#pending) {
+      if (culprit === undefined || id === culprit.executionId) {
+        this.#settle(id, { ...sandboxFailure(code, message, pending.started), toolCalls: pending.toolCalls });
+      } else {
+        const collateral = `The sandbox worker was ended because another execution on it ${culprit.did}; this execution was not at fault.`;
+        this.#settle(id, { ...sandboxFailure('SANDBOX_FAILED', collateral, pending.started), toolCalls: pending.toolCalls }, pending.callsStarted === 0);
+      }
+    }
     if (this.#alive) this.#process.kill('SIGKILL');
     this.#markGone();
   }
 
   #onMessage(message: WorkerToHost): void {
-    if (message.type === 'ready') return;
+    if (message.type === 'ready') {
+      this.#ready = true;
+      if (this.alive) this.#onReady(this);
+      return;
+    }
     if (message.type === 'overMemory') {
       const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+      // The worker names the execution whose isolate held the most (or was still allocating); alone on the worker, it is that one.
+      const only = this.#pending.size === 1 ? [...this.#pending.keys()][0] : undefined;
+      const culpritId = message.executionId ?? only;
       this.kill(
         'MEMORY_LIMIT',
         `The sandbox worker reached ${mb(message.rssBytes)} MB of memory, past its ${mb(message.limitBytes)} MB ceiling, through allocations outside the heap cap (huge arrays, Intl); the worker was replaced.`,
+        culpritId === undefined ? undefined : { executionId: culpritId, did: 'exceeded its memory' },
       );
       return;
     }
@@ -138,12 +206,16 @@ export class SandboxWorker {
   /** Performs a call of the execution `executionId` and answers it under the call's own id. */
   async #performToolCall(executionId: number, pending: PendingExecution, { callId, server, tool, argsJson }: ToolCallRequest): Promise<void> {
     const started = performance.now();
+    pending.callsStarted += 1;
     let outcome: ToolCallOutcome;
     try {
-      // Arguments too deep for the transports' JSON (recursive) stop here, before any handler sees them.
+      // Arguments too deep for the transports' JSON (recursive) stop here, before any handler sees them;
+      // a call the code starts once its caller cancelled is refused here too. Nothing is sent for either.
       outcome = jsonTextDeeperThan(argsJson, nestingDefaults.maxValueDepth)
         ? { ok: false, code: 'INVALID_ARGUMENTS', message: `${server}.${tool}: invalid arguments: they nest arrays or objects more than ${nestingDefaults.maxValueDepth} levels deep` }
-        : await pending.callTool(server, tool, JSON.parse(argsJson) as unknown);
+        : pending.signal.aborted
+          ? { ok: false, code: 'TOOL_CALL_FAILED', message: `${server}.${tool} was not sent: the execution was cancelled` }
+          : await pending.callTool(server, tool, JSON.parse(argsJson) as unknown, pending.signal);
     } catch (error) {
       outcome = { ok: false, code: 'TOOL_CALL_FAILED', message: `${server}.${tool} failed: ${error instanceof Error ? error.message : String(error)}` };
     }
@@ -162,23 +234,23 @@ export class SandboxWorker {
     }
   }
 
-  #settle(id: number, result: ExecutionResult): void {
+  /** The execution is over, however it ended: its calls still in flight or waiting for a slot are cancelled. */
+  #settle(id: number, result: ExecutionResult, rerunnable = false): void {
     const pending = this.#pending.get(id);
     if (!pending) return;
     clearTimeout(pending.backstop);
     this.#pending.delete(id);
     this.#updateRef();
-    pending.settle(result);
-  }
-
-  #failAll(code: ErrorCode, message: string): void {
-    for (const [id, pending] of this.#pending) {
-      this.#settle(id, { ...sandboxFailure(code, message, pending.started), toolCalls: pending.toolCalls });
-    }
+    pending.ended.abort(executionEnded);
+    pending.settle({ result, rerunnable });
   }
 
   #onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    this.#failAll('SANDBOX_FAILED', `The sandbox worker exited (${signal ?? `code ${code}`}) during this execution; the next execution gets a new worker.`);
+    // Which execution brought the process down is not known: each is lost with it, and one that had started no call may run again.
+    const message = `The sandbox worker exited (${signal ?? `code ${code}`}) during this execution; the next execution gets a new worker.`;
+    for (const [id, pending] of this.#pending) {
+      this.#settle(id, { ...sandboxFailure('SANDBOX_FAILED', message, pending.started), toolCalls: pending.toolCalls }, pending.callsStarted === 0);
+    }
     this.#markGone();
   }
 

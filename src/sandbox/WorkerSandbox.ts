@@ -1,6 +1,6 @@
 import type { ExecutionResult } from './ExecutionResult.ts';
 import { defaultSandboxLimits, type ExecutionRequest, type Sandbox, type SandboxLimits, type ToolCallHandler } from './Sandbox.ts';
-import { SandboxWorker } from './SandboxWorker.ts';
+import { SandboxWorker, type WorkerRun } from './SandboxWorker.ts';
 import { sandboxFailure } from './sandboxFailure.ts';
 import { codeModeDefaults, sandboxPoolDefaults } from '../config/defaults.ts';
 
@@ -11,6 +11,10 @@ export interface WorkerPoolOptions {
   executionsPerWorker: number;
   /** Executions waiting for a free slot; past it the answer is "busy, retry" at once (default 100). */
   maxQueue: number;
+  /** How long an execution may wait for a worker (its boot, a free slot) before it is refused as busy (default 30 s). */
+  queueTimeoutMs: number;
+  /** Another worker boots once every booted one runs this share of `executionsPerWorker` (default 0.5). */
+  spareWorkerAtLoad: number;
   /** A worker is replaced after this many executions (default 1000)… */
   recycleAfterExecutions: number;
   /** …or once its resident memory grows past this (default 1024 MiB). */
@@ -40,14 +44,30 @@ interface QueuedExecution {
   readonly callTool: ToolCallHandler;
   readonly started: number;
   readonly settle: (result: ExecutionResult) => void;
-  readonly expiry: NodeJS.Timeout;
+  /** 1 once the execution was lost with a worker through no fault of its own and put back to run again. */
+  readonly attempt: number;
+  expiry?: NodeJS.Timeout;
+  stopListening?: () => void;
+}
+
+/** Diagnostics of one worker (for tests and health). */
+export interface WorkerInfo {
+  readonly pid: number | undefined;
+  readonly ready: boolean;
+  readonly active: number;
+  readonly executions: number;
 }
 
 /**
- * The default sandbox: a pool of warm worker processes hosting isolated-vm isolates. A fault in a
- * worker (a V8 crash, a leak, a kill) fails only the executions it held and the worker is replaced;
- * workers are recycled after a number of executions or on memory growth. Executions beyond the
- * pool's capacity wait in a bounded queue; a full queue answers at once.
+ * The default sandbox: a pool of warm worker processes hosting isolated-vm isolates. Executions go
+ * to a worker that has booted and has room, the least busy first; while every such worker is busy,
+ * another one boots in the background, and an execution waits for it only when no booted worker has
+ * room. An execution's deadline starts when it starts on its worker: waiting (for a boot, for a slot)
+ * is bounded by the queue's own expiry (`queueTimeoutMs`) and a full queue answers at once.
+ *
+ * A fault in a worker (a V8 crash, a leak, a kill) fails only the executions it held and the worker is
+ * replaced; an execution ended for another's fault is told so, and one that had started no tool call
+ * runs again, once, on another worker. Workers are recycled after a number of executions or on memory growth.
  */
 export class WorkerSandbox implements Sandbox {
   readonly #limits: SandboxLimits;
@@ -73,6 +93,11 @@ export class WorkerSandbox implements Sandbox {
     return this.workerPids[0];
   }
 
+  /** The live workers: booted or not, executions running and run. */
+  get workers(): WorkerInfo[] {
+    return [...this.#workers].map((worker) => ({ pid: worker.pid, ready: worker.ready, active: worker.active, executions: worker.executions }));
+  }
+
   /** Starts one worker ahead of the first execution. */
   warm(): void {
     if (!this.#closed && this.#workers.size === 0) this.#spawn();
@@ -82,62 +107,111 @@ export class WorkerSandbox implements Sandbox {
     const started = performance.now();
     const limits = { ...this.#limits, ...request.limits };
     if (this.#closed) return Promise.resolve(sandboxFailure('CLOSED', 'The sandbox is closed.', started));
+    if (request.signal?.aborted === true) return Promise.resolve(sandboxFailure('CANCELLED', 'The execution was cancelled before it started.', started));
     const codeBytes = Buffer.byteLength(request.code);
     if (codeBytes > limits.maxCodeBytes) {
       return Promise.resolve(
         sandboxFailure('CODE_TOO_LARGE', `The code is ${codeBytes} bytes; the limit is ${limits.maxCodeBytes} (codeMode.maxCodeBytes).`, started),
       );
     }
-    const worker = this.#workerWithRoom();
-    if (worker) return this.#runOn(worker, request, limits, callTool, started);
-    if (this.#queue.length >= this.#pool.maxQueue) {
-      return Promise.resolve(
-        sandboxFailure('BUSY', `The sandbox is busy: ${this.#queue.length} executions are already waiting. Retry in a moment.`, started),
-      );
-    }
     return new Promise<ExecutionResult>((settle) => {
-      const expiry = setTimeout(() => {
-        const index = this.#queue.findIndex((queued) => queued.settle === settle);
-        if (index >= 0) this.#queue.splice(index, 1);
-        settle(sandboxFailure('BUSY', `The sandbox stayed busy for ${limits.timeoutMs} ms, this execution's whole deadline; it never started. Retry in a moment.`, started));
-      }, limits.timeoutMs);
-      this.#queue.push({ request, limits, callTool, started, settle, expiry });
+      const execution: QueuedExecution = { request, limits, callTool, started, settle, attempt: 0 };
+      const worker = this.#queue.length === 0 ? this.#readyWorkerWithRoom() : undefined;
+      if (worker) this.#start(worker, execution);
+      else if (this.#queue.length >= this.#pool.maxQueue) {
+        settle(sandboxFailure('BUSY', `The sandbox is busy: ${this.#queue.length} executions are already waiting. Retry in a moment.`, started));
+      } else this.#enqueue(execution);
+      this.#grow();
     });
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     for (const queued of this.#queue.splice(0)) {
-      clearTimeout(queued.expiry);
+      this.#unqueue(queued);
       queued.settle(sandboxFailure('CLOSED', 'The sandbox was closed before this execution started.', queued.started));
     }
     for (const worker of [...this.#workers]) worker.kill('CLOSED', 'The sandbox was closed while this execution ran.');
   }
 
-  async #runOn(worker: SandboxWorker, request: ExecutionRequest, limits: SandboxLimits, callTool: ToolCallHandler, started: number): Promise<ExecutionResult> {
-    const result = await worker.run(request, limits, callTool, started);
+  /** Waits for a worker, within the queue's expiry; a caller that cancels meanwhile leaves the queue. */
+  #enqueue(execution: QueuedExecution, first = false): void {
+    const leave = (result: ExecutionResult) => {
+      const index = this.#queue.indexOf(execution);
+      if (index < 0) return;
+      this.#queue.splice(index, 1);
+      this.#unqueue(execution);
+      execution.settle(result);
+    };
+    const waitMs = this.#pool.queueTimeoutMs;
+    execution.expiry = setTimeout(
+      () => leave(sandboxFailure('BUSY', `The sandbox stayed busy for ${waitMs} ms (the queue's limit); this execution never started. Retry in a moment.`, execution.started)),
+      waitMs,
+    );
+    const signal = execution.request.signal;
+    if (signal !== undefined) {
+      const onAbort = () => leave(sandboxFailure('CANCELLED', 'The execution was cancelled before it started.', execution.started));
+      signal.addEventListener('abort', onAbort, { once: true });
+      execution.stopListening = () => signal.removeEventListener('abort', onAbort);
+    }
+    if (first) this.#queue.unshift(execution);
+    else this.#queue.push(execution);
+  }
+
+  #unqueue(execution: QueuedExecution): void {
+    clearTimeout(execution.expiry);
+    execution.stopListening?.();
+  }
+
+  /** Runs on `worker` now: the deadline counts from here, so a boot or a wait in the queue does not use it up. */
+  #start(worker: SandboxWorker, execution: QueuedExecution): void {
+    worker.run(execution.request, execution.limits, execution.callTool, execution.started).then(
+      (run) => this.#finished(worker, execution, run),
+      (error: unknown) => {
+        // Not expected (a worker's run never rejects), but never an unhandled rejection in the host.
+        const message = `The sandbox failed to run this execution: ${error instanceof Error ? error.message : String(error)}`;
+        this.#finished(worker, execution, { result: sandboxFailure('SANDBOX_FAILED', message, execution.started), rerunnable: false });
+      },
+    );
+  }
+
+  #finished(worker: SandboxWorker, execution: QueuedExecution, { result, rerunnable }: WorkerRun): void {
     if (worker.alive && this.#shouldRecycle(worker)) worker.retire();
+    if (rerunnable && execution.attempt === 0 && !this.#closed && execution.request.signal?.aborted !== true) {
+      // Lost with its worker for another's fault before it called anything: it had no effect, so it runs again, first in line.
+      this.#enqueue({ ...execution, attempt: 1 }, true);
+    } else {
+      execution.settle(result);
+    }
+    this.#grow();
     this.#drainQueue();
-    return result;
   }
 
   #shouldRecycle(worker: SandboxWorker): boolean {
     return worker.executions >= this.#pool.recycleAfterExecutions || worker.rssBytes > this.#pool.recycleAboveRssMb * 1024 * 1024;
   }
 
-  #workerWithRoom(): SandboxWorker | undefined {
+  /** The least busy worker that has booted and has room, if any. */
+  #readyWorkerWithRoom(): SandboxWorker | undefined {
     let best: SandboxWorker | undefined;
     for (const worker of this.#workers) {
-      if (!worker.alive || worker.retiring || worker.active >= this.#pool.executionsPerWorker) continue;
+      if (!worker.ready || !worker.alive || worker.retiring || worker.active >= this.#pool.executionsPerWorker) continue;
       if (!best || worker.active < best.active) best = worker;
     }
-    // Spread load over new workers before stacking executions on a busy one.
-    if ((!best || best.active > 0) && this.#liveWorkers() < this.#pool.workers) return this.#spawn();
     return best;
   }
 
-  #liveWorkers(): number {
-    return [...this.#workers].filter((worker) => worker.alive && !worker.retiring).length;
+  /**
+   * Boots one more worker, within `workers`, when executions wait or every booted worker runs its
+   * `spareWorkerAtLoad` share, so the next burst finds a warm one. One boots at a time; executions
+   * never wait for a cold worker while a warm one has room.
+   */
+  #grow(): void {
+    if (this.#closed) return;
+    const live = [...this.#workers].filter((worker) => worker.alive && !worker.retiring);
+    if (live.length >= this.#pool.workers || live.some((worker) => !worker.ready)) return;
+    const load = Math.max(1, Math.ceil(this.#pool.executionsPerWorker * this.#pool.spareWorkerAtLoad));
+    if (this.#queue.length > 0 || (live.length > 0 && live.every((worker) => worker.active >= load))) this.#spawn();
   }
 
   #spawn(): SandboxWorker {
@@ -145,8 +219,13 @@ export class WorkerSandbox implements Sandbox {
       memoryMb: this.#limits.memoryMb,
       maxRssMb: this.#pool.maxWorkerRssMb,
       onStderr: this.#onWorkerStderr,
+      onReady: () => {
+        this.#drainQueue();
+        this.#grow();
+      },
       onGone: (gone) => {
         this.#workers.delete(gone);
+        this.#grow();
         this.#drainQueue();
       },
     });
@@ -156,17 +235,11 @@ export class WorkerSandbox implements Sandbox {
 
   #drainQueue(): void {
     while (this.#queue.length > 0 && !this.#closed) {
-      const worker = this.#workerWithRoom();
+      const worker = this.#readyWorkerWithRoom();
       if (!worker) return;
       const next = this.#queue.shift()!;
-      clearTimeout(next.expiry);
-      // The deadline counts from submission: time spent waiting comes out of it.
-      const waited = performance.now() - next.started;
-      const limits = { ...next.limits, timeoutMs: Math.max(1, Math.round(next.limits.timeoutMs - waited)) };
-      this.#runOn(worker, next.request, limits, next.callTool, next.started).then(next.settle, (error: unknown) => {
-        // Not expected (a worker's run never rejects), but never an unhandled rejection in the host.
-        next.settle(sandboxFailure('SANDBOX_FAILED', `The sandbox failed to run this execution: ${error instanceof Error ? error.message : String(error)}`, next.started));
-      });
+      this.#unqueue(next);
+      this.#start(worker, next);
     }
   }
 }

@@ -13,14 +13,19 @@ import type { SandboxLimits, ToolBindings } from './Sandbox.ts';
  */
 export type HostToWorker =
   | { type: 'execute'; executionId: number; code: string; bindings: ToolBindings; limits: SandboxLimits }
-  | ({ type: 'toolResult'; executionId: number } & ToolCallAnswer);
+  | ({ type: 'toolResult'; executionId: number } & ToolCallAnswer)
+  /** The execution's caller cancelled it: stop it now (it ends with CANCELLED). */
+  | { type: 'cancel'; executionId: number };
 
 export type WorkerToHost =
   | { type: 'ready' }
   | ({ type: 'toolCall'; executionId: number } & ToolCallRequest)
   | { type: 'done'; executionId: number; result: WorkerExecutionResult; rssBytes: number }
-  /** Sent just before the worker ends itself: memory outside any isolate's heap cap ran away. */
-  | { type: 'overMemory'; rssBytes: number; limitBytes: number };
+  /**
+   * Sent just before the worker ends itself: memory outside any isolate's heap cap ran away.
+   * `executionId` names the execution it is charged to, when the worker could tell (see worker.ts).
+   */
+  | { type: 'overMemory'; rssBytes: number; limitBytes: number; executionId?: number };
 
 /** A call the code started: which tool, with what arguments (JSON, written in the isolate). */
 export interface ToolCallRequest {

@@ -153,25 +153,25 @@ export class ServerConnection {
 
   /** Calls a listed tool with arguments valid for its `inputSchema` (else INVALID_ARGUMENTS, nothing sent). Never rejects. */
   async callTool(tool: string, args: unknown, options: ToolCallOptions = {}): Promise<ToolCallOutcome> {
-    const sent = await this.#requests.send(this.#toolCall(tool, args), this.#deadline(options));
+    const sent = await this.#requests.send(this.#toolCall(tool, args), this.#deadline(options), options.group);
     return this.#redacted(sent.ok ? unwrapToolResult(sent.value, `${this.name}.${tool}`) : sent);
   }
 
   /** A tool call for passthrough: the server's result as is (see `RawToolCallOutcome`), checked like `callTool`. Never rejects. */
   async callToolRaw(tool: string, args: unknown, options: ToolCallOptions = {}): Promise<RawToolCallOutcome> {
-    const sent = await this.#requests.send(this.#toolCall(tool, args), this.#deadline(options));
+    const sent = await this.#requests.send(this.#toolCall(tool, args), this.#deadline(options), options.group);
     return this.#redacted(sent.ok ? { ok: true, result: sent.value } : sent);
   }
 
   /** Reads a resource, listed or not (templates expand to unlisted URIs). Never rejects. */
   async readResource(uri: string, options: ToolCallOptions = {}): Promise<ReadResourceOutcome> {
-    return this.#redacted(await this.#requests.send(resourceReadRequest(this.name, uri), this.#deadline(options)));
+    return this.#redacted(await this.#requests.send(resourceReadRequest(this.name, uri), this.#deadline(options), options.group));
   }
 
   /** Gets a listed prompt, rendered with `args` (MCP prompt arguments are strings). Never rejects. */
   async getPrompt(name: string, args: Readonly<Record<string, string>> = {}, options: ToolCallOptions = {}): Promise<GetPromptOutcome> {
     const request = promptGetRequest(this.name, () => this.prompts(), name, args);
-    return this.#redacted(await this.#requests.send(request, this.#deadline(options)));
+    return this.#redacted(await this.#requests.send(request, this.#deadline(options), options.group));
   }
 
   /** Stops restarts, closes the session and, for stdio, ends the process (stdin closed, then SIGTERM, then SIGKILL). */

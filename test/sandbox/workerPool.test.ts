@@ -27,9 +27,10 @@ async function until(condition: () => boolean): Promise<void> {
 describe('the worker pool', () => {
   it('a worker killed mid-execution fails only that execution; the next ten succeed on a new worker', async () => {
     const box = start({ pool: { workers: 1 } });
-    const { handler } = gate();
+    const { handler, waiting } = gate();
     const pending = box.execute({ code: 'return await mcpTools.Host.wait({})', bindings }, handler);
-    await until(() => box.workerPid !== undefined);
+    // Mid-execution: inside its tool call (an execution waits for its worker to boot before it starts).
+    await until(() => waiting.length === 1);
     const killed = box.workerPid!;
     process.kill(killed, 'SIGKILL');
     const result = await pending;

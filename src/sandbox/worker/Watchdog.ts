@@ -4,11 +4,11 @@ import type { SandboxLimits } from '../Sandbox.ts';
 /** How often CPU time is sampled: the budget may be overrun by about this much. */
 const cpuSampleMs = 20;
 
-export type StopReason = 'deadline' | 'cpu';
+export type StopReason = 'deadline' | 'cpu' | 'cancelled';
 
 /**
  * Ends an execution by disposing its isolate: at the wall-clock deadline (even while the code awaits
- * a tool that never answers) or once the isolate has burnt its CPU budget. `reason` and `pastDeadline`
+ * a tool that never answers), once the isolate has burnt its CPU budget, or when its caller cancels. `reason` and `pastDeadline`
  * say why an execution ended early, from this watchdog's record and the clock, never from an error's text.
  */
 export class Watchdog {
@@ -16,6 +16,7 @@ export class Watchdog {
   readonly #deadlineAt: number;
   readonly #deadline: NodeJS.Timeout;
   readonly #cpuSampler: NodeJS.Timeout;
+  readonly #stop: (reason: StopReason) => void;
 
   constructor(isolate: ivm.Isolate, limits: SandboxLimits) {
     const stop = (reason: StopReason) => {
@@ -23,6 +24,7 @@ export class Watchdog {
       this.#reason = reason;
       isolate.dispose();
     };
+    this.#stop = stop;
     this.#deadlineAt = performance.now() + limits.timeoutMs;
     this.#deadline = setTimeout(() => stop('deadline'), limits.timeoutMs);
     const budgetNs = BigInt(limits.cpuTimeMs) * 1_000_000n;
@@ -45,6 +47,11 @@ export class Watchdog {
    */
   get pastDeadline(): boolean {
     return performance.now() >= this.#deadlineAt;
+  }
+
+  /** Ends the execution now: its caller cancelled it. */
+  cancel(): void {
+    this.#stop('cancelled');
   }
 
   stop(): void {

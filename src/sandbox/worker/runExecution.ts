@@ -1,3 +1,4 @@
+import type ivm from 'isolated-vm';
 import type { ErrorCode } from '../../errors.ts';
 import type { SandboxLimits, ToolBindings } from '../Sandbox.ts';
 import { userCodeFilename } from '../prelude/bridge.ts';
@@ -19,6 +20,10 @@ export interface ExecutionInput {
   limits: SandboxLimits;
   /** Where the code's tool calls go and their answers come from. */
   calls: CallChannel;
+  /** Told which isolate runs the execution, once it has one. */
+  onIsolate?: (isolate: ivm.Isolate) => void;
+  /** Given the function that stops the execution at once, for its caller's cancel (see worker.ts). */
+  onCancellable?: (cancel: () => void) => void;
 }
 
 interface FailureFields {
@@ -50,7 +55,9 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   }
 
   const pooled = isolates.acquire(input.limits.memoryMb);
+  input.onIsolate?.(pooled.isolate);
   const watchdog = new Watchdog(pooled.isolate, input.limits);
+  input.onCancellable?.(() => watchdog.cancel());
   let json: string;
   let bridge: Bridge | undefined;
   let compiling = false;
@@ -119,6 +126,7 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
 function abortedExecution(error: unknown, watchdog: Watchdog, pooled: PooledIsolate, limits: SandboxLimits, compiling: boolean): FailureFields {
   const timeout = () => failureFields('TIMEOUT', `Execution exceeded its ${limits.timeoutMs} ms deadline (codeMode.timeout) and was stopped.`);
   if (watchdog.reason === 'deadline') return timeout();
+  if (watchdog.reason === 'cancelled') return failureFields('CANCELLED', 'The execution was cancelled by its caller and was stopped.');
   if (watchdog.reason === 'cpu') {
     return failureFields('CPU_TIME_LIMIT', `Execution used more than ${limits.cpuTimeMs} ms of CPU time (codeMode.cpuTimeMs) and was stopped.`);
   }

@@ -12,6 +12,7 @@ import type { HostToWorker, ToolCallAnswer, WorkerExecutionResult, WorkerToHost 
 import { preludeScript } from './preludeScript.ts';
 import { runExecution } from './runExecution.ts';
 import { codeModeDefaults } from '../../config/defaults.ts';
+import type ivm from 'isolated-vm';
 
 /**
  * Everything sent is plain data whose values are strings (see workerMessages.ts), so serialising it
@@ -28,6 +29,10 @@ const send = (message: WorkerToHost): void => {
 const isolates = new IsolatePool(preludeScript);
 /** Where the host's answers go, by execution: the bridge of that execution's isolate. */
 const answerRoutes = new Map<number, (answer: ToolCallAnswer) => void>();
+/** The isolate each running execution got, to charge a memory overrun to one of them. */
+const running = new Map<number, ivm.Isolate>();
+/** Each running execution's cancel: how to stop it at once (once it can be), and whether its caller already asked. */
+const cancels = new Map<number, { stop?: () => void; asked: boolean }>();
 
 process.on('message', (message: HostToWorker) => {
   if (message.type === 'toolResult') {
@@ -39,9 +44,16 @@ process.on('message', (message: HostToWorker) => {
   if (message.type === 'execute') {
     execute(message).catch((error: unknown) => {
       answerRoutes.delete(message.executionId);
+      cancels.delete(message.executionId);
       const result = { success: false, output: '', logs: [], ...failureFields('SANDBOX_FAILED', describe(error)) };
       send({ type: 'done', executionId: message.executionId, result, rssBytes: process.memoryUsage.rss() });
     });
+  }
+  if (message.type === 'cancel') {
+    const cancel = cancels.get(message.executionId);
+    if (cancel === undefined) return; // over already: its result is on its way
+    cancel.asked = true;
+    cancel.stop?.();
   }
 });
 
@@ -51,7 +63,15 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
     send: (call) => send({ type: 'toolCall', executionId, ...call }),
     onAnswer: (deliver) => answerRoutes.set(executionId, deliver),
   };
-  const result = await runExecution({ code: request.code, bindings: request.bindings, limits: request.limits, calls }, isolates).catch(
+  const onIsolate = (isolate: ivm.Isolate) => running.set(executionId, isolate);
+  const cancel: { stop?: () => void; asked: boolean } = { asked: false };
+  cancels.set(executionId, cancel);
+  const onCancellable = (stop: () => void) => {
+    cancel.stop = stop;
+    if (cancel.asked) stop();
+  };
+  const input = { code: request.code, bindings: request.bindings, limits: request.limits, calls, onIsolate, onCancellable };
+  const result = await runExecution(input, isolates).catch(
     (error: unknown): WorkerExecutionResult => {
       // A fault of ours while running one execution fails that execution, not the process and its neighbours.
       return { success: false, output: '', logs: [], ...failureFields('SANDBOX_FAILED', describe(error)) };
@@ -59,6 +79,8 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
   );
   // Answers still on their way belong to an execution that is over (deadline, throw): nobody takes them.
   answerRoutes.delete(executionId);
+  running.delete(executionId);
+  cancels.delete(executionId);
   send({ type: 'done', executionId, result, rssBytes: process.memoryUsage.rss() });
 }
 
@@ -100,13 +122,44 @@ async function warmUp(memoryMb: number): Promise<void> {
  */
 function guardResidentMemory(limitMb: number): void {
   const limitBytes = limitMb * 1024 * 1024;
+  let over = false;
   setInterval(() => {
     const rssBytes = process.memoryUsage.rss();
-    if (rssBytes <= limitBytes) return;
-    send({ type: 'overMemory', rssBytes, limitBytes });
+    if (over || rssBytes <= limitBytes) return;
+    over = true;
     // The host kills us on that message; this is the fallback should the channel be gone.
-    setTimeout(() => process.kill(process.pid, 'SIGKILL'), 500).unref();
+    setTimeout(() => process.kill(process.pid, 'SIGKILL'), 1_000).unref();
+    void chargeMemory().then((executionId) => send({ type: 'overMemory', rssBytes, limitBytes, ...(executionId !== undefined && { executionId }) }));
   }, 100).unref();
+}
+
+/** How long an isolate may take to report its heap before it is judged busy allocating. */
+const heapProbeMs = 50;
+
+/**
+ * The execution a memory overrun is charged to: the one whose isolate holds the most (heap and
+ * external memory), an isolate too busy to answer (still allocating) counting as the most. None when
+ * two or more are equally suspect: then no execution is named and all fail alike.
+ */
+async function chargeMemory(): Promise<number | undefined> {
+  if (running.size <= 1) return [...running.keys()][0];
+  const sizes = await Promise.all(
+    [...running].map(async ([executionId, isolate]) => {
+      // A disposed isolate (its heap cap hit, or torn down) may still hold what it took: as suspect as a busy one.
+      const probe = isolate.isDisposed
+        ? Promise.resolve(Number.POSITIVE_INFINITY)
+        : isolate.getHeapStatistics().then(
+            (stats) => stats.total_heap_size + stats.externally_allocated_size,
+            () => Number.POSITIVE_INFINITY,
+          );
+      const busy = new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), heapProbeMs).unref());
+      return { executionId, bytes: await Promise.race([probe, busy]) };
+    }),
+  );
+  sizes.sort((a, b) => b.bytes - a.bytes);
+  const [first, second] = sizes;
+  if (first === undefined || (second !== undefined && second.bytes === first.bytes)) return undefined;
+  return first.executionId;
 }
 
 guardResidentMemory(Number(process.argv[3] ?? codeModeDefaults.maxWorkerRssMb));

@@ -3,7 +3,8 @@ import type { RequestOutcome } from '../outcomes/RequestOutcome.ts';
 import { toolCallFailure, type ToolCallFailure } from '../../catalog/ToolCallOutcome.ts';
 import type { ServerSession } from '../session/ServerSession.ts';
 import { callFailure, cancelledFailure } from './callFailure.ts';
-import { ConcurrencyLimiter, type Release } from './ConcurrencyLimiter.ts';
+import { ConcurrencyLimiter, type Release, type SlotGroup } from './ConcurrencyLimiter.ts';
+import { serverDefaults } from '../../config/defaults.ts';
 import type { Deadline } from './Deadline.ts';
 import type { ServerRequest } from './serverRequests.ts';
 import { isSessionExpired } from './sessionExpiry.ts';
@@ -13,7 +14,8 @@ import { waitForSession } from './waitForSession.ts';
  * The way every request to one server goes out, top to bottom; never rejects:
  * 1. wait for the server to be ready (a restart in progress is waited for, within the deadline);
  * 2. check what can be checked locally (unknown tool, invalid arguments): nothing is sent then;
- * 3. wait for one of the server's slots (`maxConcurrentCallsPerServer`), in order of arrival;
+ * 3. wait for one of the server's slots (`maxConcurrentCallsPerServer`), in order of arrival, one
+ *    execution holding at most its share of them (`serverDefaults.executionShareOfSlots`);
  * 4. send, with what is left of the deadline (it counts from submission, waits included);
  * 5. a Streamable HTTP session that expired (404) is renewed and the request sent again, once.
  *
@@ -27,10 +29,11 @@ export class RequestPipeline {
   constructor(server: string, session: ServerSession, maxConcurrentCalls: number) {
     this.#server = server;
     this.#session = session;
-    this.#limiter = new ConcurrencyLimiter(maxConcurrentCalls);
+    this.#limiter = new ConcurrencyLimiter(maxConcurrentCalls, maxConcurrentCalls * serverDefaults.executionShareOfSlots);
   }
 
-  async send<T>(request: ServerRequest<T>, deadline: Deadline): Promise<RequestOutcome<T>> {
+  /** `group`: the calls this one shares its slots with (one execution's), see `ConcurrencyLimiter`. */
+  async send<T>(request: ServerRequest<T>, deadline: Deadline, group?: SlotGroup): Promise<RequestOutcome<T>> {
     let mayRenew = true;
     for (;;) {
       // The common case (a ready server, a free slot) sends without yielding: a request submitted
@@ -43,7 +46,7 @@ export class RequestPipeline {
       }
       const refused = request.check?.(client);
       if (refused !== undefined) return refused;
-      const slot = this.#limiter.tryAcquire() ?? (await this.#awaitSlot(request.label, deadline));
+      const slot = this.#limiter.tryAcquire(group) ?? (await this.#awaitSlot(request.label, deadline, group));
       if (typeof slot !== 'function') return slot;
       let outcome: RequestOutcome<T> | 'session expired' | 'server changed';
       try {
@@ -62,9 +65,9 @@ export class RequestPipeline {
   }
 
   /** A slot once one is free; gives up when the deadline passes or the caller cancels (the limiter then drops the request from its queue). */
-  async #awaitSlot(label: string, deadline: Deadline): Promise<Release | ToolCallFailure> {
+  async #awaitSlot(label: string, deadline: Deadline, group: SlotGroup | undefined): Promise<Release | ToolCallFailure> {
     try {
-      return await this.#limiter.acquire(deadline.stop);
+      return await this.#limiter.acquire(deadline.stop, group);
     } catch {
       if (deadline.stopReason === 'cancelled' && deadline.signal !== undefined) return cancelledFailure(label, deadline.signal);
       const { limit } = this.#limiter;
