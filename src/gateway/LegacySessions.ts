@@ -23,8 +23,8 @@ interface Session {
   readonly server: Server;
   /** `Date.now()` of the last request, or of the end of its last GET stream. */
   lastSeen: number;
-  /** GET streams open now: while one is, the client is connected, and the session is in use. */
-  streams: number;
+  /** Its requests not answered yet, GET streams included: while one is open, the session is in use. */
+  open: number;
   /** Set when its client closed its GET stream and has sent nothing since: it most likely went away. */
   streamClosed: NodeJS.Timeout | undefined;
 }
@@ -39,9 +39,11 @@ interface Session {
  * Many clients leave without `DELETE` (the SDK 1.x client, LangChain's adapters, mcp-remote), so
  * sessions are held within bounds, and a new client is never refused for want of room:
  * - at `maxSessions`, a new session drops one: first a session whose client closed its GET stream,
- *   then the least recently used without an open stream, and only then the least recently used;
+ *   then the least recently used with nothing open (no GET stream, no request in flight), and only
+ *   then the least recently used;
  * - a session whose GET stream closed is dropped after `streamGraceMs` unless its client is heard from;
- * - the idle sweep closes sessions unused for `idleTimeoutMs`; an open GET stream is use.
+ * - the idle sweep closes sessions unused for `idleTimeoutMs`; an open GET stream (or a request in
+ *   flight) is use.
  * A dropped session's client gets 404 on its next request and, as the spec says, initializes again.
  */
 export class LegacySessions {
@@ -78,7 +80,7 @@ export class LegacySessions {
       if (!session) rpcError(response, 404, -32001, `Session ${sessionId.slice(0, 64)} not found or expired: initialize a new one.`);
       else {
         this.#heardFrom(session);
-        if (request.method === 'GET') this.#trackStream(sessionId, session, response);
+        this.#track(sessionId, session, request, response);
         await session.transport.handleRequest(request, response, body);
       }
       return true;
@@ -89,7 +91,7 @@ export class LegacySessions {
     const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.#sessions.set(id, { transport, server, lastSeen: Date.now(), streams: 0, streamClosed: undefined });
+        this.#sessions.set(id, { transport, server, lastSeen: Date.now(), open: 0, streamClosed: undefined });
       },
       onsessionclosed: (id) => {
         this.#forget(id);
@@ -126,13 +128,16 @@ export class LegacySessions {
     if (id !== undefined && this.#sessions.delete(id)) this.#sessions.set(id, session);
   }
 
-  /** Counts the GET stream as open until its response closes; a stream that was served and closed starts the grace. */
-  #trackStream(id: string, session: Session, response: ServerResponse): void {
-    session.streams++;
+  /**
+   * Counts the request as open until its response closes (a GET stream stays open while its client
+   * is connected); a GET stream that was served and closed, with nothing else open, starts the grace.
+   */
+  #track(id: string, session: Session, request: IncomingMessage, response: ServerResponse): void {
+    session.open++;
     response.once('close', () => {
-      session.streams--;
+      session.open--;
       session.lastSeen = Date.now();
-      if (session.streams > 0 || response.statusCode !== 200 || this.#sessions.get(id) !== session) return;
+      if (session.open > 0 || request.method !== 'GET' || response.statusCode !== 200 || this.#sessions.get(id) !== session) return;
       clearTimeout(session.streamClosed);
       session.streamClosed = setTimeout(() => this.#drop(id, 'its stream closed'), this.#limits.streamGraceMs).unref();
     });
@@ -145,7 +150,7 @@ export class LegacySessions {
     // In order of use, least recent first: the first of the best rank is the one.
     for (const entry of this.#sessions) {
       const [, session] = entry;
-      const rank = session.streams > 0 ? 2 : session.streamClosed !== undefined ? 0 : 1;
+      const rank = session.open > 0 ? 2 : session.streamClosed !== undefined ? 0 : 1;
       if (rank < victimRank) [victim, victimRank] = [entry, rank];
       if (rank === 0) break;
     }
@@ -156,7 +161,7 @@ export class LegacySessions {
   #closeIdle(): void {
     const cutoff = Date.now() - this.#limits.idleTimeoutMs;
     for (const [id, session] of this.#sessions) {
-      if (session.streams === 0 && session.lastSeen < cutoff) this.#drop(id, 'idle');
+      if (session.open === 0 && session.lastSeen < cutoff) this.#drop(id, 'idle');
     }
   }
 

@@ -14,6 +14,8 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
 import type { StdioServerConfig } from '../../src/config/schema.ts';
+import { createGateway } from '../../src/gateway/Gateway.ts';
+import { silentLogger } from '../../src/observability/logger.ts';
 import { faultServerEntry } from '../fixtures/servers.ts';
 import {
   Closer,
@@ -89,5 +91,19 @@ describe('startup waits for the slowest server', () => {
     expect(await executeCodeDescription(client)).toContain(stillConnecting('Silent', 'silent'));
     const still = (await (await fetch(`${cli.baseUrl}/healthz`)).json()) as { servers: { name: string; state: string }[] };
     expect(still.servers).toEqual([expect.objectContaining({ name: 'silent', state: 'connecting' })]);
+  });
+
+  it('code that names a server still connecting past its deadline is told so, SERVER_UNAVAILABLE, without running', async () => {
+    await using closer = new Closer();
+    const gateway = closer.add(await createGateway({ mcpServers: { silent: silentServer } }, { logger: silentLogger, waitForServers: false }), (g) =>
+      g.close(),
+    );
+    const result = await gateway.codeMode!.executeCode('return await mcpTools.Silent.anything({});', { timeoutMs: 300 });
+    expect(result).toMatchObject({ success: false, errorCode: 'SERVER_UNAVAILABLE', toolCalls: [] });
+    expect(result.error).toMatch(/^ToolError: server "silent" is still connecting after \d+ ms, this execution's whole deadline; the code did not run\.$/);
+    expect(gateway.health().servers).toEqual([expect.objectContaining({ name: 'silent', state: 'connecting' })]);
+    // Code that does not name it runs at once, and is told by mcpTools if it reaches for it anyway.
+    const other = await gateway.codeMode!.executeCode('return Object.keys(mcpTools).length;');
+    expect(other).toMatchObject({ success: true, returnValue: 0 });
   });
 });
