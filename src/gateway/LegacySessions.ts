@@ -100,10 +100,13 @@ export class LegacySessions {
     transport.onclose = () => {
       if (transport.sessionId !== undefined) this.#forget(transport.sessionId);
     };
-    await server.connect(transport);
-    await transport.handleRequest(request, response, body);
-    // An initialize that did not open a session (refused by the SDK) leaves nothing behind.
-    if (transport.sessionId === undefined || !this.#sessions.has(transport.sessionId)) void server.close().catch(() => {});
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(request, response, body);
+    } finally {
+      // An initialize that did not open a session (refused, or failed) leaves nothing behind.
+      if (transport.sessionId === undefined || !this.#sessions.has(transport.sessionId)) void server.close().catch(() => {});
+    }
     return true;
   }
 
