@@ -78,6 +78,15 @@ describe('startup waits for the slowest server', () => {
     expect(joined).toContain(stillConnecting('Silent', 'silent'));
   });
 
+  it('over stdio, a 2026-07-28 client (server/discover, as the Vercel AI SDK sends it) is answered while a server is still connecting', async () => {
+    await using closer = new Closer();
+    const dir = makeWorkspace(closer, 'slow-startup-discover');
+    const configFile = writeConfigFile(dir, { mcpServers: { silent: silentServer } });
+    const cli = await connectStdioCli(closer, configFile, { versionNegotiation: { mode: 'auto' } }, { waitForServers: false });
+    expect(cli.client.getProtocolEra()).toBe('modern');
+    expect(await executeCodeDescription(cli.client)).toContain(stillConnecting('Silent', 'silent'));
+  });
+
   it('over HTTP: the CLI serves at once, /healthz shows the server connecting, and tools/list answers', async () => {
     await using closer = new Closer();
     const dir = makeWorkspace(closer, 'slow-startup-http');
