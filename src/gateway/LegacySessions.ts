@@ -143,6 +143,7 @@ export class LegacySessions {
       if (session.open > 0 || request.method !== 'GET' || response.statusCode !== 200 || this.#sessions.get(id) !== session) return;
       clearTimeout(session.streamClosed);
       session.streamClosed = setTimeout(() => this.#drop(id, 'its stream closed'), this.#limits.streamGraceMs).unref();
+      this.#gateway.logger.debug('http session stream closed', { graceMs: this.#limits.streamGraceMs });
     });
   }
 

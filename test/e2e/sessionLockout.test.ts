@@ -11,16 +11,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { httpDefaults } from '../../src/config/defaults.ts';
 import { createGateway } from '../../src/gateway/Gateway.ts';
 import { listenHttp } from '../../src/gateway/httpServer.ts';
-import { silentLogger } from '../../src/observability/logger.ts';
-import { Closer, connectHttp } from './gatewayHelpers.ts';
+import { silentLogger, type Logger } from '../../src/observability/logger.ts';
+import { Closer, connectHttp, eventually } from './gatewayHelpers.ts';
 
 const protocolVersion = '2025-06-18';
 const closer = new Closer();
 afterEach(() => closer.closeAll());
 
 /** A gateway with no downstream server and no sandbox: only the upstream sessions matter here. */
-async function startGateway(sessions?: Parameters<typeof listenHttp>[1]['sessions']) {
-  const gateway = closer.add(await createGateway({ mcpServers: {}, codeMode: { enabled: false } }, { logger: silentLogger }), (g) => g.close());
+async function startGateway(sessions?: Parameters<typeof listenHttp>[1]['sessions'], logger: Logger = silentLogger) {
+  const gateway = closer.add(await createGateway({ mcpServers: {}, codeMode: { enabled: false } }, { logger }), (g) => g.close());
   const http = closer.add(await listenHttp(gateway, { host: '127.0.0.1', port: 0, ...(sessions && { sessions }) }), (h) => h.close());
   return http.url;
 }
@@ -94,6 +94,20 @@ describe('sessions lock clients out', () => {
     expect(await listOn(url, oldest)).toBe(404);
     expect(await listOn(url, used)).toBe(200);
     expect(await listOn(url, third)).toBe(200);
+  });
+
+  it('at the cap, a session whose GET stream closed goes before an older one with nothing open', async () => {
+    const debug: string[] = [];
+    const logger: Logger = { ...silentLogger, debug: (message) => void debug.push(message), child: () => logger };
+    const url = await startGateway({ maxSessions: 2 }, logger);
+    const quiet = await initialize(url, 'quiet');
+    const gone = await initialize(url, 'gone');
+    const stream = await openStream(url, gone);
+    stream.abort(); // the client went away: its stream closed, no DELETE
+    await eventually('the gateway to see the stream close', () => (debug.includes('http session stream closed') ? true : undefined));
+    await initialize(url, 'newcomer'); // over the cap: `gone` goes, though `quiet` was used less recently
+    expect(await listOn(url, gone)).toBe(404);
+    expect(await listOn(url, quiet)).toBe(200);
   });
 
   it('a session whose client closed its GET stream is dropped after the grace; the others stay', async () => {
