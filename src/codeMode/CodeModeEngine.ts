@@ -116,7 +116,7 @@ export class CodeModeEngine {
   /** Resolves when each server's first connect settled, or after `withinMs`, whichever is first. */
   async #settledWithin(servers: readonly string[], withinMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, withinMs)));
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(withinMs, 2 ** 31 - 1))));
     try {
       await Promise.race([Promise.all(servers.map((server) => this.#pool.connection(server)?.connect())), deadline]);
     } finally {
