@@ -104,7 +104,9 @@ async function main(argv: string[]): Promise<number> {
     await stop();
     return 0;
   }
-  await serveGatewayOverStdio(gateway);
+  // Until the client goes away, or a signal ends us: either way the servers are closed, not orphaned
+  // (they may still be starting: the gateway serves before they are up).
+  await Promise.race([serveGatewayOverStdio(gateway), waitForSignal()]);
   await stop();
   return 0;
 }
