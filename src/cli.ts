@@ -83,7 +83,8 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const { createGateway, listenHttp, serveGatewayOverStdio } = await gatewayModules();
-  const gateway = await createGateway(config, { logger });
+  // Serve at once: a slow or silent server must not keep clients waiting (it joins when it is up).
+  const gateway = await createGateway(config, { logger, waitForServers: false });
   const stop = async () => {
     await gateway.close();
   };
@@ -103,7 +104,9 @@ async function main(argv: string[]): Promise<number> {
     await stop();
     return 0;
   }
-  await serveGatewayOverStdio(gateway);
+  // Until the client goes away, or a signal ends us: either way the servers are closed, not orphaned
+  // (they may still be starting: the gateway serves before they are up).
+  await Promise.race([serveGatewayOverStdio(gateway), waitForSignal()]);
   await stop();
   return 0;
 }
@@ -121,6 +124,7 @@ async function gatewayModules() {
   return { createGateway, listenHttp, serveGatewayOverStdio };
 }
 
+/** For `types` and `run`: they need the whole API, so they wait until every server is up or failed. */
 async function withGateway(config: Config, logger: Logger, work: (gateway: Gateway) => Promise<number>): Promise<number> {
   const { createGateway } = await gatewayModules();
   const gateway = await createGateway(config, { logger });

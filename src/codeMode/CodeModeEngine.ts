@@ -1,7 +1,9 @@
-import { assignNames, buildRuntimeApi, generateTypeDefinitions, type NamedCatalog } from '../modelApi/index.ts';
+import { codeModeDefaults } from '../config/defaults.ts';
+import { assignNames, buildRuntimeApi, generateTypeDefinitions, toNamespaceName, type NamedCatalog } from '../modelApi/index.ts';
 import type { RuntimeApi } from '../modelApi/RuntimeApi.ts';
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import type { Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
+import { sandboxFailure } from '../sandbox/sandboxFailure.ts';
 import type { ServerPool } from '../servers/index.ts';
 import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
 import { noRedaction, type SecretRedactor } from '../observability/redactSecrets.ts';
@@ -18,6 +20,8 @@ export interface CodeModeEngineOptions {
    * is redacted again on the way out, since code may put a secret back together from its parts.
    */
   redactor?: SecretRedactor;
+  /** `codeMode.timeout`: an execution's deadline when its limits set none; waiting for a server that connects counts against it. */
+  executionTimeoutMs?: number;
 }
 
 /**
@@ -31,6 +35,7 @@ export class CodeModeEngine {
   readonly #includeServer: (server: string) => boolean;
   readonly #describeOptions: { maxTokens?: number };
   readonly #redactor: SecretRedactor;
+  readonly #executionTimeoutMs: number;
   readonly #listeners = new Set<() => void>();
   #api: DerivedApi;
 
@@ -40,6 +45,7 @@ export class CodeModeEngine {
     this.#includeServer = options.includeServer ?? (() => true);
     this.#redactor = options.redactor ?? noRedaction;
     this.#describeOptions = options.apiTokenBudget === undefined ? {} : { maxTokens: options.apiTokenBudget };
+    this.#executionTimeoutMs = options.executionTimeoutMs ?? codeModeDefaults.timeout;
     this.#api = this.#derive();
     pool.onCatalogChanged(() => {
       this.#api = this.#derive();
@@ -79,11 +85,30 @@ export class CodeModeEngine {
    * request's): aborting it cancels the execution's calls downstream. Each call also carries the
    * execution's own signal (aborted when the execution ends, so calls left running are cancelled and
    * free their slots) and the execution as its slot group (it holds at most its share of a server's slots).
+   *
+   * Code that names a server still making its first connection waits for it (within the execution's
+   * deadline, which the wait uses up), so that code sent right after the gateway started finds the
+   * servers it asks for; code that reaches one still connecting without naming it is told so by
+   * `mcpTools` (see `unavailableBindings`).
    */
   async executeCode(code: string, limits?: Partial<SandboxLimits>, signal?: AbortSignal): Promise<ExecutionResult> {
+    const connecting = this.#connectingNamedIn(code);
+    const deadlineMs = limits?.timeoutMs ?? this.#executionTimeoutMs;
+    let effective = limits;
+    if (connecting.length > 0) {
+      const started = performance.now();
+      await this.#settledWithin(connecting, deadlineMs);
+      const waited = performance.now() - started;
+      const still = connecting.filter((server) => this.#pool.connection(server)?.state === 'connecting');
+      if (still.length > 0) {
+        const names = still.map((server) => `"${server}"`).join(', ');
+        return sandboxFailure('SERVER_UNAVAILABLE', `server ${names} is still connecting after ${Math.round(waited)} ms, this execution's whole deadline; the code did not run.`, started);
+      }
+      effective = { ...limits, timeoutMs: Math.max(1, Math.round(deadlineMs - waited)) };
+    }
     const bindings = { ...this.#api.runtimeApi, unavailable: unavailableBindings(this.unavailable) };
     const execution = {};
-    const result = await this.#sandbox.execute({ code, bindings, ...(limits ? { limits } : {}), ...(signal ? { signal } : {}) }, (server, tool, args, callSignal) =>
+    const result = await this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, (server, tool, args, callSignal) =>
       this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}) }),
     );
     return this.#redactor.value(result);
@@ -93,6 +118,25 @@ export class CodeModeEngine {
   onChange(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** Code-mode servers making their first connection whose `mcpTools` namespace the code mentions. */
+  #connectingNamedIn(code: string): string[] {
+    return this.#pool
+      .status()
+      .filter((server) => server.state === 'connecting' && this.#includeServer(server.name) && code.includes(toNamespaceName(server.name)))
+      .map((server) => server.name);
+  }
+
+  /** Resolves when each server's first connect settled, or after `withinMs`, whichever is first. */
+  async #settledWithin(servers: readonly string[], withinMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(withinMs, 2 ** 31 - 1))));
+    try {
+      await Promise.race([Promise.all(servers.map((server) => this.#pool.connection(server)?.connect())), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   #derive(): DerivedApi {

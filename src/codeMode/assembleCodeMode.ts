@@ -32,6 +32,11 @@ export interface Assembly<Engine extends CodeModeEngine | undefined> {
   readonly servers: ServerPool;
   /** Undefined when code mode is off and reach follows the rule (the gateway as a plain proxy). */
   readonly engine: Engine;
+  /**
+   * Resolves when every server's first connect settled (ready or failed). The pool is returned while
+   * they connect: servers join the catalog as they come up, and list-change listeners hear of each.
+   */
+  readonly serversSettled: Promise<void>;
   /** Closes the sandbox and the servers. */
   close(): Promise<void>;
 }
@@ -39,7 +44,8 @@ export interface Assembly<Engine extends CodeModeEngine | undefined> {
 /**
  * The composition root of code-goat: parses the config, starts the sandbox and the server pool, and
  * builds the code-mode engine over them. The sandbox is started first so that its worker boots while
- * the servers connect.
+ * the servers connect. Resolves without waiting for the servers: `serversSettled` says when they are
+ * up or failed (`createCodeMode` waits for it; the gateway serves before).
  */
 export async function assembleCodeMode(input: ConfigInput | Config, options: AssembleOptions & { reach: 'every server' }): Promise<Assembly<CodeModeEngine>>;
 export async function assembleCodeMode(input: ConfigInput | Config, options: AssembleOptions & { reach: Reach }): Promise<Assembly<CodeModeEngine | undefined>>;
@@ -49,16 +55,22 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
   const logger = redactingLogger(options.logger ?? createLogger({ component: 'code-goat' }), redactor);
   const byRule = options.reach === 'code-mode servers';
   const sandbox = byRule && !config.codeMode.enabled ? undefined : (options.sandbox ?? createSandbox(config, logger));
-  const servers = await ServerPool.start(config.mcpServers, { ...serverPoolOptions(config, logger), redactor }).catch(async (error: unknown) => {
+  let servers: ServerPool;
+  try {
+    servers = ServerPool.create(config.mcpServers, { ...serverPoolOptions(config, logger), redactor });
+  } catch (error) {
     await sandbox?.close();
     throw error;
-  });
+  }
+  // Started, not awaited: whoever serves may answer before every server is up (see `serversSettled`).
+  const serversSettled = servers.connectAll();
   const engine =
     sandbox &&
     new CodeModeEngine(servers, sandbox, {
       includeServer: byRule ? (server) => isCodeModeServer(config, server) : () => true,
       apiTokenBudget: config.codeMode.apiTokenBudget,
       redactor,
+      executionTimeoutMs: config.codeMode.timeout,
     });
   return {
     config,
@@ -66,8 +78,10 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
     redactor,
     servers,
     engine,
+    serversSettled,
     async close() {
       await Promise.all([sandbox?.close(), servers.close()]);
+      await serversSettled; // settles at once now that every connection is closed; its log line comes first
     },
   };
 }

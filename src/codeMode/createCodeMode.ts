@@ -31,7 +31,9 @@ export type CodeModeOptions = AssembleOptions;
  * reached through code: a library has no other way to reach one.
  */
 export async function createCodeMode(config: ConfigInput | Config, options: CodeModeOptions = {}): Promise<CodeMode> {
-  const { engine, servers, close } = await assembleCodeMode(config, { ...options, reach: 'every server' });
+  const { engine, servers, serversSettled, close } = await assembleCodeMode(config, { ...options, reach: 'every server' });
+  // The declarations are complete once every server is up or failed: what library users rely on.
+  await serversSettled;
   return {
     get typeDefinitions() {
       return engine.typeDefinitions;

@@ -109,12 +109,14 @@ export const httpDefaults = {
   host: '127.0.0.1',
   /** Largest request body, in bytes; larger ones get 413. */
   maxBodyBytes: 4 * 1024 * 1024,
-  /** A 2025-era session nobody used for this long is closed (clients that vanish without DELETE). */
+  /** A 2025-era session nobody used for this long is closed (clients that vanish without DELETE); an open GET stream is use. */
   sessionIdleTimeoutMs: 30 * 60_000,
   /** How often idle sessions are looked for. */
   sessionSweepIntervalMs: 60_000,
-  /** 2025-era sessions held at once; past it, initialize gets 503. */
+  /** 2025-era sessions held at once; past it, a new one drops the least recently used (those whose stream closed first). */
   maxSessions: 1_000,
+  /** A session whose client closed its GET stream and then sent nothing for this long is dropped. */
+  sessionStreamGraceMs: 30_000,
 } as const;
 
 /** The `search_tools` tool. */

@@ -11,14 +11,21 @@ import { UpstreamSurface } from './UpstreamSurface.ts';
 export type ListKind = 'tools' | 'resources' | 'prompts';
 
 export interface HealthReport {
-  /** ok: every enabled server is ready; degraded: some are not (the others serve). */
+  /** ok: every enabled server is ready; degraded: some are not (still `connecting`, or failed: the others serve). */
   status: 'ok' | 'degraded';
   codeMode: boolean;
   servers: ServerStatus[];
 }
 
 /** A logger, and another Sandbox implementation if wanted: the same as `createCodeMode` takes. */
-export type GatewayOptions = AssembleOptions;
+export interface GatewayOptions extends AssembleOptions {
+  /**
+   * Resolve once every downstream server is ready or failed (default), or at once (`false`: the CLI
+   * serves so, so that clients are answered while slow servers connect; those join later, with
+   * list-change notifications). `serversSettled` resolves when they are up either way.
+   */
+  waitForServers?: boolean;
+}
 
 /**
  * code-goat as a gateway: the library's assembly (the downstream pool, code mode over the servers
@@ -31,13 +38,16 @@ export class Gateway {
   readonly codeMode: CodeModeEngine | undefined;
   readonly surface: UpstreamSurface;
   readonly logger: Logger;
+  /** Resolves when every downstream server's first connect settled (ready or failed). */
+  readonly serversSettled: Promise<void>;
   readonly #close: () => Promise<void>;
   readonly #redactor: SecretRedactor;
   readonly #listeners = new Set<(kind: ListKind) => void>();
 
-  private constructor({ config, servers: pool, engine, logger, redactor, close }: Assembly<CodeModeEngine | undefined>) {
+  private constructor({ config, servers: pool, engine, logger, redactor, serversSettled, close }: Assembly<CodeModeEngine | undefined>) {
     this.config = config;
     this.#redactor = redactor;
+    this.serversSettled = serversSettled;
     this.pool = pool;
     this.logger = logger;
     this.codeMode = engine;
@@ -51,7 +61,10 @@ export class Gateway {
   }
 
   static async start(config: ConfigInput | Config, options: GatewayOptions = {}): Promise<Gateway> {
-    return new Gateway(await assembleCodeMode(config, { ...options, reach: 'code-mode servers' }));
+    const { waitForServers = true, ...assemble } = options;
+    const assembly = await assembleCodeMode(config, { ...assemble, reach: 'code-mode servers' });
+    if (waitForServers) await assembly.serversSettled;
+    return new Gateway(assembly);
   }
 
   /** A fresh upstream MCP server instance over this gateway's surface. */

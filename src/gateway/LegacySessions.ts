@@ -6,10 +6,27 @@ import { httpDefaults } from '../config/defaults.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
 import { notifyListChanged } from './serveStdio.ts';
 
+/** How many 2025-era sessions are held, and for how long (`httpDefaults`; tests shorten them). */
+export interface SessionLimits {
+  /** Sessions held at once; a new one past it drops another (see `LegacySessions`). */
+  readonly maxSessions: number;
+  /** A session with no request and no open GET stream for this long is closed. */
+  readonly idleTimeoutMs: number;
+  /** How often idle sessions are looked for. */
+  readonly sweepIntervalMs: number;
+  /** A session whose GET stream closed and that sent nothing since is closed after this long. */
+  readonly streamGraceMs: number;
+}
+
 interface Session {
   readonly transport: NodeStreamableHTTPServerTransport;
   readonly server: Server;
+  /** `Date.now()` of the last request, or of the end of its last GET stream. */
   lastSeen: number;
+  /** Its requests not answered yet, GET streams included: while one is open, the session is in use. */
+  open: number;
+  /** Set when its client closed its GET stream and has sent nothing since: it most likely went away. */
+  streamClosed: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -18,15 +35,37 @@ interface Session {
  * to tell them that a downstream tool list changed; with a session each one gets
  * `notifications/tools/list_changed` on its stream. 2026-07-28 clients never come here: they get
  * list changes through `subscriptions/listen`.
+ *
+ * Many clients leave without `DELETE` (the SDK 1.x client, LangChain's adapters, mcp-remote), so
+ * sessions are held within bounds, and a new client is never refused for want of room:
+ * - at `maxSessions`, a new session drops one: first a session whose client closed its GET stream,
+ *   then the least recently used with nothing open (no GET stream, no request in flight), and only
+ *   then the least recently used;
+ * - a session whose GET stream closed is dropped after `streamGraceMs` unless its client is heard from;
+ * - the idle sweep closes sessions unused for `idleTimeoutMs`; an open GET stream (or a request in
+ *   flight) is use.
+ * A dropped session's client gets 404 on its next request and, as the spec says, initializes again.
  */
 export class LegacySessions {
   readonly #gateway: Gateway;
+  readonly #limits: SessionLimits;
   readonly #sessions = new Map<string, Session>();
   readonly #sweeper: NodeJS.Timeout;
 
-  constructor(gateway: Gateway) {
+  constructor(gateway: Gateway, limits: Partial<SessionLimits> = {}) {
     this.#gateway = gateway;
-    this.#sweeper = setInterval(() => this.#closeIdle(), httpDefaults.sessionSweepIntervalMs).unref();
+    this.#limits = {
+      maxSessions: limits.maxSessions ?? httpDefaults.maxSessions,
+      idleTimeoutMs: limits.idleTimeoutMs ?? httpDefaults.sessionIdleTimeoutMs,
+      sweepIntervalMs: limits.sweepIntervalMs ?? httpDefaults.sessionSweepIntervalMs,
+      streamGraceMs: limits.streamGraceMs ?? httpDefaults.sessionStreamGraceMs,
+    };
+    this.#sweeper = setInterval(() => this.#closeIdle(), this.#limits.sweepIntervalMs).unref();
+  }
+
+  /** Sessions held now. */
+  get size(): number {
+    return this.#sessions.size;
   }
 
   /**
@@ -40,32 +79,34 @@ export class LegacySessions {
       // The spec's answer to an unknown or expired session: 404, upon which the client starts a new one.
       if (!session) rpcError(response, 404, -32001, `Session ${sessionId.slice(0, 64)} not found or expired: initialize a new one.`);
       else {
-        session.lastSeen = Date.now();
+        this.#heardFrom(session);
+        this.#track(sessionId, session, request, response);
         await session.transport.handleRequest(request, response, body);
       }
       return true;
     }
     if (request.method !== 'POST' || !isInitializeRequest(body)) return false;
-    // Clients that vanish without DELETE must not pile up: the idle sweep ends them, and this caps the rest.
-    if (this.#sessions.size >= httpDefaults.maxSessions) {
-      rpcError(response, 503, -32000, `The gateway holds ${httpDefaults.maxSessions} sessions already; close one (DELETE /mcp) or retry later.`);
-      return true;
-    }
+    while (this.#sessions.size > 0 && this.#sessions.size >= this.#limits.maxSessions) this.#evictOne();
     const server = this.#gateway.createServer();
     const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.#sessions.set(id, { transport, server, lastSeen: Date.now() });
+        this.#sessions.set(id, { transport, server, lastSeen: Date.now(), open: 0, streamClosed: undefined });
       },
       onsessionclosed: (id) => {
-        this.#sessions.delete(id);
+        this.#forget(id);
       },
     });
     transport.onclose = () => {
-      if (transport.sessionId !== undefined) this.#sessions.delete(transport.sessionId);
+      if (transport.sessionId !== undefined) this.#forget(transport.sessionId);
     };
-    await server.connect(transport);
-    await transport.handleRequest(request, response, body);
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(request, response, body);
+    } finally {
+      // An initialize that did not open a session (refused, or failed) leaves nothing behind.
+      if (transport.sessionId === undefined || !this.#sessions.has(transport.sessionId)) void server.close().catch(() => {});
+    }
     return true;
   }
 
@@ -73,20 +114,74 @@ export class LegacySessions {
     for (const { server } of this.#sessions.values()) void notifyListChanged(server, kind).catch(() => {});
   }
 
-  #closeIdle(): void {
-    const cutoff = Date.now() - httpDefaults.sessionIdleTimeoutMs;
-    for (const [id, session] of this.#sessions) {
-      if (session.lastSeen >= cutoff) continue;
-      this.#sessions.delete(id);
-      void session.server.close().catch(() => {});
-    }
-  }
-
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
     const sessions = [...this.#sessions.values()];
+    for (const session of sessions) clearTimeout(session.streamClosed);
     this.#sessions.clear();
     await Promise.all(sessions.map(({ server }) => server.close().catch(() => {})));
+  }
+
+  /** A request on the session: it is in use, most recently of all (the map is kept in order of use). */
+  #heardFrom(session: Session): void {
+    session.lastSeen = Date.now();
+    clearTimeout(session.streamClosed);
+    session.streamClosed = undefined;
+    const id = session.transport.sessionId;
+    if (id !== undefined && this.#sessions.delete(id)) this.#sessions.set(id, session);
+  }
+
+  /**
+   * Counts the request as open until its response closes (a GET stream stays open while its client
+   * is connected); a GET stream that was served and closed, with nothing else open, starts the grace.
+   */
+  #track(id: string, session: Session, request: IncomingMessage, response: ServerResponse): void {
+    session.open++;
+    response.once('close', () => {
+      session.open--;
+      session.lastSeen = Date.now();
+      if (session.open > 0 || request.method !== 'GET' || response.statusCode !== 200 || this.#sessions.get(id) !== session) return;
+      clearTimeout(session.streamClosed);
+      session.streamClosed = setTimeout(() => this.#drop(id, 'its stream closed'), this.#limits.streamGraceMs).unref();
+      this.#gateway.logger.debug('http session stream closed', { graceMs: this.#limits.streamGraceMs });
+    });
+  }
+
+  /** Makes room for one more: the session whose client most likely left, else the least recently used. */
+  #evictOne(): void {
+    let victim: [string, Session] | undefined;
+    let victimRank = Infinity;
+    // In order of use, least recent first: the first of the best rank is the one.
+    for (const entry of this.#sessions) {
+      const [, session] = entry;
+      const rank = session.open > 0 ? 2 : session.streamClosed !== undefined ? 0 : 1;
+      if (rank < victimRank) [victim, victimRank] = [entry, rank];
+      if (rank === 0) break;
+    }
+    if (victim === undefined) return;
+    this.#drop(victim[0], 'room for a new session');
+  }
+
+  #closeIdle(): void {
+    const cutoff = Date.now() - this.#limits.idleTimeoutMs;
+    for (const [id, session] of this.#sessions) {
+      if (session.open === 0 && session.lastSeen < cutoff) this.#drop(id, 'idle');
+    }
+  }
+
+  #drop(id: string, why: string): void {
+    const session = this.#sessions.get(id);
+    if (session === undefined) return;
+    this.#forget(id);
+    this.#gateway.logger.debug('http session dropped', { why, sessions: this.#sessions.size });
+    void session.server.close().catch(() => {});
+  }
+
+  #forget(id: string): void {
+    const session = this.#sessions.get(id);
+    if (session === undefined) return;
+    clearTimeout(session.streamClosed);
+    this.#sessions.delete(id);
   }
 }
 

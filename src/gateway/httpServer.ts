@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createMcpHandler, isLegacyRequest } from '@modelcontextprotocol/server';
 import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
 import { httpDefaults } from '../config/defaults.ts';
-import { LegacySessions } from './LegacySessions.ts';
+import { LegacySessions, type SessionLimits } from './LegacySessions.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
 import { createHttpGuards, type HttpSecurityOptions } from './httpGuards.ts';
 
@@ -14,6 +14,8 @@ export interface HttpListenOptions extends HttpSecurityOptions {
   port: number;
   /** Largest request body accepted, in bytes (default 4 MiB); larger ones get 413. */
   maxBodyBytes?: number;
+  /** Bounds of the 2025-era sessions; each left out takes its `httpDefaults` value. */
+  sessions?: Partial<SessionLimits>;
 }
 
 export interface HttpGateway {
@@ -37,7 +39,7 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
     maxRequestBodySize,
   });
   const handleMcp = toNodeHandler(mcp, { maxRequestBodySize, onerror: (error) => gateway.logger.warn('http handler error', { error: error.message }) });
-  const legacySessions = new LegacySessions(gateway);
+  const legacySessions = new LegacySessions(gateway, options.sessions);
   const stopForwarding = gateway.onListChanged((kind) => {
     notify(mcp.notify, kind);
     legacySessions.notify(kind);

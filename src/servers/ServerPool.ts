@@ -1,4 +1,4 @@
-import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate, ListChange } from '../catalog/ServerCatalog.ts';
+import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate, ListChange, ListKind } from '../catalog/ServerCatalog.ts';
 import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
 import type { Config } from '../config/schema.ts';
 import { describeError } from '../errors.ts';
@@ -51,6 +51,7 @@ export class ServerPool {
   readonly #listeners = new Set<CatalogListener>();
   readonly #listChangeListeners = new Set<ListChangeListener>();
   readonly #logger: Logger;
+  #connectingAll: Promise<void> | undefined;
 
   private constructor(servers: Config['mcpServers'], options: ServerPoolOptions) {
     this.#logger = options.logger ?? silentLogger;
@@ -68,16 +69,53 @@ export class ServerPool {
 
   /** Connects every enabled server in parallel; resolves when each is ready or failed. Never rejects. */
   static async start(servers: Config['mcpServers'], options: ServerPoolOptions = {}): Promise<ServerPool> {
-    const pool = new ServerPool(servers, options);
+    const pool = ServerPool.create(servers, options);
+    await pool.connectAll();
+    return pool;
+  }
+
+  /** The pool with every enabled server `connecting`, none started yet: `connectAll()` starts them. */
+  static create(servers: Config['mcpServers'], options: ServerPoolOptions = {}): ServerPool {
+    return new ServerPool(servers, options);
+  }
+
+  /**
+   * Connects every enabled server in parallel; resolves when each is ready or failed. Idempotent;
+   * never rejects. Each server that settles is announced as a change of its lists (its tools, and its
+   * resources and prompts when it has some), so that listeners of a pool that serves while servers
+   * connect learn of each one as it joins, or of why it failed.
+   */
+  connectAll(): Promise<void> {
+    this.#connectingAll ??= this.#connectAll();
+    return this.#connectingAll;
+  }
+
+  async #connectAll(): Promise<void> {
     const startedAt = performance.now();
-    await Promise.all([...pool.#connections.values()].map((connection) => connection.connect()));
-    const status = pool.status();
-    pool.#logger.info('servers started', {
+    await Promise.all(
+      [...this.#connections.values()].map((connection) =>
+        connection.connect().then(
+          () => this.#joined(connection),
+          (error: unknown) => this.#logger.error('server connect threw', { server: connection.name, error: describeError(error) }),
+        ),
+      ),
+    );
+    const status = this.status();
+    this.#logger.info('servers started', {
       ready: status.filter((server) => server.state === 'ready').map((server) => server.name),
       failed: status.filter((server) => server.state === 'failed').map((server) => server.name),
       ms: Math.round(performance.now() - startedAt),
     });
-    return pool;
+  }
+
+  /** A server's first connect settled (ready or failed): what it lists, or that it lists nothing, is news. */
+  #joined(connection: ServerConnection): void {
+    if (connection.state === 'closed') return;
+    this.#emit('catalog listener', this.#listeners, this.catalog());
+    const kinds: ListKind[] = ['tools'];
+    if (connection.resources().length > 0 || connection.resourceTemplates().length > 0) kinds.push('resources');
+    if (connection.prompts().length > 0) kinds.push('prompts');
+    for (const kind of kinds) this.#emit('list change listener', this.#listChangeListeners, { server: connection.name, kind });
   }
 
   /** Every ready server's exposed tools: config order, then each server's own order. */

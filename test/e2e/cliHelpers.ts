@@ -259,5 +259,7 @@ export function logLines(stderr: string): { level: string; message: string; [fie
 export const servingUrlPattern = /^code-goat serving (.+) at (http:\/\/\S+\/mcp) \(health: (http:\/\/\S+\/healthz)\)$/m;
 /** The Inspector command it prints next. */
 export const tryItPattern = /^Try it: +(npx @modelcontextprotocol\/inspector .+)$/m;
+/** The log line once every downstream server is up or failed: the CLI serves (and prints the above) before. */
+export const serversStartedPattern = /"message":"servers started"/;
 
 export { freePort };

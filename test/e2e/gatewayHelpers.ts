@@ -88,8 +88,22 @@ export interface StdioCli {
   readonly transportErrors: Error[];
 }
 
-/** Spawns `node src/cli.ts --config <file>` over stdio and connects the SDK client to it. */
-export async function connectStdioCli(closer: Closer, configFile: string, clientOptions: ClientOptions = {}): Promise<StdioCli> {
+/** How long to wait for a CLI: serving comes first, the downstream servers join later. */
+export interface CliStartOptions {
+  /** Wait until the CLI logged `servers started` (every server up or failed). Default true. */
+  readonly waitForServers?: boolean;
+}
+
+/** Resolves once `stderr()` holds the `servers started` log line: the CLI serves before its servers are up. */
+async function serversStarted(stderr: () => string): Promise<void> {
+  await eventually('the CLI to log "servers started"', () => (jsonLogLines(stderr()).some((line) => line.message === 'servers started') ? true : undefined), 60_000);
+}
+
+/**
+ * Spawns `node src/cli.ts --config <file>` over stdio and connects the SDK client to it; by default
+ * also waits until its downstream servers are up or failed.
+ */
+export async function connectStdioCli(closer: Closer, configFile: string, clientOptions: ClientOptions = {}, options: CliStartOptions = {}): Promise<StdioCli> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [...cliNodeArgs, '--config', configFile],
@@ -114,6 +128,7 @@ export async function connectStdioCli(closer: Closer, configFile: string, client
   if (pid === null) {
     throw new Error(`the gateway process is gone right after connect (era ${client.getProtocolEra()}); errors: ${transportErrors.map(String).join('; ')}; stderr:\n${stderr}`);
   }
+  if (options.waitForServers !== false) await serversStarted(() => stderr);
   return { client, transport, pid, stderr: () => stderr, transportErrors };
 }
 
@@ -151,8 +166,11 @@ export interface HttpCli {
   stdout(): string;
 }
 
-/** Spawns `node src/cli.ts --http 127.0.0.1:0 --config <file>`; the URL is read from what it prints on stderr. */
-export async function startHttpCli(closer: Closer, configFile: string): Promise<HttpCli> {
+/**
+ * Spawns `node src/cli.ts --http 127.0.0.1:0 --config <file>`; the URL is read from what it prints on
+ * stderr. By default also waits until its downstream servers are up or failed.
+ */
+export async function startHttpCli(closer: Closer, configFile: string, options: CliStartOptions = {}): Promise<HttpCli> {
   const child = spawn(process.execPath, [...cliNodeArgs, '--http', '127.0.0.1:0', '--config', configFile], {
     env: childEnv(),
     cwd: path.dirname(configFile),
@@ -180,6 +198,7 @@ export async function startHttpCli(closer: Closer, configFile: string): Promise<
     });
     child.once('exit', (code) => reject(new Error(`code-goat --http exited (${code}) before serving:\n${stderr}${stdout}`)));
   });
+  if (options.waitForServers !== false) await serversStarted(() => stderr);
   return { url, baseUrl: url.replace(/\/mcp$/, ''), child, stderr: () => stderr, stdout: () => stdout };
 }
 

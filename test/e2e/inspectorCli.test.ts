@@ -14,6 +14,7 @@ import {
   removeInspectorHome,
   runInspector,
   servingUrlPattern,
+  serversStartedPattern,
   start,
   stopAll,
   stringToolArg,
@@ -56,6 +57,8 @@ interface Transport {
   name: string;
   /** The Inspector's arguments: the method's and the target's, in an order it parses. */
   args(method: string[]): string[];
+  /** Each Inspector call spawns its own gateway (stdio), which serves before its servers are up. */
+  freshGateway: boolean;
   setUp?(): Promise<void>;
   tearDown?(): Promise<void>;
 }
@@ -69,12 +72,14 @@ const transports: Transport[] = [
     // The Inspector has a --config option of its own: `--` ends its options so that ours reaches the
     // gateway, and the command goes last.
     args: (method) => ['--cli', ...method, '--', process.execPath, ...cliNodeArgs, '--config', configFile],
+    freshGateway: true,
   },
   {
     name: 'Streamable HTTP (`node src/cli.ts --http 127.0.0.1:0 --config FILE`)',
     // The URL goes first, as in the command the gateway prints: `--tool-arg <pairs...>` is variadic
     // and would take a URL after it for one more pair.
     args: (method) => ['--cli', gatewayUrl, ...method],
+    freshGateway: false,
     async setUp() {
       gateway = start(process.execPath, [...cliNodeArgs, '--http', '127.0.0.1:0', '--config', configFile]);
       const match = await waitForOutput(gateway, servingUrlPattern);
@@ -82,6 +87,7 @@ const transports: Transport[] = [
       gatewayUrl = match[2]!;
       expect(gatewayUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
       expect(gatewayUrl).not.toMatch(/:0\/mcp$/); // the port the OS picked, not the one asked for
+      await waitForOutput(gateway, serversStartedPattern); // it serves first; the servers join as they come up
     },
     async tearDown() {
       await stopAll();
@@ -106,8 +112,19 @@ describe.each(transports)('the Inspector CLI over $name', (transport) => {
     const executeCode = tools.find((tool) => tool.name === 'execute_code')!;
     expect(executeCode.inputSchema.required).toEqual(['code']);
     expect(executeCode.description).toContain('declare namespace mcpTools');
-    expect(executeCode.description).toContain('function echo(');
-    expect(executeCode.description).toContain('function readTextFile(');
+    if (transport.freshGateway) {
+      // The Inspector spawned this gateway and listed at once: the gateway answers before its servers
+      // are up, so each server is either in the API or named as still connecting (it joins later,
+      // with list_changed, which this one-shot client does not wait for).
+      for (const [namespace, server, declaration] of [['Everything', 'everything', 'function echo('], ['Filesystem', 'filesystem', 'function readTextFile(']] as const) {
+        const listed = executeCode.description?.includes(declaration) === true;
+        const connecting = executeCode.description?.includes(`- mcpTools.${namespace} (server "${server}"): still connecting`) === true;
+        expect(listed || connecting, `${namespace}: in the API or named as still connecting`).toBe(true);
+      }
+    } else {
+      expect(executeCode.description).toContain('function echo(');
+      expect(executeCode.description).toContain('function readTextFile(');
+    }
   });
 
   it('tools/call execute_code: runs TypeScript against both servers and returns the ExecutionResult', async () => {

@@ -18,6 +18,7 @@ import {
   runCli,
   runInspector,
   servingUrlPattern,
+  serversStartedPattern,
   start,
   stopAll,
   stringToolArg,
@@ -76,6 +77,7 @@ describe('npm start (its command, run from the repository root)', () => {
     url = serving![2]!;
     healthUrl = serving![3]!;
     tryIt = tryItPattern.exec(server.stderr())![1]!;
+    await waitForOutput(server, serversStartedPattern); // it serves first; the servers join as they come up
   });
 
   it('prints the URL it serves and how to reach its health endpoint', () => {
