@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fencedBlockAfter, readme } from './fixtures/readme.ts';
 import { officialServer } from './fixtures/servers.ts';
 import { distCli, makeTempDir, removeDir, repoRoot, run, stopAll, writeJson } from './e2e/cliHelpers.ts';
 
@@ -121,5 +122,27 @@ describe('the built CLI (`bin.code-goat`)', () => {
     const result = await run(process.execPath, [distCli, 'run', '-', '--config', config], { input: 'return await mcpTools.Everything.echo({ message: "built" })' });
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ success: true, returnValue: 'Echo: built', toolCalls: [{ server: 'everything', tool: 'echo', ok: true }] });
+  });
+});
+
+// Here rather than in readme.test.ts: its first command runs the built CLI, which this file builds.
+describe('README Claude Desktop entry for a clone', () => {
+  it('runs as written, once the placeholder is this clone', async () => {
+    const entry = (JSON.parse(fencedBlockAfter('<!-- readme-example:desktop-clone -->')) as { mcpServers: Record<string, { command: string; args: string[] }> })
+      .mcpServers['code-goat'];
+    expect(entry?.command).toBe('node');
+    const [cli, ...rest] = entry?.args ?? [];
+    expect(rest[0]).toBe('--config');
+    const builtCli = cli?.replace('/absolute/path/to/code-goat', repoRoot) ?? '';
+    expect(existsSync(builtCli), `${builtCli} (npm run build makes it)`).toBe(true);
+    // --version rather than --config: the entry must start code-goat, not a set of servers.
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(execFileSync(process.execPath, [builtCli, '--version'], { encoding: 'utf8', timeout: 30_000 }).trim()).toBe(version);
+
+    // The variant without a build: Node 24 runs src/cli.ts as is.
+    const sourceArgs = /"args": (\[[^\]]*src\/cli\.ts[^\]]*\])/.exec(readme)?.[1];
+    const [flag, sourceCli] = JSON.parse(sourceArgs ?? '[]') as string[];
+    const args = [flag ?? '', sourceCli?.replace('/absolute/path/to/code-goat', repoRoot) ?? '', '--version'];
+    expect(execFileSync(process.execPath, args, { encoding: 'utf8', timeout: 30_000 }).trim()).toBe(version);
   });
 });

@@ -1,16 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodeMode, type CodeMode } from '../src/index.ts';
+import { fencedBlockAfter, readme } from './fixtures/readme.ts';
 import { officialServer } from './fixtures/servers.ts';
 
 // The README's execute_code example runs for real and gives the result the README shows (timings aside).
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-function fencedBlockAfter(marker: string): string {
-  const after = readme.split(marker)[1] ?? '';
-  const match = /```\w*\n([\s\S]*?)```/.exec(after);
-  if (!match?.[1]) throw new Error(`README has no code block after ${marker}`);
-  return match[1];
-}
 
 let codeMode: CodeMode;
 beforeAll(async () => {
@@ -83,30 +76,6 @@ describe('README limits table', () => {
     expect(poolRest).toEqual(sandboxPoolDefaults);
     const { defaultSearchLimit } = await import('../src/modelApi/index.ts');
     expect(defaultSearchLimit).toBe(searchToolsDefaults.limit);
-  });
-});
-
-describe('README Claude Desktop entry for a clone', () => {
-  it('runs as written, once the placeholder is this clone', async () => {
-    const { execFileSync } = await import('node:child_process');
-    const { existsSync } = await import('node:fs');
-    const repoRoot = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
-    const entry = (JSON.parse(fencedBlockAfter('<!-- readme-example:desktop-clone -->')) as { mcpServers: Record<string, { command: string; args: string[] }> })
-      .mcpServers['code-goat'];
-    expect(entry?.command).toBe('node');
-    const [cli, ...rest] = entry?.args ?? [];
-    expect(rest[0]).toBe('--config');
-    const builtCli = cli?.replace('/absolute/path/to/code-goat', repoRoot) ?? '';
-    expect(existsSync(builtCli), `${builtCli} (npm run build makes it)`).toBe(true);
-    // --version rather than --config: the entry must start code-goat, not a set of servers.
-    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-    expect(execFileSync(process.execPath, [builtCli, '--version'], { encoding: 'utf8', timeout: 30_000 }).trim()).toBe(version);
-
-    // The variant without a build: Node 24 runs src/cli.ts as is.
-    const sourceArgs = /"args": (\[[^\]]*src\/cli\.ts[^\]]*\])/.exec(readme)?.[1];
-    const [flag, sourceCli] = JSON.parse(sourceArgs ?? '[]') as string[];
-    const args = [flag ?? '', sourceCli?.replace('/absolute/path/to/code-goat', repoRoot) ?? '', '--version'];
-    expect(execFileSync(process.execPath, args, { encoding: 'utf8', timeout: 30_000 }).trim()).toBe(version);
   });
 });
 
