@@ -4,7 +4,7 @@ import type { RuntimeApi } from '../modelApi/RuntimeApi.ts';
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import type { Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
 import { sandboxFailure } from '../sandbox/sandboxFailure.ts';
-import type { ServerPool } from '../servers/index.ts';
+import type { ServerPool, ServerStatus } from '../servers/index.ts';
 import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
 import { noRedaction, type SecretRedactor } from '../observability/redactSecrets.ts';
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
@@ -92,7 +92,9 @@ export class CodeModeEngine {
    * `mcpTools` (see `unavailableBindings`).
    */
   async executeCode(code: string, limits?: Partial<SandboxLimits>, signal?: AbortSignal): Promise<ExecutionResult> {
-    const connecting = this.#connectingNamedIn(code);
+    // One look at the servers' states per execution, shared by the wait below and the bindings.
+    let status = this.#pool.status();
+    const connecting = this.#connectingNamedIn(code, status);
     const deadlineMs = limits?.timeoutMs ?? this.#executionTimeoutMs;
     let effective = limits;
     if (connecting.length > 0) {
@@ -105,8 +107,9 @@ export class CodeModeEngine {
         return sandboxFailure('SERVER_UNAVAILABLE', `server ${names} is still connecting after ${Math.round(waited)} ms, this execution's whole deadline; the code did not run.`, started);
       }
       effective = { ...limits, timeoutMs: Math.max(1, Math.round(deadlineMs - waited)) };
+      status = this.#pool.status();
     }
-    const bindings = { ...this.#api.runtimeApi, unavailable: unavailableBindings(this.unavailable) };
+    const bindings = { ...this.#api.runtimeApi, unavailable: unavailableBindings(unavailableServers(status, this.#includeServer)) };
     const execution = {};
     const result = await this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, (server, tool, args, callSignal) =>
       this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}) }),
@@ -121,9 +124,8 @@ export class CodeModeEngine {
   }
 
   /** Code-mode servers making their first connection whose `mcpTools` namespace the code mentions. */
-  #connectingNamedIn(code: string): string[] {
-    return this.#pool
-      .status()
+  #connectingNamedIn(code: string, status: readonly ServerStatus[]): string[] {
+    return status
       .filter((server) => server.state === 'connecting' && this.#includeServer(server.name) && code.includes(toNamespaceName(server.name)))
       .map((server) => server.name);
   }

@@ -2,8 +2,6 @@
 import { ProtocolError, ProtocolErrorCode, type Client } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import { listPrompts, listResources } from '../../src/servers/lists/listEntries.ts';
-import { redactErrorResult } from '../../src/servers/outcomes/redactErrorResult.ts';
-import { createRedactor } from '../../src/servers/outcomes/redactSecrets.ts';
 import { ServerList } from '../../src/servers/lists/ServerList.ts';
 import { toCatalogPrompt, toCatalogResource, toCatalogResourceTemplate } from '../../src/servers/lists/toCatalogEntries.ts';
 import { captureLogger } from './helpers.ts';
@@ -129,19 +127,5 @@ describe('ServerList', () => {
     list.set(['a']);
     expect(list.clear()).toBe(true);
     expect(list.clear()).toBe(false);
-  });
-});
-
-describe('redactErrorResult', () => {
-  const redact = createRedactor([{ TOKEN: 'sk-live-123456' }]);
-
-  it('redacts the text of an error result and leaves other blocks and successes alone', () => {
-    const image = { type: 'image' as const, data: 'sk-live-123456', mimeType: 'image/png' };
-    expect(redactErrorResult({ isError: true, content: [{ type: 'text', text: 'bad key sk-live-123456' }, image] }, redact)).toEqual({
-      isError: true,
-      content: [{ type: 'text', text: 'bad key [redacted]' }, image],
-    });
-    const success = { content: [{ type: 'text' as const, text: 'sk-live-123456' }] };
-    expect(redactErrorResult(success, redact)).toBe(success);
   });
 });
