@@ -10,6 +10,13 @@ import { noRedaction, type SecretRedactor } from '../observability/redactSecrets
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
 import { unavailableBindings, unavailableServers, type UnavailableServer } from './unavailableServers.ts';
 
+/** A tool call of an execution that came back (for progress: `notifications/progress` as calls finish). */
+export interface FinishedCall {
+  readonly server: string;
+  readonly tool: string;
+  readonly ok: boolean;
+}
+
 export interface CodeModeEngineOptions {
   /** Which servers are reached through code (SPEC: those with `codeMode` not false). */
   includeServer?: (server: string) => boolean;
@@ -90,8 +97,10 @@ export class CodeModeEngine {
    * deadline, which the wait uses up), so that code sent right after the gateway started finds the
    * servers it asks for; code that reaches one still connecting without naming it is told so by
    * `mcpTools` (see `unavailableBindings`).
+   *
+   * `onCallFinished` hears of each call as it comes back, while the execution runs (not after it ended).
    */
-  async executeCode(code: string, limits?: Partial<SandboxLimits>, signal?: AbortSignal): Promise<ExecutionResult> {
+  async executeCode(code: string, limits?: Partial<SandboxLimits>, signal?: AbortSignal, onCallFinished?: (call: FinishedCall) => void): Promise<ExecutionResult> {
     // One look at the servers' states per execution, shared by the wait below and the bindings.
     let status = this.#pool.status();
     const connecting = this.#connectingNamedIn(code, status);
@@ -111,9 +120,13 @@ export class CodeModeEngine {
     }
     const bindings = { ...this.#api.runtimeApi, unavailable: unavailableBindings(unavailableServers(status, this.#includeServer)) };
     const execution = {};
-    const result = await this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, (server, tool, args, callSignal) =>
-      this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}) }),
-    );
+    let running = true;
+    const result = await this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, async (server, tool, args, callSignal) => {
+      const outcome = await this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}) });
+      if (running) onCallFinished?.({ server, tool, ok: outcome.ok });
+      return outcome;
+    });
+    running = false;
     return this.#redactor.value(result);
   }
 

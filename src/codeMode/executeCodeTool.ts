@@ -46,6 +46,7 @@ export function describeExecuteCode(named: NamedCatalog, options: { maxTokens?: 
     'chain calls with `await mcpTools.<Namespace>.<method>(args)`, loop, filter, use `Promise.all` for independent calls,',
     'and `return` only what you need (it comes back as JSON). `console.log` output is returned too.',
     'A tool that fails throws `ToolError` (catch it to recover). No network, file system or Node APIs: only `mcpTools`.',
+    'To show an image, audio or resource, return its content block (`{ type: "image", data, mimeType }`, as tools give them) or an array of blocks.',
     '',
   ];
   if (api.mode === 'full') return [...intro, 'API:', '```ts', api.text.trimEnd(), '```'].join('\n');

@@ -1,6 +1,6 @@
 import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Tool } from '@modelcontextprotocol/server';
 import { createToolSearchIndex, type ToolSearchIndex } from '../modelApi/index.ts';
-import type { CodeModeEngine } from '../codeMode/CodeModeEngine.ts';
+import type { CodeModeEngine, FinishedCall } from '../codeMode/CodeModeEngine.ts';
 import { describeUnavailable, unavailableServers, type UnavailableServer } from '../codeMode/unavailableServers.ts';
 import { searchToolsDefaults } from '../config/defaults.ts';
 import { isCodeModeServer, type Config } from '../config/schema.ts';
@@ -73,12 +73,15 @@ export class UpstreamSurface {
     return tools;
   }
 
-  /** `signal`: the upstream request's; it aborts when the client cancels or goes away, and that reaches every call made for it. */
-  async callTool(name: string, args: Record<string, unknown> | undefined, signal?: AbortSignal): Promise<CallToolResult> {
+  /**
+   * `signal`: the upstream request's; it aborts when the client cancels or goes away, and that reaches every call made for it.
+   * `onCallFinished`: the request's progress (`callProgress`), told of each inner call of `execute_code` as it finishes.
+   */
+  async callTool(name: string, args: Record<string, unknown> | undefined, signal?: AbortSignal, onCallFinished?: (call: FinishedCall) => void): Promise<CallToolResult> {
     if (this.#engine && name === 'execute_code') {
       const code = args?.['code'];
       if (typeof code !== 'string') return toolError('execute_code needs { code: string }: the body of an async function.');
-      return executionResultToCallToolResult(await this.#engine.executeCode(code, undefined, signal));
+      return executionResultToCallToolResult(await this.#engine.executeCode(code, undefined, signal, onCallFinished));
     }
     if (this.#engine && name === searchToolsToolName) return this.#searchTools(args);
     const target = this.#toolNames.resolve(name) ?? this.#unavailableTarget(name);

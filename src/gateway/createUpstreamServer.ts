@@ -1,6 +1,7 @@
 import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server';
 import { CodeGoatError, errorTable } from '../errors.ts';
 import { implementationInfo } from '../version.ts';
+import { callProgress } from './callProgress.ts';
 import type { UpstreamSurface } from './UpstreamSurface.ts';
 
 /**
@@ -18,7 +19,9 @@ export function createUpstreamServer(surface: UpstreamSurface, instructions?: st
   });
   server.setRequestHandler('tools/list', () => ({ tools: surface.listTools() }));
   server.setRequestHandler('tools/call', (request, ctx) =>
-    asProtocolErrors(() => surface.callTool(request.params.name, request.params.arguments, ctx.mcpReq.signal)),
+    asProtocolErrors(() =>
+      surface.callTool(request.params.name, request.params.arguments, ctx.mcpReq.signal, callProgress(request.params._meta?.progressToken, ctx.mcpReq.notify)),
+    ),
   );
   server.setRequestHandler('resources/list', () => ({ resources: surface.listResources() }));
   server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: surface.listResourceTemplates() }));
