@@ -11,7 +11,7 @@
  * Names of the errors the model meets. `ToolError` is the class its code catches when a tool call fails;
  * the others name a failure that ends the execution, before the message in `ExecutionResult.error`.
  */
-export type ModelErrorName = 'ToolError' | 'SyntaxError' | 'TimeoutError' | 'MemoryLimitError' | 'LimitError' | 'BusyError' | 'SandboxError';
+export type ModelErrorName = 'ToolError' | 'SyntaxError' | 'TypeCheckError' | 'TimeoutError' | 'MemoryLimitError' | 'LimitError' | 'BusyError' | 'SandboxError';
 
 /** JSON-RPC errors a gateway request can fail with (the keys of the MCP SDK's `ProtocolErrorCode`). */
 export type JsonRpcErrorName = 'InvalidParams' | 'InternalError';
@@ -73,6 +73,11 @@ export const errorTable = {
   SYNTAX_ERROR: {
     description: 'The submitted code does not parse; the message names line and column.',
     errorName: 'SyntaxError',
+    jsonRpc: 'InternalError',
+  },
+  TYPE_ERROR: {
+    description: 'With codeMode.typeCheck "strict": the code does not type-check against the API and did not run; `diagnostics` names each error by line and column.',
+    errorName: 'TypeCheckError',
     jsonRpc: 'InternalError',
   },
   RUNTIME_ERROR: { description: 'The submitted code threw.', errorName: null, jsonRpc: 'InternalError' },

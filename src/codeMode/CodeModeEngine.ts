@@ -8,6 +8,7 @@ import type { ServerPool, ServerStatus } from '../servers/index.ts';
 import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
 import { noRedaction, type SecretRedactor } from '../observability/redactSecrets.ts';
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
+import { typeCheckedExecution, type TypeCheck } from './typeCheckedExecution.ts';
 import { unavailableBindings, unavailableServers, type UnavailableServer } from './unavailableServers.ts';
 
 /** A tool call of an execution that came back (for progress: `notifications/progress` as calls finish). */
@@ -29,6 +30,8 @@ export interface CodeModeEngineOptions {
   redactor?: SecretRedactor;
   /** `codeMode.timeout`: an execution's deadline when its limits set none; waiting for a server that connects counts against it. */
   executionTimeoutMs?: number;
+  /** `codeMode.typeCheck` and the checker it uses; kept told of the declarations as the catalog changes. */
+  typeCheck?: TypeCheck;
 }
 
 /**
@@ -43,6 +46,7 @@ export class CodeModeEngine {
   readonly #describeOptions: { maxTokens?: number };
   readonly #redactor: SecretRedactor;
   readonly #executionTimeoutMs: number;
+  readonly #typeCheck: TypeCheck | undefined;
   readonly #listeners = new Set<() => void>();
   #api: DerivedApi;
 
@@ -53,6 +57,7 @@ export class CodeModeEngine {
     this.#redactor = options.redactor ?? noRedaction;
     this.#describeOptions = options.apiTokenBudget === undefined ? {} : { maxTokens: options.apiTokenBudget };
     this.#executionTimeoutMs = options.executionTimeoutMs ?? codeModeDefaults.timeout;
+    this.#typeCheck = options.typeCheck;
     this.#api = this.#derive();
     pool.onCatalogChanged(() => {
       this.#api = this.#derive();
@@ -121,11 +126,13 @@ export class CodeModeEngine {
     const bindings = { ...this.#api.runtimeApi, unavailable: unavailableBindings(unavailableServers(status, this.#includeServer)) };
     const execution = {};
     let running = true;
-    const result = await this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, async (server, tool, args, callSignal) => {
-      const outcome = await this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}) });
-      if (running) onCallFinished?.({ server, tool, ok: outcome.ok });
-      return outcome;
-    });
+    const run = () =>
+      this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, async (server, tool, args, callSignal) => {
+        const outcome = await this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}) });
+        if (running) onCallFinished?.({ server, tool, ok: outcome.ok });
+        return outcome;
+      });
+    const result = await typeCheckedExecution(this.#typeCheck, code, run, signal);
     running = false;
     return this.#redactor.value(result);
   }
@@ -157,7 +164,9 @@ export class CodeModeEngine {
   #derive(): DerivedApi {
     const catalog = this.#pool.catalog().filter((tool) => this.#includeServer(tool.server));
     const named = assignNames(catalog);
-    return { catalog, named, typeDefinitions: generateTypeDefinitions(named), runtimeApi: buildRuntimeApi(named) };
+    const typeDefinitions = generateTypeDefinitions(named);
+    this.#typeCheck?.checker.setDeclarations(typeDefinitions);
+    return { catalog, named, typeDefinitions, runtimeApi: buildRuntimeApi(named) };
   }
 }
 

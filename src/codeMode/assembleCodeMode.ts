@@ -1,3 +1,4 @@
+import { typeCheckDefaults } from '../config/defaults.ts';
 import { parseConfig } from '../config/parseConfig.ts';
 import { isCodeModeServer, type Config, type ConfigInput } from '../config/schema.ts';
 import { configSecrets } from '../config/substituteEnv.ts';
@@ -7,7 +8,9 @@ import type { Sandbox } from '../sandbox/Sandbox.ts';
 import { WorkerSandbox } from '../sandbox/WorkerSandbox.ts';
 import { ServerPool, type ServerPoolOptions } from '../servers/index.ts';
 import { implementationInfo } from '../version.ts';
+import { WorkerTypeChecker } from '../modelApi/index.ts';
 import { CodeModeEngine } from './CodeModeEngine.ts';
+import type { TypeCheck } from './typeCheckedExecution.ts';
 
 /** What a caller may bring: `createCodeMode` and `createGateway` take these (`CodeModeOptions`, `GatewayOptions`). */
 export interface AssembleOptions {
@@ -64,6 +67,7 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
   }
   // Started, not awaited: whoever serves may answer before every server is up (see `serversSettled`).
   const serversSettled = servers.connectAll();
+  const typeCheck = sandbox && createTypeCheck(config, logger);
   const engine =
     sandbox &&
     new CodeModeEngine(servers, sandbox, {
@@ -71,6 +75,7 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
       apiTokenBudget: config.codeMode.apiTokenBudget,
       redactor,
       executionTimeoutMs: config.codeMode.timeout,
+      ...(typeCheck && { typeCheck }),
     });
   return {
     config,
@@ -80,7 +85,7 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
     engine,
     serversSettled,
     async close() {
-      await Promise.all([sandbox?.close(), servers.close()]);
+      await Promise.all([sandbox?.close(), servers.close(), typeCheck?.checker.close()]);
       await serversSettled; // settles at once now that every connection is closed; its log line comes first
     },
   };
@@ -114,6 +119,20 @@ function createSandbox(config: Config, logger: Logger): Sandbox {
   });
   sandbox.warm();
   return sandbox;
+}
+
+/**
+ * `codeMode.typeCheck` and its checker thread. Where every execution is checked (`warn`, `strict`) the
+ * thread starts now, loading TypeScript while the servers connect; with `on-error` it starts with the
+ * first failed execution (about two seconds of CPU that a gateway whose code never fails never pays),
+ * and stays warm from then on.
+ */
+function createTypeCheck(config: Config, logger: Logger): TypeCheck | undefined {
+  const mode = config.codeMode.typeCheck ?? typeCheckDefaults.mode;
+  if (mode === 'off') return undefined;
+  const checker = new WorkerTypeChecker({ onProblem: (message) => logger.warn('type checker', { message }) });
+  if (mode !== 'on-error') checker.warm();
+  return { mode, checker };
 }
 
 /** Drops the keys whose value is undefined, so that defaults further down apply. */

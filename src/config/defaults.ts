@@ -31,6 +31,29 @@ export const codeModeDefaults = {
   apiTokenBudget: 6_000,
 } as const;
 
+/** What `codeMode.typeCheck` may say (SPEC: "Type check"). */
+export const typeCheckModes = ['off', 'on-error', 'warn', 'strict'] as const;
+
+/** The type check of submitted code (`codeMode.typeCheck`) and its checker, a worker thread. */
+export const typeCheckDefaults = {
+  /** `on-error`: checked only when an execution fails, so a succeeding one pays nothing. */
+  mode: 'on-error' satisfies (typeof typeCheckModes)[number],
+  /**
+   * A check that does not answer within this many milliseconds is given up (the execution goes on as
+   * if none was asked for); a checker stuck on one check is replaced. Warm checks take tens of ms.
+   */
+  timeoutMs: 5_000,
+  /** How long a check waits for the checker to start (load TypeScript, parse the declarations) before it is given up. */
+  startTimeoutMs: 30_000,
+  /** Checks waiting at once; past it a check is given up at once rather than queue behind the others. */
+  maxPending: 32,
+  /** Heap of the checker's thread, in MiB: code that makes the compiler run away ends the thread, not the gateway. */
+  maxHeapMb: 1_024,
+  /** Diagnostics reported per check, and characters per message. */
+  maxDiagnostics: 20,
+  maxMessageChars: 1_000,
+} as const;
+
 /** The sandbox's worker pool, beyond what `codeMode` exposes. */
 export const sandboxPoolDefaults = {
   /** Executions one worker runs at once (each in its own isolate). */

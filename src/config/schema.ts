@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { codeModeDefaults } from './defaults.ts';
+import { codeModeDefaults, typeCheckModes } from './defaults.ts';
 
 /** Which tools of a server are exposed; `*` matches any run of characters. */
 const toolFilterSchema = z.strictObject({
@@ -69,6 +69,8 @@ export const codeModeConfigSchema = z.strictObject({
   apiTokenBudget: z.number().int().positive().optional(),
   /** Resident memory of one sandbox worker process, in MiB, past which it is ended (memory outside heap caps). */
   maxWorkerRssMb: z.number().int().min(64).optional(),
+  /** Type check of the code against the API: "off" | "on-error" (default) | "warn" | "strict" (SPEC: "Type check"). */
+  typeCheck: z.enum(typeCheckModes).optional(),
 });
 
 export const configSchema = z.strictObject({

@@ -43,6 +43,7 @@ export function renderExecutionResult(result: ExecutionResult, blocks?: readonly
     parts.push(error.startsWith('Error: ') ? error : `Error: ${error}`);
     if (result.stack) parts.push(`Stack:\n${result.stack}`);
   }
+  if (result.diagnostics?.length) parts.push(`Type check:\n${result.diagnostics.map((d) => `line ${d.line}, column ${d.column}: ${d.message} (TS${d.code})`).join('\n')}`);
   if (blocks) parts.push(`Return value: ${describeContentBlocks(blocks)}`);
   else if ('returnValue' in result) parts.push(`Return value:\n${renderValue(result.returnValue)}`);
   if (result.output) parts.push(`Console output:\n${result.output}`);

@@ -15,3 +15,5 @@ export type { ToolSearchHit, ToolSearchIndex } from './search/searchTools.ts';
 export { defaultApiTokenBudget, describeApi } from './describeApi.ts';
 export type { ApiDescription, DescribeApiOptions } from './describeApi.ts';
 export { countTokens } from './tokenCount.ts';
+export type { CodeTypeChecker, TypeCheckMode, TypeCheckOutcome, TypeDiagnostic } from './typeCheck/TypeDiagnostic.ts';
+export { WorkerTypeChecker } from './typeCheck/WorkerTypeChecker.ts';

@@ -88,6 +88,11 @@ const badConfigs: BadConfig[] = [
     expected: ['- mcpServers.fs.arg: unknown key; did you mean "args"?'],
   },
   {
+    name: 'a codeMode.typeCheck that is not a mode',
+    text: withServers({}, { codeMode: { typeCheck: 'sometimes' } }),
+    expected: ['- codeMode.typeCheck: expected one of "off", "on-error", "warn", "strict", got another string'],
+  },
+  {
     name: 'a typo in codeMode',
     text: withServers({}, { codeMode: { timeot: 1000 } }),
     expected: ['- codeMode.timeot: unknown key; did you mean "timeout"?'],

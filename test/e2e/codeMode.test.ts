@@ -137,6 +137,16 @@ describe('errors from real servers', () => {
     expect(result.error).toMatch(/mcpTools\.Filesystem\.readFil is not a tool\. Did you mean readFile/);
   });
 
+  it('typeCheck on-error (the default): a failed execution carries the type diagnostics at the submitted line; a succeeding one none', async () => {
+    const failed = await codeMode.executeCode('const note = "x";\nreturn await mcpTools.Everything.echo({ mesage: note });');
+    expect(failed).toMatchObject({ success: false, errorCode: 'INVALID_ARGUMENTS' });
+    expect(failed.diagnostics).toEqual([expect.objectContaining({ line: 2, code: 2561, message: expect.stringContaining("'mesage'") })]);
+    // A type error (TS2322) that runs fine: on-error does not check a succeeding execution.
+    const succeeded = await codeMode.executeCode('let n: number = 1;\nn = "one";\nreturn typeof n;');
+    expect(succeeded).toMatchObject({ success: true });
+    expect(succeeded).not.toHaveProperty('diagnostics');
+  });
+
   it('a throw points at the submitted line', async () => {
     const result = await codeMode.executeCode('const echoed = await mcpTools.Everything.echo({ message: "x" });\nthrow new RangeError("bad " + echoed);');
     expect(result).toMatchObject({ success: false, error: 'RangeError: bad Echo: x' });

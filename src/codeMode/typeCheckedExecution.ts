@@ -1,0 +1,50 @@
+import type { CodeTypeChecker, TypeCheckMode, TypeCheckOutcome, TypeDiagnostic } from '../modelApi/index.ts';
+import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
+import { sandboxFailure } from '../sandbox/sandboxFailure.ts';
+
+/** The type check of an execution: how (`codeMode.typeCheck`) and with what. */
+export interface TypeCheck {
+  readonly mode: TypeCheckMode;
+  readonly checker: CodeTypeChecker;
+}
+
+/**
+ * Runs an execution under `codeMode.typeCheck` (SPEC: "Type check"):
+ * - `strict`: checked first; code with errors does not run (`TYPE_ERROR`, with the diagnostics).
+ * - `warn`: checked while it runs; diagnostics come with the result either way.
+ * - `on-error`: checked only when it failed, so a succeeding execution pays nothing.
+ * A check that cannot be answered (the checker timed out, crashed, was busy) counts as no check: it
+ * never fails an execution, and in `strict` the code runs unchecked.
+ */
+export async function typeCheckedExecution(typeCheck: TypeCheck | undefined, code: string, run: () => Promise<ExecutionResult>, signal?: AbortSignal): Promise<ExecutionResult> {
+  if (typeCheck === undefined || typeCheck.mode === 'off') return run();
+  const { mode, checker } = typeCheck;
+  if (mode === 'strict') {
+    const started = performance.now();
+    const errors = diagnosticsOf(await checker.check(code));
+    if (errors.length > 0) return { ...sandboxFailure('TYPE_ERROR', typeErrorMessage(errors), started), diagnostics: errors };
+    return run();
+  }
+  if (mode === 'warn') {
+    const [result, outcome] = await Promise.all([run(), checker.check(code)]);
+    return withDiagnostics(result, diagnosticsOf(outcome));
+  }
+  const result = await run();
+  if (result.success || signal?.aborted) return result;
+  return withDiagnostics(result, diagnosticsOf(await checker.check(code)));
+}
+
+function diagnosticsOf(outcome: TypeCheckOutcome): TypeDiagnostic[] {
+  return outcome.status === 'checked' ? [...outcome.diagnostics] : [];
+}
+
+function withDiagnostics(result: ExecutionResult, diagnostics: TypeDiagnostic[]): ExecutionResult {
+  return diagnostics.length === 0 ? result : { ...result, diagnostics };
+}
+
+/** One line, as `error` is: how many, and the first with its place. */
+function typeErrorMessage(errors: readonly TypeDiagnostic[]): string {
+  const [first] = errors;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more, in diagnostics)` : '';
+  return `The code does not type-check against the API, so it did not run: line ${first!.line}, column ${first!.column}: ${first!.message.split('\n')[0]}${more}`;
+}
