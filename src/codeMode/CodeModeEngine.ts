@@ -126,14 +126,16 @@ export class CodeModeEngine {
     const bindings = { ...this.#api.runtimeApi, unavailable: unavailableBindings(unavailableServers(status, this.#includeServer)) };
     const execution = {};
     let running = true;
-    const run = () =>
-      this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, async (server, tool, args, callSignal) => {
+    const run = async () => {
+      const ran = await this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, async (server, tool, args, callSignal) => {
         const outcome = await this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}) });
         if (running) onCallFinished?.({ server, tool, ok: outcome.ok });
         return outcome;
       });
+      running = false; // calls cancelled as it ended may still come back: they are not progress
+      return ran;
+    };
     const result = await typeCheckedExecution(this.#typeCheck, code, run, signal);
-    running = false;
     return this.#redactor.value(result);
   }
 

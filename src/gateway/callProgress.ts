@@ -14,6 +14,10 @@ export function callProgress(progressToken: ProgressToken | undefined, notify: (
   return ({ server, tool, ok }) => {
     finished += 1;
     const message = `${server}.${tool} ${ok ? 'returned' : 'failed'} (${finished} call${finished === 1 ? '' : 's'} finished)`;
-    notify({ method: 'notifications/progress', params: { progressToken, progress: finished, message } }).catch(() => {});
+    try {
+      notify({ method: 'notifications/progress', params: { progressToken, progress: finished, message } }).catch(() => {});
+    } catch {
+      // as a rejected send: dropped
+    }
   };
 }
