@@ -22,10 +22,22 @@ export function returnedContentBlocks(value: unknown): ContentBlock[] | undefine
   return blocks;
 }
 
-/** One line for the text answer: which blocks follow it (the data itself is in the blocks). */
+/** Kinds of block named in the text answer; past it, how many more kinds there are. */
+const maxKindsNamed = 10;
+
+/**
+ * One line for the text answer: which blocks follow it, counted by kind (the data itself is in the
+ * blocks), so that a return of thousands of tiny blocks does not make a long text.
+ */
 export function describeContentBlocks(blocks: readonly ContentBlock[]): string {
-  const kinds = blocks.map((block) => ('mimeType' in block && typeof block.mimeType === 'string' ? `${block.type} (${block.mimeType})` : block.type));
-  return `${blocks.length} content block${blocks.length === 1 ? '' : 's'}, sent after this text: ${kinds.join(', ')}.`;
+  const counts = new Map<string, number>();
+  for (const block of blocks) {
+    const kind = 'mimeType' in block && typeof block.mimeType === 'string' ? `${block.type} (${block.mimeType.slice(0, 100)})` : block.type;
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  const named = [...counts].slice(0, maxKindsNamed).map(([kind, count]) => (count === 1 ? kind : `${count} × ${kind}`));
+  if (counts.size > maxKindsNamed) named.push(`${counts.size - maxKindsNamed} more kinds`);
+  return `${blocks.length} content block${blocks.length === 1 ? '' : 's'}, sent after this text: ${named.join(', ')}.`;
 }
 
 function isMediaLike(value: unknown): boolean {

@@ -49,11 +49,21 @@ describe('content blocks returned by code', () => {
     const answer = await run('return await mcpTools.Everything.getTinyImage({});');
     expect(answer.content.map((block) => block.type)).toEqual(['text', 'text', 'image', 'text']);
     expect(answer.content[1]!.text).toBe("Here's the image you requested:");
+    expect(answer.content[0]!.text).toContain('Return value: 3 content blocks, sent after this text: 2 × text, image (image/png).');
   });
 
   it('a resource link block comes through as one', async () => {
     const answer = await run('const blocks = await mcpTools.Everything.getResourceLinks({ count: 2 });\nreturn blocks.filter((block) => block.type === "resource_link");');
     expect(answer.content.map((block) => block.type)).toEqual(['text', 'resource_link', 'resource_link']);
+  });
+
+  it('hundreds of tiny blocks of many kinds: each is sent, the text names a few kinds and stays short', async () => {
+    const answer = await run("return Array.from({ length: 300 }, (_, i) => ({ type: 'image', data: 'QUFB', mimeType: `image/x-${i % 30}` }));");
+    expect(answer.structured.success).toBe(true);
+    expect(answer.content).toHaveLength(301);
+    expect(answer.content[0]!.text).toContain('Return value: 300 content blocks, sent after this text: 10 × image (image/x-0), ');
+    expect(answer.content[0]!.text).toContain(', 20 more kinds.');
+    expect(answer.content[0]!.text!.length).toBeLessThan(1_000);
   });
 
   it('an image over the return budget fails the execution as RETURN_TOO_LARGE and sends no block', async () => {
