@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { typeCheckDefaults } from '../../../src/config/defaults.ts';
+import { generateTypeDefinitions } from '../../../src/modelApi/index.ts';
 import { CodeDiagnostics } from '../../../src/modelApi/typeCheck/CodeDiagnostics.ts';
 
 const declarations = `declare class ToolError extends Error { readonly code: string; }
@@ -66,6 +67,12 @@ return ids;`;
     checker.setDeclarations(declarations.replace('function raw', 'function remove(args: { id: number }): Promise<void>;\n    function raw'));
     expect(checker.check(code)).toEqual([]);
     checker.setDeclarations(declarations);
+  });
+
+  it('the generated declarations declare what the sandbox provides: console and ToolError check clean', () => {
+    const generated = new CodeDiagnostics(generateTypeDefinitions({ namespaces: [] }));
+    const code = `console.log('a');\nconsole.error(new Error('b'));\ntry { throw new Error('c'); } catch (error) { if (error instanceof ToolError) return error.code; }\nreturn 1;`;
+    expect(generated.check(code)).toEqual([]);
   });
 
   it('hostile code gets at most maxDiagnostics diagnostics, each message capped', () => {
