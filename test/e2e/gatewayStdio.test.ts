@@ -95,6 +95,16 @@ describe('execute_code over stdio', () => {
     expect(answer.text).toContain('Error: TypeError: no luck');
     expect(answer.text).toMatch(/Stack:\n.*code\.ts:2/);
   });
+
+  it('with a progressToken, each inner call sends a progress notification over stdio', async () => {
+    const progress: number[] = [];
+    const result = await cli.client.callTool(
+      { name: 'execute_code', arguments: { code: 'for (const message of ["a", "b", "c"]) await mcpTools.Everything.echo({ message });\nreturn "done";' } },
+      { onprogress: (update) => void progress.push(update.progress) },
+    );
+    expect(result.isError).toBeFalsy();
+    expect(progress).toEqual([1, 2, 3]);
+  });
 });
 
 describe('passthrough over stdio', () => {
