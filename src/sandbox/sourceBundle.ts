@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Plugin } from 'esbuild';
 
 /**
  * JavaScript bundles of TypeScript entry files, for processes started from a source checkout.
@@ -42,13 +43,30 @@ function isFresh(manifestFile: string): boolean {
   }
 }
 
+/** Spelled at run time: this module is bundled too, and its own text must not read as a use. */
+const importMeta = ['import', 'meta'].join('.');
+
+/**
+ * Each module's `import.meta.url` stays the URL of its source file, so what a module finds beside
+ * itself (package.json, the worker entry, packages resolved from its folder) is what it finds unbundled.
+ */
+const keepModuleUrls: Plugin = {
+  name: 'keep-module-urls',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replaceAll(`${importMeta}.url`, JSON.stringify(pathToFileURL(args.path).href)),
+      loader: 'ts',
+    }));
+  },
+};
+
 /** Builds in flight, by entry: one per process. */
 const building = new Map<string, Promise<string | undefined>>();
 
 /**
  * Bundles `entry` (its own files inlined, packages left as imports) and records its inputs. Resolves
- * to the bundle's path, or undefined when it cannot be used (the code reads `import.meta`, whose URL
- * would be the bundle's, or esbuild failed): the caller then runs the `.ts` file as before.
+ * to the bundle's path, or undefined when it cannot be used (esbuild failed, or the code reads a part
+ * of `import.meta` other than its URL): the caller then runs the `.ts` file as before.
  */
 export function buildSourceBundle(entry: string): Promise<string | undefined> {
   let pending = building.get(entry);
@@ -71,9 +89,10 @@ async function build(entry: string): Promise<string | undefined> {
     write: false,
     metafile: true,
     logLevel: 'silent',
+    plugins: [keepModuleUrls],
   });
   const code = result.outputFiles[0]?.text;
-  if (code === undefined || code.includes('import.meta')) return undefined;
+  if (code === undefined || code.includes(importMeta)) return undefined;
   const inputs: Record<string, string> = {};
   for (const input of Object.keys(result.metafile.inputs)) {
     const file = path.resolve(input);
