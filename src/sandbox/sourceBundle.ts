@@ -49,16 +49,20 @@ const importMeta = ['import', 'meta'].join('.');
 /**
  * Each module's `import.meta.url` stays the URL of its source file, so what a module finds beside
  * itself (package.json, the worker entry, packages resolved from its folder) is what it finds unbundled.
+ * Records the hash of each source as read, so the manifest describes exactly what was bundled.
  */
-const keepModuleUrls: Plugin = {
-  name: 'keep-module-urls',
-  setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, (args) => ({
-      contents: readFileSync(args.path, 'utf8').replaceAll(`${importMeta}.url`, JSON.stringify(pathToFileURL(args.path).href)),
-      loader: 'ts',
-    }));
-  },
-};
+function keepModuleUrls(hashes: Map<string, string>): Plugin {
+  return {
+    name: 'keep-module-urls',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        hashes.set(args.path, hashOf(source));
+        return { contents: source.replaceAll(`${importMeta}.url`, JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
+      });
+    },
+  };
+}
 
 /** Builds in flight, by entry: one per process. */
 const building = new Map<string, Promise<string | undefined>>();
@@ -71,7 +75,13 @@ const building = new Map<string, Promise<string | undefined>>();
 export function buildSourceBundle(entry: string): Promise<string | undefined> {
   let pending = building.get(entry);
   if (pending === undefined) {
-    pending = build(entry).catch(() => undefined);
+    pending = build(entry)
+      .catch(() => undefined)
+      .then((bundle) => {
+        // A bundle that went stale may be built again (see runnableEntry); one that cannot be built is not retried.
+        if (bundle !== undefined) building.delete(entry);
+        return bundle;
+      });
     building.set(entry, pending);
   }
   return pending;
@@ -79,6 +89,7 @@ export function buildSourceBundle(entry: string): Promise<string | undefined> {
 
 async function build(entry: string): Promise<string | undefined> {
   const { build: esbuild } = await import('esbuild');
+  const hashes = new Map<string, string>();
   const result = await esbuild({
     entryPoints: [entry],
     bundle: true,
@@ -89,14 +100,14 @@ async function build(entry: string): Promise<string | undefined> {
     write: false,
     metafile: true,
     logLevel: 'silent',
-    plugins: [keepModuleUrls],
+    plugins: [keepModuleUrls(hashes)],
   });
   const code = result.outputFiles[0]?.text;
   if (code === undefined || code.includes(importMeta)) return undefined;
   const inputs: Record<string, string> = {};
   for (const input of Object.keys(result.metafile.inputs)) {
     const file = path.resolve(input);
-    inputs[file] = hashOf(readFileSync(file));
+    inputs[file] = hashes.get(file) ?? hashOf(readFileSync(file));
   }
   const { bundle, manifest } = bundlePaths(entry);
   mkdirSync(cacheDir, { recursive: true });
@@ -108,9 +119,6 @@ async function build(entry: string): Promise<string | undefined> {
   return bundle;
 }
 
-/** Entries already found fresh in this process (their sources do not change under a running process). */
-const known = new Map<string, string>();
-
 /**
  * The file to run for `entry`: an up-to-date bundle when one exists, else `entry` itself, with a bundle
  * built in the background for the next start. `.js` entries (the published package) are returned as
@@ -118,13 +126,10 @@ const known = new Map<string, string>();
  */
 export function runnableEntry(entry: string): string {
   if (!entry.endsWith('.ts')) return entry;
-  const cached = known.get(entry);
-  if (cached !== undefined) return cached;
+  // Checked at every start (a few small files hashed, next to a process start): a source edited while
+  // a gateway runs reaches its next worker, as it would unbundled.
   const { bundle, manifest } = bundlePaths(entry);
-  if (isFresh(manifest)) {
-    known.set(entry, bundle);
-    return bundle;
-  }
+  if (isFresh(manifest)) return bundle;
   void buildSourceBundle(entry);
   return entry;
 }
