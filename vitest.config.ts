@@ -10,6 +10,8 @@ process.env['NODE_COMPILE_CACHE'] ??= path.join(tmpdir(), 'code-goat-test-compil
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // JavaScript bundles of the sandbox worker and the fixture servers, built once for the whole run.
+    globalSetup: ['test/globalSetup.ts'],
     // Real servers and real worker processes: give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,

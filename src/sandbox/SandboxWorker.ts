@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runnableEntry } from './sourceBundle.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { ExecutionResult, ToolCallRecord } from './ExecutionResult.ts';
 import type { ExecutionRequest, SandboxLimits, ToolCallHandler, ToolCallOutcome } from './Sandbox.ts';
@@ -57,7 +58,10 @@ const executionEnded = new Error('the execution it belonged to has ended');
 /** Time a worker gets past an execution's deadline to report the timeout itself before it is killed. */
 const backstopGraceMs = 2_000;
 
-const workerEntry = fileURLToPath(new URL(`./worker/worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+export const workerModule = fileURLToPath(new URL(`./worker/worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+
+/** What a new worker process runs: compiled JavaScript, also when the host runs from TypeScript source (see sourceBundle.ts). */
+export const workerScript = (): string => runnableEntry(workerModule);
 
 /**
  * One sandbox worker process and the executions it runs. It is started with `--no-node-snapshot`
@@ -90,7 +94,7 @@ export class SandboxWorker {
   }) {
     this.#onGone = options.onGone;
     this.#onReady = options.onReady;
-    this.#process = fork(workerEntry, [String(options.memoryMb), String(options.maxRssMb)], {
+    this.#process = fork(workerScript(), [String(options.memoryMb), String(options.maxRssMb)], {
       execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
       // The worker's stdout is not ours to print: in stdio mode our stdout is the MCP channel.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -1,10 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createGateway, listenHttp, parseConfigText, type Gateway, type HttpGateway } from '../../src/index.ts';
 import { createLogger, type Logger } from '../../src/observability/logger.ts';
-import { faultServerEntry } from '../fixtures/servers.ts';
+import { faultServerEntry, fixtureEntry } from '../fixtures/servers.ts';
 import { startHttpFaultServer, type HttpFaultServer } from '../fixtures/servers/http-fault-server.ts';
 import { freePort } from '../fixtures/processes.ts';
 import { childEnv, makeTempDir, removeDir, runCli, stopAll, writeJson } from './cliHelpers.ts';
@@ -82,7 +81,7 @@ describe('secrets from the config', () => {
 // with secrets that hold a quote, a space, a backslash and a non-ASCII letter, returned by tools in
 // successful results and in failures. Nothing a client, the model or the logs see may hold any of
 // them in raw, JSON-escaped, URL-encoded or form-encoded form.
-const secretServerEntry = fileURLToPath(new URL('../fixtures/servers/secret-server.ts', import.meta.url));
+const secretServerEntry = fixtureEntry('secret-server');
 const quoted = 'q"uote d-7a41\\é';
 const plain = 'canary-plain-3b9d';
 const inHeader = 'hdr "tok-51c0';

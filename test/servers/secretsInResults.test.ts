@@ -1,11 +1,11 @@
-import { fileURLToPath } from 'node:url';
+import { fixtureEntry } from '../fixtures/servers.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/index.ts';
 import { ServerPool } from '../../src/servers/index.ts';
 
 // A pool built from a parsed config, without the gateway: what `${VAR}` put into `args` is a secret
 // too, and results (successful ones, passed through or unwrapped), lists and failures are redacted.
-const secretServerEntry = fileURLToPath(new URL('../fixtures/servers/secret-server.ts', import.meta.url));
+const secretServerEntry = fixtureEntry('secret-server');
 const inArgs = 'arg "secret 4d5e';
 const inEnv = 'env-secret-9a8b';
 let pool: ServerPool;

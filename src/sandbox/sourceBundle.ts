@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Plugin } from 'esbuild';
+
+/**
+ * JavaScript bundles of TypeScript entry files, for processes started from a source checkout.
+ *
+ * Node runs `.ts` files by stripping their types, and the stripper (a WebAssembly build of swc) is
+ * loaded again in every process: about a fifth of a second of CPU before the first line runs. A
+ * sandbox worker is started per gateway and again after every crash or recycle, so from source each
+ * paid it. The published package runs compiled JavaScript and never comes here.
+ *
+ * A bundle is used only while every file it was built from is unchanged (a manifest records each
+ * input's hash), so an edit is never masked by a stale bundle. Bundles live in the checkout's own
+ * `node_modules/.cache` (not a shared temp folder, where another user could plant code for us to run),
+ * and are written to a temporary name then renamed, so concurrent builders never expose half a file.
+ */
+
+const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+const cacheDir = path.join(packageRoot, 'node_modules', '.cache', 'code-goat-bundles');
+
+interface Manifest {
+  /** Each input file (absolute path) and the hash of its content when the bundle was built. */
+  inputs: Record<string, string>;
+}
+
+const hashOf = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
+
+function bundlePaths(entry: string): { bundle: string; manifest: string } {
+  const stem = `${path.basename(entry, '.ts')}-${hashOf(entry).slice(0, 12)}`;
+  return { bundle: path.join(cacheDir, `${stem}.mjs`), manifest: path.join(cacheDir, `${stem}.json`) };
+}
+
+function isFresh(manifestFile: string): boolean {
+  try {
+    const { inputs } = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
+    const files = Object.entries(inputs);
+    return files.length > 0 && files.every(([file, hash]) => hashOf(readFileSync(file)) === hash);
+  } catch {
+    return false; // no manifest yet, an input gone, or a manifest cut short: build again
+  }
+}
+
+/** Spelled at run time: this module is bundled too, and its own text must not read as a use. */
+const importMeta = ['import', 'meta'].join('.');
+
+/**
+ * Each module's `import.meta.url` stays the URL of its source file, so what a module finds beside
+ * itself (package.json, the worker entry, packages resolved from its folder) is what it finds unbundled.
+ * Records the hash of each source as read, so the manifest describes exactly what was bundled.
+ */
+function keepModuleUrls(hashes: Map<string, string>): Plugin {
+  return {
+    name: 'keep-module-urls',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        hashes.set(args.path, hashOf(source));
+        return { contents: source.replaceAll(`${importMeta}.url`, JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
+      });
+    },
+  };
+}
+
+/** Builds in flight, by entry: one per process. */
+const building = new Map<string, Promise<string | undefined>>();
+
+/**
+ * Bundles `entry` (its own files inlined, packages left as imports) and records its inputs. Resolves
+ * to the bundle's path, or undefined when it cannot be used (esbuild failed, or the code reads a part
+ * of `import.meta` other than its URL): the caller then runs the `.ts` file as before.
+ */
+export function buildSourceBundle(entry: string): Promise<string | undefined> {
+  let pending = building.get(entry);
+  if (pending === undefined) {
+    pending = build(entry)
+      .catch(() => undefined)
+      .then((bundle) => {
+        // A bundle that went stale may be built again (see runnableEntry); one that cannot be built is not retried.
+        if (bundle !== undefined) building.delete(entry);
+        return bundle;
+      });
+    building.set(entry, pending);
+  }
+  return pending;
+}
+
+async function build(entry: string): Promise<string | undefined> {
+  const { build: esbuild } = await import('esbuild');
+  const hashes = new Map<string, string>();
+  const result = await esbuild({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    packages: 'external',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    plugins: [keepModuleUrls(hashes)],
+  });
+  const code = result.outputFiles[0]?.text;
+  if (code === undefined || code.includes(importMeta)) return undefined;
+  const inputs: Record<string, string> = {};
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const file = path.resolve(input);
+    inputs[file] = hashes.get(file) ?? hashOf(readFileSync(file));
+  }
+  const { bundle, manifest } = bundlePaths(entry);
+  mkdirSync(cacheDir, { recursive: true });
+  const temporary = `.${process.pid}-${Date.now()}`;
+  writeFileSync(bundle + temporary, code);
+  renameSync(bundle + temporary, bundle);
+  writeFileSync(manifest + temporary, JSON.stringify({ inputs } satisfies Manifest));
+  renameSync(manifest + temporary, manifest);
+  return bundle;
+}
+
+/**
+ * The file to run for `entry`: an up-to-date bundle when one exists, else `entry` itself, with a bundle
+ * built in the background for the next start. `.js` entries (the published package) are returned as
+ * they are.
+ */
+export function runnableEntry(entry: string): string {
+  if (!entry.endsWith('.ts')) return entry;
+  // Checked at every start (a few small files hashed, next to a process start): a source edited while
+  // a gateway runs reaches its next worker, as it would unbundled.
+  const { bundle, manifest } = bundlePaths(entry);
+  if (isFresh(manifest)) return bundle;
+  void buildSourceBundle(entry);
+  return entry;
+}
