@@ -1,6 +1,14 @@
 import type { CodeTypeChecker, TypeCheckMode, TypeCheckOutcome, TypeDiagnostic } from '../modelApi/index.ts';
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import { sandboxFailure } from '../sandbox/sandboxFailure.ts';
+import type { ErrorCode } from '../errors.ts';
+
+/**
+ * The failures a type error can explain: the code threw, or called a tool wrongly. Limits (time, CPU,
+ * memory, size), cancellation and the sandbox's or a server's own trouble are not the code's typing,
+ * and checking code that just hit a limit (hostile or huge) would only add cost to the failure.
+ */
+const failuresWorthChecking: ReadonlySet<ErrorCode> = new Set(['RUNTIME_ERROR', 'TOOL_ERROR', 'INVALID_ARGUMENTS', 'UNKNOWN_TOOL', 'UNKNOWN_SERVER']);
 
 /** The type check of an execution: how (`codeMode.typeCheck`) and with what. */
 export interface TypeCheck {
@@ -12,7 +20,7 @@ export interface TypeCheck {
  * Runs an execution under `codeMode.typeCheck` (SPEC: "Type check"):
  * - `strict`: checked first; code with errors does not run (`TYPE_ERROR`, with the diagnostics).
  * - `warn`: checked while it runs; diagnostics come with the result either way.
- * - `on-error`: checked only when it failed, so a succeeding execution pays nothing.
+ * - `on-error`: checked only when it failed in a way a type error can explain, so a succeeding execution pays nothing.
  * A check that cannot be answered (the checker timed out, crashed, was busy) counts as no check: it
  * never fails an execution, and in `strict` the code runs unchecked.
  */
@@ -30,7 +38,7 @@ export async function typeCheckedExecution(typeCheck: TypeCheck | undefined, cod
     return withDiagnostics(result, diagnosticsOf(outcome));
   }
   const result = await run();
-  if (result.success || signal?.aborted) return result;
+  if (result.success || signal?.aborted || result.errorCode === undefined || !failuresWorthChecking.has(result.errorCode)) return result;
   return withDiagnostics(result, diagnosticsOf(await checker.check(code)));
 }
 

@@ -91,6 +91,14 @@ describe('typeCheckedExecution', () => {
     expect(await typeCheckedExecution({ mode: 'on-error', checker: unchecked }, wrongName, async () => succeeded)).toEqual(succeeded);
   });
 
+  it('on-error: a failure no type error explains (a limit, the sandbox, a server) is not checked', async () => {
+    const unchecked = { check: () => Promise.reject(new Error('a limit failure was checked')), setDeclarations: () => {}, close: async () => {} };
+    for (const errorCode of ['TIMEOUT', 'MEMORY_LIMIT', 'CPU_TIME_LIMIT', 'CODE_TOO_LARGE', 'SANDBOX_FAILED', 'SERVER_UNAVAILABLE'] as const) {
+      const limited: ExecutionResult = { ...failed, errorCode };
+      expect(await typeCheckedExecution({ mode: 'on-error', checker: unchecked }, wrongName, async () => limited)).toEqual(limited);
+    }
+  });
+
   it('warn: the code runs and the diagnostics come with its result', async () => {
     const counter = runs();
     expect(await typeCheckedExecution({ mode: 'warn', checker }, wrongName, () => counter.run(succeeded))).toMatchObject({ ...succeeded, diagnostics: [{ line: 2 }] });
