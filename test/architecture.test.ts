@@ -16,6 +16,7 @@ const srcRoot = fileURLToPath(new URL('../src/', import.meta.url));
  */
 const allowedImports: Readonly<Record<string, readonly string[]>> = {
   'text': [],
+  'launch': [],
   'errors.ts': [],
   'version.ts': [],
   'observability': [],
@@ -28,7 +29,7 @@ const allowedImports: Readonly<Record<string, readonly string[]>> = {
   'gateway': ['observability', 'config', 'catalog', 'servers', 'sandbox', 'modelApi', 'codeMode'],
 };
 /** Leaves with no imports of their own (plain helpers, the error table, the version, every default): any layer may read them. */
-const leaves = new Set(['text', 'errors.ts', 'version.ts']);
+const leaves = new Set(['text', 'launch', 'errors.ts', 'version.ts']);
 const leafFiles = new Set(['config/defaults.ts']);
 /** The entry points at the top: they may import anything. */
 const entryPoints = new Set(['cli.ts', 'index.ts']);

@@ -1,15 +1,16 @@
 /**
  * Before any test file runs: JavaScript bundles of the TypeScript entries the suite starts hundreds of
- * times (the sandbox worker, the CLI, the fixture servers), so that no process pays the TypeScript stripper's
- * start-up (see src/sandbox/sourceBundle.ts). A bundle that cannot be built leaves the `.ts` file in use.
+ * times (the sandbox worker, the type checker's thread, the CLI, the fixture servers), so that no process pays the TypeScript stripper's
+ * start-up (see src/launch/sourceBundle.ts). A bundle that cannot be built leaves the `.ts` file in use.
  */
-import { buildSourceBundle } from '../src/sandbox/sourceBundle.ts';
+import { buildSourceBundle } from '../src/launch/sourceBundle.ts';
 import { workerModule } from '../src/sandbox/SandboxWorker.ts';
+import { checkerModule } from '../src/modelApi/typeCheck/WorkerTypeChecker.ts';
 import { sourceCli } from './e2e/cliHelpers.ts';
 import { fixtureSource } from './fixtures/servers.ts';
 
 export default async function setup(): Promise<void> {
   await Promise.all(
-    [workerModule, sourceCli, ...['fault-server', 'garbage-server', 'bad-schema-server', 'secret-server'].map(fixtureSource)].map((entry) => buildSourceBundle(entry)),
+    [workerModule, checkerModule, sourceCli, ...['fault-server', 'garbage-server', 'bad-schema-server', 'secret-server'].map(fixtureSource)].map((entry) => buildSourceBundle(entry)),
   );
 }

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runnableEntry } from './sourceBundle.ts';
+import { runnableEntry } from '../launch/sourceBundle.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { ExecutionResult, ToolCallRecord } from './ExecutionResult.ts';
 import type { ExecutionRequest, SandboxLimits, ToolCallHandler, ToolCallOutcome } from './Sandbox.ts';
@@ -60,7 +60,7 @@ const backstopGraceMs = 2_000;
 
 export const workerModule = fileURLToPath(new URL(`./worker/worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
-/** What a new worker process runs: compiled JavaScript, also when the host runs from TypeScript source (see sourceBundle.ts). */
+/** What a new worker process runs: compiled JavaScript, also when the host runs from TypeScript source (see launch/sourceBundle.ts). */
 export const workerScript = (): string => runnableEntry(workerModule);
 
 /**

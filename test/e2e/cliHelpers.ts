@@ -9,7 +9,7 @@ import { freePort } from '../fixtures/processes.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { runnableEntry } from '../../src/sandbox/sourceBundle.ts';
+import { runnableEntry } from '../../src/launch/sourceBundle.ts';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,7 @@ export const sourceCli = path.join(repoRoot, 'src', 'cli.ts');
  * Node's arguments that run the CLI from source, its own arguments to follow: the `start` script's
  * flag (older Node 24 releases warn on stderr that type stripping is experimental), then the entry:
  * the JavaScript bundle of src/cli.ts that test/globalSetup.ts built (the same modules, each keeping
- * its own `import.meta.url`; see src/sandbox/sourceBundle.ts), sparing the suite's many CLI starts
+ * its own `import.meta.url`; see src/launch/sourceBundle.ts), sparing the suite's many CLI starts
  * the TypeScript stripper. test/e2e/npmStart.test.ts and the README tests run src/cli.ts itself.
  */
 export const cliNodeArgs: readonly string[] = ['--disable-warning=ExperimentalWarning', runnableEntry(sourceCli)];

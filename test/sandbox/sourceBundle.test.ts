@@ -1,6 +1,6 @@
 /**
  * The JavaScript bundles that processes started from a source checkout run instead of their `.ts`
- * entry (src/sandbox/sourceBundle.ts): used only while every source is unchanged, each module keeping
+ * entry (src/launch/sourceBundle.ts): used only while every source is unchanged, each module keeping
  * its own `import.meta.url`, and never for code that reads another part of `import.meta`.
  */
 import { execFileSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildSourceBundle, runnableEntry } from '../../src/sandbox/sourceBundle.ts';
+import { buildSourceBundle, runnableEntry } from '../../src/launch/sourceBundle.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'code-goat-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { typeCheckDefaults } from '../../config/defaults.ts';
+import { runnableEntry } from '../../launch/sourceBundle.ts';
 import type { CheckerWorkerData, FromChecker, ToChecker } from './checkerMessages.ts';
 import type { CodeTypeChecker, TypeCheckOutcome } from './TypeDiagnostic.ts';
 
-const workerEntry = fileURLToPath(new URL(`./checkerWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+/** The checker thread's module: compiled JavaScript, also when running from TypeScript source (see launch/sourceBundle.ts). */
+export const checkerModule = fileURLToPath(new URL(`./checkerWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
 export interface WorkerTypeCheckerOptions {
   /** See `typeCheckDefaults`. */
@@ -77,7 +79,7 @@ export class WorkerTypeChecker implements CodeTypeChecker {
 
   #start(): { worker: Worker; ready: Promise<boolean> } {
     if (this.#thread) return this.#thread;
-    const worker = new Worker(workerEntry, {
+    const worker = new Worker(runnableEntry(checkerModule), {
       workerData: { declarations: this.#declarations } satisfies CheckerWorkerData,
       resourceLimits: { maxOldGenerationSizeMb: this.#maxHeapMb },
       // Its own streams, drained: in stdio mode the process's stdout is the MCP channel.
