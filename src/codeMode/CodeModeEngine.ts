@@ -7,6 +7,7 @@ import { sandboxFailure } from '../sandbox/sandboxFailure.ts';
 import type { ServerPool, ServerStatus } from '../servers/index.ts';
 import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
 import { noRedaction, type SecretRedactor } from '../observability/redactSecrets.ts';
+import { noTelemetry, type ExecutionTelemetry, type Telemetry } from '../telemetry/index.ts';
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
 import { unavailableBindings, unavailableServers, type UnavailableServer } from './unavailableServers.ts';
 
@@ -22,6 +23,8 @@ export interface CodeModeEngineOptions {
   redactor?: SecretRedactor;
   /** `codeMode.timeout`: an execution's deadline when its limits set none; waiting for a server that connects counts against it. */
   executionTimeoutMs?: number;
+  /** Spans, metrics and the audit line of each execution and of its calls. */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -36,6 +39,7 @@ export class CodeModeEngine {
   readonly #describeOptions: { maxTokens?: number };
   readonly #redactor: SecretRedactor;
   readonly #executionTimeoutMs: number;
+  readonly #telemetry: Telemetry;
   readonly #listeners = new Set<() => void>();
   #api: DerivedApi;
 
@@ -46,6 +50,7 @@ export class CodeModeEngine {
     this.#redactor = options.redactor ?? noRedaction;
     this.#describeOptions = options.apiTokenBudget === undefined ? {} : { maxTokens: options.apiTokenBudget };
     this.#executionTimeoutMs = options.executionTimeoutMs ?? codeModeDefaults.timeout;
+    this.#telemetry = options.telemetry ?? noTelemetry;
     this.#api = this.#derive();
     pool.onCatalogChanged(() => {
       this.#api = this.#derive();
@@ -92,6 +97,13 @@ export class CodeModeEngine {
    * `mcpTools` (see `unavailableBindings`).
    */
   async executeCode(code: string, limits?: Partial<SandboxLimits>, signal?: AbortSignal): Promise<ExecutionResult> {
+    const observed = this.#telemetry.execution(code);
+    const result = await this.#execute(code, observed, limits, signal);
+    observed.end(result);
+    return result;
+  }
+
+  async #execute(code: string, observed: ExecutionTelemetry, limits?: Partial<SandboxLimits>, signal?: AbortSignal): Promise<ExecutionResult> {
     // One look at the servers' states per execution, shared by the wait below and the bindings.
     let status = this.#pool.status();
     const connecting = this.#connectingNamedIn(code, status);
@@ -112,7 +124,7 @@ export class CodeModeEngine {
     const bindings = { ...this.#api.runtimeApi, unavailable: unavailableBindings(unavailableServers(status, this.#includeServer)) };
     const execution = {};
     const result = await this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, (server, tool, args, callSignal) =>
-      this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}) }),
+      observed.toolCall(server, tool, (meta) => this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}), ...(meta && { meta }) })),
     );
     return this.#redactor.value(result);
   }
