@@ -17,19 +17,19 @@ export function createUpstreamServer(surface: UpstreamSurface, telemetry: Teleme
     },
     ...(instructions !== undefined && { instructions }),
   });
-  // Each request runs inside telemetry's scope (its SERVER span; the client it came from).
+  // Each request runs inside telemetry's scope (its SERVER span; the client it came from), which sees our errors before they become JSON-RPC ones.
   const observed = <T>(ctx: ServerContext, work: () => Promise<T>, tool?: { name: string }) =>
     telemetry.upstreamRequest({ ...upstreamRequest(ctx), ...(tool && { tool: tool.name, toolKnown: surface.knowsTool(tool.name) }) }, work);
   server.setRequestHandler('tools/list', (_request, ctx) => observed(ctx, async () => ({ tools: surface.listTools() })));
   server.setRequestHandler('tools/call', (request, ctx) =>
-    observed(ctx, () => asProtocolErrors(() => surface.callTool(request.params.name, request.params.arguments, ctx.mcpReq.signal)), { name: request.params.name }),
+    asProtocolErrors(() => observed(ctx, () => surface.callTool(request.params.name, request.params.arguments, ctx.mcpReq.signal), { name: request.params.name })),
   );
   server.setRequestHandler('resources/list', (_request, ctx) => observed(ctx, async () => ({ resources: surface.listResources() })));
   server.setRequestHandler('resources/templates/list', (_request, ctx) => observed(ctx, async () => ({ resourceTemplates: surface.listResourceTemplates() })));
-  server.setRequestHandler('resources/read', (request, ctx) => observed(ctx, () => asProtocolErrors(() => surface.readResource(request.params.uri))));
+  server.setRequestHandler('resources/read', (request, ctx) => asProtocolErrors(() => observed(ctx, () => surface.readResource(request.params.uri))));
   server.setRequestHandler('prompts/list', (_request, ctx) => observed(ctx, async () => ({ prompts: surface.listPrompts() })));
   server.setRequestHandler('prompts/get', (request, ctx) =>
-    observed(ctx, () => asProtocolErrors(() => surface.getPrompt(request.params.name, request.params.arguments))),
+    asProtocolErrors(() => observed(ctx, () => surface.getPrompt(request.params.name, request.params.arguments))),
   );
   return server;
 }
