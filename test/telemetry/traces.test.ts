@@ -30,7 +30,9 @@ const code = `
 /** A gateway over two trace servers exporting to the receiver with `protocol`, and a client of it. */
 async function tracedGateway(protocol: 'http/json' | 'http/protobuf'): Promise<Client> {
   const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_SERVICE_NAME: `goat-${protocol}`, OTEL_BSP_SCHEDULE_DELAY: '50' };
-  const gateway = closer.add(await createGateway({ mcpServers: { alpha: traceServer(), beta: traceServer() } }, { logger: silentLogger, telemetry: { env } }), (g) => g.close());
+  // `gamma` keeps its tools exposed (passthrough), on the JSON gateway only.
+  const servers = { alpha: traceServer(), beta: traceServer(), ...(protocol === 'http/json' && { gamma: { ...traceServer(), codeMode: false } }) };
+  const gateway = closer.add(await createGateway({ mcpServers: servers }, { logger: silentLogger, telemetry: { env } }), (g) => g.close());
   const http = closer.add(await listenHttp(gateway, { host: '127.0.0.1', port: 0 }), (h) => h.close());
   const client = new Client({ name: 'traces-test', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(http.url)));
@@ -119,4 +121,18 @@ it('an execution that fails marks its span with the error code; a request withou
   const server = await receiver.waitFor((all) => all.some((span) => span.spanId === execution.parentSpanId)).then((all) => only(all, (span) => span.spanId === execution.parentSpanId));
   expect(server.parentSpanId).toBe('');
   expect(server.attributes['error.type']).toBe('TOOL_ERROR');
+});
+
+it('a passthrough call is a SERVER span with one CLIENT span under it, and its server gets that context', async () => {
+  const upstream = { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex') };
+  const result = await clients.get('http/json')!.callTool({ name: 'gamma__traceContext', arguments: {}, _meta: { traceparent: `00-${upstream.traceId}-${upstream.spanId}-01` } });
+  const received = result.structuredContent as { traceparent: string };
+  const spans = await receiver.waitFor((all) => all.filter((span) => span.traceId === upstream.traceId).length >= 2);
+  const trace = spans.filter((span) => span.traceId === upstream.traceId);
+  const server = only(trace, (span) => span.kind === spanKind.server);
+  expect(server).toMatchObject({ name: 'tools/call gamma__traceContext', parentSpanId: upstream.spanId });
+  const call = only(trace, (span) => span.kind === spanKind.client);
+  expect(call).toMatchObject({ name: 'tools/call traceContext', parentSpanId: server.spanId });
+  expect(call.attributes).toMatchObject({ 'code_goat.server': 'gamma', 'gen_ai.tool.name': 'traceContext' });
+  expect(received.traceparent).toBe(`00-${upstream.traceId}-${call.spanId}-01`);
 });
