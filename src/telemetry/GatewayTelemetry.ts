@@ -47,7 +47,8 @@ export class GatewayTelemetry implements Telemetry {
   upstreamRequest<T>(request: UpstreamRequest, work: () => Promise<T>): Promise<T> {
     const span = this.#tracing?.serverSpan(request);
     const started = performance.now();
-    return this.#scope.run({ span, client: request.client }, async () => {
+    // The scope is for what an execution or a call reads from it: a span to hang under, the client for the audit line.
+    const observe = async () => {
       let errorType: string | undefined;
       try {
         const result = await work();
@@ -60,12 +61,13 @@ export class GatewayTelemetry implements Telemetry {
         span?.end(undefined, errorType);
         this.#metrics?.serverOperation(request, (performance.now() - started) / 1000, errorType);
       }
-    });
+    };
+    return span === undefined && this.#audit === undefined ? observe() : this.#scope.run({ span, client: request.client }, observe);
   }
 
   execution(code: string): ExecutionTelemetry {
     const scope = this.#scope.getStore();
-    const codeSha256 = createHash('sha256').update(code).digest('hex');
+    const codeSha256 = this.#tracing || this.#audit ? createHash('sha256').update(code).digest('hex') : '';
     const span = this.#tracing?.executionSpan(scope?.span, codeSha256);
     const started = performance.now();
     const calls: AuditToolCall[] | undefined = this.#audit && [];
@@ -104,7 +106,14 @@ export class GatewayTelemetry implements Telemetry {
   ): Promise<T> {
     const span = this.#tracing?.clientSpan(parent, server, tool);
     const started = performance.now();
-    const outcome = await send(span?.downstreamMeta());
+    let outcome: T;
+    try {
+      outcome = await send(span?.downstreamMeta());
+    } catch (error) {
+      // Requests return outcomes; a throw is a bug below, and still ends its span.
+      span?.end(undefined, 'internal');
+      throw error;
+    }
     const durationMs = performance.now() - started;
     const errorCode = callErrorCode(outcome);
     span?.end(undefined, errorCode);
