@@ -28,3 +28,22 @@ describe('tracingSettings', () => {
     expect(tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_TRACES_EXPORTER: 'otlp' })).toBeDefined();
   });
 });
+
+describe('createTelemetry with a bad endpoint', () => {
+  it('serves without traces and says why in one error line, without the URL', async () => {
+    const { createTelemetry } = await import('../../src/telemetry/createTelemetry.ts');
+    const { createLogger } = await import('../../src/observability/logger.ts');
+    const { noRedaction } = await import('../../src/observability/redactSecrets.ts');
+    const lines: string[] = [];
+    const logger = createLogger({}, (line) => lines.push(line));
+    for (const endpoint of ['not a url', 'ftp://user:hunter2@collector']) {
+      lines.length = 0;
+      const telemetry = await createTelemetry({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }, logger, redactor: noRedaction });
+      // Tracing off, nothing else asked: the pass-through hooks.
+      await expect(telemetry.toolCall('s', 't', async (meta) => ({ ok: true as const, result: meta }))).resolves.toEqual({ ok: true, result: undefined });
+      expect(lines.map((line) => JSON.parse(line) as { level: string; message: string })).toEqual([expect.objectContaining({ level: 'error', message: expect.stringMatching(/^traces are off/) })]);
+      expect(lines.join('\n')).not.toContain('hunter2');
+      await telemetry.close();
+    }
+  });
+});
