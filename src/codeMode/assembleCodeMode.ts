@@ -70,6 +70,9 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
     await sandbox?.close();
     throw error;
   }
+  // Started, not awaited: whoever serves may answer before every server is up (see `serversSettled`).
+  const serversSettled = servers.connectAll();
+  // Loaded while the servers connect (the OpenTelemetry SDK takes a second or so to load).
   let telemetry: Telemetry;
   try {
     telemetry = await createTelemetry({
@@ -84,10 +87,9 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
     });
   } catch (error) {
     await Promise.all([sandbox?.close(), servers.close()]);
+    await serversSettled;
     throw error;
   }
-  // Started, not awaited: whoever serves may answer before every server is up (see `serversSettled`).
-  const serversSettled = servers.connectAll();
   const engine =
     sandbox &&
     new CodeModeEngine(servers, sandbox, {

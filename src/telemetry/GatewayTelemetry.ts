@@ -93,6 +93,14 @@ export class GatewayTelemetry implements Telemetry {
     return this.#call(this.#scope.getStore()?.span, server, tool, send, undefined);
   }
 
+  policyDecision(decision: string): void {
+    this.#metrics?.policyDecision(decision);
+  }
+
+  rateLimited(): void {
+    this.#metrics?.rateLimited();
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.#audit?.log.close(), this.#tracing?.shutdown()]);
   }

@@ -22,6 +22,10 @@ export interface Telemetry {
    * to add to the request (the trace context), or undefined.
    */
   toolCall<T extends CallOutcome>(server: string, tool: string, send: (meta: DownstreamMeta | undefined) => Promise<T>): Promise<T>;
+  /** For the policy layer: one decision on a call (`allow`, `deny`, `approve`: a closed set there, it is a label). */
+  policyDecision(decision: string): void;
+  /** For the rate limiter: one request or call refused. */
+  rateLimited(): void;
   /** Prometheus text of the metrics, when metrics are on. */
   readonly metrics: MetricsExposition | undefined;
   /** Writes what is buffered (audit lines, spans) and stops; bounded in time. */
@@ -67,6 +71,8 @@ export const noTelemetry: Telemetry = {
   upstreamRequest: (_request, work) => work(),
   execution: () => noExecution,
   toolCall: (_server, _tool, send) => passThrough(send),
+  policyDecision() {},
+  rateLimited() {},
   metrics: undefined,
   close: async () => {},
 };

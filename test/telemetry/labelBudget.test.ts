@@ -35,3 +35,17 @@ describe('GatewayMetrics', () => {
     expect(text).toContain('code_goat_tool_calls_total{server="down",tool="_unknown",outcome="server_unavailable"} 1');
   });
 });
+
+describe('the policy and rate-limit hooks', () => {
+  it('count through the telemetry seam', async () => {
+    const { GatewayTelemetry } = await import('../../src/telemetry/GatewayTelemetry.ts');
+    const metrics = new GatewayMetrics();
+    const telemetry = new GatewayTelemetry({ metrics });
+    telemetry.policyDecision('deny');
+    telemetry.policyDecision('deny');
+    telemetry.rateLimited();
+    const text = await metrics.text();
+    expect(text).toContain('code_goat_policy_decisions_total{decision="deny"} 2');
+    expect(text).toContain('code_goat_rate_limited_total 1');
+  });
+});
