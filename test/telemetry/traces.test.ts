@@ -136,3 +136,15 @@ it('a passthrough call is a SERVER span with one CLIENT span under it, and its s
   expect(call.attributes).toMatchObject({ 'code_goat.server': 'gamma', 'gen_ai.tool.name': 'traceContext' });
   expect(received.traceparent).toBe(`00-${upstream.traceId}-${call.spanId}-01`);
 });
+
+it('a traceparent that is malformed, huge or not a string is ignored: the request is traced as a new trace and answered', async () => {
+  const client = clients.get('http/protobuf')!;
+  for (const traceparent of ['00-not-a-trace-01', `00-${'a'.repeat(1_000_000)}`, 42, { nested: true }]) {
+    const result = await client.callTool({ name: 'execute_code', arguments: { code: 'return "fine"' }, _meta: { traceparent } });
+    expect(result.structuredContent).toMatchObject({ success: true, returnValue: 'fine' });
+  }
+  // The protobuf gateway's earlier requests all had a valid parent: these four are its first roots.
+  const isRoot = (span: ReceivedSpan) => span.kind === spanKind.server && span.encoding === 'protobuf' && span.parentSpanId === '' && span.name === 'tools/call execute_code';
+  const spans = await receiver.waitFor((all) => all.filter(isRoot).length >= 4);
+  expect(spans.filter(isRoot)).toHaveLength(4);
+});
