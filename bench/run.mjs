@@ -15,6 +15,7 @@ const benchmarks = {
   load: () => import('./benchmarks/load.mjs'),
   workflows: () => import('./benchmarks/workflows.mjs'),
   typeCheck: () => import('./benchmarks/typeCheck.mjs'),
+  tracing: () => import('./benchmarks/tracing.mjs'),
 };
 
 const resultsFile = new URL('./results.json', import.meta.url);

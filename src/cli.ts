@@ -6,16 +6,17 @@
  *   code-goat --http [HOST:]PORT [--config F]   serve Streamable HTTP at /mcp, GET /healthz
  *   code-goat types [--config FILE]             print the generated TypeScript API
  *   code-goat run FILE|- [--config FILE]        execute code, print the ExecutionResult
+ *   --metrics [HOST:]PORT, --audit FILE         telemetry (SPEC "Telemetry"); traces by OTEL_* variables
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { CodeModeEngine } from './codeMode/CodeModeEngine.ts';
 import { httpDefaults } from './config/defaults.ts';
 import { loadConfig } from './config/loadConfig.ts';
-import type { Config } from './config/schema.ts';
+import { auditConfigSchema, type Config } from './config/schema.ts';
 import { CodeGoatError } from './errors.ts';
 import type { Gateway } from './gateway/Gateway.ts';
-import { createHttpGuards } from './gateway/httpGuards.ts';
+import { createHttpGuards, isLoopbackHost } from './gateway/httpGuards.ts';
 import { parseHostPort } from './gateway/parseHostPort.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { version } from './version.ts';
@@ -30,6 +31,12 @@ const usage = `Usage:
   code-goat types [--config FILE]              print the generated TypeScript API
   code-goat run FILE|- [--config FILE]         execute code and print the ExecutionResult
 
+Telemetry (any mode):
+  --metrics [HOST:]PORT   serve Prometheus metrics at GET /metrics on a loopback address, no token
+                          (with --http they are also at /metrics there, behind --token)
+  --audit FILE            append one JSON line per execution to FILE (config: "audit")
+  OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318  export traces over OTLP/HTTP (see README)
+
 Without --config, ./code-goat.json is used if present, else the built-in default
 (the bundled filesystem, memory and everything servers).`;
 
@@ -43,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
       token: { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       'allow-host': { type: 'string', multiple: true },
+      metrics: { type: 'string' },
+      audit: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -61,6 +70,10 @@ async function main(argv: string[]): Promise<number> {
   }
   // Check every argument before any downstream server is started: a typo must not cost a startup.
   const listen = values.http !== undefined ? parseHostPort(values.http) : undefined;
+  const metricsListen = values.metrics !== undefined ? parseHostPort(values.metrics, '--metrics') : undefined;
+  if (metricsListen !== undefined && !isLoopbackHost(metricsListen.host)) {
+    throw new CodeGoatError('CONFIG_INVALID', `--metrics serves without a token, so only on a loopback address (127.0.0.1, ::1, localhost), not "${metricsListen.host}".`);
+  }
   const token = values.token ?? process.env['CODE_GOAT_TOKEN'];
   const security = {
     ...(token ? { token } : {}),
@@ -73,7 +86,9 @@ async function main(argv: string[]): Promise<number> {
     throw new CodeGoatError('CONFIG_INVALID', `code-goat run needs a file, or - for standard input.\n\n${usage}`);
   }
   const logger = createLogger({ component: 'code-goat' });
-  const { config, source } = await loadConfig(values.config === undefined ? {} : { path: values.config });
+  const loaded = await loadConfig(values.config === undefined ? {} : { path: values.config });
+  const { source } = loaded;
+  const config = values.audit === undefined ? loaded.config : { ...loaded.config, audit: auditConfigSchema.parse({ ...loaded.config.audit, path: values.audit }) };
   logger.info('config loaded', { source, servers: Object.keys(config.mcpServers) });
 
   if (command === 'types') return withGateway(config, logger, printTypes);
@@ -82,10 +97,19 @@ async function main(argv: string[]): Promise<number> {
     return withGateway(config, logger, (gateway) => runCode(gateway, code));
   }
 
-  const { createGateway, listenHttp, serveGatewayOverStdio } = await gatewayModules();
+  const { createGateway, listenHttp, serveGatewayOverStdio, listenMetrics } = await gatewayModules();
   // Serve at once: a slow or silent server must not keep clients waiting (it joins when it is up).
   const gateway = await createGateway(config, { logger, waitForServers: false });
+  const metricsListener =
+    metricsListen && gateway.telemetry.metrics
+      ? await listenMetrics(gateway.telemetry.metrics, metricsListen).catch(async (error: unknown) => {
+          await gateway.close();
+          throw error;
+        })
+      : undefined;
+  if (metricsListener) process.stderr.write(`code-goat metrics at ${metricsListener.url}\n`);
   const stop = async () => {
+    await metricsListener?.close();
     await gateway.close();
   };
   if (listen !== undefined) {
@@ -116,18 +140,20 @@ async function main(argv: string[]): Promise<number> {
  * arguments are known to be good: `--help`, `--version` and a usage error answer without that cost.
  */
 async function gatewayModules() {
-  const [{ createGateway }, { listenHttp }, { serveGatewayOverStdio }] = await Promise.all([
+  const [{ createGateway }, { listenHttp }, { serveGatewayOverStdio }, { listenMetrics }] = await Promise.all([
     import('./gateway/Gateway.ts'),
     import('./gateway/httpServer.ts'),
     import('./gateway/serveStdio.ts'),
+    import('./gateway/metricsListener.ts'),
   ]);
-  return { createGateway, listenHttp, serveGatewayOverStdio };
+  return { createGateway, listenHttp, serveGatewayOverStdio, listenMetrics };
 }
 
 /** For `types` and `run`: they need the whole API, so they wait until every server is up or failed. */
 async function withGateway(config: Config, logger: Logger, work: (gateway: Gateway) => Promise<number>): Promise<number> {
   const { createGateway } = await gatewayModules();
-  const gateway = await createGateway(config, { logger });
+  // No metrics: nothing would scrape them before the command ends.
+  const gateway = await createGateway(config, { logger, telemetry: { metrics: false } });
   try {
     return await work(gateway);
   } finally {

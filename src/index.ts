@@ -22,7 +22,7 @@ export type { SandboxLimits } from './sandbox/Sandbox.ts';
 // Config.
 export { loadConfig, parseConfig, parseConfigText, defaultConfig } from './config/index.ts';
 export type { LoadedConfig } from './config/index.ts';
-export type { Config, ConfigInput, ServerConfig, StdioServerConfig, RemoteServerConfig, CodeModeConfig } from './config/schema.ts';
+export type { Config, ConfigInput, ServerConfig, StdioServerConfig, RemoteServerConfig, CodeModeConfig, AuditConfig } from './config/schema.ts';
 
 // The generated API.
 export type { RuntimeApi, RuntimeTool } from './modelApi/RuntimeApi.ts';

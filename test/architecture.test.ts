@@ -25,8 +25,9 @@ const allowedImports: Readonly<Record<string, readonly string[]>> = {
   'servers': ['observability', 'config', 'catalog'],
   'sandbox': ['catalog'],
   'modelApi': ['catalog'],
-  'codeMode': ['observability', 'config', 'catalog', 'servers', 'sandbox', 'modelApi'],
-  'gateway': ['observability', 'config', 'catalog', 'servers', 'sandbox', 'modelApi', 'codeMode'],
+  'telemetry': ['observability', 'config', 'catalog', 'sandbox'],
+  'codeMode': ['observability', 'config', 'catalog', 'servers', 'sandbox', 'modelApi', 'telemetry'],
+  'gateway': ['observability', 'config', 'catalog', 'servers', 'sandbox', 'modelApi', 'codeMode', 'telemetry'],
 };
 /** Leaves with no imports of their own (plain helpers, the error table, the version, every default): any layer may read them. */
 const leaves = new Set(['text', 'launch', 'errors.ts', 'version.ts']);

@@ -29,6 +29,8 @@ export interface ToolCallOptions {
    * share of a server's slots (`serverDefaults.executionShareOfSlots`), so it cannot starve the others.
    */
   readonly group?: object;
+  /** Entries for the request's `params._meta` (the trace context: `traceparent`, `tracestate`). */
+  readonly meta?: Readonly<Record<string, string>>;
 }
 
 export function toolCallFailure(code: ErrorCode, message: string): ToolCallFailure {

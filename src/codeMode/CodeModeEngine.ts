@@ -7,6 +7,7 @@ import { sandboxFailure } from '../sandbox/sandboxFailure.ts';
 import type { ServerPool, ServerStatus } from '../servers/index.ts';
 import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
 import { noRedaction, type SecretRedactor } from '../observability/redactSecrets.ts';
+import { noTelemetry, type ExecutionTelemetry, type Telemetry } from '../telemetry/index.ts';
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
 import { typeCheckedExecution, type TypeCheck } from './typeCheckedExecution.ts';
 import { unavailableBindings, unavailableServers, type UnavailableServer } from './unavailableServers.ts';
@@ -32,6 +33,8 @@ export interface CodeModeEngineOptions {
   executionTimeoutMs?: number;
   /** `codeMode.typeCheck` and the checker it uses; kept told of the declarations as the catalog changes. */
   typeCheck?: TypeCheck;
+  /** Spans, metrics and the audit line of each execution and of its calls. */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -47,6 +50,7 @@ export class CodeModeEngine {
   readonly #redactor: SecretRedactor;
   readonly #executionTimeoutMs: number;
   readonly #typeCheck: TypeCheck | undefined;
+  readonly #telemetry: Telemetry;
   readonly #listeners = new Set<() => void>();
   #api: DerivedApi;
 
@@ -58,6 +62,7 @@ export class CodeModeEngine {
     this.#describeOptions = options.apiTokenBudget === undefined ? {} : { maxTokens: options.apiTokenBudget };
     this.#executionTimeoutMs = options.executionTimeoutMs ?? codeModeDefaults.timeout;
     this.#typeCheck = options.typeCheck;
+    this.#telemetry = options.telemetry ?? noTelemetry;
     this.#api = this.#derive();
     pool.onCatalogChanged(() => {
       this.#api = this.#derive();
@@ -106,6 +111,13 @@ export class CodeModeEngine {
    * `onCallFinished` hears of each call as it comes back, while the execution runs (not after it ended).
    */
   async executeCode(code: string, limits?: Partial<SandboxLimits>, signal?: AbortSignal, onCallFinished?: (call: FinishedCall) => void): Promise<ExecutionResult> {
+    const observed = this.#telemetry.execution(code);
+    const result = await this.#execute(code, observed, limits, signal, onCallFinished);
+    observed.end(result);
+    return result;
+  }
+
+  async #execute(code: string, observed: ExecutionTelemetry, limits?: Partial<SandboxLimits>, signal?: AbortSignal, onCallFinished?: (call: FinishedCall) => void): Promise<ExecutionResult> {
     // One look at the servers' states per execution, shared by the wait below and the bindings.
     let status = this.#pool.status();
     const connecting = this.#connectingNamedIn(code, status);
@@ -128,7 +140,7 @@ export class CodeModeEngine {
     let running = true;
     const run = async () => {
       const ran = await this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, async (server, tool, args, callSignal) => {
-        const outcome = await this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}) });
+        const outcome = await observed.toolCall(server, tool, (meta) => this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}), ...(meta && { meta }) }));
         if (running) onCallFinished?.({ server, tool, ok: outcome.ok });
         return outcome;
       });

@@ -7,6 +7,7 @@ import { createSecretRedactor, type SecretRedactor } from '../observability/reda
 import type { Sandbox } from '../sandbox/Sandbox.ts';
 import { WorkerSandbox } from '../sandbox/WorkerSandbox.ts';
 import { ServerPool, type ServerPoolOptions } from '../servers/index.ts';
+import { createTelemetry, type Telemetry } from '../telemetry/index.ts';
 import { implementationInfo } from '../version.ts';
 import { WorkerTypeChecker } from '../modelApi/index.ts';
 import { CodeModeEngine } from './CodeModeEngine.ts';
@@ -17,6 +18,11 @@ export interface AssembleOptions {
   logger?: Logger;
   /** Another implementation of the Sandbox seam; default: isolated-vm in a worker process. */
   sandbox?: Sandbox;
+  /**
+   * Telemetry beyond what `OTEL_*` and the config's `audit` ask for: `metrics` keeps the Prometheus
+   * metrics (the gateway does); `env` is where `OTEL_*` is read (default `process.env`).
+   */
+  telemetry?: { metrics?: boolean; env?: Readonly<Record<string, string | undefined>> };
 }
 
 /**
@@ -40,7 +46,9 @@ export interface Assembly<Engine extends CodeModeEngine | undefined> {
    * they connect: servers join the catalog as they come up, and list-change listeners hear of each.
    */
   readonly serversSettled: Promise<void>;
-  /** Closes the sandbox and the servers. */
+  /** Traces, metrics and the audit log, as configured; `noTelemetry` when none is. */
+  readonly telemetry: Telemetry;
+  /** Closes the sandbox and the servers, then writes out what telemetry holds. */
   close(): Promise<void>;
 }
 
@@ -68,6 +76,24 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
   // Started, not awaited: whoever serves may answer before every server is up (see `serversSettled`).
   const serversSettled = servers.connectAll();
   const typeCheck = sandbox && createTypeCheck(config, logger);
+  // Loaded while the servers connect (the OpenTelemetry SDK takes a second or so to load).
+  let telemetry: Telemetry;
+  try {
+    telemetry = await createTelemetry({
+      ...options.telemetry,
+      audit: config.audit,
+      logger,
+      redactor,
+      metricSources: {
+        ...(sandbox?.load && { sandboxLoad: () => sandbox.load!() }),
+        servers: () => servers.status().map((server) => ({ name: server.name, up: server.state === 'ready' })),
+      },
+    });
+  } catch (error) {
+    await Promise.all([sandbox?.close(), servers.close(), typeCheck?.checker.close()]);
+    await serversSettled;
+    throw error;
+  }
   const engine =
     sandbox &&
     new CodeModeEngine(servers, sandbox, {
@@ -76,6 +102,7 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
       redactor,
       executionTimeoutMs: config.codeMode.timeout,
       ...(typeCheck && { typeCheck }),
+      telemetry,
     });
   return {
     config,
@@ -84,9 +111,12 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
     servers,
     engine,
     serversSettled,
+    telemetry,
     async close() {
       await Promise.all([sandbox?.close(), servers.close(), typeCheck?.checker.close()]);
       await serversSettled; // settles at once now that every connection is closed; its log line comes first
+      // Last: executions that ended as the sandbox closed have their audit lines and spans by now.
+      await telemetry.close();
     },
   };
 }

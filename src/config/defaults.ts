@@ -147,3 +147,19 @@ export const searchToolsDefaults = {
   /** Hits returned when the call sets no `limit`. */
   limit: 5,
 } as const;
+
+/** Telemetry (SPEC "Telemetry"): the audit log, the metrics' label bounds, the trace exporter's shutdown. */
+export const telemetryDefaults = {
+  /** `audit.code`: the code itself in each line (`full`) or only its SHA-256 (`hash`). */
+  auditCode: 'hash',
+  /** `audit.maxBytes`: size of the audit file past which it is rotated (`FILE.1`, `FILE.2`, …). */
+  auditMaxBytes: 10 * 1024 * 1024,
+  /** `audit.maxFiles`: rotated audit files kept besides the current one; older ones are deleted. */
+  auditMaxFiles: 5,
+  /** Distinct values one metric label keeps; past it, new values are counted as `other`. */
+  maxLabelValues: 100,
+  /** How long closing waits for the last spans to reach the collector, in milliseconds: a collector that is down must not hold a shutdown. */
+  traceShutdownMs: 2_000,
+  /** `OTEL_SERVICE_NAME` when unset. */
+  serviceName: 'code-goat',
+} as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { codeModeDefaults, typeCheckModes } from './defaults.ts';
+import { codeModeDefaults, telemetryDefaults, typeCheckModes } from './defaults.ts';
 
 /** Which tools of a server are exposed; `*` matches any run of characters. */
 const toolFilterSchema = z.strictObject({
@@ -73,15 +73,27 @@ export const codeModeConfigSchema = z.strictObject({
   typeCheck: z.enum(typeCheckModes).optional(),
 });
 
+/** SPEC "Telemetry": one JSON line per execution appended to `path`, rotated past `maxBytes`. */
+export const auditConfigSchema = z.strictObject({
+  path: z.string().min(1),
+  /** `full`: the code itself in each line; `hash`: only its SHA-256. */
+  code: z.enum(['full', 'hash']).default(telemetryDefaults.auditCode),
+  maxBytes: z.number().int().positive().default(telemetryDefaults.auditMaxBytes),
+  /** Rotated files kept besides the current one. */
+  maxFiles: z.number().int().nonnegative().default(telemetryDefaults.auditMaxFiles),
+});
+
 export const configSchema = z.strictObject({
   mcpServers: z.record(z.string().min(1), serverConfigSchema).default({}),
   codeMode: codeModeConfigSchema.prefault({}),
+  audit: auditConfigSchema.optional(),
 });
 
 export type StdioServerConfig = z.infer<typeof stdioServerSchema>;
 export type RemoteServerConfig = z.infer<typeof remoteServerSchema>;
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 export type CodeModeConfig = z.infer<typeof codeModeConfigSchema>;
+export type AuditConfig = z.infer<typeof auditConfigSchema>;
 /** A validated config: defaults filled in. */
 export type Config = z.infer<typeof configSchema>;
 /** What a user may write: defaults optional. */

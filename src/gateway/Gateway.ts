@@ -5,6 +5,7 @@ import type { Config, ConfigInput } from '../config/schema.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { SecretRedactor } from '../observability/redactSecrets.ts';
 import type { ServerPool, ServerStatus } from '../servers/index.ts';
+import type { Telemetry } from '../telemetry/index.ts';
 import { createUpstreamServer } from './createUpstreamServer.ts';
 import { UpstreamSurface } from './UpstreamSurface.ts';
 
@@ -38,21 +39,24 @@ export class Gateway {
   readonly codeMode: CodeModeEngine | undefined;
   readonly surface: UpstreamSurface;
   readonly logger: Logger;
+  /** Traces, metrics (`telemetry.metrics`, served at `/metrics`) and the audit log. */
+  readonly telemetry: Telemetry;
   /** Resolves when every downstream server's first connect settled (ready or failed). */
   readonly serversSettled: Promise<void>;
   readonly #close: () => Promise<void>;
   readonly #redactor: SecretRedactor;
   readonly #listeners = new Set<(kind: ListKind) => void>();
 
-  private constructor({ config, servers: pool, engine, logger, redactor, serversSettled, close }: Assembly<CodeModeEngine | undefined>) {
+  private constructor({ config, servers: pool, engine, logger, redactor, serversSettled, telemetry, close }: Assembly<CodeModeEngine | undefined>) {
     this.config = config;
     this.#redactor = redactor;
     this.serversSettled = serversSettled;
     this.pool = pool;
     this.logger = logger;
     this.codeMode = engine;
+    this.telemetry = telemetry;
     this.#close = close;
-    this.surface = new UpstreamSurface(pool, engine, config);
+    this.surface = new UpstreamSurface(pool, engine, config, telemetry);
     pool.onListChanged(({ server, kind }) => {
       this.surface.refresh();
       logger.info('downstream list changed', { server, kind });
@@ -62,14 +66,15 @@ export class Gateway {
 
   static async start(config: ConfigInput | Config, options: GatewayOptions = {}): Promise<Gateway> {
     const { waitForServers = true, ...assemble } = options;
-    const assembly = await assembleCodeMode(config, { ...assemble, reach: 'code-mode servers' });
+    // A gateway keeps metrics (served at /metrics, or by `--metrics` in stdio mode) unless told not to.
+    const assembly = await assembleCodeMode(config, { ...assemble, telemetry: { metrics: true, ...assemble.telemetry }, reach: 'code-mode servers' });
     if (waitForServers) await assembly.serversSettled;
     return new Gateway(assembly);
   }
 
   /** A fresh upstream MCP server instance over this gateway's surface. */
   createServer(): Server {
-    return createUpstreamServer(this.surface);
+    return createUpstreamServer(this.surface, this.telemetry);
   }
 
   /** Called when a downstream list changed (after the surface was refreshed). */

@@ -6,6 +6,7 @@ import { searchToolsDefaults } from '../config/defaults.ts';
 import { isCodeModeServer, type Config } from '../config/schema.ts';
 import { CodeGoatError } from '../errors.ts';
 import type { ServerPool } from '../servers/index.ts';
+import { noTelemetry, type Telemetry } from '../telemetry/index.ts';
 import { PassthroughNames, passthroughPrefix } from './passthroughNames.ts';
 import { executionResultToCallToolResult } from './renderExecutionResult.ts';
 import { ResourceRouter, type Resource, type ResourceTemplate } from './ResourceRouter.ts';
@@ -22,14 +23,16 @@ export class UpstreamSurface {
   readonly #pool: ServerPool;
   readonly #engine: CodeModeEngine | undefined;
   readonly #isPassthroughServer: (server: string) => boolean;
+  readonly #telemetry: Telemetry;
   #toolNames = new PassthroughNames([]);
   #promptNames = new PassthroughNames([]);
   #resources = new ResourceRouter([], []);
   #search: ToolSearchIndex | undefined;
 
-  constructor(pool: ServerPool, engine: CodeModeEngine | undefined, config: Config) {
+  constructor(pool: ServerPool, engine: CodeModeEngine | undefined, config: Config, telemetry: Telemetry = noTelemetry) {
     this.#pool = pool;
     this.#engine = engine;
+    this.#telemetry = telemetry;
     this.#isPassthroughServer = (server) => !isCodeModeServer(config, server);
     this.refresh();
   }
@@ -86,9 +89,17 @@ export class UpstreamSurface {
     if (this.#engine && name === searchToolsToolName) return this.#searchTools(args);
     const target = this.#toolNames.resolve(name) ?? this.#unavailableTarget(name);
     if (!target) throw new CodeGoatError('UNKNOWN_TOOL', `Unknown tool "${name}". Tools: ${someNames(this.listTools().map((tool) => tool.name), name)}.`);
-    const outcome = await this.#pool.callToolRaw(target.server, target.name, args ?? {}, signal ? { signal } : {});
+    const outcome = await this.#telemetry.toolCall(target.server, target.name, (meta) =>
+      this.#pool.callToolRaw(target.server, target.name, args ?? {}, { ...(signal && { signal }), ...(meta && { meta }) }),
+    );
     if (!outcome.ok) return toolError(outcome.message);
     return outcome.result;
+  }
+
+  /** Whether `name` is a tool this surface serves now (the others are no metric label). */
+  knowsTool(name: string): boolean {
+    if (this.#engine && (name === 'execute_code' || name === searchToolsToolName)) return true;
+    return this.#toolNames.resolve(name) !== undefined;
   }
 
   listResources(): Resource[] {

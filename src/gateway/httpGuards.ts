@@ -18,7 +18,7 @@ const unauthorizedMessage = 'Unauthorized: send "Authorization: Bearer <token>" 
 
 const loopbackNames = ['localhost', '127.0.0.1', '[::1]'];
 
-function isLoopbackHost(host: string): boolean {
+export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 

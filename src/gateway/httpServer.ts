@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMcpHandler, isLegacyRequest } from '@modelcontextprotocol/server';
+import { createMcpHandler, isLegacyRequest, type AuthInfo } from '@modelcontextprotocol/server';
 import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
 import { httpDefaults } from '../config/defaults.ts';
+import type { MetricsExposition } from '../telemetry/index.ts';
 import { LegacySessions, type SessionLimits } from './LegacySessions.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
 import { createHttpGuards, type HttpSecurityOptions } from './httpGuards.ts';
@@ -26,9 +27,10 @@ export interface HttpGateway {
 }
 
 /**
- * Serves the gateway as Streamable HTTP at `/mcp` and `GET /healthz` with each downstream server's
- * state. The 2026-07-28 revision is served per request by the SDK's handler; 2025-era clients get
- * sessions (see LegacySessions) so that list changes reach them too.
+ * Serves the gateway as Streamable HTTP at `/mcp`, `GET /healthz` with each downstream server's
+ * state and `GET /metrics` (Prometheus text), all behind the same guards. The 2026-07-28 revision
+ * is served per request by the SDK's handler; 2025-era clients get sessions (see LegacySessions) so
+ * that list changes reach them too.
  */
 export async function listenHttp(gateway: Gateway, options: HttpListenOptions): Promise<HttpGateway> {
   const host = options.host ?? httpDefaults.host;
@@ -82,8 +84,14 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (!passesGuards(request, response)) return;
+    // Who the token names, for the audit log and traces (SPEC: `--token` is one key named `default`).
+    if (options.token) (request as IncomingMessage & { auth?: AuthInfo }).auth ??= { token: '', clientId: 'default', scopes: [] };
     if (path === '/healthz' && request.method === 'GET') {
       sendJson(response, 200, gateway.health());
+      return;
+    }
+    if (path === '/metrics' && request.method === 'GET' && gateway.telemetry.metrics) {
+      await sendMetrics(response, gateway.telemetry.metrics);
       return;
     }
     if (path === '/mcp') {
@@ -116,6 +124,12 @@ function notify(notifier: { toolsChanged(): void; resourcesChanged(): void; prom
   if (kind === 'tools') notifier.toolsChanged();
   else if (kind === 'resources') notifier.resourcesChanged();
   else notifier.promptsChanged();
+}
+
+async function sendMetrics(response: ServerResponse, metrics: MetricsExposition): Promise<void> {
+  const text = await metrics.text();
+  response.writeHead(200, { 'content-type': metrics.contentType });
+  response.end(text);
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

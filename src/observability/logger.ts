@@ -1,12 +1,17 @@
 /**
- * Structured logs, one JSON object per line, always on stderr (stdout belongs to the MCP stdio transport).
- * Level from CODE_GOAT_LOG (debug | info | warn | error | silent), default info.
+ * Logs on pino, always on stderr (stdout belongs to the MCP stdio transport). JSON lines, one object
+ * per event (`time` ISO, `level` as a word, `message`, then the bound and given fields), as before
+ * pino; when stderr is a terminal, one readable line per event instead (pino-pretty: time, level,
+ * component, message, the fields). Level from CODE_GOAT_LOG (debug | info | warn | error | silent),
+ * default info. Writes are synchronous: the CLI ends in `process.exit`, which must not cut the last lines.
  */
+import { createRequire } from 'node:module';
+import { pino, stdTimeFunctions, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import type { SecretRedactor } from './redactSecrets.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-const rank: Record<LogLevel | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+const levels = new Set(['debug', 'info', 'warn', 'error', 'silent']);
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -16,27 +21,51 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-function thresholdFromEnv(): number {
+function levelFromEnv(): string {
   const level = process.env['CODE_GOAT_LOG'];
-  return level !== undefined && level in rank ? rank[level as LogLevel] : rank.info;
+  return level !== undefined && levels.has(level) ? level : 'info';
 }
 
-export function createLogger(
-  bound: Record<string, unknown> = {},
-  write: (line: string) => void = (line) => process.stderr.write(line + '\n'),
-): Logger {
-  const threshold = thresholdFromEnv();
+/**
+ * `write` gets each line without its newline (tests and the bench keep them); without it, stderr:
+ * pretty when it is a terminal (pino-pretty is loaded only then), JSON lines otherwise.
+ */
+export function createLogger(bound: Record<string, unknown> = {}, write?: (line: string) => void): Logger {
+  const destination: DestinationStream = write ? { write: (line) => write(line.endsWith('\n') ? line.slice(0, -1) : line) } : stderrDestination();
+  const root = pino(
+    {
+      level: levelFromEnv(),
+      base: null,
+      messageKey: 'message',
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+  return wrap(Object.keys(bound).length === 0 ? root : root.child(bound));
+}
+
+function wrap(logger: PinoLogger): Logger {
   const log = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
-    if (rank[level] < threshold) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level, message, ...bound, ...fields }));
+    if (fields === undefined) logger[level](message);
+    else logger[level](fields, message);
   };
-  return {
-    debug: log('debug'),
-    info: log('info'),
-    warn: log('warn'),
-    error: log('error'),
-    child: (fields) => createLogger({ ...bound, ...fields }, write),
-  };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), child: (fields) => wrap(logger.child(fields)) };
+}
+
+function stderrDestination(): DestinationStream {
+  if (!process.stderr.isTTY) return pino.destination({ dest: 2, sync: true });
+  const pretty = createRequire(import.meta.url)('pino-pretty') as (options: Record<string, unknown>) => DestinationStream;
+  return pretty({
+    destination: 2,
+    sync: true,
+    messageKey: 'message',
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'component',
+    // The component first, as a person scans for it; the other fields follow on the line.
+    messageFormat: '{if component}{component}: {end}{message}',
+    singleLine: true,
+  });
 }
 
 export const silentLogger: Logger = {

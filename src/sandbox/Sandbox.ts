@@ -10,6 +10,15 @@ export interface Sandbox {
   /** Runs `code` as the body of an async function. Never throws: failures come back in the result. */
   execute(request: ExecutionRequest, callTool: ToolCallHandler): Promise<ExecutionResult>;
   close(): Promise<void>;
+  /** How busy it is now (for the metrics), where the implementation can tell. */
+  load?(): SandboxLoad;
+}
+
+export interface SandboxLoad {
+  /** Worker processes alive, booting or booted. */
+  readonly workers: number;
+  /** Executions waiting for room. */
+  readonly queued: number;
 }
 
 export interface ExecutionRequest {

@@ -1,5 +1,5 @@
 import type { ExecutionResult } from './ExecutionResult.ts';
-import { defaultSandboxLimits, type ExecutionRequest, type Sandbox, type SandboxLimits, type ToolCallHandler } from './Sandbox.ts';
+import { defaultSandboxLimits, type ExecutionRequest, type Sandbox, type SandboxLimits, type SandboxLoad, type ToolCallHandler } from './Sandbox.ts';
 import { SandboxWorker, type WorkerRun } from './SandboxWorker.ts';
 import { sandboxFailure } from './sandboxFailure.ts';
 import { codeModeDefaults, sandboxPoolDefaults } from '../config/defaults.ts';
@@ -91,6 +91,10 @@ export class WorkerSandbox implements Sandbox {
   /** The first live worker's pid. */
   get workerPid(): number | undefined {
     return this.workerPids[0];
+  }
+
+  load(): SandboxLoad {
+    return { workers: this.#workers.size, queued: this.#queue.length };
   }
 
   /** The live workers: booted or not, executions running and run. */

@@ -153,13 +153,13 @@ export class ServerConnection {
 
   /** Calls a listed tool with arguments valid for its `inputSchema` (else INVALID_ARGUMENTS, nothing sent). Never rejects. */
   async callTool(tool: string, args: unknown, options: ToolCallOptions = {}): Promise<ToolCallOutcome> {
-    const sent = await this.#requests.send(this.#toolCall(tool, args), this.#deadline(options), options.group);
+    const sent = await this.#requests.send(this.#toolCall(tool, args, options.meta), this.#deadline(options), options.group);
     return this.#redacted(sent.ok ? unwrapToolResult(sent.value, `${this.name}.${tool}`) : sent);
   }
 
   /** A tool call for passthrough: the server's result as is (see `RawToolCallOutcome`), checked like `callTool`. Never rejects. */
   async callToolRaw(tool: string, args: unknown, options: ToolCallOptions = {}): Promise<RawToolCallOutcome> {
-    const sent = await this.#requests.send(this.#toolCall(tool, args), this.#deadline(options), options.group);
+    const sent = await this.#requests.send(this.#toolCall(tool, args, options.meta), this.#deadline(options), options.group);
     return this.#redacted(sent.ok ? { ok: true, result: sent.value } : sent);
   }
 
@@ -184,8 +184,8 @@ export class ServerConnection {
     await this.close();
   }
 
-  #toolCall(tool: string, args: unknown): ServerRequest<CallToolResult> {
-    return toolCallRequest(this.name, () => this.tools(), this.#checkArguments, tool, args);
+  #toolCall(tool: string, args: unknown, meta: ToolCallOptions['meta']): ServerRequest<CallToolResult> {
+    return toolCallRequest(this.name, () => this.tools(), this.#checkArguments, tool, args, meta);
   }
 
   /** The deadline counts from here, the submission: waiting for a restart or for a slot uses it up too. */

@@ -92,6 +92,10 @@ export interface StdioCli {
 export interface CliStartOptions {
   /** Wait until the CLI logged `servers started` (every server up or failed). Default true. */
   readonly waitForServers?: boolean;
+  /** More arguments for the CLI, after `--config FILE`. */
+  readonly args?: readonly string[];
+  /** More environment variables for the CLI. */
+  readonly env?: Record<string, string>;
 }
 
 /** Resolves once `stderr()` holds the `servers started` log line: the CLI serves before its servers are up. */
@@ -106,8 +110,8 @@ async function serversStarted(stderr: () => string): Promise<void> {
 export async function connectStdioCli(closer: Closer, configFile: string, clientOptions: ClientOptions = {}, options: CliStartOptions = {}): Promise<StdioCli> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [...cliNodeArgs, '--config', configFile],
-    env: childEnv(),
+    args: [...cliNodeArgs, '--config', configFile, ...(options.args ?? [])],
+    env: childEnv(options.env),
     cwd: path.dirname(configFile),
     stderr: 'pipe',
   });

@@ -35,6 +35,7 @@ export function toolCallRequest(
   checkArguments: ArgumentCheck,
   tool: string,
   args: unknown,
+  meta?: Readonly<Record<string, string>>,
 ): ServerRequest<CallToolResult> {
   const argumentsObject = asArgumentsObject(args);
   return {
@@ -51,7 +52,8 @@ export function toolCallRequest(
       const invalid = checkArguments(entry, argumentsObject);
       return invalid === undefined ? undefined : toolCallFailure('INVALID_ARGUMENTS', invalid);
     },
-    send: async (client, options) => refuseDeep(await client.callTool({ name: tool, arguments: argumentsObject ?? {} }, options)),
+    send: async (client, options) =>
+      refuseDeep(await client.callTool({ name: tool, arguments: argumentsObject ?? {}, ...(meta !== undefined && { _meta: { ...meta } }) }, options)),
   };
 }
 
