@@ -28,9 +28,11 @@ interface Manifest {
 
 const hashOf = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
 
-function bundlePaths(entry: string): { bundle: string; manifest: string } {
-  const stem = `${path.basename(entry, '.ts')}-${hashOf(entry).slice(0, 12)}`;
-  return { bundle: path.join(cacheDir, `${stem}.mjs`), manifest: path.join(cacheDir, `${stem}.json`) };
+/** Each entry's own folder: its bundle, the chunks its dynamic imports load, and its manifest. */
+function bundlePaths(entry: string): { dir: string; bundle: string; manifest: string } {
+  const name = path.basename(entry, '.ts');
+  const dir = path.join(cacheDir, `${name}-${hashOf(entry).slice(0, 12)}`);
+  return { dir, bundle: path.join(dir, `${name}.mjs`), manifest: path.join(dir, 'manifest.json') };
 }
 
 function isFresh(manifestFile: string): boolean {
@@ -97,25 +99,36 @@ async function build(entry: string): Promise<string | undefined> {
     format: 'esm',
     target: 'node24',
     packages: 'external',
+    // Dynamic imports stay lazy, in chunks of their own (named by content, so builders never collide):
+    // the CLI loads the gateway only once its arguments are checked.
+    splitting: true,
+    outdir: bundlePaths(entry).dir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunk-[hash]',
     write: false,
     metafile: true,
     logLevel: 'silent',
     plugins: [keepModuleUrls(hashes)],
   });
-  const code = result.outputFiles[0]?.text;
-  if (code === undefined || code.includes(importMeta)) return undefined;
+  if (result.outputFiles.some((file) => file.text.includes(importMeta))) return undefined;
   const inputs: Record<string, string> = {};
   for (const input of Object.keys(result.metafile.inputs)) {
     const file = path.resolve(input);
     inputs[file] = hashes.get(file) ?? hashOf(readFileSync(file));
   }
-  const { bundle, manifest } = bundlePaths(entry);
-  mkdirSync(cacheDir, { recursive: true });
+  const { dir, bundle, manifest } = bundlePaths(entry);
+  mkdirSync(dir, { recursive: true });
   const temporary = `.${process.pid}-${Date.now()}`;
-  writeFileSync(bundle + temporary, code);
-  renameSync(bundle + temporary, bundle);
-  writeFileSync(manifest + temporary, JSON.stringify({ inputs } satisfies Manifest));
-  renameSync(manifest + temporary, manifest);
+  const replace = (file: string, text: string | Uint8Array) => {
+    writeFileSync(file + temporary, text);
+    renameSync(file + temporary, file);
+  };
+  // Chunks first, then the entry that imports them, then the manifest that vouches for them all.
+  const entryOutput = result.outputFiles.find((file) => file.path === bundle);
+  if (entryOutput === undefined) return undefined;
+  for (const file of result.outputFiles) if (file !== entryOutput) replace(file.path, file.contents);
+  replace(bundle, entryOutput.contents);
+  replace(manifest, JSON.stringify({ inputs } satisfies Manifest));
   return bundle;
 }
 
