@@ -24,8 +24,9 @@ const allowedImports: Readonly<Record<string, readonly string[]>> = {
   'servers': ['observability', 'config', 'catalog'],
   'sandbox': ['catalog'],
   'modelApi': ['catalog'],
-  'codeMode': ['observability', 'config', 'catalog', 'servers', 'sandbox', 'modelApi'],
-  'gateway': ['observability', 'config', 'catalog', 'servers', 'sandbox', 'modelApi', 'codeMode'],
+  'governance': ['observability', 'config', 'catalog'],
+  'codeMode': ['observability', 'config', 'catalog', 'servers', 'sandbox', 'modelApi', 'governance'],
+  'gateway': ['observability', 'config', 'catalog', 'servers', 'sandbox', 'modelApi', 'governance', 'codeMode'],
 };
 /** Leaves with no imports of their own (plain helpers, the error table, the version, every default): any layer may read them. */
 const leaves = new Set(['text', 'errors.ts', 'version.ts']);

@@ -8,6 +8,8 @@ import type { ServerPool, ServerStatus } from '../servers/index.ts';
 import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
 import { noRedaction, type SecretRedactor } from '../observability/redactSecrets.ts';
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
+import { mayUse, viewKey, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
+import type { Caller, CallGate } from '../governance/CallGate.ts';
 import { unavailableBindings, unavailableServers, type UnavailableServer } from './unavailableServers.ts';
 
 export interface CodeModeEngineOptions {
@@ -22,6 +24,8 @@ export interface CodeModeEngineOptions {
   redactor?: SecretRedactor;
   /** `codeMode.timeout`: an execution's deadline when its limits set none; waiting for a server that connects counts against it. */
   executionTimeoutMs?: number;
+  /** Policy, rate limits and approvals, consulted before each call leaves (see governance/). */
+  gate?: CallGate;
 }
 
 /**
@@ -37,7 +41,10 @@ export class CodeModeEngine {
   readonly #redactor: SecretRedactor;
   readonly #executionTimeoutMs: number;
   readonly #listeners = new Set<() => void>();
+  readonly #gate: CallGate | undefined;
   #api: DerivedApi;
+  /** The API as clients that see only some servers get it, by `viewKey`; made on first use, dropped when the catalog changes. */
+  #views = new Map<string, DerivedApi>();
 
   constructor(pool: ServerPool, sandbox: Sandbox, options: CodeModeEngineOptions = {}) {
     this.#pool = pool;
@@ -46,9 +53,11 @@ export class CodeModeEngine {
     this.#redactor = options.redactor ?? noRedaction;
     this.#describeOptions = options.apiTokenBudget === undefined ? {} : { maxTokens: options.apiTokenBudget };
     this.#executionTimeoutMs = options.executionTimeoutMs ?? codeModeDefaults.timeout;
+    this.#gate = options.gate;
     this.#api = this.#derive();
     pool.onCatalogChanged(() => {
       this.#api = this.#derive();
+      this.#views = new Map();
       for (const listener of this.#listeners) listener();
     });
   }
@@ -81,6 +90,21 @@ export class CodeModeEngine {
   }
 
   /**
+   * The API a client sees: only the servers it may use (its `servers`), named, declared and described
+   * from that part of the catalog alone, so that nothing of the others reaches its model.
+   */
+  viewFor(client: ClientIdentity | undefined): ApiView {
+    if (client?.servers === undefined) return this.#viewOf(this.#api);
+    const key = viewKey(client);
+    let api = this.#views.get(key);
+    if (api === undefined) {
+      api = this.#derive((server) => mayUse(client, server));
+      this.#views.set(key, api);
+    }
+    return this.#viewOf(api);
+  }
+
+  /**
    * Never throws: failures come back in the result. `signal` is the caller's cancel (the upstream
    * request's): aborting it cancels the execution's calls downstream. Each call also carries the
    * execution's own signal (aborted when the execution ends, so calls left running are cancelled and
@@ -91,9 +115,10 @@ export class CodeModeEngine {
    * servers it asks for; code that reaches one still connecting without naming it is told so by
    * `mcpTools` (see `unavailableBindings`).
    */
-  async executeCode(code: string, limits?: Partial<SandboxLimits>, signal?: AbortSignal): Promise<ExecutionResult> {
+  async executeCode(code: string, limits?: Partial<SandboxLimits>, signal?: AbortSignal, caller?: Caller): Promise<ExecutionResult> {
     // One look at the servers' states per execution, shared by the wait below and the bindings.
-    let status = this.#pool.status();
+    const client = caller?.client;
+    let status = this.#pool.status().filter((server) => client === undefined || mayUse(client, server.name));
     const connecting = this.#connectingNamedIn(code, status);
     const deadlineMs = limits?.timeoutMs ?? this.#executionTimeoutMs;
     let effective = limits;
@@ -107,13 +132,18 @@ export class CodeModeEngine {
         return sandboxFailure('SERVER_UNAVAILABLE', `server ${names} is still connecting after ${Math.round(waited)} ms, this execution's whole deadline; the code did not run.`, started);
       }
       effective = { ...limits, timeoutMs: Math.max(1, Math.round(deadlineMs - waited)) };
-      status = this.#pool.status();
+      status = this.#pool.status().filter((server) => client === undefined || mayUse(client, server.name));
     }
-    const bindings = { ...this.#api.runtimeApi, unavailable: unavailableBindings(unavailableServers(status, this.#includeServer)) };
+    const view = this.viewFor(client);
+    const bindings = { ...view.runtimeApi, unavailable: { ...this.#hiddenBindings(client), ...unavailableBindings(unavailableServers(status, this.#includeServer)) } };
     const execution = {};
-    const result = await this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, (server, tool, args, callSignal) =>
-      this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}) }),
-    );
+    const gate = this.#gate;
+    const result = await this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, async (server, tool, args, callSignal, deadline) => {
+      const options = { group: execution, ...(callSignal ? { signal: callSignal } : {}) };
+      if (gate === undefined || caller === undefined) return this.#pool.callTool(server, tool, args, options);
+      const refused = await gate.admit({ server, tool, args, from: 'code' }, caller, { ...(callSignal ? { signal: callSignal } : {}), ...(deadline ? { deadline } : {}) });
+      return refused ?? this.#pool.callTool(server, tool, args, options);
+    });
     return this.#redactor.value(result);
   }
 
@@ -141,11 +171,34 @@ export class CodeModeEngine {
     }
   }
 
-  #derive(): DerivedApi {
-    const catalog = this.#pool.catalog().filter((tool) => this.#includeServer(tool.server));
+  /**
+   * Namespaces of code-mode servers a client may not use, told as unavailable to code that reaches for
+   * them (its API never named them). Only the namespace the code itself wrote is ever echoed back.
+   */
+  #hiddenBindings(client: ClientIdentity | undefined): Record<string, string> {
+    if (client?.servers === undefined) return {};
+    const hidden = this.#pool.status().filter((server) => this.#includeServer(server.name) && !mayUse(client, server.name));
+    return Object.fromEntries(hidden.map((server) => [toNamespaceName(server.name), `this client ("${client.name}") may not use that server.`]));
+  }
+
+  #viewOf(api: DerivedApi): ApiView {
+    api.executeCodeToolSchema ??= executeCodeToolSchema(api.named, this.#describeOptions);
+    return { named: api.named, catalog: api.catalog, runtimeApi: api.runtimeApi, executeCodeToolSchema: api.executeCodeToolSchema };
+  }
+
+  #derive(include: (server: string) => boolean = () => true): DerivedApi {
+    const catalog = this.#pool.catalog().filter((tool) => this.#includeServer(tool.server) && include(tool.server));
     const named = assignNames(catalog);
     return { catalog, named, typeDefinitions: generateTypeDefinitions(named), runtimeApi: buildRuntimeApi(named) };
   }
+}
+
+/** What one client's model sees and its code gets: the generated API over the servers it may use. */
+export interface ApiView {
+  readonly named: NamedCatalog;
+  readonly catalog: ToolCatalog;
+  readonly runtimeApi: RuntimeApi;
+  readonly executeCodeToolSchema: ExecuteCodeToolSchema;
 }
 
 interface DerivedApi {

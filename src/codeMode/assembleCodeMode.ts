@@ -8,6 +8,7 @@ import { WorkerSandbox } from '../sandbox/WorkerSandbox.ts';
 import { ServerPool, type ServerPoolOptions } from '../servers/index.ts';
 import { implementationInfo } from '../version.ts';
 import { CodeModeEngine } from './CodeModeEngine.ts';
+import { Governor } from '../governance/Governor.ts';
 
 /** What a caller may bring: `createCodeMode` and `createGateway` take these (`CodeModeOptions`, `GatewayOptions`). */
 export interface AssembleOptions {
@@ -37,6 +38,8 @@ export interface Assembly<Engine extends CodeModeEngine | undefined> {
    * they connect: servers join the catalog as they come up, and list-change listeners hear of each.
    */
   readonly serversSettled: Promise<void>;
+  /** Who may call what, how often, with whose approval: every call passes it (code and passthrough). */
+  readonly gate: Governor;
   /** Closes the sandbox and the servers. */
   close(): Promise<void>;
 }
@@ -64,6 +67,8 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
   }
   // Started, not awaited: whoever serves may answer before every server is up (see `serversSettled`).
   const serversSettled = servers.connectAll();
+  const pool = servers;
+  const gate = new Governor(config, { logger, redactor, catalog: () => pool.catalog() });
   const engine =
     sandbox &&
     new CodeModeEngine(servers, sandbox, {
@@ -71,7 +76,9 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
       apiTokenBudget: config.codeMode.apiTokenBudget,
       redactor,
       executionTimeoutMs: config.codeMode.timeout,
+      gate,
     });
+  await gate.ready();
   return {
     config,
     logger,
@@ -79,8 +86,9 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
     servers,
     engine,
     serversSettled,
+    gate,
     async close() {
-      await Promise.all([sandbox?.close(), servers.close()]);
+      await Promise.all([sandbox?.close(), servers.close(), gate.close()]);
       await serversSettled; // settles at once now that every connection is closed; its log line comes first
     },
   };

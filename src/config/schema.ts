@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { codeModeDefaults } from './defaults.ts';
+import { governanceConfigShape } from './governance/governanceSchema.ts';
 
 /** Which tools of a server are exposed; `*` matches any run of characters. */
 const toolFilterSchema = z.strictObject({
@@ -74,6 +75,7 @@ export const codeModeConfigSchema = z.strictObject({
 export const configSchema = z.strictObject({
   mcpServers: z.record(z.string().min(1), serverConfigSchema).default({}),
   codeMode: codeModeConfigSchema.prefault({}),
+  ...governanceConfigShape,
 });
 
 export type StdioServerConfig = z.infer<typeof stdioServerSchema>;

@@ -2,10 +2,12 @@ import type { Server } from '@modelcontextprotocol/server';
 import { assembleCodeMode, type AssembleOptions, type Assembly } from '../codeMode/assembleCodeMode.ts';
 import type { CodeModeEngine } from '../codeMode/CodeModeEngine.ts';
 import type { Config, ConfigInput } from '../config/schema.ts';
+import { governanceDefaults } from '../config/defaults.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { Governor } from '../governance/Governor.ts';
 import type { SecretRedactor } from '../observability/redactSecrets.ts';
 import type { ServerPool, ServerStatus } from '../servers/index.ts';
-import { createUpstreamServer } from './createUpstreamServer.ts';
+import { createUpstreamServer, type UpstreamServerOptions } from './createUpstreamServer.ts';
 import { UpstreamSurface } from './UpstreamSurface.ts';
 
 export type ListKind = 'tools' | 'resources' | 'prompts';
@@ -38,13 +40,15 @@ export class Gateway {
   readonly codeMode: CodeModeEngine | undefined;
   readonly surface: UpstreamSurface;
   readonly logger: Logger;
+  /** Policy, rate limits and approvals: `gate.onDecision` tells of every decision (telemetry, audit). */
+  readonly gate: Governor;
   /** Resolves when every downstream server's first connect settled (ready or failed). */
   readonly serversSettled: Promise<void>;
   readonly #close: () => Promise<void>;
   readonly #redactor: SecretRedactor;
   readonly #listeners = new Set<(kind: ListKind) => void>();
 
-  private constructor({ config, servers: pool, engine, logger, redactor, serversSettled, close }: Assembly<CodeModeEngine | undefined>) {
+  private constructor({ config, servers: pool, engine, logger, redactor, serversSettled, close, gate }: Assembly<CodeModeEngine | undefined>) {
     this.config = config;
     this.#redactor = redactor;
     this.serversSettled = serversSettled;
@@ -52,7 +56,8 @@ export class Gateway {
     this.logger = logger;
     this.codeMode = engine;
     this.#close = close;
-    this.surface = new UpstreamSurface(pool, engine, config);
+    this.gate = gate;
+    this.surface = new UpstreamSurface(pool, engine, config, gate);
     pool.onListChanged(({ server, kind }) => {
       this.surface.refresh();
       logger.info('downstream list changed', { server, kind });
@@ -67,9 +72,9 @@ export class Gateway {
     return new Gateway(assembly);
   }
 
-  /** A fresh upstream MCP server instance over this gateway's surface. */
-  createServer(): Server {
-    return createUpstreamServer(this.surface);
+  /** A fresh upstream MCP server instance over this gateway's surface, serving `options.client` (anonymous by default). */
+  createServer(options: Omit<UpstreamServerOptions, 'approvalTimeoutMs'> = {}): Server {
+    return createUpstreamServer(this.surface, { ...options, approvalTimeoutMs: this.config.policy?.approvalTimeoutMs ?? governanceDefaults.approvalTimeoutMs });
   }
 
   /** Called when a downstream list changed (after the surface was refreshed). */

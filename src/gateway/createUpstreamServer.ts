@@ -2,12 +2,22 @@ import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/
 import { CodeGoatError, errorTable } from '../errors.ts';
 import { implementationInfo } from '../version.ts';
 import type { UpstreamSurface } from './UpstreamSurface.ts';
+import { anonymousClient, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
+import { elicitationAsker } from './clients/elicitationAsker.ts';
+
+/** Who the instance serves: its client (from the HTTP request's auth; anonymous over stdio), and how long an approval may wait. */
+export interface UpstreamServerOptions {
+  readonly client?: ClientIdentity;
+  readonly approvalTimeoutMs?: number;
+  readonly instructions?: string;
+}
 
 /**
  * One upstream MCP server instance over the shared surface. Cheap by design: the HTTP entry makes
  * one per request, stdio one per connection; all state lives in the surface and the pool.
  */
-export function createUpstreamServer(surface: UpstreamSurface, instructions?: string): Server {
+export function createUpstreamServer(surface: UpstreamSurface, options: UpstreamServerOptions = {}): Server {
+  const { client = anonymousClient, instructions } = options;
   const server = new Server(implementationInfo, {
     capabilities: {
       tools: { listChanged: true },
@@ -16,15 +26,16 @@ export function createUpstreamServer(surface: UpstreamSurface, instructions?: st
     },
     ...(instructions !== undefined && { instructions }),
   });
-  server.setRequestHandler('tools/list', () => ({ tools: surface.listTools() }));
-  server.setRequestHandler('tools/call', (request, ctx) =>
-    asProtocolErrors(() => surface.callTool(request.params.name, request.params.arguments, ctx.mcpReq.signal)),
-  );
-  server.setRequestHandler('resources/list', () => ({ resources: surface.listResources() }));
-  server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: surface.listResourceTemplates() }));
-  server.setRequestHandler('resources/read', (request) => asProtocolErrors(() => surface.readResource(request.params.uri)));
-  server.setRequestHandler('prompts/list', () => ({ prompts: surface.listPrompts() }));
-  server.setRequestHandler('prompts/get', (request) => asProtocolErrors(() => surface.getPrompt(request.params.name, request.params.arguments)));
+  server.setRequestHandler('tools/list', () => ({ tools: surface.listTools(client) }));
+  server.setRequestHandler('tools/call', (request, ctx) => {
+    const ask = elicitationAsker(server, ctx, options.approvalTimeoutMs);
+    return asProtocolErrors(() => surface.callTool(request.params.name, request.params.arguments, ctx.mcpReq.signal, { client, ...(ask && { ask }) }));
+  });
+  server.setRequestHandler('resources/list', () => ({ resources: surface.listResources(client) }));
+  server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: surface.listResourceTemplates(client) }));
+  server.setRequestHandler('resources/read', (request) => asProtocolErrors(() => surface.readResource(request.params.uri, client)));
+  server.setRequestHandler('prompts/list', () => ({ prompts: surface.listPrompts(client) }));
+  server.setRequestHandler('prompts/get', (request) => asProtocolErrors(() => surface.getPrompt(request.params.name, request.params.arguments, client)));
   return server;
 }
 

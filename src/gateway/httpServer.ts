@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMcpHandler, isLegacyRequest } from '@modelcontextprotocol/server';
+import { createMcpHandler, isLegacyRequest, type AuthInfo } from '@modelcontextprotocol/server';
 import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
 import { httpDefaults } from '../config/defaults.ts';
 import { LegacySessions, type SessionLimits } from './LegacySessions.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
 import { createHttpGuards, type HttpSecurityOptions } from './httpGuards.ts';
+import { clientOf, createHttpAuth, protectedResourceMetadata, protectedResourcePath } from './clients/httpAuth.ts';
+import { createAuthenticator } from '../governance/identity/Authenticator.ts';
 
 export interface HttpListenOptions extends HttpSecurityOptions {
   /** Default 127.0.0.1. */
@@ -32,9 +34,12 @@ export interface HttpGateway {
  */
 export async function listenHttp(gateway: Gateway, options: HttpListenOptions): Promise<HttpGateway> {
   const host = options.host ?? httpDefaults.host;
-  const passesGuards = createHttpGuards(host, options);
+  const authenticator = createAuthenticator(gateway.config.auth, options.token);
+  const passesGuards = createHttpGuards(host, options, authenticator.required);
+  /** Names the client or answers 401: every endpoint but the protected-resource metadata is behind it. */
+  const admit = createHttpAuth(authenticator, gateway.logger);
   const maxRequestBodySize = options.maxBodyBytes ?? httpDefaults.maxBodyBytes;
-  const mcp = createMcpHandler(() => gateway.createServer(), {
+  const mcp = createMcpHandler((ctx) => gateway.createServer({ client: clientOf(ctx.authInfo) }), {
     onerror: (error) => gateway.logger.debug('http request rejected', { error: error.message }),
     maxRequestBodySize,
   });
@@ -67,7 +72,7 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
       return;
     }
     const probe = new Request(webRequest.url, { method: webRequest.method, headers: webRequest.headers });
-    if ((await isLegacyRequest(probe, body)) && (await legacySessions.handle(request, response, body))) return;
+    if ((await isLegacyRequest(probe, body)) && (await legacySessions.handle(request, response, body, clientOf((request as { auth?: AuthInfo }).auth)))) return;
     await handleMcp(request, response, body);
   }
 
@@ -82,6 +87,11 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (!passesGuards(request, response)) return;
+    if (path === protectedResourcePath && request.method === 'GET' && authenticator.jwt !== undefined) {
+      sendJson(response, 200, protectedResourceMetadata(request, authenticator.jwt.issuer));
+      return;
+    }
+    if ((await admit(request, response)) === undefined) return;
     if (path === '/healthz' && request.method === 'GET') {
       sendJson(response, 200, gateway.health());
       return;
