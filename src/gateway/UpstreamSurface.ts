@@ -93,7 +93,7 @@ export class UpstreamSurface {
     const target = found && mayUse(client, found.server) ? found : undefined;
     if (!target) throw new CodeGoatError('UNKNOWN_TOOL', `Unknown tool "${name}". Tools: ${someNames(this.listTools(client).map((tool) => tool.name), name)}.`);
     const refused = await this.#gate?.admit({ server: target.server, tool: target.name, args: args ?? {}, from: 'passthrough' }, caller, signal ? { signal } : {});
-    if (refused) return toolError(refused.message);
+    if (refused) return toolError(`${refused.message} (${refused.code}${refused.retryAfterMs === undefined ? '' : `, retry after ${refused.retryAfterMs} ms`})`);
     const outcome = await this.#pool.callToolRaw(target.server, target.name, args ?? {}, signal ? { signal } : {});
     if (!outcome.ok) return toolError(outcome.message);
     return outcome.result;
