@@ -91,12 +91,20 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
       sendJson(response, 200, protectedResourceMetadata(request, authenticator.jwt.issuer));
       return;
     }
-    if ((await admit(request, response)) === undefined) return;
+    const client = await admit(request, response);
+    if (client === undefined) return;
     if (path === '/healthz' && request.method === 'GET') {
       sendJson(response, 200, gateway.health());
       return;
     }
     if (path === '/mcp') {
+      const limit = await gateway.gate.checkRequest(client);
+      if (limit.limited) {
+        const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
+        response.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(seconds) });
+        response.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: `Too many requests: ${limit.because} is used up for client "${client.name}"; retry after ${seconds} s.` }, id: null }));
+        return;
+      }
       await serveMcp(request, response);
       return;
     }
