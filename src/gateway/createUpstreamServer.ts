@@ -10,6 +10,8 @@ export interface UpstreamServerOptions {
   readonly client?: ClientIdentity;
   readonly approvalTimeoutMs?: number;
   readonly instructions?: string;
+  /** The protocol era it serves: only a 2025-era client can be asked with `elicitation/create`. Default legacy. */
+  readonly era?: 'legacy' | 'modern';
 }
 
 /**
@@ -28,7 +30,7 @@ export function createUpstreamServer(surface: UpstreamSurface, options: Upstream
   });
   server.setRequestHandler('tools/list', () => ({ tools: surface.listTools(client) }));
   server.setRequestHandler('tools/call', (request, ctx) => {
-    const ask = elicitationAsker(server, ctx, options.approvalTimeoutMs);
+    const ask = options.era === 'modern' ? undefined : elicitationAsker(server, ctx, options.approvalTimeoutMs);
     return asProtocolErrors(() => surface.callTool(request.params.name, request.params.arguments, ctx.mcpReq.signal, { client, ...(ask && { ask }) }));
   });
   server.setRequestHandler('resources/list', () => ({ resources: surface.listResources(client) }));

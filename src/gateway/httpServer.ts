@@ -39,7 +39,7 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
   /** Names the client or answers 401: every endpoint but the protected-resource metadata is behind it. */
   const admit = createHttpAuth(authenticator, gateway.logger);
   const maxRequestBodySize = options.maxBodyBytes ?? httpDefaults.maxBodyBytes;
-  const mcp = createMcpHandler((ctx) => gateway.createServer({ client: clientOf(ctx.authInfo) }), {
+  const mcp = createMcpHandler((ctx) => gateway.createServer({ client: clientOf(ctx.authInfo), era: ctx.era }), {
     onerror: (error) => gateway.logger.debug('http request rejected', { error: error.message }),
     maxRequestBodySize,
   });
