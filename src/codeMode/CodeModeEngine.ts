@@ -8,7 +8,7 @@ import type { ServerPool, ServerStatus } from '../servers/index.ts';
 import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
 import { noRedaction, type SecretRedactor } from '../observability/redactSecrets.ts';
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
-import { mayUse, viewKey, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
+import { anonymousClient, mayUse, viewKey, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
 import type { Caller, CallGate } from '../governance/CallGate.ts';
 import { unavailableBindings, unavailableServers, type UnavailableServer } from './unavailableServers.ts';
 
@@ -140,8 +140,9 @@ export class CodeModeEngine {
     const gate = this.#gate;
     const result = await this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, async (server, tool, args, callSignal, deadline) => {
       const options = { group: execution, ...(callSignal ? { signal: callSignal } : {}) };
-      if (gate === undefined || caller === undefined) return this.#pool.callTool(server, tool, args, options);
-      const refused = await gate.admit({ server, tool, args, from: 'code' }, caller, { ...(callSignal ? { signal: callSignal } : {}), ...(deadline ? { deadline } : {}) });
+      if (gate === undefined) return this.#pool.callTool(server, tool, args, options);
+      // No caller (the library, `code-goat run`): the config's policy and limits still hold, for `anonymous`, who cannot be asked.
+      const refused = await gate.admit({ server, tool, args, from: 'code' }, caller ?? { client: anonymousClient }, { ...(callSignal ? { signal: callSignal } : {}), ...(deadline ? { deadline } : {}) });
       return refused ?? this.#pool.callTool(server, tool, args, options);
     });
     return this.#redactor.value(result);
