@@ -5,7 +5,7 @@
  * (signed by a key of a JWKS served over HTTP) is named by its `sub`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@modelcontextprotocol/client';
+import type { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { GovernanceDecision } from '../../src/governance/Governor.ts';
 import { Closer, startHttpGateway, type InProcessHttpGateway } from '../e2e/gatewayHelpers.ts';
 import { ledgerServer } from '../fixtures/servers.ts';
@@ -80,6 +80,19 @@ describe('who gets in', () => {
     expect((await initializeStatus(gateway.url, 'Bearer not-a-token-anyone-has')).status).toBe(401);
     expect((await initializeStatus(gateway.url)).status).toBe(401);
     expect((await initializeStatus(gateway.url.replace('/mcp', '/healthz'))).status).toBe(401);
+  });
+
+  it('a client cannot act through another client\'s session: to it, that session does not exist', async () => {
+    const sessionId = (alice.transport as StreamableHTTPClientTransport | undefined)?.sessionId;
+    expect(sessionId).toBeDefined();
+    const borrow = (authorization: string) =>
+      fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization, 'mcp-session-id': sessionId ?? '', 'mcp-protocol-version': '2025-06-18' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list' }),
+      });
+    expect((await borrow(`Bearer ${bobToken}`)).status).toBe(404);
+    expect((await borrow(`Bearer ${aliceToken}`)).status).toBe(200);
   });
 
   it('a 401 points at the protected-resource metadata, which names the issuer', async () => {
