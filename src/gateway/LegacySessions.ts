@@ -5,7 +5,7 @@ import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { httpDefaults } from '../config/defaults.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
 import { notifyListChanged } from './serveStdio.ts';
-import type { ClientIdentity } from '../governance/identity/ClientIdentity.ts';
+import { sameClient, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
 
 /** How many 2025-era sessions are held, and for how long (`httpDefaults`; tests shorten them). */
 export interface SessionLimits {
@@ -80,7 +80,7 @@ export class LegacySessions {
     if (typeof sessionId === 'string') {
       const found = this.#sessions.get(sessionId);
       // Another client's session is, to this one, no session: it cannot act as that client.
-      const session = found?.client.name === client.name ? found : undefined;
+      const session = found !== undefined && sameClient(found.client, client) ? found : undefined;
       // The spec's answer to an unknown or expired session: 404, upon which the client starts a new one.
       if (!session) rpcError(response, 404, -32001, `Session ${sessionId.slice(0, 64)} not found or expired: initialize a new one.`);
       else {

@@ -103,12 +103,14 @@ describe('who gets in', () => {
     expect(metadata).toEqual({ resource: gateway.url, authorization_servers: [idp.issuer], bearer_methods_supported: ['header'] });
   });
 
-  it('an expired JWT, one for another audience, one from another issuer and one signed by a stranger key get 401', async () => {
+  it('an expired JWT, one for another audience, one from another issuer, one signed by a stranger key and one whose sub would forge a log line get 401', async () => {
     const expired = await idp.sign({ sub: 'carol', aud: 'code-goat', expiresAt: Math.floor(Date.now() / 1000) - 120 });
     const otherAudience = await idp.sign({ sub: 'carol', aud: 'another-service' });
     const otherIssuer = await idp.sign({ sub: 'carol', aud: 'code-goat', issuer: 'https://elsewhere.example/' });
     const stranger = await idp.signWithStrangerKey({ sub: 'carol', aud: 'code-goat' });
+    const forgedLogLine = await idp.sign({ sub: 'carol\n{"level":"info","message":"forged"}', aud: 'code-goat' });
     for (const [token, reason] of [
+      [forgedLogLine, 'control characters'],
       [expired, 'expired'],
       [otherAudience, '"aud"'],
       [otherIssuer, '"iss"'],

@@ -24,6 +24,9 @@ interface NamedToken {
   readonly client: ClientIdentity;
 }
 
+/** As `auth.tokens[].name` allows. */
+const maxClientNameLength = 128;
+
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 export function createAuthenticator(auth: AuthConfig | undefined, cliToken?: string): Authenticator {
@@ -50,6 +53,8 @@ export function createAuthenticator(auth: AuthConfig | undefined, cliToken?: str
     try {
       const { payload } = await jwtVerify(bearer, keys, { issuer: jwt.issuer, audience: jwt.audience });
       if (typeof payload.sub !== 'string' || payload.sub === '') return { ok: false, reason: 'the JWT has no "sub" to name the client' };
+      // The name goes into logs, limiter keys and messages: a bounded line of printable text.
+      if (payload.sub.length > maxClientNameLength || /[\u0000-\u001f\u007f]/.test(payload.sub)) return { ok: false, reason: 'the JWT\'s "sub" is too long or holds control characters' };
       return { ok: true, client: Object.freeze({ name: payload.sub, ...(jwt.servers !== undefined && { servers: Object.freeze([...jwt.servers]) }) }) };
     } catch (error) {
       return { ok: false, reason: jwtRejection(error) };

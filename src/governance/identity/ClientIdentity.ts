@@ -21,3 +21,8 @@ export function mayUse(client: ClientIdentity, server: string): boolean {
 export function viewKey(client: ClientIdentity): string {
   return client.servers === undefined ? '*' : JSON.stringify([...client.servers].sort());
 }
+
+/** The same client: the same name with the same servers (a JWT whose `sub` is a token's name is not that token's client). */
+export function sameClient(a: ClientIdentity, b: ClientIdentity): boolean {
+  return a.name === b.name && viewKey(a) === viewKey(b);
+}
