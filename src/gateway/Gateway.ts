@@ -8,6 +8,7 @@ import type { Governor } from '../governance/Governor.ts';
 import type { SecretRedactor } from '../observability/redactSecrets.ts';
 import type { ServerPool, ServerStatus } from '../servers/index.ts';
 import { createUpstreamServer, type UpstreamServerOptions } from './createUpstreamServer.ts';
+import { InputRequiredApprovals } from './clients/inputRequiredApprovals.ts';
 import { UpstreamSurface } from './UpstreamSurface.ts';
 
 export type ListKind = 'tools' | 'resources' | 'prompts';
@@ -47,6 +48,9 @@ export class Gateway {
   readonly #close: () => Promise<void>;
   readonly #redactor: SecretRedactor;
   readonly #listeners = new Set<(kind: ListKind) => void>();
+  readonly #approvalTimeoutMs: number;
+  /** Executions waiting on a 2026-07-28 client's approval between its requests. */
+  readonly #inputRequired: InputRequiredApprovals;
 
   private constructor({ config, servers: pool, engine, logger, redactor, serversSettled, close, gate }: Assembly<CodeModeEngine | undefined>) {
     this.config = config;
@@ -57,6 +61,8 @@ export class Gateway {
     this.codeMode = engine;
     this.#close = close;
     this.gate = gate;
+    this.#approvalTimeoutMs = config.policy?.approvalTimeoutMs ?? governanceDefaults.approvalTimeoutMs;
+    this.#inputRequired = new InputRequiredApprovals(this.#approvalTimeoutMs);
     this.surface = new UpstreamSurface(pool, engine, config, gate);
     pool.onListChanged(({ server, kind }) => {
       this.surface.refresh();
@@ -73,8 +79,8 @@ export class Gateway {
   }
 
   /** A fresh upstream MCP server instance over this gateway's surface, serving `options.client` (anonymous by default). */
-  createServer(options: Omit<UpstreamServerOptions, 'approvalTimeoutMs'> = {}): Server {
-    return createUpstreamServer(this.surface, { ...options, approvalTimeoutMs: this.config.policy?.approvalTimeoutMs ?? governanceDefaults.approvalTimeoutMs });
+  createServer(options: Omit<UpstreamServerOptions, 'approvalTimeoutMs' | 'inputRequired'> = {}): Server {
+    return createUpstreamServer(this.surface, { ...options, approvalTimeoutMs: this.#approvalTimeoutMs, inputRequired: this.#inputRequired });
   }
 
   /** Called when a downstream list changed (after the surface was refreshed). */

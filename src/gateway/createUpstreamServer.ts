@@ -4,14 +4,17 @@ import { implementationInfo } from '../version.ts';
 import type { UpstreamSurface } from './UpstreamSurface.ts';
 import { anonymousClient, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
 import { elicitationAsker } from './clients/elicitationAsker.ts';
+import type { InputRequiredApprovals } from './clients/inputRequiredApprovals.ts';
 
 /** Who the instance serves: its client (from the HTTP request's auth; anonymous over stdio), and how long an approval may wait. */
 export interface UpstreamServerOptions {
   readonly client?: ClientIdentity;
   readonly approvalTimeoutMs?: number;
   readonly instructions?: string;
-  /** The protocol era it serves: only a 2025-era client can be asked with `elicitation/create`. Default legacy. */
+  /** The protocol era it serves: a 2025-era client is asked with `elicitation/create`, a 2026-07-28 one through `inputRequired`. Default legacy. */
   readonly era?: 'legacy' | 'modern';
+  /** The gateway's executions waiting on a 2026-07-28 client's approval, across its requests. */
+  readonly inputRequired?: InputRequiredApprovals;
 }
 
 /**
@@ -30,6 +33,14 @@ export function createUpstreamServer(surface: UpstreamSurface, options: Upstream
   });
   server.setRequestHandler('tools/list', () => ({ tools: surface.listTools(client) }));
   server.setRequestHandler('tools/call', (request, ctx) => {
+    const { name, arguments: args } = request.params;
+    const rounds = options.inputRequired;
+    if (options.era === 'modern' && rounds !== undefined && name === 'execute_code' && server.getClientCapabilities()?.elicitation !== undefined) {
+      // Approvals travel as input_required rounds; the execution outlives each request, so no request's signal ends it.
+      const state = ctx.mcpReq.requestState<unknown>();
+      if (typeof state === 'string') return rounds.resume(client, state, ctx.mcpReq.inputResponses);
+      return rounds.start(client, (ask) => asProtocolErrors(() => surface.callTool(name, args, undefined, { client, ask })));
+    }
     const ask = options.era === 'modern' ? undefined : elicitationAsker(server, ctx, options.approvalTimeoutMs);
     return asProtocolErrors(() => surface.callTool(request.params.name, request.params.arguments, ctx.mcpReq.signal, { client, ...(ask && { ask }) }));
   });

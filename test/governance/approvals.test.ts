@@ -102,6 +102,26 @@ catch (error) { return { name: error.name, code: error.code, isPolicyError: erro
   });
 });
 
+describe('a 2026-07-28 client', () => {
+  it('is asked through input_required rounds while the execution waits; accepted it runs, declined the code catches APPROVAL_DENIED', async () => {
+    const modern = await connectAs(closer, gateway.url, token, { versionNegotiation: { mode: 'auto' }, capabilities: { elicitation: { form: {} } } });
+    modern.setRequestHandler('elicitation/create', async (request) => {
+      questions.push(request.params);
+      return answer(request.params);
+    });
+    expect(modern.getProtocolEra()).toBe('modern');
+    questions.length = 0;
+    answer = async (question) => (question.message.includes('modern one') ? { action: 'accept', content: { approve: true } } : { action: 'decline' });
+    const ran = await execute(modern, `const one = await mcpTools.Vault.deleteNote({ text: 'modern one' });
+let second;
+try { await mcpTools.Vault.deleteNote({ text: 'modern two' }); } catch (error) { second = error.code; }
+return { one: one.text, second };`);
+    expect(ran.success, ran.error).toBe(true);
+    expect(questions.map((question) => question.message.includes('modern one'))).toEqual([true, false]);
+    expect(ran.returnValue).toEqual({ one: 'modern one', second: 'APPROVAL_DENIED' });
+  });
+});
+
 describe('argumentSummary', () => {
   it('redacts configured secrets and values under secret-looking names, and cuts long strings', () => {
     const redactor = createSecretRedactor(['s3cr3t-value']);

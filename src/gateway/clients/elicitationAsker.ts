@@ -6,8 +6,8 @@ import type { ApprovalAnswer, ApprovalAsker, ApprovalRequest } from '../../gover
  * How the gateway asks its client to approve calls: `elicitation/create` (a form with one yes/no)
  * on the request being served, which the 2025-era protocol allows when the client declared the
  * `elicitation` capability. Undefined when it cannot ask: the client did not declare it, or the
- * request is a 2026-07-28 one (that revision asks through an `input_required` result, which a call
- * paused inside a running execution cannot return: see the README), or a stateless one.
+ * request is a stateless one. (A 2026-07-28 client is asked through `input_required` rounds
+ * instead: see `InputRequiredApprovals`.)
  */
 export function elicitationAsker(server: Server, ctx: ServerContext, timeoutMs: number = governanceDefaults.approvalTimeoutMs): ApprovalAsker | undefined {
   const capabilities = server.getClientCapabilities();
@@ -18,11 +18,7 @@ export function elicitationAsker(server: Server, ctx: ServerContext, timeoutMs: 
         {
           mode: 'form',
           message: approvalQuestion(requests),
-          requestedSchema: {
-            type: 'object',
-            properties: { approve: { type: 'boolean', title: requests.length === 1 ? 'Allow this call' : `Allow these ${requests.length} calls`, default: true } },
-            required: ['approve'],
-          },
+          requestedSchema: approvalForm(requests),
         },
         { signal, timeout: timeoutMs },
       );
@@ -31,6 +27,15 @@ export function elicitationAsker(server: Server, ctx: ServerContext, timeoutMs: 
       // No answer in time, the client refused the request or went away: the calls do not run.
       return 'decline';
     }
+  };
+}
+
+/** The form of an approval question: one yes/no. */
+export function approvalForm(requests: readonly ApprovalRequest[]): { type: 'object'; properties: Record<string, { type: 'boolean'; title: string; default: boolean }>; required: string[] } {
+  return {
+    type: 'object',
+    properties: { approve: { type: 'boolean', title: requests.length === 1 ? 'Allow this call' : `Allow these ${requests.length} calls`, default: true } },
+    required: ['approve'],
   };
 }
 
