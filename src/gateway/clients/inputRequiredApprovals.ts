@@ -20,6 +20,8 @@ class Run {
     this.client = client;
     this.#question = this.#nextQuestion();
     this.result = start((requests) => new Promise((answer) => this.#ask({ requests, answer })));
+    // A client that walked away leaves nobody awaiting the result: its failure must not be an unhandled rejection.
+    this.result.catch(() => undefined);
   }
 
   /** The execution's result, or the next question it waits on, whichever comes first. */
