@@ -80,7 +80,6 @@ async function main(argv: string[]): Promise<number> {
     ...(values['allow-origin'] ? { allowedOrigins: values['allow-origin'] } : {}),
     ...(values['allow-host'] ? { allowedHosts: values['allow-host'] } : {}),
   };
-  if (listen !== undefined) createHttpGuards(listen.host, security); // throws when a token is required and missing
   const file = rest[0];
   if (command === 'run' && file === undefined) {
     throw new CodeGoatError('CONFIG_INVALID', `code-goat run needs a file, or - for standard input.\n\n${usage}`);
@@ -90,6 +89,8 @@ async function main(argv: string[]): Promise<number> {
   const { source } = loaded;
   const config = values.audit === undefined ? loaded.config : { ...loaded.config, audit: auditConfigSchema.parse({ ...loaded.config.audit, path: values.audit }) };
   logger.info('config loaded', { source, servers: Object.keys(config.mcpServers) });
+  // Throws when a token is required and there is none (neither --token nor clients in the config's `auth`).
+  if (listen !== undefined) createHttpGuards(listen.host, security, (config.auth?.tokens.length ?? 0) > 0 || config.auth?.jwt !== undefined);
 
   if (command === 'types') return withGateway(config, logger, printTypes);
   if (command === 'run' && file !== undefined) {

@@ -11,7 +11,7 @@
  * Names of the errors the model meets. `ToolError` is the class its code catches when a tool call fails;
  * the others name a failure that ends the execution, before the message in `ExecutionResult.error`.
  */
-export type ModelErrorName = 'ToolError' | 'SyntaxError' | 'TypeCheckError' | 'TimeoutError' | 'MemoryLimitError' | 'LimitError' | 'BusyError' | 'SandboxError';
+export type ModelErrorName = 'ToolError' | 'PolicyError' | 'RateLimitError' | 'SyntaxError' | 'TypeCheckError' | 'TimeoutError' | 'MemoryLimitError' | 'LimitError' | 'BusyError' | 'SandboxError';
 
 /** JSON-RPC errors a gateway request can fail with (the keys of the MCP SDK's `ProtocolErrorCode`). */
 export type JsonRpcErrorName = 'InvalidParams' | 'InternalError';
@@ -70,6 +70,22 @@ export const errorTable = {
     jsonRpc: 'InternalError',
   },
   TOOL_CALL_LIMIT: { description: 'The execution made more tool calls than it may.', errorName: 'ToolError', jsonRpc: 'InternalError' },
+  POLICY_DENIED: { description: 'A policy rule denies this client the call; it was not sent.', errorName: 'PolicyError', jsonRpc: 'InternalError' },
+  APPROVAL_DENIED: {
+    description: 'The call needs approval and the client declined it, or gave no answer within policy.approvalTimeoutMs; it was not sent.',
+    errorName: 'PolicyError',
+    jsonRpc: 'InternalError',
+  },
+  APPROVAL_UNAVAILABLE: {
+    description: 'The call needs approval and the client cannot be asked (no elicitation capability); it was not sent.',
+    errorName: 'PolicyError',
+    jsonRpc: 'InternalError',
+  },
+  RATE_LIMITED: {
+    description: 'A rate limit of this client, server or tool is used up; `retryAfterMs` says when to try again. The call was not sent.',
+    errorName: 'RateLimitError',
+    jsonRpc: 'InternalError',
+  },
   SYNTAX_ERROR: {
     description: 'The submitted code does not parse; the message names line and column.',
     errorName: 'SyntaxError',

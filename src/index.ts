@@ -23,6 +23,11 @@ export type { SandboxLimits } from './sandbox/Sandbox.ts';
 export { loadConfig, parseConfig, parseConfigText, defaultConfig } from './config/index.ts';
 export type { LoadedConfig } from './config/index.ts';
 export type { Config, ConfigInput, ServerConfig, StdioServerConfig, RemoteServerConfig, CodeModeConfig, AuditConfig } from './config/schema.ts';
+export type { AuthConfig, PolicyConfig, PolicyRule, RateLimitConfig, RedisConfig } from './config/governance/governanceSchema.ts';
+
+// Governance: who a client is, and what was decided about its calls (`Gateway.gate.onDecision`).
+export type { ClientIdentity } from './governance/identity/ClientIdentity.ts';
+export type { GovernanceDecision } from './governance/Governor.ts';
 
 // The generated API.
 export type { RuntimeApi, RuntimeTool } from './modelApi/RuntimeApi.ts';

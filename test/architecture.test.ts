@@ -26,8 +26,9 @@ const allowedImports: Readonly<Record<string, readonly string[]>> = {
   'sandbox': ['catalog'],
   'modelApi': ['catalog'],
   'telemetry': ['observability', 'config', 'catalog', 'sandbox'],
-  'codeMode': ['observability', 'config', 'catalog', 'servers', 'sandbox', 'modelApi', 'telemetry'],
-  'gateway': ['observability', 'config', 'catalog', 'servers', 'sandbox', 'modelApi', 'codeMode', 'telemetry'],
+  'governance': ['observability', 'config', 'catalog'],
+  'codeMode': ['observability', 'config', 'catalog', 'servers', 'sandbox', 'modelApi', 'telemetry', 'governance'],
+  'gateway': ['observability', 'config', 'catalog', 'servers', 'sandbox', 'modelApi', 'codeMode', 'telemetry', 'governance'],
 };
 /** Leaves with no imports of their own (plain helpers, the error table, the version, every default): any layer may read them. */
 const leaves = new Set(['text', 'launch', 'errors.ts', 'version.ts']);

@@ -11,6 +11,6 @@ import { fixtureSource } from './fixtures/servers.ts';
 
 export default async function setup(): Promise<void> {
   await Promise.all(
-    [workerModule, checkerModule, sourceCli, ...['fault-server', 'garbage-server', 'bad-schema-server', 'secret-server'].map(fixtureSource)].map((entry) => buildSourceBundle(entry)),
+    [workerModule, checkerModule, sourceCli, ...['fault-server', 'garbage-server', 'bad-schema-server', 'secret-server', 'trace-server', 'ledger-server'].map(fixtureSource)].map((entry) => buildSourceBundle(entry)),
   );
 }

@@ -17,6 +17,8 @@ export interface ToolCallFailure {
   readonly ok: false;
   readonly code: ErrorCode;
   readonly message: string;
+  /** RATE_LIMITED: when the call may be tried again, in milliseconds. */
+  readonly retryAfterMs?: number;
 }
 
 export interface ToolCallOptions {

@@ -14,6 +14,15 @@ export interface CatalogTool {
   readonly inputSchema: JsonSchema;
   /** JSON Schema of `structuredContent`, when the server declares one. */
   readonly outputSchema?: JsonSchema;
+  /** The hints MCP defines, as the server gave them (untrusted: policy reads `destructiveHint`). */
+  readonly annotations?: ToolHints;
+}
+
+export interface ToolHints {
+  readonly readOnlyHint?: boolean;
+  readonly destructiveHint?: boolean;
+  readonly idempotentHint?: boolean;
+  readonly openWorldHint?: boolean;
 }
 
 /** A JSON Schema document or sub-schema; `true`/`false` are valid schemas too. */

@@ -10,6 +10,8 @@ import { noRedaction, type SecretRedactor } from '../observability/redactSecrets
 import { noTelemetry, type ExecutionTelemetry, type Telemetry } from '../telemetry/index.ts';
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
 import { typeCheckedExecution, type TypeCheck } from './typeCheckedExecution.ts';
+import { anonymousClient, mayUse, viewKey, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
+import type { Caller, CallGate } from '../governance/CallGate.ts';
 import { unavailableBindings, unavailableServers, type UnavailableServer } from './unavailableServers.ts';
 
 /** A tool call of an execution that came back (for progress: `notifications/progress` as calls finish). */
@@ -17,6 +19,14 @@ export interface FinishedCall {
   readonly server: string;
   readonly tool: string;
   readonly ok: boolean;
+}
+
+/** Who runs an execution and who hears of its calls. */
+export interface ExecuteOptions {
+  /** The upstream client (identity, how to ask it for approvals); none for the library and `code-goat run`. */
+  readonly caller?: Caller;
+  /** Hears of each call as it comes back, while the execution runs (not after it ended). */
+  readonly onCallFinished?: (call: FinishedCall) => void;
 }
 
 export interface CodeModeEngineOptions {
@@ -35,6 +45,8 @@ export interface CodeModeEngineOptions {
   typeCheck?: TypeCheck;
   /** Spans, metrics and the audit line of each execution and of its calls. */
   telemetry?: Telemetry;
+  /** Policy, rate limits and approvals, consulted before each call leaves (see governance/). */
+  gate?: CallGate;
 }
 
 /**
@@ -52,7 +64,10 @@ export class CodeModeEngine {
   readonly #typeCheck: TypeCheck | undefined;
   readonly #telemetry: Telemetry;
   readonly #listeners = new Set<() => void>();
+  readonly #gate: CallGate | undefined;
   #api: DerivedApi;
+  /** The API as clients that see only some servers get it, by `viewKey`; made on first use, dropped when the catalog changes. */
+  #views = new Map<string, DerivedApi>();
 
   constructor(pool: ServerPool, sandbox: Sandbox, options: CodeModeEngineOptions = {}) {
     this.#pool = pool;
@@ -63,9 +78,11 @@ export class CodeModeEngine {
     this.#executionTimeoutMs = options.executionTimeoutMs ?? codeModeDefaults.timeout;
     this.#typeCheck = options.typeCheck;
     this.#telemetry = options.telemetry ?? noTelemetry;
+    this.#gate = options.gate;
     this.#api = this.#derive();
     pool.onCatalogChanged(() => {
       this.#api = this.#derive();
+      this.#views = new Map();
       for (const listener of this.#listeners) listener();
     });
   }
@@ -98,6 +115,21 @@ export class CodeModeEngine {
   }
 
   /**
+   * The API a client sees: only the servers it may use (its `servers`), named, declared and described
+   * from that part of the catalog alone, so that nothing of the others reaches its model.
+   */
+  viewFor(client: ClientIdentity | undefined): ApiView {
+    if (client?.servers === undefined) return this.#viewOf(this.#api);
+    const key = viewKey(client);
+    let api = this.#views.get(key);
+    if (api === undefined) {
+      api = this.#derive((server) => mayUse(client, server));
+      this.#views.set(key, api);
+    }
+    return this.#viewOf(api);
+  }
+
+  /**
    * Never throws: failures come back in the result. `signal` is the caller's cancel (the upstream
    * request's): aborting it cancels the execution's calls downstream. Each call also carries the
    * execution's own signal (aborted when the execution ends, so calls left running are cancelled and
@@ -107,19 +139,18 @@ export class CodeModeEngine {
    * deadline, which the wait uses up), so that code sent right after the gateway started finds the
    * servers it asks for; code that reaches one still connecting without naming it is told so by
    * `mcpTools` (see `unavailableBindings`).
-   *
-   * `onCallFinished` hears of each call as it comes back, while the execution runs (not after it ended).
    */
-  async executeCode(code: string, limits?: Partial<SandboxLimits>, signal?: AbortSignal, onCallFinished?: (call: FinishedCall) => void): Promise<ExecutionResult> {
+  async executeCode(code: string, limits?: Partial<SandboxLimits>, signal?: AbortSignal, options: ExecuteOptions = {}): Promise<ExecutionResult> {
     const observed = this.#telemetry.execution(code);
-    const result = await this.#execute(code, observed, limits, signal, onCallFinished);
+    const result = await this.#execute(code, observed, limits, signal, options);
     observed.end(result);
     return result;
   }
 
-  async #execute(code: string, observed: ExecutionTelemetry, limits?: Partial<SandboxLimits>, signal?: AbortSignal, onCallFinished?: (call: FinishedCall) => void): Promise<ExecutionResult> {
+  async #execute(code: string, observed: ExecutionTelemetry, limits: Partial<SandboxLimits> | undefined, signal: AbortSignal | undefined, { caller, onCallFinished }: ExecuteOptions): Promise<ExecutionResult> {
     // One look at the servers' states per execution, shared by the wait below and the bindings.
-    let status = this.#pool.status();
+    const client = caller?.client;
+    let status = this.#pool.status().filter((server) => client === undefined || mayUse(client, server.name));
     const connecting = this.#connectingNamedIn(code, status);
     const deadlineMs = limits?.timeoutMs ?? this.#executionTimeoutMs;
     let effective = limits;
@@ -133,14 +164,23 @@ export class CodeModeEngine {
         return sandboxFailure('SERVER_UNAVAILABLE', `server ${names} is still connecting after ${Math.round(waited)} ms, this execution's whole deadline; the code did not run.`, started);
       }
       effective = { ...limits, timeoutMs: Math.max(1, Math.round(deadlineMs - waited)) };
-      status = this.#pool.status();
+      status = this.#pool.status().filter((server) => client === undefined || mayUse(client, server.name));
     }
-    const bindings = { ...this.#api.runtimeApi, unavailable: unavailableBindings(unavailableServers(status, this.#includeServer)) };
+    const view = this.viewFor(client);
+    const bindings = { ...view.runtimeApi, unavailable: { ...this.#hiddenBindings(client), ...unavailableBindings(unavailableServers(status, this.#includeServer)) } };
     const execution = {};
+    const gate = this.#gate;
     let running = true;
     const run = async () => {
-      const ran = await this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, async (server, tool, args, callSignal) => {
-        const outcome = await observed.toolCall(server, tool, (meta) => this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}), ...(meta && { meta }) }));
+      const ran = await this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, async (server, tool, args, callSignal, deadline) => {
+        const outcome = await observed.toolCall(server, tool, async (meta) => {
+          if (gate !== undefined) {
+            // No caller (the library, `code-goat run`): the config's policy and limits still hold, for `anonymous`, who cannot be asked.
+            const refused = await gate.admit({ server, tool, args, from: 'code' }, caller ?? { client: anonymousClient }, { ...(callSignal ? { signal: callSignal } : {}), ...(deadline ? { deadline } : {}) });
+            if (refused) return refused;
+          }
+          return this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}), ...(meta && { meta }) });
+        });
         if (running) onCallFinished?.({ server, tool, ok: outcome.ok });
         return outcome;
       });
@@ -175,13 +215,36 @@ export class CodeModeEngine {
     }
   }
 
-  #derive(): DerivedApi {
-    const catalog = this.#pool.catalog().filter((tool) => this.#includeServer(tool.server));
+  /**
+   * Namespaces of code-mode servers a client may not use, told as unavailable to code that reaches for
+   * them (its API never named them). Only the namespace the code itself wrote is ever echoed back.
+   */
+  #hiddenBindings(client: ClientIdentity | undefined): Record<string, string> {
+    if (client?.servers === undefined) return {};
+    const hidden = this.#pool.status().filter((server) => this.#includeServer(server.name) && !mayUse(client, server.name));
+    return Object.fromEntries(hidden.map((server) => [toNamespaceName(server.name), `this client ("${client.name}") may not use that server.`]));
+  }
+
+  #viewOf(api: DerivedApi): ApiView {
+    api.executeCodeToolSchema ??= executeCodeToolSchema(api.named, this.#describeOptions);
+    return { named: api.named, catalog: api.catalog, runtimeApi: api.runtimeApi, executeCodeToolSchema: api.executeCodeToolSchema };
+  }
+
+  #derive(include: (server: string) => boolean = () => true): DerivedApi {
+    const catalog = this.#pool.catalog().filter((tool) => this.#includeServer(tool.server) && include(tool.server));
     const named = assignNames(catalog);
     const typeDefinitions = generateTypeDefinitions(named);
     this.#typeCheck?.checker.setDeclarations(typeDefinitions);
     return { catalog, named, typeDefinitions, runtimeApi: buildRuntimeApi(named) };
   }
+}
+
+/** What one client's model sees and its code gets: the generated API over the servers it may use. */
+export interface ApiView {
+  readonly named: NamedCatalog;
+  readonly catalog: ToolCatalog;
+  readonly runtimeApi: RuntimeApi;
+  readonly executeCodeToolSchema: ExecuteCodeToolSchema;
 }
 
 interface DerivedApi {

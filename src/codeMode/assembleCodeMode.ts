@@ -12,6 +12,7 @@ import { implementationInfo } from '../version.ts';
 import { WorkerTypeChecker } from '../modelApi/index.ts';
 import { CodeModeEngine } from './CodeModeEngine.ts';
 import type { TypeCheck } from './typeCheckedExecution.ts';
+import { Governor } from '../governance/Governor.ts';
 
 /** What a caller may bring: `createCodeMode` and `createGateway` take these (`CodeModeOptions`, `GatewayOptions`). */
 export interface AssembleOptions {
@@ -48,6 +49,8 @@ export interface Assembly<Engine extends CodeModeEngine | undefined> {
   readonly serversSettled: Promise<void>;
   /** Traces, metrics and the audit log, as configured; `noTelemetry` when none is. */
   readonly telemetry: Telemetry;
+  /** Who may call what, how often, with whose approval: every call passes it (code and passthrough). */
+  readonly gate: Governor;
   /** Closes the sandbox and the servers, then writes out what telemetry holds. */
   close(): Promise<void>;
 }
@@ -94,6 +97,12 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
     await serversSettled;
     throw error;
   }
+  const pool = servers;
+  const gate = new Governor(config, { logger, redactor, catalog: () => pool.catalog() });
+  gate.onDecision(({ decision }) => {
+    telemetry.policyDecision(decision);
+    if (decision === 'rate_limited') telemetry.rateLimited();
+  });
   const engine =
     sandbox &&
     new CodeModeEngine(servers, sandbox, {
@@ -103,7 +112,9 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
       executionTimeoutMs: config.codeMode.timeout,
       ...(typeCheck && { typeCheck }),
       telemetry,
+      gate,
     });
+  await gate.ready();
   return {
     config,
     logger,
@@ -112,8 +123,9 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
     engine,
     serversSettled,
     telemetry,
+    gate,
     async close() {
-      await Promise.all([sandbox?.close(), servers.close(), typeCheck?.checker.close()]);
+      await Promise.all([sandbox?.close(), servers.close(), typeCheck?.checker.close(), gate.close()]);
       await serversSettled; // settles at once now that every connection is closed; its log line comes first
       // Last: executions that ended as the sandbox closed have their audit lines and spans by now.
       await telemetry.close();

@@ -163,3 +163,32 @@ export const telemetryDefaults = {
   /** `OTEL_SERVICE_NAME` when unset. */
   serviceName: 'code-goat',
 } as const;
+
+/** Identities, policy and rate limits (`auth`, `policy`, `rateLimits`, `redis`). */
+export const governanceDefaults = {
+  /** What a tool annotated `destructiveHint: true` needs when no rule names it (`policy.destructive`). */
+  destructive: 'approve',
+  /**
+   * The same, for a config with no `policy` section at all: governance is opted into by writing one,
+   * so a gateway configured before it (and clients that cannot be asked) keep working unchanged.
+   */
+  destructiveWithoutPolicy: 'allow',
+  /** How long an approval waits for the client's answer, in milliseconds; past it the call is refused (APPROVAL_DENIED). */
+  approvalTimeoutMs: 120_000,
+  /** A `rateLimits` entry counts each client apart unless it says `per: "all"`. */
+  rateLimitPer: 'client',
+  /** Redis unreachable: limits let calls through (fail open) unless `redis.failOpen` is false. */
+  redisFailOpen: true,
+  /** Prefix of the keys the shared counters take in Redis. */
+  redisKeyPrefix: 'code-goat:ratelimit',
+  /** How long one Redis command may take, in milliseconds, before it counts as Redis being down. */
+  redisCommandTimeoutMs: 1_000,
+  /** The client's name when the gateway asks for no token (stdio, or HTTP on loopback without auth). */
+  anonymousClient: 'anonymous',
+  /** The name of the `--token` key (SPEC). */
+  cliTokenName: 'default',
+  /** Calls that need approval within this many milliseconds of the first are asked in one question (a `Promise.all`). */
+  approvalBatchWindowMs: 50,
+  /** Characters of one argument value an approval question shows before cutting it. */
+  approvalValueChars: 200,
+} as const;

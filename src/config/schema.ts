@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { codeModeDefaults, telemetryDefaults, typeCheckModes } from './defaults.ts';
+import { governanceConfigShape } from './governance/governanceSchema.ts';
 
 /** Which tools of a server are exposed; `*` matches any run of characters. */
 const toolFilterSchema = z.strictObject({
@@ -87,6 +88,7 @@ export const configSchema = z.strictObject({
   mcpServers: z.record(z.string().min(1), serverConfigSchema).default({}),
   codeMode: codeModeConfigSchema.prefault({}),
   audit: auditConfigSchema.optional(),
+  ...governanceConfigShape,
 });
 
 export type StdioServerConfig = z.infer<typeof stdioServerSchema>;

@@ -98,7 +98,14 @@ export function substitutedValues(input: unknown): string[] {
  * looks like `<scheme> <credential>` (`Bearer abc…`) adds its credential: it shows up alone too.
  */
 export function configSecrets(config: Config): string[] {
-  return [...new Set([...substitutedValues(config), ...Object.values(config.mcpServers).flatMap(serverSecrets)])];
+  return [...new Set([...substitutedValues(config), ...Object.values(config.mcpServers).flatMap(serverSecrets), ...governanceSecrets(config)])];
+}
+
+/** Client tokens and a Redis password are secrets however they were written. */
+function governanceSecrets(config: Config): string[] {
+  const tokens = (config.auth?.tokens ?? []).map((entry) => entry.token);
+  const redisPassword = config.redis === undefined ? '' : decodeURIComponent(new URL(config.redis.url).password);
+  return redisPassword === '' ? tokens : [...tokens, redisPassword];
 }
 
 /** The secrets of one server config: its `env` or `headers` values, and what was substituted into it. */

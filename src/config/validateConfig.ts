@@ -1,6 +1,7 @@
 import { describeKind, isPlainObject, type ConfigIssue, type ConfigPath } from './ConfigIssue.ts';
 import { nearestKey } from '../text/nearestKey.ts';
 import { schemaIssues } from './schemaIssues.ts';
+import { governanceIssues } from './governance/governanceSchema.ts';
 import { configSchema, type Config } from './schema.ts';
 import { serverEntries } from './serverEntries.ts';
 import { validateServer } from './validateServer.ts';
@@ -28,6 +29,8 @@ export function validateConfig(input: unknown): ConfigValidation {
   const parsed = configSchema.safeParse(normalised);
   // Unreachable while the checks above mirror the schema; if they drift, still report paths, not a crash.
   if (!parsed.success) return { ok: false, issues: schemaIssues(configSchema, normalised, []) };
+  const crossIssues = governanceIssues(parsed.data);
+  if (crossIssues.length > 0) return { ok: false, issues: crossIssues };
   return { ok: true, config: parsed.data };
 }
 

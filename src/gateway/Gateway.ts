@@ -2,11 +2,14 @@ import type { Server } from '@modelcontextprotocol/server';
 import { assembleCodeMode, type AssembleOptions, type Assembly } from '../codeMode/assembleCodeMode.ts';
 import type { CodeModeEngine } from '../codeMode/CodeModeEngine.ts';
 import type { Config, ConfigInput } from '../config/schema.ts';
+import { governanceDefaults } from '../config/defaults.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { Governor } from '../governance/Governor.ts';
 import type { SecretRedactor } from '../observability/redactSecrets.ts';
 import type { ServerPool, ServerStatus } from '../servers/index.ts';
 import type { Telemetry } from '../telemetry/index.ts';
-import { createUpstreamServer } from './createUpstreamServer.ts';
+import { createUpstreamServer, type UpstreamServerOptions } from './createUpstreamServer.ts';
+import { InputRequiredApprovals } from './clients/inputRequiredApprovals.ts';
 import { UpstreamSurface } from './UpstreamSurface.ts';
 
 export type ListKind = 'tools' | 'resources' | 'prompts';
@@ -41,13 +44,18 @@ export class Gateway {
   readonly logger: Logger;
   /** Traces, metrics (`telemetry.metrics`, served at `/metrics`) and the audit log. */
   readonly telemetry: Telemetry;
+  /** Policy, rate limits and approvals: `gate.onDecision` tells of every decision (telemetry, audit). */
+  readonly gate: Governor;
   /** Resolves when every downstream server's first connect settled (ready or failed). */
   readonly serversSettled: Promise<void>;
   readonly #close: () => Promise<void>;
   readonly #redactor: SecretRedactor;
   readonly #listeners = new Set<(kind: ListKind) => void>();
+  readonly #approvalTimeoutMs: number;
+  /** Executions waiting on a 2026-07-28 client's approval between its requests. */
+  readonly #inputRequired: InputRequiredApprovals;
 
-  private constructor({ config, servers: pool, engine, logger, redactor, serversSettled, telemetry, close }: Assembly<CodeModeEngine | undefined>) {
+  private constructor({ config, servers: pool, engine, logger, redactor, serversSettled, telemetry, close, gate }: Assembly<CodeModeEngine | undefined>) {
     this.config = config;
     this.#redactor = redactor;
     this.serversSettled = serversSettled;
@@ -56,7 +64,10 @@ export class Gateway {
     this.codeMode = engine;
     this.telemetry = telemetry;
     this.#close = close;
-    this.surface = new UpstreamSurface(pool, engine, config, telemetry);
+    this.gate = gate;
+    this.#approvalTimeoutMs = config.policy?.approvalTimeoutMs ?? governanceDefaults.approvalTimeoutMs;
+    this.#inputRequired = new InputRequiredApprovals(this.#approvalTimeoutMs);
+    this.surface = new UpstreamSurface(pool, engine, config, telemetry, gate);
     pool.onListChanged(({ server, kind }) => {
       this.surface.refresh();
       logger.info('downstream list changed', { server, kind });
@@ -72,9 +83,9 @@ export class Gateway {
     return new Gateway(assembly);
   }
 
-  /** A fresh upstream MCP server instance over this gateway's surface. */
-  createServer(): Server {
-    return createUpstreamServer(this.surface, this.telemetry);
+  /** A fresh upstream MCP server instance over this gateway's surface, serving `options.client` (anonymous by default). */
+  createServer(options: Omit<UpstreamServerOptions, 'approvalTimeoutMs' | 'inputRequired' | 'telemetry'> = {}): Server {
+    return createUpstreamServer(this.surface, { ...options, approvalTimeoutMs: this.#approvalTimeoutMs, inputRequired: this.#inputRequired, telemetry: this.telemetry });
   }
 
   /** Called when a downstream list changed (after the surface was refreshed). */

@@ -5,6 +5,7 @@ import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { httpDefaults } from '../config/defaults.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
 import { notifyListChanged } from './serveStdio.ts';
+import { sameClient, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
 
 /** How many 2025-era sessions are held, and for how long (`httpDefaults`; tests shorten them). */
 export interface SessionLimits {
@@ -21,6 +22,8 @@ export interface SessionLimits {
 interface Session {
   readonly transport: NodeStreamableHTTPServerTransport;
   readonly server: Server;
+  /** The client that opened it: only that client may use it. */
+  readonly client: ClientIdentity;
   /** `Date.now()` of the last request, or of the end of its last GET stream. */
   lastSeen: number;
   /** Its requests not answered yet, GET streams included: while one is open, the session is in use. */
@@ -72,10 +75,12 @@ export class LegacySessions {
    * Serves a 2025-era request that opens or belongs to a session. Returns false for one that does
    * neither (no session id, not an initialize): the SDK's stateless serving answers those.
    */
-  async handle(request: IncomingMessage, response: ServerResponse, body: unknown): Promise<boolean> {
+  async handle(request: IncomingMessage, response: ServerResponse, body: unknown, client: ClientIdentity): Promise<boolean> {
     const sessionId = request.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
-      const session = this.#sessions.get(sessionId);
+      const found = this.#sessions.get(sessionId);
+      // Another client's session is, to this one, no session: it cannot act as that client.
+      const session = found !== undefined && sameClient(found.client, client) ? found : undefined;
       // The spec's answer to an unknown or expired session: 404, upon which the client starts a new one.
       if (!session) rpcError(response, 404, -32001, `Session ${sessionId.slice(0, 64)} not found or expired: initialize a new one.`);
       else {
@@ -87,11 +92,11 @@ export class LegacySessions {
     }
     if (request.method !== 'POST' || !isInitializeRequest(body)) return false;
     while (this.#sessions.size > 0 && this.#sessions.size >= this.#limits.maxSessions) this.#evictOne();
-    const server = this.#gateway.createServer();
+    const server = this.#gateway.createServer({ client });
     const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.#sessions.set(id, { transport, server, lastSeen: Date.now(), open: 0, streamClosed: undefined });
+        this.#sessions.set(id, { transport, server, client, lastSeen: Date.now(), open: 0, streamClosed: undefined });
       },
       onsessionclosed: (id) => {
         this.#forget(id);

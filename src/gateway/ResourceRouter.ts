@@ -29,12 +29,13 @@ export class ResourceRouter {
     });
   }
 
-  listResources(): Resource[] {
-    return this.#resources.map(({ server, ...resource }) => ({ ...resource, name: `${server}__${resource.name}` }));
+  /** `include`: the servers the client may use. */
+  listResources(include: (server: string) => boolean = () => true): Resource[] {
+    return this.#resources.filter((resource) => include(resource.server)).map(({ server, ...resource }) => ({ ...resource, name: `${server}__${resource.name}` }));
   }
 
-  listTemplates(): ResourceTemplate[] {
-    return this.#templates.map(({ server, ...template }) => ({ ...template, name: `${server}__${template.name}` }));
+  listTemplates(include: (server: string) => boolean = () => true): ResourceTemplate[] {
+    return this.#templates.filter((template) => include(template.server)).map(({ server, ...template }) => ({ ...template, name: `${server}__${template.name}` }));
   }
 
   serverFor(uri: string): string {

@@ -12,12 +12,15 @@ import { executionResultToCallToolResult } from './renderExecutionResult.ts';
 import { ResourceRouter, type Resource, type ResourceTemplate } from './ResourceRouter.ts';
 import { renderSearchResults, searchToolsDefinition, searchToolsToolName, type SearchToolsResult } from './searchToolsTool.ts';
 import { someNames } from '../text/someNames.ts';
+import { anonymousClient, mayUse, viewKey, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
+import type { Caller, CallGate } from '../governance/CallGate.ts';
 
 /**
  * What the gateway serves upstream, whatever the transport: in code mode `execute_code` and
  * `search_tools`, plus the passthrough tools, resources and prompts of the servers that keep them
  * exposed (`codeMode: false`, or every server when code mode is off). Rebuilt when a downstream
- * list changes; one surface is shared by every upstream session.
+ * list changes; one surface is shared by every upstream session. Each request is answered for its
+ * client: it sees and calls only the servers it may use (`ClientIdentity.servers`).
  */
 export class UpstreamSurface {
   readonly #pool: ServerPool;
@@ -27,12 +30,15 @@ export class UpstreamSurface {
   #toolNames = new PassthroughNames([]);
   #promptNames = new PassthroughNames([]);
   #resources = new ResourceRouter([], []);
-  #search: ToolSearchIndex | undefined;
+  /** By `viewKey`: each set of servers a client sees has its own index. */
+  #search = new Map<string, ToolSearchIndex>();
+  readonly #gate: CallGate | undefined;
 
-  constructor(pool: ServerPool, engine: CodeModeEngine | undefined, config: Config, telemetry: Telemetry = noTelemetry) {
+  constructor(pool: ServerPool, engine: CodeModeEngine | undefined, config: Config, telemetry: Telemetry = noTelemetry, gate?: CallGate) {
     this.#pool = pool;
     this.#engine = engine;
     this.#telemetry = telemetry;
+    this.#gate = gate;
     this.#isPassthroughServer = (server) => !isCodeModeServer(config, server);
     this.refresh();
   }
@@ -45,14 +51,14 @@ export class UpstreamSurface {
       this.#pool.resources().filter((resource) => this.#isPassthroughServer(resource.server)),
       this.#pool.resourceTemplates().filter((template) => this.#isPassthroughServer(template.server)),
     );
-    this.#search = undefined;
+    this.#search = new Map();
   }
 
-  listTools(): Tool[] {
+  listTools(client: ClientIdentity = anonymousClient): Tool[] {
     const tools: Tool[] = [];
     if (this.#engine) {
-      const schema = this.#engine.executeCodeToolSchema;
-      const description = schema.description + describeUnavailable(this.#engine.unavailable);
+      const schema = this.#engine.viewFor(client).executeCodeToolSchema;
+      const description = schema.description + describeUnavailable(this.#engine.unavailable.filter(({ server }) => mayUse(client, server)));
       tools.push({
         ...schema,
         description,
@@ -63,7 +69,7 @@ export class UpstreamSurface {
     }
     for (const tool of this.#pool.catalog()) {
       const name = this.#toolNames.upstreamName(tool.server, tool.name);
-      if (name === undefined) continue;
+      if (name === undefined || !mayUse(client, tool.server)) continue;
       tools.push({
         name,
         ...(tool.title !== undefined && { title: tool.title }),
@@ -80,15 +86,26 @@ export class UpstreamSurface {
    * `signal`: the upstream request's; it aborts when the client cancels or goes away, and that reaches every call made for it.
    * `onCallFinished`: the request's progress (`callProgress`), told of each inner call of `execute_code` as it finishes.
    */
-  async callTool(name: string, args: Record<string, unknown> | undefined, signal?: AbortSignal, onCallFinished?: (call: FinishedCall) => void): Promise<CallToolResult> {
+  async callTool(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    signal?: AbortSignal,
+    caller: Caller = { client: anonymousClient },
+    onCallFinished?: (call: FinishedCall) => void,
+  ): Promise<CallToolResult> {
+    const { client } = caller;
     if (this.#engine && name === 'execute_code') {
       const code = args?.['code'];
       if (typeof code !== 'string') return toolError('execute_code needs { code: string }: the body of an async function.');
-      return executionResultToCallToolResult(await this.#engine.executeCode(code, undefined, signal, onCallFinished));
+      return executionResultToCallToolResult(await this.#engine.executeCode(code, undefined, signal, { caller, ...(onCallFinished && { onCallFinished }) }));
     }
-    if (this.#engine && name === searchToolsToolName) return this.#searchTools(args);
-    const target = this.#toolNames.resolve(name) ?? this.#unavailableTarget(name);
-    if (!target) throw new CodeGoatError('UNKNOWN_TOOL', `Unknown tool "${name}". Tools: ${someNames(this.listTools().map((tool) => tool.name), name)}.`);
+    if (this.#engine && name === searchToolsToolName) return this.#searchTools(args, client);
+    const found = this.#toolNames.resolve(name) ?? this.#unavailableTarget(name);
+    // A server the client may not use is, to it, no server at all.
+    const target = found && mayUse(client, found.server) ? found : undefined;
+    if (!target) throw new CodeGoatError('UNKNOWN_TOOL', `Unknown tool "${name}". Tools: ${someNames(this.listTools(client).map((tool) => tool.name), name)}.`);
+    const refused = await this.#gate?.admit({ server: target.server, tool: target.name, args: args ?? {}, from: 'passthrough' }, caller, signal ? { signal } : {});
+    if (refused) return toolError(`${refused.message} (${refused.code}${refused.retryAfterMs === undefined ? '' : `, retry after ${refused.retryAfterMs} ms`})`);
     const outcome = await this.#telemetry.toolCall(target.server, target.name, (meta) =>
       this.#pool.callToolRaw(target.server, target.name, args ?? {}, { ...(signal && { signal }), ...(meta && { meta }) }),
     );
@@ -102,30 +119,32 @@ export class UpstreamSurface {
     return this.#toolNames.resolve(name) !== undefined;
   }
 
-  listResources(): Resource[] {
-    return this.#resources.listResources();
+  listResources(client: ClientIdentity = anonymousClient): Resource[] {
+    return this.#resources.listResources((server) => mayUse(client, server));
   }
 
-  listResourceTemplates(): ResourceTemplate[] {
-    return this.#resources.listTemplates();
+  listResourceTemplates(client: ClientIdentity = anonymousClient): ResourceTemplate[] {
+    return this.#resources.listTemplates((server) => mayUse(client, server));
   }
 
-  async readResource(uri: string): Promise<ReadResourceResult> {
+  async readResource(uri: string, client: ClientIdentity = anonymousClient): Promise<ReadResourceResult> {
     const server = this.#resources.serverFor(uri);
+    if (!mayUse(client, server)) throw new CodeGoatError('UNKNOWN_RESOURCE', `No resource "${uri.slice(0, 200)}".`);
     const outcome = await this.#pool.readResource(server, uri);
     if (!outcome.ok) throw new CodeGoatError(outcome.code, outcome.message);
     return outcome.value;
   }
 
-  listPrompts(): Prompt[] {
+  listPrompts(client: ClientIdentity = anonymousClient): Prompt[] {
     return this.#pool.prompts().flatMap(({ server, ...prompt }) => {
       const name = this.#promptNames.upstreamName(server, prompt.name);
-      return name === undefined ? [] : [{ ...prompt, name }];
+      return name === undefined || !mayUse(client, server) ? [] : [{ ...prompt, name }];
     });
   }
 
-  async getPrompt(name: string, args: Record<string, string> | undefined): Promise<GetPromptResult> {
-    const target = this.#promptNames.resolve(name);
+  async getPrompt(name: string, args: Record<string, string> | undefined, client: ClientIdentity = anonymousClient): Promise<GetPromptResult> {
+    const found = this.#promptNames.resolve(name);
+    const target = found && mayUse(client, found.server) ? found : undefined;
     if (!target) throw new CodeGoatError('UNKNOWN_PROMPT', `Unknown prompt "${name}". Prompts: ${this.#promptNames.names().join(', ') || '(none)'}.`);
     const outcome = await this.#pool.getPrompt(target.server, target.name, args ?? {});
     if (!outcome.ok) throw new CodeGoatError(outcome.code, outcome.message);
@@ -148,13 +167,18 @@ export class UpstreamSurface {
     return hit && { server: hit.server, name: name.slice(passthroughPrefix(hit.server).length) };
   }
 
-  #searchTools(args: Record<string, unknown> | undefined): CallToolResult {
+  #searchTools(args: Record<string, unknown> | undefined, client: ClientIdentity): CallToolResult {
     const query = args?.['query'];
     if (typeof query !== 'string') return toolError('search_tools needs { query: string }, e.g. { "query": "write a file" }.');
     const limit = typeof args?.['limit'] === 'number' ? args['limit'] : searchToolsDefaults.limit;
-    this.#search ??= createToolSearchIndex(this.#engine!.named);
+    const key = viewKey(client);
+    let index = this.#search.get(key);
+    if (index === undefined) {
+      index = createToolSearchIndex(this.#engine!.viewFor(client).named);
+      this.#search.set(key, index);
+    }
     const result: SearchToolsResult = {
-      results: this.#search.search(query, limit).map((hit) => ({
+      results: index.search(query, limit).map((hit) => ({
         call: `mcpTools.${hit.namespace}.${hit.method}`,
         server: hit.server,
         tool: hit.tool,

@@ -4,12 +4,29 @@ import { noTelemetry, type Telemetry, type UpstreamRequest } from '../telemetry/
 import { implementationInfo } from '../version.ts';
 import { callProgress } from './callProgress.ts';
 import type { UpstreamSurface } from './UpstreamSurface.ts';
+import { anonymousClient, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
+import { elicitationAsker } from './clients/elicitationAsker.ts';
+import type { InputRequiredApprovals } from './clients/inputRequiredApprovals.ts';
+
+/** Who the instance serves: its client (from the HTTP request's auth; anonymous over stdio), and how long an approval may wait. */
+export interface UpstreamServerOptions {
+  readonly client?: ClientIdentity;
+  readonly approvalTimeoutMs?: number;
+  readonly instructions?: string;
+  /** The protocol era it serves: a 2025-era client is asked with `elicitation/create`, a 2026-07-28 one through `inputRequired`. Default legacy. */
+  readonly era?: 'legacy' | 'modern';
+  /** The gateway's executions waiting on a 2026-07-28 client's approval, across its requests. */
+  readonly inputRequired?: InputRequiredApprovals;
+  /** Spans, metrics and audit of each request (none by default). */
+  readonly telemetry?: Telemetry;
+}
 
 /**
  * One upstream MCP server instance over the shared surface. Cheap by design: the HTTP entry makes
  * one per request, stdio one per connection; all state lives in the surface and the pool.
  */
-export function createUpstreamServer(surface: UpstreamSurface, telemetry: Telemetry = noTelemetry, instructions?: string): Server {
+export function createUpstreamServer(surface: UpstreamSurface, options: UpstreamServerOptions = {}): Server {
+  const { client = anonymousClient, instructions, telemetry = noTelemetry } = options;
   const server = new Server(implementationInfo, {
     capabilities: {
       tools: { listChanged: true },
@@ -20,24 +37,34 @@ export function createUpstreamServer(surface: UpstreamSurface, telemetry: Teleme
   });
   // Each request runs inside telemetry's scope (its SERVER span; the client it came from), which sees our errors before they become JSON-RPC ones.
   const observed = <T>(ctx: ServerContext, work: () => Promise<T>, tool?: { name: string }) =>
-    telemetry.upstreamRequest({ ...upstreamRequest(ctx), ...(tool && { tool: tool.name, toolKnown: surface.knowsTool(tool.name) }) }, work);
-  server.setRequestHandler('tools/list', (_request, ctx) => observed(ctx, async () => ({ tools: surface.listTools() })));
-  server.setRequestHandler('tools/call', (request, ctx) =>
-    asProtocolErrors(() => observed(ctx, () => surface.callTool(request.params.name, request.params.arguments, ctx.mcpReq.signal, callProgress(request.params._meta?.progressToken, ctx.mcpReq.notify)), { name: request.params.name })),
-  );
-  server.setRequestHandler('resources/list', (_request, ctx) => observed(ctx, async () => ({ resources: surface.listResources() })));
-  server.setRequestHandler('resources/templates/list', (_request, ctx) => observed(ctx, async () => ({ resourceTemplates: surface.listResourceTemplates() })));
-  server.setRequestHandler('resources/read', (request, ctx) => asProtocolErrors(() => observed(ctx, () => surface.readResource(request.params.uri))));
-  server.setRequestHandler('prompts/list', (_request, ctx) => observed(ctx, async () => ({ prompts: surface.listPrompts() })));
+    telemetry.upstreamRequest({ ...upstreamRequest(ctx, client), ...(tool && { tool: tool.name, toolKnown: surface.knowsTool(tool.name) }) }, work);
+  server.setRequestHandler('tools/list', (_request, ctx) => observed(ctx, async () => ({ tools: surface.listTools(client) })));
+  server.setRequestHandler('tools/call', (request, ctx) => {
+    const { name, arguments: args } = request.params;
+    const rounds = options.inputRequired;
+    if (options.era === 'modern' && rounds !== undefined && name === 'execute_code' && server.getClientCapabilities()?.elicitation !== undefined) {
+      // Approvals travel as input_required rounds; the execution outlives each request, so no request's signal ends it.
+      const state = ctx.mcpReq.requestState<unknown>();
+      if (typeof state === 'string') return rounds.resume(client, state, ctx.mcpReq.inputResponses);
+      return rounds.start(client, (ask) => asProtocolErrors(() => observed(ctx, () => surface.callTool(name, args, undefined, { client, ask }), { name })));
+    }
+    const ask = options.era === 'modern' ? undefined : elicitationAsker(server, ctx, options.approvalTimeoutMs);
+    const progress = callProgress(request.params._meta?.progressToken, ctx.mcpReq.notify);
+    return asProtocolErrors(() => observed(ctx, () => surface.callTool(name, args, ctx.mcpReq.signal, { client, ...(ask && { ask }) }, progress), { name }));
+  });
+  server.setRequestHandler('resources/list', (_request, ctx) => observed(ctx, async () => ({ resources: surface.listResources(client) })));
+  server.setRequestHandler('resources/templates/list', (_request, ctx) => observed(ctx, async () => ({ resourceTemplates: surface.listResourceTemplates(client) })));
+  server.setRequestHandler('resources/read', (request, ctx) => asProtocolErrors(() => observed(ctx, () => surface.readResource(request.params.uri, client))));
+  server.setRequestHandler('prompts/list', (_request, ctx) => observed(ctx, async () => ({ prompts: surface.listPrompts(client) })));
   server.setRequestHandler('prompts/get', (request, ctx) =>
-    asProtocolErrors(() => observed(ctx, () => surface.getPrompt(request.params.name, request.params.arguments))),
+    asProtocolErrors(() => observed(ctx, () => surface.getPrompt(request.params.name, request.params.arguments, client))),
   );
   return server;
 }
 
 /** What telemetry needs of an upstream request: its method, `_meta` (the trace context), session and client. */
-function upstreamRequest(ctx: ServerContext): UpstreamRequest {
-  const client = ctx.http?.authInfo?.clientId;
+function upstreamRequest(ctx: ServerContext, identity: ClientIdentity): UpstreamRequest {
+  const client = ctx.http?.authInfo?.clientId ?? (identity === anonymousClient ? undefined : identity.name);
   return {
     method: ctx.mcpReq.method,
     ...(ctx.mcpReq._meta !== undefined && { meta: ctx.mcpReq._meta }),

@@ -7,6 +7,8 @@ import type { MetricsExposition } from '../telemetry/index.ts';
 import { LegacySessions, type SessionLimits } from './LegacySessions.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
 import { createHttpGuards, type HttpSecurityOptions } from './httpGuards.ts';
+import { clientOf, createHttpAuth, protectedResourceMetadata, protectedResourcePath } from './clients/httpAuth.ts';
+import { createAuthenticator } from '../governance/identity/Authenticator.ts';
 
 export interface HttpListenOptions extends HttpSecurityOptions {
   /** Default 127.0.0.1. */
@@ -34,9 +36,12 @@ export interface HttpGateway {
  */
 export async function listenHttp(gateway: Gateway, options: HttpListenOptions): Promise<HttpGateway> {
   const host = options.host ?? httpDefaults.host;
-  const passesGuards = createHttpGuards(host, options);
+  const authenticator = createAuthenticator(gateway.config.auth, options.token);
+  const passesGuards = createHttpGuards(host, options, authenticator.required);
+  /** Names the client or answers 401: every endpoint but the protected-resource metadata is behind it. */
+  const admit = createHttpAuth(authenticator, gateway.logger);
   const maxRequestBodySize = options.maxBodyBytes ?? httpDefaults.maxBodyBytes;
-  const mcp = createMcpHandler(() => gateway.createServer(), {
+  const mcp = createMcpHandler((ctx) => gateway.createServer({ client: clientOf(ctx.authInfo), era: ctx.era }), {
     onerror: (error) => gateway.logger.debug('http request rejected', { error: error.message }),
     maxRequestBodySize,
   });
@@ -69,7 +74,7 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
       return;
     }
     const probe = new Request(webRequest.url, { method: webRequest.method, headers: webRequest.headers });
-    if ((await isLegacyRequest(probe, body)) && (await legacySessions.handle(request, response, body))) return;
+    if ((await isLegacyRequest(probe, body)) && (await legacySessions.handle(request, response, body, clientOf((request as { auth?: AuthInfo }).auth)))) return;
     await handleMcp(request, response, body);
   }
 
@@ -84,8 +89,12 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (!passesGuards(request, response)) return;
-    // Who the token names, for the audit log and traces (SPEC: `--token` is one key named `default`).
-    if (options.token) (request as IncomingMessage & { auth?: AuthInfo }).auth ??= { token: '', clientId: 'default', scopes: [] };
+    if (path === protectedResourcePath && request.method === 'GET' && authenticator.jwt !== undefined) {
+      sendJson(response, 200, protectedResourceMetadata(request, authenticator.jwt.issuer));
+      return;
+    }
+    const client = await admit(request, response);
+    if (client === undefined) return;
     if (path === '/healthz' && request.method === 'GET') {
       sendJson(response, 200, gateway.health());
       return;
@@ -95,6 +104,13 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
       return;
     }
     if (path === '/mcp') {
+      const limit = await gateway.gate.checkRequest(client);
+      if (limit.limited) {
+        const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
+        response.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(seconds) });
+        response.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: `Too many requests: ${limit.because} is used up for client "${client.name}"; retry after ${seconds} s.` }, id: null }));
+        return;
+      }
       await serveMcp(request, response);
       return;
     }

@@ -8,7 +8,7 @@ import type { Gateway, ListKind } from './Gateway.ts';
  */
 export async function serveGatewayOverStdio(gateway: Gateway): Promise<void> {
   let pinned: Server | undefined;
-  const handle = serveStdioEntry(() => (pinned = gateway.createServer()), {
+  const handle = serveStdioEntry((ctx) => (pinned = gateway.createServer({ era: ctx.era })), {
     onerror: (error) => gateway.logger.warn('stdio transport error', { error: error.message }),
   });
   const stopForwarding = gateway.onListChanged((kind) => {

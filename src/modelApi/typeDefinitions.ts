@@ -18,8 +18,24 @@ declare class ToolError extends Error {
   readonly code: ${codesNamed('ToolError').map((code) => JSON.stringify(code)).join(' | ')};
 }`;
 
-// What the sandbox provides besides `mcpTools`: the error a failing tool throws, and the captured console.
+/** The gateway's refusals (policy, approvals, rate limits): their own classes, codes from `errorTable`. */
+const governanceErrorDeclarations = `/** Thrown when the gateway's policy refuses a call, or its approval is declined or cannot be asked for; the call was not sent. */
+declare class PolicyError extends Error {
+  readonly server: string;
+  readonly tool: string;
+  readonly code: ${codesNamed('PolicyError').map((code) => JSON.stringify(code)).join(' | ')};
+}
+/** Thrown when a rate limit is used up; the call was not sent. Try again after \`retryAfterMs\`. */
+declare class RateLimitError extends Error {
+  readonly server: string;
+  readonly tool: string;
+  readonly code: ${codesNamed('RateLimitError').map((code) => JSON.stringify(code)).join(' | ')};
+  readonly retryAfterMs: number;
+}`;
+
+// What the sandbox provides besides `mcpTools`: the errors a failing call throws, and the captured console.
 const preamble = `${toolErrorDeclaration}
+${governanceErrorDeclarations}
 /** Captured: what the code logs comes back in the result, in order. */
 declare const console: {
   log(...data: unknown[]): void;

@@ -47,9 +47,18 @@ export type { ToolCallOutcome };
  * Performs one call of an execution. `signal` is the execution's: it aborts when the execution ends
  * (returned, threw, deadline, worker killed) or its caller cancels, and the call should then stop
  * wherever it is and give back what it holds. The sandbox always passes it (optional for callers that
- * invoke a handler themselves).
+ * invoke a handler themselves). `deadline` lets the handler pause the execution's deadline.
  */
-export type ToolCallHandler = (server: string, tool: string, args: unknown, signal?: AbortSignal) => Promise<ToolCallOutcome>;
+export type ToolCallHandler = (server: string, tool: string, args: unknown, signal?: AbortSignal, deadline?: DeadlineHold) => Promise<ToolCallOutcome>;
+
+/**
+ * The execution's wall-clock deadline, as the host holds it for a call: `pause()` stops its clock
+ * (a call waiting for a human's approval does not use up the execution's time) until the `resume`
+ * it returns is called. Pauses nest; the clock runs again when the last one resumed.
+ */
+export interface DeadlineHold {
+  pause(): () => void;
+}
 
 /** Per-execution limits; each, when hit, ends the execution with its own error naming it. */
 export interface SandboxLimits {

@@ -15,7 +15,13 @@ interface PendingExecution {
   readonly toolCalls: ToolCallRecord[];
   readonly started: number;
   readonly settle: (run: WorkerRun) => void;
-  readonly backstop: NodeJS.Timeout;
+  /** Kills the worker should it not answer past the deadline; re-armed when a paused deadline resumes. */
+  backstop: NodeJS.Timeout | undefined;
+  /** When the backstop fires (`performance.now()`), or, while the deadline is paused, the time it had left. */
+  backstopAt: number;
+  /** Holds of the deadline not resumed yet (see `DeadlineHold`); the clock runs when it is 0. */
+  pauses: number;
+  readonly arm: (ms: number) => NodeJS.Timeout;
   /** Aborted when the execution ends, however it ends: what its calls still do is cancelled. */
   readonly ended: AbortController;
   /** The execution's calls' signal: `ended`, joined with the caller's cancel. */
@@ -137,18 +143,21 @@ export class SandboxWorker {
     const executionId = this.#nextExecutionId++;
     this.executions += 1;
     return new Promise<WorkerRun>((resolve) => {
-      const backstop = setTimeout(() => {
-        // No answer even after the worker's own watchdog should have fired: the process is stuck.
-        this.kill('TIMEOUT', `Execution exceeded its ${limits.timeoutMs} ms deadline and its sandbox worker stopped answering; the worker was replaced.`, {
-          executionId,
-          did: 'stopped answering past its deadline',
-        });
-      }, limits.timeoutMs + backstopGraceMs);
+      const arm = (ms: number) =>
+        setTimeout(() => {
+          // No answer even after the worker's own watchdog should have fired: the process is stuck.
+          this.kill('TIMEOUT', `Execution exceeded its ${limits.timeoutMs} ms deadline and its sandbox worker stopped answering; the worker was replaced.`, {
+            executionId,
+            did: 'stopped answering past its deadline',
+          });
+        }, ms);
+      const backstopMs = limits.timeoutMs + backstopGraceMs;
+      const backstop = arm(backstopMs);
       const ended = new AbortController();
       const signal = request.signal === undefined ? ended.signal : AbortSignal.any([ended.signal, request.signal]);
       // The caller's cancel also stops the code itself, wherever it is: its calls are cancelled through `signal`.
       request.signal?.addEventListener('abort', () => this.#send({ type: 'cancel', executionId }), { once: true, signal: ended.signal });
-      this.#pending.set(executionId, { callTool, toolCalls: [], started, settle: resolve, backstop, ended, signal, callsStarted: 0 });
+      this.#pending.set(executionId, { callTool, toolCalls: [], started, settle: resolve, backstop, backstopAt: performance.now() + backstopMs, pauses: 0, arm, ended, signal, callsStarted: 0 });
       this.#updateRef();
       this.#send({ type: 'execute', executionId, code: request.code, bindings: request.bindings, limits });
     });
@@ -219,13 +228,35 @@ export class SandboxWorker {
         ? { ok: false, code: 'INVALID_ARGUMENTS', message: `${server}.${tool}: invalid arguments: they nest arrays or objects more than ${nestingDefaults.maxValueDepth} levels deep` }
         : pending.signal.aborted
           ? { ok: false, code: 'TOOL_CALL_FAILED', message: `${server}.${tool} was not sent: the execution was cancelled` }
-          : await pending.callTool(server, tool, JSON.parse(argsJson) as unknown, pending.signal);
+          : await pending.callTool(server, tool, JSON.parse(argsJson) as unknown, pending.signal, { pause: () => this.#pauseDeadline(executionId, pending) });
     } catch (error) {
       outcome = { ok: false, code: 'TOOL_CALL_FAILED', message: `${server}.${tool} failed: ${error instanceof Error ? error.message : String(error)}` };
     }
     const answer = toolAnswer(callId, server, tool, outcome);
     pending.toolCalls.push({ server, tool, durationMs: elapsedMs(started), ok: answer.failureCode === undefined });
     if (this.#pending.has(executionId)) this.#send({ type: 'toolResult', executionId, ...answer });
+  }
+
+  /**
+   * Stops the execution's deadline (the worker's watchdog and this backstop) until the returned
+   * resume is called; holds nest, and the clock runs again with what was left when the last resumes.
+   */
+  #pauseDeadline(executionId: number, pending: PendingExecution): () => void {
+    if (pending.pauses++ === 0) {
+      clearTimeout(pending.backstop);
+      pending.backstop = undefined;
+      pending.backstopAt = Math.max(0, pending.backstopAt - performance.now());
+      this.#send({ type: 'deadline', executionId, paused: true });
+    }
+    let resumed = false;
+    return () => {
+      if (resumed) return;
+      resumed = true;
+      if (--pending.pauses > 0 || !this.#pending.has(executionId)) return;
+      pending.backstop = pending.arm(pending.backstopAt);
+      pending.backstopAt = performance.now() + pending.backstopAt;
+      this.#send({ type: 'deadline', executionId, paused: false });
+    };
   }
 
   #send(message: HostToWorker): void {

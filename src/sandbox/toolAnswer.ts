@@ -1,4 +1,5 @@
 import { nestingDefaults } from '../config/defaults.ts';
+import { errorTable } from '../errors.ts';
 import { valueDeeperThan } from '../text/jsonDepth.ts';
 import type { ToolCallOutcome } from './Sandbox.ts';
 import type { ToolCallAnswer } from './workerMessages.ts';
@@ -9,7 +10,18 @@ import type { ToolCallAnswer } from './workerMessages.ts';
  * naming the tool, never the process: IPC would otherwise serialise it recursively and overflow.
  */
 export function toolAnswer(callId: number, server: string, tool: string, outcome: ToolCallOutcome): ToolCallAnswer {
-  if (!outcome.ok) return { callId, outcomeJson: JSON.stringify({ ok: false, code: outcome.code, message: String(outcome.message) }), failureCode: outcome.code };
+  if (!outcome.ok) {
+    // The class the code catches is the table's (`PolicyError`, `RateLimitError`; else `ToolError`), named here so the isolate need not know the table.
+    const errorName = errorTable[outcome.code]?.errorName;
+    const failure = {
+      ok: false,
+      code: outcome.code,
+      message: String(outcome.message),
+      ...(errorName === 'PolicyError' || errorName === 'RateLimitError' ? { errorName } : {}),
+      ...(typeof outcome.retryAfterMs === 'number' ? { retryAfterMs: outcome.retryAfterMs } : {}),
+    };
+    return { callId, outcomeJson: JSON.stringify(failure), failureCode: outcome.code };
+  }
   const refuse = (why: string): ToolCallAnswer => {
     const failure: ToolCallOutcome = { ok: false, code: 'TOOL_CALL_FAILED', message: `${server}.${tool} failed: ${why}` };
     return { callId, outcomeJson: JSON.stringify(failure), failureCode: failure.code };

@@ -15,7 +15,9 @@ export type HostToWorker =
   | { type: 'execute'; executionId: number; code: string; bindings: ToolBindings; limits: SandboxLimits }
   | ({ type: 'toolResult'; executionId: number } & ToolCallAnswer)
   /** The execution's caller cancelled it: stop it now (it ends with CANCELLED). */
-  | { type: 'cancel'; executionId: number };
+  | { type: 'cancel'; executionId: number }
+  /** The host paused (or resumed) the execution's deadline: a call of it waits for a human. */
+  | { type: 'deadline'; executionId: number; paused: boolean };
 
 export type WorkerToHost =
   | { type: 'ready' }

@@ -100,6 +100,19 @@ describe('the official servers', () => {
         readonly tool: string;
         readonly code: "SERVER_UNAVAILABLE" | "UNKNOWN_SERVER" | "UNKNOWN_TOOL" | "INVALID_ARGUMENTS" | "TOOL_ERROR" | "TOOL_TIMEOUT" | "TOOL_CALL_FAILED" | "TOOL_CALL_LIMIT";
       }
+      /** Thrown when the gateway's policy refuses a call, or its approval is declined or cannot be asked for; the call was not sent. */
+      declare class PolicyError extends Error {
+        readonly server: string;
+        readonly tool: string;
+        readonly code: "POLICY_DENIED" | "APPROVAL_DENIED" | "APPROVAL_UNAVAILABLE";
+      }
+      /** Thrown when a rate limit is used up; the call was not sent. Try again after \`retryAfterMs\`. */
+      declare class RateLimitError extends Error {
+        readonly server: string;
+        readonly tool: string;
+        readonly code: "RATE_LIMITED";
+        readonly retryAfterMs: number;
+      }
       /** Captured: what the code logs comes back in the result, in order. */
       declare const console: {
         log(...data: unknown[]): void;

@@ -37,8 +37,11 @@ export type Log = (level: string, message: string) => void;
 /** Runs the submitted code (the transpiled body, as an async function) and settles with a `Settlement`'s JSON. */
 export type Run = (main: () => Promise<unknown>) => Promise<string>;
 
-/** What an answer carries into the isolate (as JSON). */
-export type BridgeOutcome = ToolCallOutcome;
+/**
+ * What an answer carries into the isolate (as JSON): a failure also names the class the code catches
+ * (`errorName`, from the error table; `ToolError` when absent) and, for a rate limit, `retryAfterMs`.
+ */
+export type BridgeOutcome = ToolCallOutcome & { readonly errorName?: 'PolicyError' | 'RateLimitError' };
 
 /** What `Run` settles with, as JSON. `code` is believed only if the bridge handed it to the code (see readSettlement). */
 export type Settlement = { ok: true; value?: unknown } | { ok: false; name: string; message: string; stack?: string; code?: ErrorCode };

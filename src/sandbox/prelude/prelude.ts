@@ -68,6 +68,42 @@ class ToolError extends Error {
   }
 }
 
+/** A call the gateway's policy refused, or whose approval was declined or could not be asked for. */
+class PolicyError extends Error {
+  readonly server: string;
+  readonly tool: string;
+  readonly code: ErrorCode;
+  constructor(server: string, tool: string, code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'PolicyError';
+    this.server = server;
+    this.tool = tool;
+    this.code = code;
+  }
+}
+
+/** A call over a rate limit: `retryAfterMs` says when it may be tried again. */
+class RateLimitError extends Error {
+  readonly server: string;
+  readonly tool: string;
+  readonly code: ErrorCode;
+  readonly retryAfterMs: number;
+  constructor(server: string, tool: string, code: ErrorCode, message: string, retryAfterMs: number) {
+    super(message);
+    this.name = 'RateLimitError';
+    this.server = server;
+    this.tool = tool;
+    this.code = code;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+function failureError(server: string, tool: string, outcome: Extract<BridgeOutcome, { ok: false }>): Error {
+  if (outcome.errorName === 'PolicyError') return new PolicyError(server, tool, outcome.code, outcome.message);
+  if (outcome.errorName === 'RateLimitError') return new RateLimitError(server, tool, outcome.code, outcome.message, outcome.retryAfterMs ?? 0);
+  return new ToolError(server, tool, outcome.code, outcome.message);
+}
+
 class UnknownToolError extends Error {
   readonly code = isolateRaisedError.code;
   constructor(message: string) {
@@ -88,7 +124,7 @@ function makeToolFunction(namespace: string, method: string, server: string, too
       throw new TypeError(`mcpTools.${namespace}.${method} takes one object of arguments, got ${argsJson ?? typeof args}`);
     }
     const outcome = parse(await callHost(server, tool, argsJson)) as BridgeOutcome;
-    if (!outcome.ok) throw new ToolError(server, tool, outcome.code, outcome.message);
+    if (!outcome.ok) throw failureError(server, tool, outcome);
     return outcome.value;
   };
   Object.defineProperty(call, 'name', { value: method });
@@ -167,7 +203,7 @@ function describeThrown(error: unknown): Settlement {
         name: String(e.name ?? 'Error').slice(0, maxMessageLength),
         message: String(e.message ?? '').slice(0, maxMessageLength),
         ...(typeof e.stack === 'string' ? { stack: e.stack.split('\n', maxStackLines).join('\n') } : {}),
-        ...(error instanceof ToolError || error instanceof UnknownToolError ? { code: String(e.code) as ErrorCode } : {}),
+        ...(error instanceof ToolError || error instanceof PolicyError || error instanceof RateLimitError || error instanceof UnknownToolError ? { code: String(e.code) as ErrorCode } : {}),
       };
     }
     return { ok: false, name: 'Error', message: `Uncaught ${formatLogArguments([error])}` };
@@ -210,5 +246,7 @@ Object.defineProperties(globalThis, {
   mcpTools: { value: buildMcpTools(), enumerable: false, writable: false, configurable: false },
   console: { value: buildConsole(), enumerable: false, writable: false, configurable: false },
   ToolError: { value: ToolError, enumerable: false, writable: false, configurable: false },
+  PolicyError: { value: PolicyError, enumerable: false, writable: false, configurable: false },
+  RateLimitError: { value: RateLimitError, enumerable: false, writable: false, configurable: false },
   [bridgeGlobals.run]: { value: run, enumerable: false, writable: false, configurable: true },
 });

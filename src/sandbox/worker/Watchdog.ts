@@ -13,8 +13,10 @@ export type StopReason = 'deadline' | 'cpu' | 'cancelled';
  */
 export class Watchdog {
   #reason: StopReason | undefined;
-  readonly #deadlineAt: number;
-  readonly #deadline: NodeJS.Timeout;
+  #deadlineAt: number;
+  #deadline: NodeJS.Timeout | undefined;
+  /** While the host holds the deadline (a call waits for a human's approval): the time that was left. */
+  #pausedWithMs: number | undefined;
   readonly #cpuSampler: NodeJS.Timeout;
   readonly #stop: (reason: StopReason) => void;
 
@@ -46,7 +48,23 @@ export class Watchdog {
    * it can only fire past the deadline.
    */
   get pastDeadline(): boolean {
-    return performance.now() >= this.#deadlineAt;
+    return this.#pausedWithMs === undefined && performance.now() >= this.#deadlineAt;
+  }
+
+  /** Stops the deadline's clock (the host's `DeadlineHold`); the CPU budget still applies. */
+  pause(): void {
+    if (this.#pausedWithMs !== undefined || this.#reason !== undefined) return;
+    clearTimeout(this.#deadline);
+    this.#pausedWithMs = Math.max(0, this.#deadlineAt - performance.now());
+  }
+
+  /** Runs the clock again with the time that was left when it paused. */
+  resume(): void {
+    const left = this.#pausedWithMs;
+    if (left === undefined) return;
+    this.#pausedWithMs = undefined;
+    this.#deadlineAt = performance.now() + left;
+    this.#deadline = setTimeout(() => this.#stop('deadline'), left);
   }
 
   /** Ends the execution now: its caller cancelled it. */
@@ -55,6 +73,7 @@ export class Watchdog {
   }
 
   stop(): void {
+    this.#pausedWithMs = undefined;
     clearTimeout(this.#deadline);
     clearInterval(this.#cpuSampler);
   }

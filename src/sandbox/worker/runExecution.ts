@@ -24,6 +24,8 @@ export interface ExecutionInput {
   onIsolate?: (isolate: ivm.Isolate) => void;
   /** Given the function that stops the execution at once, for its caller's cancel (see worker.ts). */
   onCancellable?: (cancel: () => void) => void;
+  /** Given the execution's deadline, which the host may pause while a call waits (see `DeadlineHold`). */
+  onDeadline?: (deadline: { pause(): void; resume(): void }) => void;
 }
 
 interface FailureFields {
@@ -58,6 +60,7 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   input.onIsolate?.(pooled.isolate);
   const watchdog = new Watchdog(pooled.isolate, input.limits);
   input.onCancellable?.(() => watchdog.cancel());
+  input.onDeadline?.(watchdog);
   let json: string;
   let bridge: Bridge | undefined;
   let compiling = false;

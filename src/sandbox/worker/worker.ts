@@ -33,6 +33,8 @@ const answerRoutes = new Map<number, (answer: ToolCallAnswer) => void>();
 const running = new Map<number, ivm.Isolate>();
 /** Each running execution's cancel: how to stop it at once (once it can be), and whether its caller already asked. */
 const cancels = new Map<number, { stop?: () => void; asked: boolean }>();
+/** Each running execution's deadline, which the host may pause. */
+const deadlines = new Map<number, { pause(): void; resume(): void }>();
 
 process.on('message', (message: HostToWorker) => {
   if (message.type === 'toolResult') {
@@ -45,9 +47,16 @@ process.on('message', (message: HostToWorker) => {
     execute(message).catch((error: unknown) => {
       answerRoutes.delete(message.executionId);
       cancels.delete(message.executionId);
+      deadlines.delete(message.executionId);
       const result = { success: false, output: '', logs: [], ...failureFields('SANDBOX_FAILED', describe(error)) };
       send({ type: 'done', executionId: message.executionId, result, rssBytes: process.memoryUsage.rss() });
     });
+  }
+  if (message.type === 'deadline') {
+    const deadline = deadlines.get(message.executionId);
+    if (message.paused) deadline?.pause();
+    else deadline?.resume();
+    return;
   }
   if (message.type === 'cancel') {
     const cancel = cancels.get(message.executionId);
@@ -70,7 +79,8 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
     cancel.stop = stop;
     if (cancel.asked) stop();
   };
-  const input = { code: request.code, bindings: request.bindings, limits: request.limits, calls, onIsolate, onCancellable };
+  const onDeadline = (deadline: { pause(): void; resume(): void }) => deadlines.set(executionId, deadline);
+  const input = { code: request.code, bindings: request.bindings, limits: request.limits, calls, onIsolate, onCancellable, onDeadline };
   const result = await runExecution(input, isolates).catch(
     (error: unknown): WorkerExecutionResult => {
       // A fault of ours while running one execution fails that execution, not the process and its neighbours.
@@ -81,6 +91,7 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
   answerRoutes.delete(executionId);
   running.delete(executionId);
   cancels.delete(executionId);
+  deadlines.delete(executionId);
   send({ type: 'done', executionId, result, rssBytes: process.memoryUsage.rss() });
 }
 

@@ -16,7 +16,18 @@ export function toCatalogTool(server: string, tool: Tool): CatalogTool {
     ...(tool.description !== undefined && { description: tool.description }),
     inputSchema: tool.inputSchema,
     ...(tool.outputSchema !== undefined && { outputSchema: tool.outputSchema }),
+    ...(tool.annotations !== undefined && { annotations: toolHints(tool.annotations) }),
   };
+}
+
+/** Only the boolean hints, and only when they are booleans: a server may send anything. */
+function toolHints(annotations: NonNullable<Tool['annotations']>): CatalogTool['annotations'] {
+  const hints: Record<string, boolean> = {};
+  for (const key of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) {
+    const value: unknown = annotations[key];
+    if (typeof value === 'boolean') hints[key] = value;
+  }
+  return hints;
 }
 
 export function toCatalogResource(server: string, resource: Resource): CatalogResource {

@@ -1,3 +1,5 @@
+import { globToRegExp } from '../../text/glob.ts';
+
 /**
  * A server's `tools: { allow, deny }` config as a predicate on tool names.
  * Patterns are globs where `*` matches any run of characters (including none); everything else
@@ -14,9 +16,4 @@ export function compileToolFilter(filter: ToolFilterConfig | undefined): (toolNa
   return (toolName) =>
     (allow === undefined || allow.some((pattern) => pattern.test(toolName))) &&
     !deny.some((pattern) => pattern.test(toolName));
-}
-
-function globToRegExp(glob: string): RegExp {
-  const literal = glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${literal.join('.*')}$`, 's');
 }

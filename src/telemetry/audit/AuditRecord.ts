@@ -29,9 +29,24 @@ export interface AuditToolCall {
   readonly errorCode?: ErrorCode;
 }
 
-export type AuditDecision = 'allow' | 'invalid';
+export type AuditDecision = 'allow' | 'invalid' | 'deny' | 'approval_denied' | 'approval_unavailable' | 'rate_limited';
 
 /** Refused by the gateway before anything was sent: unknown names, invalid arguments. */
 export function decisionOf(errorCode: ErrorCode | undefined): AuditDecision {
-  return errorCode === 'INVALID_ARGUMENTS' || errorCode === 'UNKNOWN_TOOL' || errorCode === 'UNKNOWN_SERVER' ? 'invalid' : 'allow';
+  switch (errorCode) {
+    case 'INVALID_ARGUMENTS':
+    case 'UNKNOWN_TOOL':
+    case 'UNKNOWN_SERVER':
+      return 'invalid';
+    case 'POLICY_DENIED':
+      return 'deny';
+    case 'APPROVAL_DENIED':
+      return 'approval_denied';
+    case 'APPROVAL_UNAVAILABLE':
+      return 'approval_unavailable';
+    case 'RATE_LIMITED':
+      return 'rate_limited';
+    default:
+      return 'allow';
+  }
 }

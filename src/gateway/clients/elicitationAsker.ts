@@ -1,0 +1,51 @@
+import type { Server, ServerContext } from '@modelcontextprotocol/server';
+import { governanceDefaults } from '../../config/defaults.ts';
+import type { ApprovalAnswer, ApprovalAsker, ApprovalRequest } from '../../governance/approvals/ApprovalAsker.ts';
+
+/**
+ * How the gateway asks its client to approve calls: `elicitation/create` (a form with one yes/no)
+ * on the request being served, which the 2025-era protocol allows when the client declared the
+ * `elicitation` capability. Undefined when it cannot ask: the client did not declare it, or the
+ * request is a stateless one. (A 2026-07-28 client is asked through `input_required` rounds
+ * instead: see `InputRequiredApprovals`.)
+ */
+export function elicitationAsker(server: Server, ctx: ServerContext, timeoutMs: number = governanceDefaults.approvalTimeoutMs): ApprovalAsker | undefined {
+  const capabilities = server.getClientCapabilities();
+  if (capabilities?.elicitation === undefined) return undefined;
+  return async (requests, signal) => {
+    try {
+      const result = await ctx.mcpReq.elicitInput(
+        {
+          mode: 'form',
+          message: approvalQuestion(requests),
+          requestedSchema: approvalForm(requests),
+        },
+        { signal, timeout: timeoutMs },
+      );
+      return answerOf(result.action, result.content?.['approve']);
+    } catch {
+      // No answer in time, the client refused the request or went away: the calls do not run.
+      return 'decline';
+    }
+  };
+}
+
+/** The form of an approval question: one yes/no. */
+export function approvalForm(requests: readonly ApprovalRequest[]): { type: 'object'; properties: Record<string, { type: 'boolean'; title: string; default: boolean }>; required: string[] } {
+  return {
+    type: 'object',
+    properties: { approve: { type: 'boolean', title: requests.length === 1 ? 'Allow this call' : `Allow these ${requests.length} calls`, default: true } },
+    required: ['approve'],
+  };
+}
+
+function answerOf(action: string, approve: unknown): ApprovalAnswer {
+  return action === 'accept' && approve !== false ? 'accept' : 'decline';
+}
+
+/** The question a human reads: which server, which tool, with what (already redacted). */
+export function approvalQuestion(requests: readonly ApprovalRequest[]): string {
+  const lines = requests.map((request) => `- ${request.tool} on server "${request.server}" with ${request.summary}`);
+  const head = requests.length === 1 ? 'Code running in code-goat wants to make a call that needs your approval:' : `Code running in code-goat wants to make ${requests.length} calls that need your approval:`;
+  return [head, ...lines].join('\n');
+}

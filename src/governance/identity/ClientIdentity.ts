@@ -1,0 +1,28 @@
+import { governanceDefaults } from '../../config/defaults.ts';
+
+/**
+ * Who sent a request: a named token's name, a JWT's `sub`, `default` for the `--token` key, or
+ * `anonymous` when the gateway asks for no token. Limits, policy, logs and the audit key on `name`.
+ */
+export interface ClientIdentity {
+  readonly name: string;
+  /** The servers (config keys) it may see and call; undefined: every server. */
+  readonly servers?: readonly string[];
+}
+
+export const anonymousClient: ClientIdentity = Object.freeze({ name: governanceDefaults.anonymousClient });
+
+/** Whether `client` may see and call `server`. */
+export function mayUse(client: ClientIdentity, server: string): boolean {
+  return client.servers === undefined || client.servers.includes(server);
+}
+
+/** A key naming the set of servers a client sees: clients that see the same servers share one generated API. */
+export function viewKey(client: ClientIdentity): string {
+  return client.servers === undefined ? '*' : JSON.stringify([...client.servers].sort());
+}
+
+/** The same client: the same name with the same servers (a JWT whose `sub` is a token's name is not that token's client). */
+export function sameClient(a: ClientIdentity, b: ClientIdentity): boolean {
+  return a.name === b.name && viewKey(a) === viewKey(b);
+}

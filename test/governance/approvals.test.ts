@@ -1,0 +1,134 @@
+/**
+ * Approvals (issue 14, acceptance 3): a call to a tool annotated `destructiveHint: true` pauses while
+ * the gateway asks the client with `elicitation/create` (server, tool, arguments); accepted it runs,
+ * declined the code catches APPROVAL_DENIED; three calls in one `Promise.all` are one question; a
+ * client without elicitation gets APPROVAL_UNAVAILABLE at once; a 200 ms execution deadline does not
+ * expire while a human takes 1 s to answer.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client, ElicitRequest, ElicitResult } from '@modelcontextprotocol/client';
+import { argumentSummary } from '../../src/governance/approvals/argumentSummary.ts';
+import { createSecretRedactor } from '../../src/observability/redactSecrets.ts';
+import { Closer, startHttpGateway, type InProcessHttpGateway } from '../e2e/gatewayHelpers.ts';
+import { ledgerServer } from '../fixtures/servers.ts';
+import { connectAs, execute } from './governanceHelpers.ts';
+
+const token = 'approvals-test-token-0123456789';
+const closer = new Closer();
+let gateway: InProcessHttpGateway;
+let slowDeadlineGateway: InProcessHttpGateway;
+/** What the human does with the next question; every question asked is kept. */
+let answer: (question: ElicitRequest['params']) => Promise<ElicitResult> = async () => ({ action: 'accept', content: { approve: true } });
+const questions: ElicitRequest['params'][] = [];
+
+async function connectHuman(url: string): Promise<Client> {
+  const client = await connectAs(closer, url, token, { capabilities: { elicitation: { form: {} } } });
+  client.setRequestHandler('elicitation/create', async (request) => {
+    questions.push(request.params);
+    return answer(request.params);
+  });
+  return client;
+}
+
+const config = { mcpServers: { vault: ledgerServer() }, auth: { tokens: [{ name: 'ops', token }] }, policy: {} };
+let human: Client;
+
+beforeAll(async () => {
+  [gateway, slowDeadlineGateway] = await Promise.all([
+    startHttpGateway(closer, config),
+    startHttpGateway(closer, { ...config, codeMode: { timeout: 200 } }),
+  ]);
+  human = await connectHuman(gateway.url);
+}, 60_000);
+afterAll(() => closer.closeAll());
+
+const accept = async (): Promise<ElicitResult> => ({ action: 'accept', content: { approve: true } });
+
+describe('a destructive tool needs approval', () => {
+  it('asks once, naming server, tool and arguments; accepted, the call runs and the execution returns its value', async () => {
+    questions.length = 0;
+    answer = accept;
+    const result = await execute(human, `return await mcpTools.Vault.deleteNote({ text: 'old draft' });`);
+    expect(result.success, result.error).toBe(true);
+    expect(result.returnValue).toEqual({ tool: 'delete_note', text: 'old draft' });
+    expect(questions).toHaveLength(1);
+    expect(questions[0]?.message).toContain('delete_note on server "vault" with {"text":"old draft"}');
+  });
+
+  it('declined, the code catches APPROVAL_DENIED and the server never sees the call', async () => {
+    answer = async () => ({ action: 'decline' });
+    const result = await execute(
+      human,
+      `try { await mcpTools.Vault.deleteNote({ text: 'keep me' }); return 'ran'; }
+catch (error) { return { name: error.name, code: error.code, isPolicyError: error instanceof PolicyError }; }`,
+    );
+    expect(result.returnValue).toEqual({ name: 'PolicyError', code: 'APPROVAL_DENIED', isPolicyError: true });
+    answer = accept;
+    const ledger = (await execute(human, 'return await mcpTools.Vault.ledger();')).returnValue as { calls: { text: string }[] };
+    expect(ledger.calls.map((call) => call.text)).not.toContain('keep me');
+  });
+
+  it('three calls in one Promise.all are asked in one question, and all run once accepted', async () => {
+    questions.length = 0;
+    answer = accept;
+    const result = await execute(human, `return await Promise.all(['a', 'b', 'c'].map((text) => mcpTools.Vault.deleteNote({ text })));`);
+    expect(result.success, result.error).toBe(true);
+    expect((result.returnValue as { text: string }[]).map((value) => value.text)).toEqual(['a', 'b', 'c']);
+    expect(questions).toHaveLength(1);
+    for (const text of ['a', 'b', 'c']) expect(questions[0]?.message).toContain(`{"text":"${text}"}`);
+  });
+
+  it('a client without elicitation gets APPROVAL_UNAVAILABLE at once, and is never asked', async () => {
+    questions.length = 0;
+    const mute = await connectAs(closer, gateway.url, token);
+    const result = await execute(mute, `try { await mcpTools.Vault.deleteNote({ text: 'x' }); } catch (error) { return error.code; }`);
+    expect(result.returnValue).toBe('APPROVAL_UNAVAILABLE');
+    expect(questions).toHaveLength(0);
+  });
+
+  it('a 200 ms execution deadline does not expire while a human takes 1 s to answer', async () => {
+    const patient = await connectHuman(slowDeadlineGateway.url);
+    // Warm: the isolate, the prelude and the server's first call are not what this is about (their result does not matter).
+    for (let round = 0; round < 3; round++) await execute(patient, `await mcpTools.Vault.note({ text: 'warm' }); return 1;`);
+    answer = async () => {
+      await sleep(1_000);
+      return { action: 'accept', content: { approve: true } };
+    };
+    const result = await execute(patient, `return (await mcpTools.Vault.deleteNote({ text: 'after a while' })).text;`);
+    expect(result.success, JSON.stringify(result)).toBe(true);
+    expect(result.returnValue).toBe('after a while');
+    expect(result.durationMs).toBeGreaterThanOrEqual(1_000);
+  });
+});
+
+describe('a 2026-07-28 client', () => {
+  it('is asked through input_required rounds while the execution waits; accepted it runs, declined the code catches APPROVAL_DENIED', async () => {
+    const modern = await connectAs(closer, gateway.url, token, { versionNegotiation: { mode: 'auto' }, capabilities: { elicitation: { form: {} } } });
+    modern.setRequestHandler('elicitation/create', async (request) => {
+      questions.push(request.params);
+      return answer(request.params);
+    });
+    expect(modern.getProtocolEra()).toBe('modern');
+    questions.length = 0;
+    answer = async (question) => (question.message.includes('modern one') ? { action: 'accept', content: { approve: true } } : { action: 'decline' });
+    const ran = await execute(modern, `const one = await mcpTools.Vault.deleteNote({ text: 'modern one' });
+let second;
+try { await mcpTools.Vault.deleteNote({ text: 'modern two' }); } catch (error) { second = error.code; }
+return { one: one.text, second };`);
+    expect(ran.success, ran.error).toBe(true);
+    expect(questions.map((question) => question.message.includes('modern one'))).toEqual([true, false]);
+    expect(ran.returnValue).toEqual({ one: 'modern one', second: 'APPROVAL_DENIED' });
+  });
+});
+
+describe('argumentSummary', () => {
+  it('redacts configured secrets and values under secret-looking names, and cuts long strings', () => {
+    const redactor = createSecretRedactor(['s3cr3t-value']);
+    const summary = argumentSummary({ path: '/tmp/s3cr3t-value.txt', password: 'hunter2', apiKey: 'k', body: 'x'.repeat(1_000) }, (text) => redactor.text(text));
+    expect(summary).not.toContain('s3cr3t-value');
+    expect(summary).not.toContain('hunter2');
+    expect(summary).toContain('"password":"[redacted]"');
+    expect(summary).toContain('(1000 characters)');
+  });
+});
