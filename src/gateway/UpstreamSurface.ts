@@ -9,7 +9,8 @@ import type { ServerPool } from '../servers/index.ts';
 import { PassthroughNames, passthroughPrefix } from './passthroughNames.ts';
 import { executionResultToCallToolResult } from './renderExecutionResult.ts';
 import { ResourceRouter, type Resource, type ResourceTemplate } from './ResourceRouter.ts';
-import { renderSearchResults, searchToolsDefinition, searchToolsToolName, type SearchToolsResult } from './searchToolsTool.ts';
+import { codeModeTools } from './codeModeTools.ts';
+import { renderSearchResults, searchToolsToolName, type SearchToolsResult } from './searchToolsTool.ts';
 import { someNames } from '../text/someNames.ts';
 
 /**
@@ -47,17 +48,7 @@ export class UpstreamSurface {
 
   listTools(): Tool[] {
     const tools: Tool[] = [];
-    if (this.#engine) {
-      const schema = this.#engine.executeCodeToolSchema;
-      const description = schema.description + describeUnavailable(this.#engine.unavailable);
-      tools.push({
-        ...schema,
-        description,
-        inputSchema: { ...schema.inputSchema, type: 'object' },
-        annotations: { openWorldHint: true },
-      });
-      tools.push(structuredClone(searchToolsDefinition));
-    }
+    if (this.#engine) tools.push(...codeModeTools(this.#engine.executeCodeToolSchema, describeUnavailable(this.#engine.unavailable)));
     for (const tool of this.#pool.catalog()) {
       const name = this.#toolNames.upstreamName(tool.server, tool.name);
       if (name === undefined) continue;

@@ -206,16 +206,8 @@ describe('ranking', () => {
       [
         {
           "declaration": "declare namespace mcpTools.Weather {
-        interface GetForecastInput {
-          city: string;
-          /** @minimum 1 */
-          days?: number;
-        }
-        /**
-         * Forecast for a city, by day.
-         * @tool weather/get_forecast
-         */
-        function getForecast(args: GetForecastInput): Promise<unknown>;
+        /** Forecast for a city, by day. */
+        function getForecast(args: { city: string; /** @minimum 1 */ days?: number }): Promise<unknown>;
       }
       ",
           "method": "getForecast",
