@@ -153,7 +153,7 @@ describe('no code-goat.json in the current directory', () => {
       source: 'built-in default',
       servers: ['filesystem', 'memory', 'everything'],
     });
-    for (const namespace of ['Filesystem', 'Memory', 'Everything']) expect(result.stdout).toContain(`namespace ${namespace} {`);
+    for (const namespace of ['Filesystem', 'Memory', 'Everything']) expect(result.stdout).toContain(`namespace mcpTools.${namespace} {`);
   });
 
   it('`code-goat run -` there: the filesystem server is rooted at that directory', async () => {
