@@ -80,6 +80,11 @@ describe('objects', () => {
       .toMatchInlineSnapshot(`"{ id: string; [key: string]: string }"`);
   });
 
+  it('a described value type still fits: its comment is not part of the type', () => {
+    expect(typeOf({ type: 'object', properties: { id: { type: 'string' } }, required: ['id'], additionalProperties: { type: 'string', description: 'A label' } }))
+      .toMatchInlineSnapshot(`"{ id: string; [key: string]: /** A label */ string }"`);
+  });
+
   it('the index signature accepts undefined when a property is optional', () => {
     expect(typeOf({ type: 'object', properties: { id: { type: 'string' } }, additionalProperties: { type: 'string' } }))
       .toMatchInlineSnapshot(`"{ id?: string; [key: string]: string | undefined }"`);

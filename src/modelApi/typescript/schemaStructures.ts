@@ -91,8 +91,13 @@ function indexSignatureType(node: SchemaObject, at: Position, convert: Convert, 
 
 function fitsIn(type: TypeExpression, index: TypeExpression): boolean {
   if (index.text === 'unknown') return true;
-  const allowed = new Set((index.members ?? [index]).map((member) => member.text));
-  return (type.members ?? [type]).every((member) => allowed.has(member.text) || member.text === 'never');
+  const allowed = new Set((index.members ?? [index]).map((member) => uncommented(member.text)));
+  return (type.members ?? [type]).every((member) => allowed.has(uncommented(member.text)) || member.text === 'never');
+}
+
+/** A type's text without the comment `describedType` put in front of it. */
+function uncommented(text: string): string {
+  return text.startsWith('/**') ? text.slice(text.indexOf('*/') + 3) : text;
 }
 
 function indent(text: string): string {
