@@ -10,6 +10,7 @@ process.env['NODE_COMPILE_CACHE'] ??= path.join(tmpdir(), 'code-goat-test-compil
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/fixtures/isolatedStateDir.ts'],
     // Real servers and real worker processes: give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -14,6 +14,11 @@ export interface CatalogTool {
   readonly inputSchema: JsonSchema;
   /** JSON Schema of `structuredContent`, when the server declares one. */
   readonly outputSchema?: JsonSchema;
+  /**
+   * Without `outputSchema`: the type its results have shown so far (`codeMode.inferOutputTypes`), for the
+   * declarations only; nothing is validated against it.
+   */
+  readonly observedOutputSchema?: JsonSchema;
 }
 
 /** A JSON Schema document or sub-schema; `true`/`false` are valid schemas too. */

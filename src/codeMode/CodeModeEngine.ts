@@ -6,6 +6,8 @@ import type { Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
 import { sandboxFailure } from '../sandbox/sandboxFailure.ts';
 import type { ServerPool, ServerStatus } from '../servers/index.ts';
 import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
+import type { ToolCallOutcome } from '../catalog/ToolCallOutcome.ts';
+import type { ObservedOutputTypes } from './ObservedOutputTypes.ts';
 import { noRedaction, type SecretRedactor } from '../observability/redactSecrets.ts';
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
 import { unavailableBindings, unavailableServers, type UnavailableServer } from './unavailableServers.ts';
@@ -22,6 +24,8 @@ export interface CodeModeEngineOptions {
   redactor?: SecretRedactor;
   /** `codeMode.timeout`: an execution's deadline when its limits set none; waiting for a server that connects counts against it. */
   executionTimeoutMs?: number;
+  /** `codeMode.inferOutputTypes`: results of tools without outputSchema go here, and their observed types into the API. */
+  observedTypes?: ObservedOutputTypes;
 }
 
 /**
@@ -37,6 +41,8 @@ export class CodeModeEngine {
   readonly #redactor: SecretRedactor;
   readonly #executionTimeoutMs: number;
   readonly #listeners = new Set<() => void>();
+  readonly #observedListeners = new Set<() => void>();
+  readonly #observedTypes: ObservedOutputTypes | undefined;
   #api: DerivedApi;
 
   constructor(pool: ServerPool, sandbox: Sandbox, options: CodeModeEngineOptions = {}) {
@@ -46,6 +52,7 @@ export class CodeModeEngine {
     this.#redactor = options.redactor ?? noRedaction;
     this.#describeOptions = options.apiTokenBudget === undefined ? {} : { maxTokens: options.apiTokenBudget };
     this.#executionTimeoutMs = options.executionTimeoutMs ?? codeModeDefaults.timeout;
+    this.#observedTypes = options.observedTypes;
     this.#api = this.#derive();
     pool.onCatalogChanged(() => {
       this.#api = this.#derive();
@@ -111,8 +118,8 @@ export class CodeModeEngine {
     }
     const bindings = { ...this.#api.runtimeApi, unavailable: unavailableBindings(unavailableServers(status, this.#includeServer)) };
     const execution = {};
-    const result = await this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, (server, tool, args, callSignal) =>
-      this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}) }),
+    const result = await this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, async (server, tool, args, callSignal) =>
+      this.#observed(server, tool, await this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}) })),
     );
     return this.#redactor.value(result);
   }
@@ -121,6 +128,26 @@ export class CodeModeEngine {
   onChange(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Called after a tool's observed return type changed (so the API did): once per new shape, never for
+   * a result of a shape already seen. Returns an unsubscribe function.
+   */
+  onObservedTypesChanged(listener: () => void): () => void {
+    this.#observedListeners.add(listener);
+    return () => this.#observedListeners.delete(listener);
+  }
+
+  /** Records the shape of a successful result of a tool that declares none; the outcome passes through. */
+  #observed(server: string, tool: string, outcome: ToolCallOutcome): ToolCallOutcome {
+    const observedTypes = this.#observedTypes;
+    if (observedTypes === undefined || !outcome.ok) return outcome;
+    const listed = this.#api.catalog.find((candidate) => candidate.server === server && candidate.name === tool);
+    if (listed === undefined || listed.outputSchema !== undefined || !observedTypes.observe(server, tool, outcome.value)) return outcome;
+    this.#api = this.#derive();
+    for (const listener of [...this.#listeners, ...this.#observedListeners]) listener();
+    return outcome;
   }
 
   /** Code-mode servers making their first connection whose `mcpTools` namespace the code mentions. */
@@ -142,7 +169,10 @@ export class CodeModeEngine {
   }
 
   #derive(): DerivedApi {
-    const catalog = this.#pool.catalog().filter((tool) => this.#includeServer(tool.server));
+    const catalog = this.#pool.catalog().filter((tool) => this.#includeServer(tool.server)).map((tool) => {
+      const observed = tool.outputSchema === undefined ? this.#observedTypes?.schemaOf(tool.server, tool.name) : undefined;
+      return observed === undefined ? tool : { ...tool, observedOutputSchema: observed };
+    });
     const named = assignNames(catalog);
     return { catalog, named, typeDefinitions: generateTypeDefinitions(named), runtimeApi: buildRuntimeApi(named) };
   }

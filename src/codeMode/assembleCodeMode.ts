@@ -8,6 +8,10 @@ import { WorkerSandbox } from '../sandbox/WorkerSandbox.ts';
 import { ServerPool, type ServerPoolOptions } from '../servers/index.ts';
 import { implementationInfo } from '../version.ts';
 import { CodeModeEngine } from './CodeModeEngine.ts';
+import { ObservedOutputTypes } from './ObservedOutputTypes.ts';
+import { observedOutputTypesDefaults } from '../config/defaults.ts';
+import { resolveStateDir } from './stateDir.ts';
+import path from 'node:path';
 
 /** What a caller may bring: `createCodeMode` and `createGateway` take these (`CodeModeOptions`, `GatewayOptions`). */
 export interface AssembleOptions {
@@ -64,6 +68,9 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
   }
   // Started, not awaited: whoever serves may answer before every server is up (see `serversSettled`).
   const serversSettled = servers.connectAll();
+  const observedTypes = sandbox && (config.codeMode.inferOutputTypes ?? observedOutputTypesDefaults.enabled)
+    ? new ObservedOutputTypes(path.join(resolveStateDir(config.stateDir), observedOutputTypesDefaults.fileName), logger)
+    : undefined;
   const engine =
     sandbox &&
     new CodeModeEngine(servers, sandbox, {
@@ -71,6 +78,7 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
       apiTokenBudget: config.codeMode.apiTokenBudget,
       redactor,
       executionTimeoutMs: config.codeMode.timeout,
+      ...(observedTypes && { observedTypes }),
     });
   return {
     config,
@@ -80,6 +88,7 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
     engine,
     serversSettled,
     async close() {
+      observedTypes?.flush();
       await Promise.all([sandbox?.close(), servers.close()]);
       await serversSettled; // settles at once now that every connection is closed; its log line comes first
     },

@@ -124,3 +124,10 @@ export const searchToolsDefaults = {
   /** Hits returned when the call sets no `limit`. */
   limit: 5,
 } as const;
+
+/** Observed return types (`codeMode.inferOutputTypes`), kept under `stateDir`. */
+export const observedOutputTypesDefaults = {
+  enabled: true,
+  /** The file under `stateDir`. */
+  fileName: 'observed-output-types.json',
+} as const;

@@ -69,11 +69,15 @@ export const codeModeConfigSchema = z.strictObject({
   apiTokenBudget: z.number().int().positive().optional(),
   /** Resident memory of one sandbox worker process, in MiB, past which it is ended (memory outside heap caps). */
   maxWorkerRssMb: z.number().int().min(64).optional(),
+  /** Declare the return type a tool without outputSchema has shown in its results (kept under `stateDir`). */
+  inferOutputTypes: z.boolean().optional(),
 });
 
 export const configSchema = z.strictObject({
   mcpServers: z.record(z.string().min(1), serverConfigSchema).default({}),
   codeMode: codeModeConfigSchema.prefault({}),
+  /** Where code-goat keeps what it learns across restarts (observed return types); default: see `codeMode/stateDir.ts`. */
+  stateDir: z.string().min(1).optional(),
 });
 
 export type StdioServerConfig = z.infer<typeof stdioServerSchema>;

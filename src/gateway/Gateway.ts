@@ -53,6 +53,11 @@ export class Gateway {
     this.codeMode = engine;
     this.#close = close;
     this.surface = new UpstreamSurface(pool, engine, config);
+    // A new observed return type changes execute_code's description: the clients' tool lists are stale.
+    engine?.onObservedTypesChanged(() => {
+      this.surface.refresh();
+      for (const listener of this.#listeners) listener('tools');
+    });
     pool.onListChanged(({ server, kind }) => {
       this.surface.refresh();
       logger.info('downstream list changed', { server, kind });

@@ -52,9 +52,9 @@ function renderTools(namespace: NamedNamespace, namer: ShapeNamer): { tool: Name
   return planned.map(({ named, input, output }) => {
     const declarations: string[] = [];
     const inputType = declareSchema(named.tool.inputSchema, input, registry, namer, declarations);
-    const outputType = named.tool.outputSchema === undefined
-      ? 'unknown' // no outputSchema: the runtime returns the parsed JSON text, or the text
-      : declareSchema(named.tool.outputSchema, output, registry, namer, declarations);
+    // No outputSchema: the runtime returns the parsed JSON text, or the text; what it has returned so far, if anything.
+    const outputSchema = named.tool.outputSchema ?? named.tool.observedOutputSchema;
+    const outputType = outputSchema === undefined ? 'unknown' : declareSchema(outputSchema, output, registry, namer, declarations);
     const args = hasRequiredKeys(named.tool.inputSchema) ? `args: ${inputType}` : `args?: ${inputType}`;
     declarations.push(`${jsDocBefore(toolDocLines(named))}function ${named.method}(${args}): Promise<${outputType}>;`);
     return { tool: named, text: declarations.join('\n') };
@@ -85,10 +85,14 @@ function declareSchema(
   return comment === '' ? types.root.text : `${comment} ${types.root.text}`;
 }
 
+/** The label of a return type observed, not declared: the next result may show more. */
+export const observedReturnsNote = '@returns the type observed in its results so far (the server declares none)';
+
 function toolDocLines(named: NamedTool): string[] {
   const { tool } = named;
   const lines = [tool.description ?? tool.title ?? ''];
   if (named.renamedBecause !== undefined) lines.push(`Named ${named.method} because ${named.renamedBecause}; the tool is ${JSON.stringify(tool.name)}.`);
+  if (tool.outputSchema === undefined && tool.observedOutputSchema !== undefined) lines.push(observedReturnsNote);
   return lines;
 }
 
