@@ -44,6 +44,9 @@ export class CodeModeEngine {
   readonly #observedListeners = new Set<() => void>();
   readonly #observedTypes: ObservedOutputTypes | undefined;
   #api: DerivedApi;
+  /** An observed type changed since `#api` was made: made again when next read (a burst of new shapes costs one). */
+  #stale = false;
+  #announcing = false;
 
   constructor(pool: ServerPool, sandbox: Sandbox, options: CodeModeEngineOptions = {}) {
     this.#pool = pool;
@@ -56,30 +59,32 @@ export class CodeModeEngine {
     this.#api = this.#derive();
     pool.onCatalogChanged(() => {
       this.#api = this.#derive();
+      this.#stale = false;
       for (const listener of this.#listeners) listener();
     });
   }
 
   get named(): NamedCatalog {
-    return this.#api.named;
+    return this.#current().named;
   }
 
   get catalog(): ToolCatalog {
-    return this.#api.catalog;
+    return this.#current().catalog;
   }
 
   get typeDefinitions(): string {
-    return this.#api.typeDefinitions;
+    return this.#current().typeDefinitions;
   }
 
   get runtimeApi(): RuntimeApi {
-    return this.#api.runtimeApi;
+    return this.#current().runtimeApi;
   }
 
   /** The execute_code definition of the current API. Sizing it counts tokens, so it is made once per catalog. */
   get executeCodeToolSchema(): ExecuteCodeToolSchema {
-    this.#api.executeCodeToolSchema ??= executeCodeToolSchema(this.#api.named, this.#describeOptions);
-    return this.#api.executeCodeToolSchema;
+    const api = this.#current();
+    api.executeCodeToolSchema ??= executeCodeToolSchema(api.named, this.#describeOptions);
+    return api.executeCodeToolSchema;
   }
 
   /** Code-mode servers that are configured and enabled but cannot take calls now, with the reason. */
@@ -116,7 +121,7 @@ export class CodeModeEngine {
       effective = { ...limits, timeoutMs: Math.max(1, Math.round(deadlineMs - waited)) };
       status = this.#pool.status();
     }
-    const bindings = { ...this.#api.runtimeApi, unavailable: unavailableBindings(unavailableServers(status, this.#includeServer)) };
+    const bindings = { ...this.runtimeApi, unavailable: unavailableBindings(unavailableServers(status, this.#includeServer)) };
     const execution = {};
     const result = await this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, async (server, tool, args, callSignal) =>
       this.#observed(server, tool, await this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}) })),
@@ -145,9 +150,23 @@ export class CodeModeEngine {
     if (observedTypes === undefined || !outcome.ok) return outcome;
     const listed = this.#api.catalog.find((candidate) => candidate.server === server && candidate.name === tool);
     if (listed === undefined || listed.outputSchema !== undefined || !observedTypes.observe(server, tool, outcome.value)) return outcome;
-    this.#api = this.#derive();
-    for (const listener of [...this.#listeners, ...this.#observedListeners]) listener();
+    this.#stale = true;
+    if (!this.#announcing) {
+      this.#announcing = true;
+      setImmediate(() => {
+        this.#announcing = false;
+        for (const listener of [...this.#listeners, ...this.#observedListeners]) listener();
+      });
+    }
     return outcome;
+  }
+
+  #current(): DerivedApi {
+    if (this.#stale) {
+      this.#stale = false;
+      this.#api = this.#derive();
+    }
+    return this.#api;
   }
 
   /** Code-mode servers making their first connection whose `mcpTools` namespace the code mentions. */
