@@ -5,7 +5,7 @@
  * for their declaration, render again with those names (outer shapes now read differently and may
  * repeat in turn), until nothing more pays.
  */
-import { createNameRegistry, splitWords } from './names/identifiers.ts';
+import { createNameRegistry, isIdentifierName, splitWords } from './names/identifiers.ts';
 import { countTokens } from './tokenCount.ts';
 import { atom, type TypeExpression } from './typescript/typeExpression.ts';
 
@@ -22,6 +22,8 @@ export interface ShapeNamer {
   nameShape(type: TypeExpression, hint: string | undefined): TypeExpression;
 }
 
+// Global types the declarations refer to from inside a namespace: a shape by one of these names would shadow it.
+const globalTypeNames = ['Promise', 'Array', 'Object', 'Record', 'Error', 'ToolError'];
 // Each round renders the whole namespace; real schemas nest a few levels, so a few rounds settle it.
 const maxRounds = 6;
 // The open object (`{ [key: string]: unknown }`, "any object") says nothing a name would add.
@@ -54,7 +56,7 @@ export function findSharedShapes<Item extends { readonly text: string }>(
     const candidates = [...seen].map(([text, { count, hints }]) => ({ text, count, name: shapeName(hints) }));
     const chosen = round < maxRounds ? innermost(candidates.filter(pays)) : [];
     if (chosen.length === 0) return withShapes(items, named);
-    const registry = createNameRegistry([...named.values(), ...declaredNames(items)]);
+    const registry = createNameRegistry([...globalTypeNames, ...named.values(), ...declaredNames(items)]);
     for (const { text, name } of chosen) named.set(text, registry.claim(name));
   }
 }
@@ -74,8 +76,8 @@ function shapeName(hints: readonly (string | undefined)[]): string {
     return from === 'end' ? first.slice(first.length - length) : first.slice(0, length);
   };
   const suffix = common('end');
-  const shared = suffix.length > 0 ? suffix : common('start');
-  return shared.length > 0 ? shared.join('') : 'Shape';
+  const shared = (suffix.length > 0 ? suffix : common('start')).join('');
+  return isIdentifierName(shared) ? shared : 'Shape'; // `2fa` cannot name a type
 }
 
 /** Whether declaring the shape once (`interface Name { … }` + a name per use) costs less than repeating it. */

@@ -81,6 +81,13 @@ describe('shape names', () => {
   const point: JsonSchema = { type: 'object', properties: { x: { type: 'number', description: 'Horizontal' }, y: { type: 'number', description: 'Vertical' } } };
   const declared = (inputSchema: JsonSchema) => generateTypeDefinitions(assignNames([tool('t', inputSchema)])).match(/^\s*interface \w+/gm)?.map((line) => line.trim());
 
+  it('a name that would shadow a global type, or is no identifier, is not used', () => {
+    const promise = generateTypeDefinitions(assignNames([tool('t', { type: 'object', properties: { promise: point, other: { type: 'object', properties: { promise: point } } } })]));
+    expect(promise.match(/^\s*interface \w+/gm)?.map((line) => line.trim())).toEqual(['interface Promise_2']);
+    expect(compileDiagnostics({ 'api.d.ts': promise })).toEqual([]);
+    expect(declared({ type: 'object', properties: { '2fa': point, other: { type: 'object', properties: { '2fa': point } } } })).toEqual(['interface Shape']);
+  });
+
   it('a title names it; places with nothing in common call it Shape', () => {
     expect(declared(shapeOf({ ...point, title: 'grid point' }))).toEqual(['interface GridPoint']);
     expect(declared(shapeOf(point))).toEqual(['interface Shape']);
