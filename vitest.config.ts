@@ -12,6 +12,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // JavaScript bundles of the sandbox worker and the fixture servers, built once for the whole run.
     globalSetup: ['test/globalSetup.ts'],
+    setupFiles: ['test/fixtures/isolatedStateDir.ts'],
     // Real servers and real worker processes: give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -2,8 +2,9 @@
 // servers, prints what each compares with its figures, and writes them to bench/results.json.
 // Method: bench/README.md. Knobs (env): BENCH_LOAD_CLIENTS, BENCH_LOAD_SECONDS, BENCH_COLD_SAMPLES,
 // BENCH_WARM_SAMPLES, BENCH_SEQUENTIAL_RUNS, BENCH_PARALLEL_RUNS.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { renderTable } from './lib/table.mjs';
 
 const benchmarks = {
@@ -17,6 +18,12 @@ const benchmarks = {
   typeCheck: () => import('./benchmarks/typeCheck.mjs'),
   tracing: () => import('./benchmarks/tracing.mjs'),
 };
+
+// Gateways learn return types as tools answer (codeMode.inferOutputTypes) and keep them under the state
+// directory: a run starts from none, so its figures do not depend on earlier runs, and leaves ~/.local/state alone.
+const stateDir = mkdtempSync(path.join(os.tmpdir(), 'code-goat-bench-state-'));
+process.env.XDG_STATE_HOME = stateDir;
+process.once('exit', () => rmSync(stateDir, { recursive: true, force: true }));
 
 const resultsFile = new URL('./results.json', import.meta.url);
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

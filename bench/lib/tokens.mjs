@@ -1,7 +1,7 @@
 /** Token counts as the project measures them: o200k (gpt-tokenizer), see src/modelApi/tokenCount.ts. */
-import { countTokens } from '../../dist/modelApi/tokenCount.js';
+import { countTokens, modelVisibleToolTokens } from '../../dist/modelApi/tokenCount.js';
 
-export { countTokens };
+export { countTokens, modelVisibleToolTokens };
 
 /** Tokens of `value` serialised as compact JSON (what goes over the wire and into a prompt). */
 export function jsonTokens(value) {

@@ -14,6 +14,11 @@ export interface CatalogTool {
   readonly inputSchema: JsonSchema;
   /** JSON Schema of `structuredContent`, when the server declares one. */
   readonly outputSchema?: JsonSchema;
+  /**
+   * Without `outputSchema`: the type its results have shown so far (`codeMode.inferOutputTypes`), for the
+   * declarations only; nothing is validated against it.
+   */
+  readonly observedOutputSchema?: JsonSchema;
   /** The hints MCP defines, as the server gave them (untrusted: policy reads `destructiveHint`). */
   readonly annotations?: ToolHints;
 }

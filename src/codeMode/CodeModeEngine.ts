@@ -6,6 +6,8 @@ import type { Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
 import { sandboxFailure } from '../sandbox/sandboxFailure.ts';
 import type { ServerPool, ServerStatus } from '../servers/index.ts';
 import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
+import type { ToolCallOutcome } from '../catalog/ToolCallOutcome.ts';
+import type { ObservedOutputTypes } from './ObservedOutputTypes.ts';
 import { noRedaction, type SecretRedactor } from '../observability/redactSecrets.ts';
 import { noTelemetry, type ExecutionTelemetry, type Telemetry } from '../telemetry/index.ts';
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
@@ -47,6 +49,8 @@ export interface CodeModeEngineOptions {
   telemetry?: Telemetry;
   /** Policy, rate limits and approvals, consulted before each call leaves (see governance/). */
   gate?: CallGate;
+  /** `codeMode.inferOutputTypes`: results of tools without outputSchema go here, and their observed types into the API. */
+  observedTypes?: ObservedOutputTypes;
 }
 
 /**
@@ -65,9 +69,14 @@ export class CodeModeEngine {
   readonly #telemetry: Telemetry;
   readonly #listeners = new Set<() => void>();
   readonly #gate: CallGate | undefined;
+  readonly #observedListeners = new Set<() => void>();
+  readonly #observedTypes: ObservedOutputTypes | undefined;
   #api: DerivedApi;
   /** The API as clients that see only some servers get it, by `viewKey`; made on first use, dropped when the catalog changes. */
   #views = new Map<string, DerivedApi>();
+  /** An observed type changed since `#api` was made: made again when next read (a burst of new shapes costs one). */
+  #stale = false;
+  #announcing = false;
 
   constructor(pool: ServerPool, sandbox: Sandbox, options: CodeModeEngineOptions = {}) {
     this.#pool = pool;
@@ -79,34 +88,37 @@ export class CodeModeEngine {
     this.#typeCheck = options.typeCheck;
     this.#telemetry = options.telemetry ?? noTelemetry;
     this.#gate = options.gate;
+    this.#observedTypes = options.observedTypes;
     this.#api = this.#derive();
     pool.onCatalogChanged(() => {
       this.#api = this.#derive();
       this.#views = new Map();
+      this.#stale = false;
       for (const listener of this.#listeners) listener();
     });
   }
 
   get named(): NamedCatalog {
-    return this.#api.named;
+    return this.#current().named;
   }
 
   get catalog(): ToolCatalog {
-    return this.#api.catalog;
+    return this.#current().catalog;
   }
 
   get typeDefinitions(): string {
-    return this.#api.typeDefinitions;
+    return this.#current().typeDefinitions;
   }
 
   get runtimeApi(): RuntimeApi {
-    return this.#api.runtimeApi;
+    return this.#current().runtimeApi;
   }
 
   /** The execute_code definition of the current API. Sizing it counts tokens, so it is made once per catalog. */
   get executeCodeToolSchema(): ExecuteCodeToolSchema {
-    this.#api.executeCodeToolSchema ??= executeCodeToolSchema(this.#api.named, this.#describeOptions);
-    return this.#api.executeCodeToolSchema;
+    const api = this.#current();
+    api.executeCodeToolSchema ??= executeCodeToolSchema(api.named, this.#describeOptions);
+    return api.executeCodeToolSchema;
   }
 
   /** Code-mode servers that are configured and enabled but cannot take calls now, with the reason. */
@@ -119,7 +131,8 @@ export class CodeModeEngine {
    * from that part of the catalog alone, so that nothing of the others reaches its model.
    */
   viewFor(client: ClientIdentity | undefined): ApiView {
-    if (client?.servers === undefined) return this.#viewOf(this.#api);
+    const whole = this.#current(); // first: a stale API drops the views made from it
+    if (client?.servers === undefined) return this.#viewOf(whole);
     const key = viewKey(client);
     let api = this.#views.get(key);
     if (api === undefined) {
@@ -179,7 +192,7 @@ export class CodeModeEngine {
             const refused = await gate.admit({ server, tool, args, from: 'code' }, caller ?? { client: anonymousClient }, { ...(callSignal ? { signal: callSignal } : {}), ...(deadline ? { deadline } : {}) });
             if (refused) return refused;
           }
-          return this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}), ...(meta && { meta }) });
+          return this.#observed(server, tool, await this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}), ...(meta && { meta }) }));
         });
         if (running) onCallFinished?.({ server, tool, ok: outcome.ok });
         return outcome;
@@ -195,6 +208,41 @@ export class CodeModeEngine {
   onChange(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Called after a tool's observed return type changed (so the API did): once per new shape, never for
+   * a result of a shape already seen. Returns an unsubscribe function.
+   */
+  onObservedTypesChanged(listener: () => void): () => void {
+    this.#observedListeners.add(listener);
+    return () => this.#observedListeners.delete(listener);
+  }
+
+  /** Records the shape of a successful result of a tool that declares none; the outcome passes through. */
+  #observed(server: string, tool: string, outcome: ToolCallOutcome): ToolCallOutcome {
+    const observedTypes = this.#observedTypes;
+    if (observedTypes === undefined || !outcome.ok) return outcome;
+    const listed = this.#api.catalog.find((candidate) => candidate.server === server && candidate.name === tool);
+    if (listed === undefined || listed.outputSchema !== undefined || !observedTypes.observe(server, tool, outcome.value)) return outcome;
+    this.#stale = true;
+    if (!this.#announcing) {
+      this.#announcing = true;
+      setImmediate(() => {
+        this.#announcing = false;
+        for (const listener of [...this.#listeners, ...this.#observedListeners]) listener();
+      });
+    }
+    return outcome;
+  }
+
+  #current(): DerivedApi {
+    if (this.#stale) {
+      this.#stale = false;
+      this.#api = this.#derive();
+      this.#views = new Map();
+    }
+    return this.#api;
   }
 
   /** Code-mode servers making their first connection whose `mcpTools` namespace the code mentions. */
@@ -225,18 +273,24 @@ export class CodeModeEngine {
     return Object.fromEntries(hidden.map((server) => [toNamespaceName(server.name), `this client ("${client.name}") may not use that server.`]));
   }
 
+  /** The API over every code-mode server, or over those `include` keeps (a client's view). */
+  #derive(include?: (server: string) => boolean): DerivedApi {
+    const catalog = this.#pool.catalog().filter((tool) => this.#includeServer(tool.server) && (include === undefined || include(tool.server))).map((tool) => {
+      const observed = tool.outputSchema === undefined ? this.#observedTypes?.schemaOf(tool.server, tool.name) : undefined;
+      return observed === undefined ? tool : { ...tool, observedOutputSchema: observed };
+    });
+    const named = assignNames(catalog);
+    const typeDefinitions = generateTypeDefinitions(named);
+    // The checker reads the whole API; a client's narrower view is not what it checks against.
+    if (include === undefined) this.#typeCheck?.checker.setDeclarations(typeDefinitions);
+    return { catalog, named, typeDefinitions, runtimeApi: buildRuntimeApi(named) };
+  }
+
   #viewOf(api: DerivedApi): ApiView {
     api.executeCodeToolSchema ??= executeCodeToolSchema(api.named, this.#describeOptions);
     return { named: api.named, catalog: api.catalog, runtimeApi: api.runtimeApi, executeCodeToolSchema: api.executeCodeToolSchema };
   }
 
-  #derive(include: (server: string) => boolean = () => true): DerivedApi {
-    const catalog = this.#pool.catalog().filter((tool) => this.#includeServer(tool.server) && include(tool.server));
-    const named = assignNames(catalog);
-    const typeDefinitions = generateTypeDefinitions(named);
-    this.#typeCheck?.checker.setDeclarations(typeDefinitions);
-    return { catalog, named, typeDefinitions, runtimeApi: buildRuntimeApi(named) };
-  }
 }
 
 /** What one client's model sees and its code gets: the generated API over the servers it may use. */

@@ -13,6 +13,10 @@ import { WorkerTypeChecker } from '../modelApi/index.ts';
 import { CodeModeEngine } from './CodeModeEngine.ts';
 import type { TypeCheck } from './typeCheckedExecution.ts';
 import { Governor } from '../governance/Governor.ts';
+import { ObservedOutputTypes } from './ObservedOutputTypes.ts';
+import { observedOutputTypesDefaults } from '../config/defaults.ts';
+import { resolveStateDir } from './stateDir.ts';
+import path from 'node:path';
 
 /** What a caller may bring: `createCodeMode` and `createGateway` take these (`CodeModeOptions`, `GatewayOptions`). */
 export interface AssembleOptions {
@@ -103,6 +107,9 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
     telemetry.policyDecision(decision);
     if (decision === 'rate_limited') telemetry.rateLimited();
   });
+  const observedTypes = sandbox && (config.codeMode.inferOutputTypes ?? observedOutputTypesDefaults.enabled)
+    ? new ObservedOutputTypes(path.join(resolveStateDir(config.stateDir), observedOutputTypesDefaults.fileName), logger)
+    : undefined;
   const engine =
     sandbox &&
     new CodeModeEngine(servers, sandbox, {
@@ -113,6 +120,7 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
       ...(typeCheck && { typeCheck }),
       telemetry,
       gate,
+      ...(observedTypes && { observedTypes }),
     });
   await gate.ready();
   return {
@@ -125,6 +133,7 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
     telemetry,
     gate,
     async close() {
+      observedTypes?.flush();
       await Promise.all([sandbox?.close(), servers.close(), typeCheck?.checker.close(), gate.close()]);
       await serversSettled; // settles at once now that every connection is closed; its log line comes first
       // Last: executions that ended as the sandbox closed have their audit lines and spans by now.

@@ -13,15 +13,10 @@ export interface ExecuteCodeToolSchema {
   outputSchema: Record<string, unknown>;
 }
 
+// The description says what `code` is; every word here would be paid again on every turn.
 export const executeCodeInputSchema = {
   type: 'object',
-  properties: {
-    code: {
-      type: 'string',
-      description:
-        'Body of an async function, TypeScript or JavaScript. Call tools with `await mcpTools.<Server>.<tool>(args)`, `return` the result you need.',
-    },
-  },
+  properties: { code: { type: 'string' } },
   required: ['code'],
   additionalProperties: false,
 } as const;
@@ -41,15 +36,14 @@ export const executionResultSchema: Readonly<Record<string, unknown>> = (() => {
  */
 export function describeExecuteCode(named: NamedCatalog, options: { maxTokens?: number } = {}): string {
   const api = describeApi(named, options);
+  // Sent on every turn: each word has to earn its tokens. The API's comments carry what each tool does.
   const intro = [
-    'Run TypeScript in a sandbox that can call MCP tools. Write the body of an async function:',
-    'chain calls with `await mcpTools.<Namespace>.<method>(args)`, loop, filter, use `Promise.all` for independent calls,',
-    'and `return` only what you need (it comes back as JSON). `console.log` output is returned too.',
-    'A tool that fails throws `ToolError` (catch it to recover). No network, file system or Node APIs: only `mcpTools`.',
-    'To show an image, audio or resource, return its content block (`{ type: "image", data, mimeType }`, as tools give them) or an array of blocks.',
-    '',
+    '`code`: the body of an async TypeScript function. Call tools as `await mcpTools.<Namespace>.<method>(args)`,',
+    'combine results in code, `return` only what is needed (as JSON); `console.log` output comes back too.',
+    'A failed call throws `ToolError` (`code`, `message`). No network, files or Node APIs.',
+    'To show an image, audio or a resource, return its content block (`{ type: "image", data, mimeType }`) or an array of blocks.',
   ];
-  if (api.mode === 'full') return [...intro, 'API:', '```ts', api.text.trimEnd(), '```'].join('\n');
+  if (api.mode === 'full') return [...intro, '```ts', api.text.trimEnd(), '```'].join('\n');
   return [...intro, api.text.trimEnd()].join('\n');
 }
 

@@ -192,3 +192,10 @@ export const governanceDefaults = {
   /** Characters of one argument value an approval question shows before cutting it. */
   approvalValueChars: 200,
 } as const;
+
+/** Observed return types (`codeMode.inferOutputTypes`), kept under `stateDir`. */
+export const observedOutputTypesDefaults = {
+  enabled: true,
+  /** The file under `stateDir`. */
+  fileName: 'observed-output-types.json',
+} as const;

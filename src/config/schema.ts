@@ -72,6 +72,8 @@ export const codeModeConfigSchema = z.strictObject({
   maxWorkerRssMb: z.number().int().min(64).optional(),
   /** Type check of the code against the API: "off" | "on-error" (default) | "warn" | "strict" (SPEC: "Type check"). */
   typeCheck: z.enum(typeCheckModes).optional(),
+  /** Declare the return type a tool without outputSchema has shown in its results (kept under `stateDir`). */
+  inferOutputTypes: z.boolean().optional(),
 });
 
 /** SPEC "Telemetry": one JSON line per execution appended to `path`, rotated past `maxBytes`. */
@@ -89,6 +91,8 @@ export const configSchema = z.strictObject({
   codeMode: codeModeConfigSchema.prefault({}),
   audit: auditConfigSchema.optional(),
   ...governanceConfigShape,
+  /** Where code-goat keeps what it learns across restarts (observed return types); default: see `codeMode/stateDir.ts`. */
+  stateDir: z.string().min(1).optional(),
 });
 
 export type StdioServerConfig = z.infer<typeof stdioServerSchema>;

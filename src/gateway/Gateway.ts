@@ -68,6 +68,11 @@ export class Gateway {
     this.#approvalTimeoutMs = config.policy?.approvalTimeoutMs ?? governanceDefaults.approvalTimeoutMs;
     this.#inputRequired = new InputRequiredApprovals(this.#approvalTimeoutMs);
     this.surface = new UpstreamSurface(pool, engine, config, telemetry, gate);
+    // A new observed return type changes execute_code's description: the clients' tool lists are stale.
+    engine?.onObservedTypesChanged(() => {
+      this.surface.refresh();
+      for (const listener of this.#listeners) listener('tools');
+    });
     pool.onListChanged(({ server, kind }) => {
       this.surface.refresh();
       logger.info('downstream list changed', { server, kind });

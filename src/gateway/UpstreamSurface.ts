@@ -10,7 +10,8 @@ import { noTelemetry, type Telemetry } from '../telemetry/index.ts';
 import { PassthroughNames, passthroughPrefix } from './passthroughNames.ts';
 import { executionResultToCallToolResult } from './renderExecutionResult.ts';
 import { ResourceRouter, type Resource, type ResourceTemplate } from './ResourceRouter.ts';
-import { renderSearchResults, searchToolsDefinition, searchToolsToolName, type SearchToolsResult } from './searchToolsTool.ts';
+import { codeModeTools } from './codeModeTools.ts';
+import { renderSearchResults, searchToolsToolName, type SearchToolsResult } from './searchToolsTool.ts';
 import { someNames } from '../text/someNames.ts';
 import { anonymousClient, mayUse, viewKey, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
 import type { Caller, CallGate } from '../governance/CallGate.ts';
@@ -56,17 +57,7 @@ export class UpstreamSurface {
 
   listTools(client: ClientIdentity = anonymousClient): Tool[] {
     const tools: Tool[] = [];
-    if (this.#engine) {
-      const schema = this.#engine.viewFor(client).executeCodeToolSchema;
-      const description = schema.description + describeUnavailable(this.#engine.unavailable.filter(({ server }) => mayUse(client, server)));
-      tools.push({
-        ...schema,
-        description,
-        inputSchema: { ...schema.inputSchema, type: 'object' },
-        annotations: { openWorldHint: true },
-      });
-      tools.push(structuredClone(searchToolsDefinition));
-    }
+    if (this.#engine) tools.push(...codeModeTools(this.#engine.viewFor(client).executeCodeToolSchema, describeUnavailable(this.#engine.unavailable.filter(({ server }) => mayUse(client, server)))));
     for (const tool of this.#pool.catalog()) {
       const name = this.#toolNames.upstreamName(tool.server, tool.name);
       if (name === undefined || !mayUse(client, tool.server)) continue;

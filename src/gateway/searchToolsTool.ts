@@ -8,13 +8,12 @@ export const searchToolsToolName = 'search_tools';
 export const searchToolsDefinition: Tool = {
   name: searchToolsToolName,
   title: 'Search tools',
-  description:
-    'Find the tools of `mcpTools` that fit a task, ranked by name and description. Each hit comes with its exact TypeScript declaration, to use in `execute_code`.',
+  description: 'Find tools by task or name; returns their TypeScript declarations.',
   inputSchema: {
     type: 'object',
     properties: {
-      query: { type: 'string', description: 'What you want to do, in a few words (e.g. "write a file").' },
-      limit: { type: 'integer', minimum: 1, maximum: maxSearchLimit, default: searchToolsDefaults.limit, description: 'How many tools to return.' },
+      query: { type: 'string' },
+      limit: { type: 'integer', minimum: 1, maximum: maxSearchLimit, default: searchToolsDefaults.limit },
     },
     required: ['query'],
     additionalProperties: false,

@@ -1,18 +1,19 @@
 /**
  * The API text for the `execute_code` description (SPEC: "the TypeScript API, or, when that is too large
- * for a prompt, the namespaces and how to search"): the full declarations when they fit the token budget,
+ * for a prompt, the namespaces and how to search"): the full declarations when they fit the token budget
+ * (`apiDeclarations`: `mcpTools` only; the model knows `console`, and the fixed text names `ToolError`),
  * else the most detailed API index (`apiIndex.ts`) that does.
  */
 import { apiIndexDetails, renderApiIndex } from './apiIndex.ts';
 import type { NamedCatalog } from './names/names.ts';
 import { countTokens } from './tokenCount.ts';
-import { generateTypeDefinitions } from './typeDefinitions.ts';
+import { apiDeclarations } from './typeDefinitions.ts';
 import { codeModeDefaults } from '../config/defaults.ts';
 
 /**
  * The description is sent with every request, so it is paid for on every turn. 6000 o200k tokens is 3% of
  * a 200k context window and about what 30–40 tools exposed directly cost; it holds the built-in default
- * (everything, filesystem and memory: 36 tools, ~4,500 tokens) with a third to spare for servers that grow.
+ * (everything, filesystem and memory: 36 tools, ~2,600 tokens) more than twice over.
  * Past it, one `search_tools` round trip (a few hundred tokens per hit) is cheaper than carrying schemas
  * the model mostly never uses.
  */
@@ -38,7 +39,7 @@ export interface DescribeApiOptions {
  */
 export function describeApi(named: NamedCatalog, options: DescribeApiOptions = {}): ApiDescription {
   const maxTokens = options.maxTokens ?? defaultApiTokenBudget;
-  const full = measure(generateTypeDefinitions(named));
+  const full = measure(apiDeclarations(named));
   if (full.tokens <= maxTokens) return { mode: 'full', ...full };
   let index = full;
   for (const detail of apiIndexDetails) {

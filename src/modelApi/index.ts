@@ -14,6 +14,6 @@ export { createToolSearchIndex, defaultSearchLimit, maxSearchLimit, searchTools 
 export type { ToolSearchHit, ToolSearchIndex } from './search/searchTools.ts';
 export { defaultApiTokenBudget, describeApi } from './describeApi.ts';
 export type { ApiDescription, DescribeApiOptions } from './describeApi.ts';
-export { countTokens } from './tokenCount.ts';
+export { countTokens, modelVisibleToolTokens } from './tokenCount.ts';
 export type { CodeTypeChecker, TypeCheckMode, TypeCheckOutcome, TypeDiagnostic } from './typeCheck/TypeDiagnostic.ts';
 export { WorkerTypeChecker } from './typeCheck/WorkerTypeChecker.ts';

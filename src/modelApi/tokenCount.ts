@@ -22,3 +22,12 @@ export function countTokens(text: string): number {
   countO200kTokens ??= (require('gpt-tokenizer/encoding/o200k_base') as { countTokens: CountTokens }).countTokens;
   return countO200kTokens(text, plainText);
 }
+
+/**
+ * What a `tools/list` costs the model on every turn: o200k tokens of the JSON of each tool's `name`,
+ * `description` and `inputSchema`, what common clients pass on (`outputSchema`, `title` and
+ * `annotations` stay with the client).
+ */
+export function modelVisibleToolTokens(tools: readonly { name: string; description?: string | undefined; inputSchema?: unknown }[]): number {
+  return countTokens(JSON.stringify(tools.map(({ name, description, inputSchema }) => ({ name, description, inputSchema }))));
+}

@@ -5,7 +5,7 @@
 import { CodeGoatError, codesNamed } from '../errors.ts';
 import { jsDocBefore } from './typescript/jsDoc.ts';
 import type { NamedCatalog, NamedNamespace } from './names/names.ts';
-import { declareNamespaceTools } from './toolDeclarations.ts';
+import { declareNamespace } from './toolDeclarations.ts';
 
 /**
  * `ToolError` as the sandbox defines it (sandbox/prelude/prelude.ts): its `code` is the union of the
@@ -46,34 +46,42 @@ declare const console: {
 };`;
 
 /**
- * `ToolError`, `console` and `declare namespace mcpTools { namespace <Server> { … } }` for the catalog,
- * namespaces and tools in the order of `named`.
+ * `ToolError`, `console` and the API (`apiDeclarations`): the whole text code is checked against.
  */
 export function generateTypeDefinitions(named: NamedCatalog): string {
-  const namespaces = named.namespaces.map((namespace) => {
-    const body = declareNamespaceTools(namespace).map((tool) => tool.text).join('\n');
-    return `${jsDocBefore(namespaceDocLines(namespace))}namespace ${namespace.name} ${block(body)}`;
-  });
-  return `${preamble}\ndeclare namespace mcpTools ${block(namespaces.join('\n'))}\n`;
+  return `${preamble}\n${apiDeclarations(named)}`;
 }
 
 /**
- * One tool's declaration with the types it uses, readable alone (for `search_tools`):
+ * What the model reads of the API: `declare namespace mcpTools.<Namespace> { … }` per namespace, in the
+ * order of `named`, each with its shared shapes and then its tools.
+ */
+export function apiDeclarations(named: NamedCatalog): string {
+  if (named.namespaces.length === 0) return 'declare namespace mcpTools {}\n';
+  return named.namespaces.map((namespace) => {
+    const { shapes, tools } = declareNamespace(namespace);
+    const body = [...shapes, ...tools].map((declaration) => declaration.text).join('\n');
+    return `${jsDocBefore(namespaceDocLines(namespace))}declare namespace mcpTools.${namespace.name} ${block(body)}\n`;
+  }).join('');
+}
+
+/**
+ * One tool's declaration with the shapes it uses, readable alone (for `search_tools`):
  * `declare namespace mcpTools.<Namespace> { … }`. Type names are the same as in the whole text.
  */
 export function generateToolDeclaration(named: NamedCatalog, namespace: string, method: string): string {
   const found = named.namespaces.find((candidate) => candidate.name === namespace);
-  const tool = found && declareNamespaceTools(found).find((declaration) => declaration.tool.method === method);
+  const tool = found && declareNamespace(found).tools.find((declaration) => declaration.tool.method === method);
   if (found === undefined || tool === undefined) {
     throw new CodeGoatError('UNKNOWN_TOOL', `There is no tool mcpTools.${namespace}.${method}; search the tools for its name.`);
   }
-  return `declare namespace mcpTools.${namespace} ${block(tool.text)}\n`;
+  return `declare namespace mcpTools.${namespace} ${block([...tool.shapes, tool].map((declaration) => declaration.text).join('\n'))}\n`;
 }
 
+/** Only a renamed namespace says which server it is: `Memory` is plainly server `memory`. */
 function namespaceDocLines(namespace: NamedNamespace): string[] {
-  const lines = [`Tools of server ${JSON.stringify(namespace.server)}.`];
-  if (namespace.renamedBecause !== undefined) lines.push(`Named ${namespace.name} because ${namespace.renamedBecause}.`);
-  return lines;
+  if (namespace.renamedBecause === undefined) return [];
+  return [`Tools of server ${JSON.stringify(namespace.server)}, named ${namespace.name} because ${namespace.renamedBecause}.`];
 }
 
 /** `{ … }` with the body indented by two spaces; `{}` when empty. */

@@ -52,11 +52,11 @@ describe('code-goat types', () => {
 
   it('exits 0 and prints declarations of mcpTools with every configured server and its tools', () => {
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('declare namespace mcpTools {');
-    expect(result.stdout).toContain('namespace Everything {');
-    expect(result.stdout).toContain('function echo(args: EchoInput): Promise<');
-    expect(result.stdout).toContain('namespace Files {');
-    expect(result.stdout).toContain('function readTextFile(args: ReadTextFileInput): Promise<ReadTextFileOutput>;');
+    expect(result.stdout).toContain('declare class ToolError');
+    expect(result.stdout).toContain('declare namespace mcpTools.Everything {');
+    expect(result.stdout).toContain('function echo(args: { /** Message to echo */ message: string }): Promise<unknown>;');
+    expect(result.stdout).toContain('declare namespace mcpTools.Files {');
+    expect(result.stdout).toMatch(/function readTextFile\(args: \{ path: string; .*\}\): Promise<\{ content: string \}>;/);
   });
 
   it('stdout is exactly the declarations (what createCodeMode generates), and they compile under strict', async () => {

@@ -52,7 +52,7 @@ describe.each(cases)('server-everything over $name', ({ config }) => {
   it('createCodeMode → executeCode calls echo', async () => {
     const codeMode = await createCodeMode({ mcpServers: { everything: config() } });
     try {
-      expect(codeMode.typeDefinitions).toContain('function echo(args: EchoInput)');
+      expect(codeMode.typeDefinitions).toContain('function echo(args: { /** Message to echo */ message: string })');
       const result = await codeMode.executeCode('return await mcpTools.Everything.echo({ message: "x" })');
       expect(result.error).toBeUndefined();
       expect(result).toMatchObject({ success: true, returnValue: 'Echo: x', toolCalls: [{ server: 'everything', tool: 'echo', ok: true }] });

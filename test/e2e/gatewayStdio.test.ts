@@ -56,9 +56,9 @@ describe('tools/list over stdio', () => {
   it('describes the code-mode servers in execute_code, and not the passthrough one', async () => {
     const { tools } = await cli.client.listTools();
     const description = tools.find((tool) => tool.name === 'execute_code')?.description ?? '';
-    expect(description).toContain('namespace Filesystem');
-    expect(description).toContain('namespace Everything');
-    expect(description).not.toContain('namespace Memory');
+    expect(description).toContain('namespace mcpTools.Filesystem');
+    expect(description).toContain('namespace mcpTools.Everything');
+    expect(description).not.toContain('namespace mcpTools.Memory');
   });
 });
 

@@ -153,7 +153,7 @@ describe('no code-goat.json in the current directory', () => {
       source: 'built-in default',
       servers: ['filesystem', 'memory', 'everything'],
     });
-    for (const namespace of ['Filesystem', 'Memory', 'Everything']) expect(result.stdout).toContain(`namespace ${namespace} {`);
+    for (const namespace of ['Filesystem', 'Memory', 'Everything']) expect(result.stdout).toContain(`namespace mcpTools.${namespace} {`);
   });
 
   it('`code-goat run -` there: the filesystem server is rooted at that directory', async () => {
@@ -169,8 +169,8 @@ describe('no code-goat.json in the current directory', () => {
       const result = await runCli(['types'], { cwd: dir });
       expect(result.code, result.stderr).toBe(0);
       expect(logLines(result.stderr).find((line) => line.message === 'config loaded')).toMatchObject({ source: file, servers: ['only'] });
-      expect(result.stdout).toContain('namespace Only {');
-      expect(result.stdout).not.toContain('namespace Filesystem {');
+      expect(result.stdout).toContain('namespace mcpTools.Only {');
+      expect(result.stdout).not.toContain('namespace mcpTools.Filesystem {');
     } finally {
       removeDir(dir);
     }

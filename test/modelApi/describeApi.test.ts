@@ -8,7 +8,7 @@ import { defaultApiTokenBudget, describeApi } from '../../src/modelApi/describeA
 import { assignNames } from '../../src/modelApi/names/names.ts';
 import { countTokens } from '../../src/modelApi/tokenCount.ts';
 import { summarizeTool } from '../../src/modelApi/search/toolSummary.ts';
-import { generateTypeDefinitions } from '../../src/modelApi/typeDefinitions.ts';
+import { apiDeclarations, generateTypeDefinitions } from '../../src/modelApi/typeDefinitions.ts';
 import type { CatalogTool, JsonSchema } from '../../src/catalog/ToolCatalog.ts';
 import { fixtureServers, loadFixtureCatalog } from './fixtureCatalogs.ts';
 
@@ -53,16 +53,17 @@ describe('the official servers', () => {
       const named = assignNames(loadFixtureCatalog(servers));
       const description = describeApi(named);
       expect(description.mode).toBe('full');
-      expect(description.text).toBe(generateTypeDefinitions(named));
+      expect(description.text).toBe(apiDeclarations(named));
+      expect(generateTypeDefinitions(named).endsWith(description.text)).toBe(true);
       expect(description.tokens).toBe(countTokens(description.text));
       expect(description.tokens).toBeLessThanOrEqual(defaultApiTokenBudget);
     },
   );
 
-  it('all three take about 4,500 tokens: a third of the budget to spare', () => {
+  it('all three take about 2,600 tokens: more than half the budget to spare', () => {
     const { tokens } = describeApi(assignNames(loadFixtureCatalog()));
-    expect(tokens).toBeGreaterThan(3000);
-    expect(tokens).toBeLessThan(defaultApiTokenBudget * 0.8);
+    expect(tokens).toBeGreaterThan(2000);
+    expect(tokens).toBeLessThan(defaultApiTokenBudget * 0.5);
   });
 });
 
@@ -109,16 +110,24 @@ describe('a catalog of 500 tools (10 servers × 50)', () => {
 });
 
 describe('a small catalog at each level, as the model reads it', () => {
+  // Enough schema that the declarations outweigh the index.
+  const page = {
+    folder: { type: 'string', description: 'Folder to look in, e.g. "inbox"; every folder when absent.' },
+    tags: { type: 'array', items: { type: 'string' }, description: 'Only items that carry every one of these tags.' },
+    cursor: { type: 'string', description: 'Where the previous page ended (its nextCursor).' },
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'Items per page.' },
+  } satisfies Record<string, JsonSchema>;
   const named = assignNames([
-    { server: 'notes', name: 'list_notes', description: 'List notes, newest first. Paginated.', inputSchema: { type: 'object' } },
+    { server: 'notes', name: 'list_notes', description: 'List notes, newest first. Paginated.', inputSchema: { type: 'object', properties: page } },
     { server: 'notes', name: 'add_note', title: 'Add a note', inputSchema: { type: 'object', properties: { text: { type: 'string' } } } },
-    { server: 'my-calendar', name: 'create_event', description: 'Create an event in the user\'s primary calendar and invite the given attendees by email.', inputSchema: { type: 'object' } },
+    { server: 'my-calendar', name: 'create_event', description: 'Create an event in the user\'s primary calendar and invite the given attendees by email.', inputSchema: { type: 'object', properties: page } },
   ]);
   const tokensOf = (detail: 'summaries' | 'names' | 'counts'): number => countTokens(renderApiIndex(named, detail));
 
   it('full when the declarations fit', () => {
-    const full = describeApi(named, { maxTokens: countTokens(generateTypeDefinitions(named)) });
+    const full = describeApi(named, { maxTokens: countTokens(apiDeclarations(named)) });
     expect(full.mode).toBe('full');
+    expect(describeApi(named, { maxTokens: countTokens(apiDeclarations(named)) - 1 }).mode).toBe('index');
   });
 
   it('else the index with a summary per tool', () => {

@@ -37,45 +37,24 @@ describe('type', () => {
 describe('objects', () => {
   it('required properties are plain, the others optional', () => {
     expect(typeOf({ type: 'object', properties: { path: { type: 'string' }, head: { type: 'number' } }, required: ['path'] }))
-      .toMatchInlineSnapshot(`
-        "{
-          path: string;
-          head?: number;
-        }"
-      `);
+      .toMatchInlineSnapshot(`"{ path: string; head?: number }"`);
   });
 
-  it('nested objects indent by two spaces', () => {
+  it('nested objects stay on one line', () => {
     expect(typeOf({
       type: 'object',
       properties: { resource: { type: 'object', properties: { uri: { type: 'string' }, size: { type: 'integer' } }, required: ['uri'] } },
       required: ['resource'],
-    })).toMatchInlineSnapshot(`
-      "{
-        resource: {
-          uri: string;
-          size?: number;
-        };
-      }"
-    `);
+    })).toMatchInlineSnapshot(`"{ resource: { uri: string; size?: number } }"`);
   });
 
   it('properties without `type: object` still make an object', () => {
-    expect(typeOf({ properties: { a: { type: 'boolean' } } })).toMatchInlineSnapshot(`
-      "{
-        a?: boolean;
-      }"
-    `);
+    expect(typeOf({ properties: { a: { type: 'boolean' } } })).toMatchInlineSnapshot(`"{ a?: boolean }"`);
   });
 
   it('a required key without a property schema is required, of any type', () => {
     expect(typeOf({ type: 'object', properties: { a: { type: 'string' } }, required: ['a', 'b'], additionalProperties: false }))
-      .toMatchInlineSnapshot(`
-        "{
-          a: string;
-          b: unknown;
-        }"
-      `);
+      .toMatchInlineSnapshot(`"{ a: string; b: unknown }"`);
   });
 
   it('an object without properties is open: { [key: string]: unknown }', () => {
@@ -89,11 +68,7 @@ describe('objects', () => {
 
   it('additionalProperties: false with properties closes the object (no index signature)', () => {
     expect(typeOf({ type: 'object', properties: { content: { type: 'string' } }, required: ['content'], additionalProperties: false }))
-      .toMatchInlineSnapshot(`
-        "{
-          content: string;
-        }"
-      `);
+      .toMatchInlineSnapshot(`"{ content: string }"`);
   });
 
   it('additionalProperties as a schema is an index signature', () => {
@@ -102,32 +77,22 @@ describe('objects', () => {
 
   it('the index signature keeps its type when the declared properties fit it', () => {
     expect(typeOf({ type: 'object', properties: { id: { type: 'string' } }, required: ['id'], additionalProperties: { type: 'string' } }))
-      .toMatchInlineSnapshot(`
-        "{
-          id: string;
-          [key: string]: string;
-        }"
-      `);
+      .toMatchInlineSnapshot(`"{ id: string; [key: string]: string }"`);
+  });
+
+  it('a described value type still fits: its comment is not part of the type', () => {
+    expect(typeOf({ type: 'object', properties: { id: { type: 'string' } }, required: ['id'], additionalProperties: { type: 'string', description: 'A label' } }))
+      .toMatchInlineSnapshot(`"{ id: string; [key: string]: /** A label */ string }"`);
   });
 
   it('the index signature accepts undefined when a property is optional', () => {
     expect(typeOf({ type: 'object', properties: { id: { type: 'string' } }, additionalProperties: { type: 'string' } }))
-      .toMatchInlineSnapshot(`
-        "{
-          id?: string;
-          [key: string]: string | undefined;
-        }"
-      `);
+      .toMatchInlineSnapshot(`"{ id?: string; [key: string]: string | undefined }"`);
   });
 
   it('the index signature widens to unknown when a declared property does not fit it', () => {
     expect(typeOf({ type: 'object', properties: { count: { type: 'number' } }, required: ['count'], additionalProperties: { type: 'string' } }))
-      .toMatchInlineSnapshot(`
-        "{
-          count: number;
-          [key: string]: unknown;
-        }"
-      `);
+      .toMatchInlineSnapshot(`"{ count: number; [key: string]: unknown }"`);
   });
 
   it('patternProperties are an index signature, merged with additionalProperties', () => {
@@ -144,21 +109,7 @@ describe('objects', () => {
         'content-type': { type: 'string' }, '2fa': { type: 'boolean' }, 'with space': {}, 'say "hi"': {},
         'back\\slash': {}, 'line\nbreak': {}, 'nul\u0000': {}, café: {}, $ok: {}, _ok: {}, default: {},
       },
-    })).toMatchInlineSnapshot(`
-      "{
-        "content-type"?: string;
-        "2fa"?: boolean;
-        "with space"?: unknown;
-        "say \\"hi\\""?: unknown;
-        "back\\\\slash"?: unknown;
-        "line\\nbreak"?: unknown;
-        "nul\\u0000"?: unknown;
-        café?: unknown;
-        $ok?: unknown;
-        _ok?: unknown;
-        default?: unknown;
-      }"
-    `);
+    })).toMatchInlineSnapshot(`"{ "content-type"?: string; "2fa"?: boolean; "with space"?: unknown; "say \\"hi\\""?: unknown; "back\\\\slash"?: unknown; "line\\nbreak"?: unknown; "nul\\u0000"?: unknown; café?: unknown; $ok?: unknown; _ok?: unknown; default?: unknown }"`);
   });
 });
 
@@ -198,11 +149,7 @@ describe('arrays and tuples', () => {
 
   it('arrays of objects', () => {
     expect(typeOf({ type: 'array', items: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } }))
-      .toMatchInlineSnapshot(`
-        "{
-          name: string;
-        }[]"
-      `);
+      .toMatchInlineSnapshot(`"{ name: string }[]"`);
   });
 
   it('prefixItems (2020-12) with items: false is a closed tuple', () => {
@@ -248,13 +195,7 @@ describe('combinators', () => {
         { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] },
         { type: 'object', properties: { b: { type: 'number' } }, required: ['b'] },
       ],
-    })).toMatchInlineSnapshot(`
-      "{
-        a: string;
-      } & {
-        b: number;
-      }"
-    `);
+    })).toMatchInlineSnapshot(`"{ a: string } & { b: number }"`);
   });
 
   it('a type beside anyOf intersects with it; a union inside an intersection is parenthesised', () => {
@@ -263,15 +204,7 @@ describe('combinators', () => {
       properties: { kind: { type: 'string' } },
       required: ['kind'],
       anyOf: [{ type: 'object', properties: { a: { type: 'string' } } }, { type: 'object', properties: { b: { type: 'string' } } }],
-    })).toMatchInlineSnapshot(`
-      "{
-        kind: string;
-      } & ({
-        a?: string;
-      } | {
-        b?: string;
-      })"
-    `);
+    })).toMatchInlineSnapshot(`"{ kind: string } & ({ a?: string } | { b?: string })"`);
   });
 
   it('constraint-only members (anyOf of `required` lists) add nothing', () => {
@@ -304,29 +237,17 @@ describe('boolean schemas and unsupported keywords', () => {
   });
 
   it('values that are not schemas at all are unknown', () => {
-    expect(typeOf({ type: 'object', properties: { a: 42, b: 'x', c: null, d: [] } } as JsonSchema)).toMatchInlineSnapshot(`
-      "{
-        a?: unknown;
-        b?: unknown;
-        c?: unknown;
-        d?: unknown;
-      }"
-    `);
+    expect(typeOf({ type: 'object', properties: { a: 42, b: 'x', c: null, d: [] } } as JsonSchema)).toMatchInlineSnapshot(`"{ a?: unknown; b?: unknown; c?: unknown; d?: unknown }"`);
   });
 });
 
 describe('JSDoc', () => {
   it('a description goes on the property', () => {
     expect(typeOf({ type: 'object', properties: { a: { type: 'number', description: 'First number' } }, required: ['a'] }))
-      .toMatchInlineSnapshot(`
-        "{
-          /** First number */
-          a: number;
-        }"
-      `);
+      .toMatchInlineSnapshot(`"{ /** First number */ a: number }"`);
   });
 
-  it('default and constraints are tags; a multi-line description is a block', () => {
+  it('default and constraints are tags on the comment\'s line; a description of paragraphs is a block, one member per line', () => {
     expect(typeOf({
       type: 'object',
       properties: {
@@ -344,31 +265,60 @@ describe('JSDoc', () => {
          * @maximum 10
          */
         count?: number;
-        /**
-         * @deprecated
-         * @format uri
-         */
-        url?: string;
+        /** @deprecated @format uri */ url?: string;
       }"
     `);
+  });
+
+  it('a description in the one described anyOf branch (zod\'s nullable pattern) goes on the property', () => {
+    expect(typeOf({
+      type: 'object',
+      properties: {
+        cursor: { anyOf: [{ type: 'string', description: 'Where the last page ended', minLength: 1 }, { type: 'null' }] },
+        owner: { oneOf: [{ type: 'null' }, { type: 'string', description: 'Login of the owner' }], default: null },
+      },
+    })).toMatchInlineSnapshot(`"{ /** Where the last page ended @minLength 1 */ cursor?: string | null; /** Login of the owner @default null */ owner?: null | string }"`);
+  });
+
+  it('descriptions of several branches stay with their branches, beside the property\'s own', () => {
+    expect(typeOf({
+      type: 'object',
+      properties: {
+        id: {
+          description: 'Who to notify',
+          anyOf: [{ type: 'string', description: 'A login' }, { type: 'integer', description: 'A numeric user ID' }],
+        },
+      },
+      required: ['id'],
+    })).toMatchInlineSnapshot(`"{ /** Who to notify */ id: /** A login */ string | /** A numeric user ID */ number }"`);
+  });
+
+  it('descriptions of array items and of items.oneOf branches stay with the element types', () => {
+    expect(typeOf({
+      type: 'object',
+      properties: {
+        paths: { type: 'array', items: { type: 'string', description: 'Relative to the root' }, description: 'Files to read' },
+        changes: {
+          type: 'array',
+          items: {
+            oneOf: [
+              { type: 'object', description: 'Create a file', properties: { create: { type: 'string' } }, required: ['create'] },
+              { type: 'object', description: 'Delete a file', properties: { delete: { type: 'string' } }, required: ['delete'] },
+            ],
+          },
+        },
+      },
+      required: ['changes'],
+    })).toMatchInlineSnapshot(`"{ /** Files to read */ paths?: (/** Relative to the root */ string)[]; changes: (/** Create a file */ { create: string } | /** Delete a file */ { delete: string })[] }"`);
   });
 
   it('a comment end inside a description is escaped', () => {
     expect(typeOf({ type: 'object', properties: { glob: { type: 'string', description: 'Use **/*.ts or */ to end' } } }))
-      .toMatchInlineSnapshot(`
-        "{
-          /** Use **\\/*.ts or *\\/ to end */
-          glob?: string;
-        }"
-      `);
+      .toMatchInlineSnapshot(`"{ /** Use **\\/*.ts or *\\/ to end */ glob?: string }"`);
   });
 
   it('titles are not shown: they repeat the name', () => {
-    expect(typeOf({ type: 'object', properties: { path: { type: 'string', title: 'Path' } } })).toMatchInlineSnapshot(`
-      "{
-        path?: string;
-      }"
-    `);
+    expect(typeOf({ type: 'object', properties: { path: { type: 'string', title: 'Path' } } })).toMatchInlineSnapshot(`"{ path?: string }"`);
   });
 });
 
@@ -380,14 +330,9 @@ describe('$ref', () => {
       required: ['owner'],
       $defs: { Person: { type: 'object', description: 'Someone.', properties: { name: { type: 'string' } }, required: ['name'] } },
     })).toMatchInlineSnapshot(`
-      "interface T {
-        owner: T_Person;
-        members?: T_Person[];
-      }
+      "interface T { owner: T_Person; members?: T_Person[] }
       /** Someone. */
-      interface T_Person {
-        name: string;
-      }"
+      interface T_Person { name: string }"
     `);
   });
 
@@ -397,9 +342,7 @@ describe('$ref', () => {
       properties: { status: { $ref: '#/definitions/status-code' } },
       definitions: { 'status-code': { enum: ['ok', 'failed'] } },
     })).toMatchInlineSnapshot(`
-      "interface T {
-        status?: T_StatusCode;
-      }
+      "interface T { status?: T_StatusCode }
       type T_StatusCode = "ok" | "failed";"
     `);
   });
@@ -417,13 +360,8 @@ describe('$ref', () => {
         },
       },
     })).toMatchInlineSnapshot(`
-      "interface T {
-        root: T_Node;
-      }
-      interface T_Node {
-        name: string;
-        children?: T_Node[];
-      }"
+      "interface T { root: T_Node }
+      interface T_Node { name: string; children?: T_Node[] }"
     `);
   });
 
@@ -432,23 +370,14 @@ describe('$ref', () => {
       type: 'object',
       properties: { value: { type: 'number' }, next: { anyOf: [{ $ref: '#' }, { type: 'null' }] } },
       required: ['value', 'next'],
-    })).toMatchInlineSnapshot(`
-      "interface T {
-        value: number;
-        next: T | null;
-      }"
-    `);
+    })).toMatchInlineSnapshot(`"interface T { value: number; next: T | null }"`);
   });
 
   it('a root that is only a $ref is inlined, so the declaration is the object itself', () => {
     expect(declare({
       $ref: '#/definitions/Args',
       definitions: { Args: { type: 'object', properties: { q: { type: 'string' } }, required: ['q'] } },
-    })).toMatchInlineSnapshot(`
-      "interface T {
-        q: string;
-      }"
-    `);
+    })).toMatchInlineSnapshot(`"interface T { q: string }"`);
   });
 
   it('definitions that are unions of other definitions inline them, so no alias is circular', () => {
@@ -461,13 +390,8 @@ describe('$ref', () => {
         Add: { type: 'object', properties: { left: { $ref: '#/$defs/Expr' }, right: { $ref: '#/$defs/Expr' } } },
       },
     })).toMatchInlineSnapshot(`
-      "interface T {
-        expr?: T_Expr;
-      }
-      type T_Expr = number | {
-        left?: T_Expr;
-        right?: T_Expr;
-      };"
+      "interface T { expr?: T_Expr }
+      type T_Expr = number | { left?: T_Expr; right?: T_Expr };"
     `);
   });
 
@@ -477,9 +401,7 @@ describe('$ref', () => {
       properties: { a: { $ref: '#/$defs/A' } },
       $defs: { A: { anyOf: [{ $ref: '#/$defs/A' }, { type: 'string' }] } },
     })).toMatchInlineSnapshot(`
-      "interface T {
-        a?: T_A;
-      }
+      "interface T { a?: T_A }
       type T_A = unknown;"
     `);
   });
@@ -488,12 +410,7 @@ describe('$ref', () => {
     expect(typeOf({
       type: 'object',
       properties: { 'a/b c': { type: 'string' }, copy: { $ref: '#/properties/a~1b%20c' } },
-    })).toMatchInlineSnapshot(`
-      "{
-        "a/b c"?: string;
-        copy?: string;
-      }"
-    `);
+    })).toMatchInlineSnapshot(`"{ "a/b c"?: string; copy?: string }"`);
   });
 
   it('definition names are sanitised and kept unique', () => {
@@ -503,11 +420,7 @@ describe('$ref', () => {
       $defs: { 'my-def': { type: 'string' }, my_def: { type: 'number' } },
       definitions: { MyDef: { type: 'boolean' } },
     })).toMatchInlineSnapshot(`
-      "interface T {
-        a?: T_MyDef;
-        b?: T_MyDef_2;
-        c?: T_MyDef_3;
-      }
+      "interface T { a?: T_MyDef; b?: T_MyDef_2; c?: T_MyDef_3 }
       type T_MyDef = string;
       type T_MyDef_2 = number;
       type T_MyDef_3 = boolean;"

@@ -183,13 +183,14 @@ describe('ranking', () => {
     expect(ranked(searchTools(named, 'send mail'))).toEqual(['Zeta.sendMail 0.42', 'Alpha.sendMail 0.42', 'Mid.sendMail 0.42']);
   });
 
-  it('a tool marked deprecated ranks below its replacement, at half its score', () => {
+  it('a tool marked deprecated ranks below its replacement, at half its score; asked for by name, it comes first', () => {
     const named = assignNames([
       tool('fs', 'read_file', 'Read a file. DEPRECATED: Use read_text_file instead.'),
       tool('fs', 'read_text_file', 'Read a file.'),
       tool('fs', 'list_deprecated', 'Lists deprecated files.'),
     ]);
-    expect(ranked(searchTools(named, 'read file'))).toEqual(['Fs.readTextFile 1.03', 'Fs.readFile 0.526', 'Fs.listDeprecated 0.153']);
+    expect(ranked(searchTools(named, 'read file contents'))).toEqual(['Fs.readTextFile 1.03', 'Fs.readFile 0.526', 'Fs.listDeprecated 0.153']);
+    expect(methods(searchTools(named, 'read file'))).toEqual(['Fs.readFile', 'Fs.readTextFile', 'Fs.listDeprecated']);
   });
 
   it('a hit, as search_tools returns it', () => {
@@ -206,16 +207,8 @@ describe('ranking', () => {
       [
         {
           "declaration": "declare namespace mcpTools.Weather {
-        interface GetForecastInput {
-          city: string;
-          /** @minimum 1 */
-          days?: number;
-        }
-        /**
-         * Forecast for a city, by day.
-         * @tool weather/get_forecast
-         */
-        function getForecast(args: GetForecastInput): Promise<unknown>;
+        /** Forecast for a city, by day. */
+        function getForecast(args: { city: string; /** @minimum 1 */ days?: number }): Promise<unknown>;
       }
       ",
           "method": "getForecast",

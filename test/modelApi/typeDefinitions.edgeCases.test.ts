@@ -69,6 +69,25 @@ const edgeCatalog: CatalogTool[] = [
   edgeTool('comment_end', {
     type: 'object', properties: { glob: { type: 'string', description: 'Like **/*.ts; */ ends nothing here' } },
   }, { description: 'Searches with globs such as src/**/*.ts */ and more.' }),
+  // What zod and pydantic emit: a nullable field's description inside its anyOf branch, and items that are
+  // a oneOf of described variants.
+  edgeTool('described_branches', {
+    type: 'object',
+    properties: {
+      cursor: { anyOf: [{ type: 'string', description: 'Where the previous page ended' }, { type: 'null' }], default: null },
+      changes: {
+        type: 'array',
+        description: 'Applied in order',
+        items: {
+          oneOf: [
+            { type: 'object', description: 'Create a file', properties: { create: { type: 'string' }, content: { type: 'string' } }, required: ['create'] },
+            { type: 'object', description: 'Delete a file', properties: { delete: { type: 'string' } }, required: ['delete'] },
+          ],
+        },
+      },
+    },
+    required: ['changes'],
+  }, { outputSchema: { type: 'object', properties: { next: { anyOf: [{ type: 'string', description: 'Pass as cursor for more' }, { type: 'null' }] } } } }),
   edgeTool('linked_list', {
     type: 'object', properties: { value: { type: 'number' }, next: { $ref: '#' } }, required: ['value'],
   }),
@@ -90,22 +109,9 @@ describe('edge-case schemas', () => {
   it('recursive $ref: a tree node with children, in input and output', () => {
     expect(declaration('walkTree')).toMatchInlineSnapshot(`
       "declare namespace mcpTools.Edge {
-        interface WalkTreeInput {
-          root: WalkTreeInput_Node;
-        }
-        interface WalkTreeInput_Node {
-          name: string;
-          children?: WalkTreeInput_Node[];
-        }
-        interface WalkTreeOutput {
-          deepest?: WalkTreeOutput_Node;
-        }
-        interface WalkTreeOutput_Node {
-          name: string;
-          children?: WalkTreeOutput_Node[];
-        }
-        /** @tool edge/walk_tree */
-        function walkTree(args: WalkTreeInput): Promise<WalkTreeOutput>;
+        interface WalkTreeInput_Node { name: string; children?: WalkTreeInput_Node[] }
+        interface WalkTreeOutput_Node { name: string; children?: WalkTreeOutput_Node[] }
+        function walkTree(args: { root: WalkTreeInput_Node }): Promise<{ deepest?: WalkTreeOutput_Node }>;
       }
       "
     `);
@@ -114,16 +120,9 @@ describe('edge-case schemas', () => {
   it('$defs and definitions', () => {
     expect(declaration('defsAndDefinitions')).toMatchInlineSnapshot(`
       "declare namespace mcpTools.Edge {
-        interface DefsAndDefinitionsInput {
-          owner?: DefsAndDefinitionsInput_Person;
-          status?: DefsAndDefinitionsInput_Status;
-        }
-        interface DefsAndDefinitionsInput_Person {
-          name: string;
-        }
+        interface DefsAndDefinitionsInput_Person { name: string }
         type DefsAndDefinitionsInput_Status = "open" | "closed";
-        /** @tool edge/defs_and_definitions */
-        function defsAndDefinitions(args?: DefsAndDefinitionsInput): Promise<unknown>;
+        function defsAndDefinitions(args?: { owner?: DefsAndDefinitionsInput_Person; status?: DefsAndDefinitionsInput_Status }): Promise<unknown>;
       }
       "
     `);
@@ -132,23 +131,7 @@ describe('edge-case schemas', () => {
   it('anyOf, oneOf, allOf', () => {
     expect(declaration('combinators')).toMatchInlineSnapshot(`
       "declare namespace mcpTools.Edge {
-        interface CombinatorsInput {
-          id: string | number;
-          shape: {
-            kind: "circle";
-            radius: number;
-          } | {
-            kind: "square";
-            side: number;
-          };
-          tagged?: {
-            tag: string;
-          } & {
-            note?: string;
-          };
-        }
-        /** @tool edge/combinators */
-        function combinators(args: CombinatorsInput): Promise<unknown>;
+        function combinators(args: { id: string | number; shape: { kind: "circle"; radius: number } | { kind: "square"; side: number }; tagged?: { tag: string } & { note?: string } }): Promise<unknown>;
       }
       "
     `);
@@ -157,14 +140,16 @@ describe('edge-case schemas', () => {
   it('tuples', () => {
     expect(declaration('tuple')).toMatchInlineSnapshot(`
       "declare namespace mcpTools.Edge {
-        interface TupleInput {
-          /** @minItems 2 */
-          point: [number, number];
-          /** @minItems 1 */
-          range?: [string, string?];
-        }
-        /** @tool edge/tuple */
-        function tuple(args: TupleInput): Promise<unknown>;
+        function tuple(args: { /** @minItems 2 */ point: [number, number]; /** @minItems 1 */ range?: [string, string?] }): Promise<unknown>;
+      }
+      "
+    `);
+  });
+
+  it('descriptions in anyOf branches and in items.oneOf reach the model', () => {
+    expect(declaration('describedBranches')).toMatchInlineSnapshot(`
+      "declare namespace mcpTools.Edge {
+        function describedBranches(args: { /** Where the previous page ended @default null */ cursor?: string | null; /** Applied in order */ changes: (/** Create a file */ { create: string; content?: string } | /** Delete a file */ { delete: string })[] }): Promise<{ /** Pass as cursor for more */ next?: string | null }>;
       }
       "
     `);
@@ -173,12 +158,7 @@ describe('edge-case schemas', () => {
   it('nullable', () => {
     expect(declaration('nullable')).toMatchInlineSnapshot(`
       "declare namespace mcpTools.Edge {
-        interface NullableInput {
-          cursor: string | null;
-          limit?: number | null;
-        }
-        /** @tool edge/nullable */
-        function nullable(args: NullableInput): Promise<unknown>;
+        function nullable(args: { cursor: string | null; limit?: number | null }): Promise<unknown>;
       }
       "
     `);
@@ -187,14 +167,7 @@ describe('edge-case schemas', () => {
   it('quoted keys with an index signature', () => {
     expect(declaration('quotedKeys')).toMatchInlineSnapshot(`
       "declare namespace mcpTools.Edge {
-        interface QuotedKeysInput {
-          "content-type": string;
-          "2fa"?: boolean;
-          "display name"?: string;
-          [key: string]: unknown;
-        }
-        /** @tool edge/quoted_keys */
-        function quotedKeys(args: QuotedKeysInput): Promise<unknown>;
+        function quotedKeys(args: { "content-type": string; "2fa"?: boolean; "display name"?: string; [key: string]: unknown }): Promise<unknown>;
       }
       "
     `);
@@ -203,11 +176,7 @@ describe('edge-case schemas', () => {
   it('enum values with quotes', () => {
     expect(declaration('quotedEnum')).toMatchInlineSnapshot(`
       "declare namespace mcpTools.Edge {
-        interface QuotedEnumInput {
-          mode: "it's" | "say \\"hi\\"" | "a\\\\b";
-        }
-        /** @tool edge/quoted_enum */
-        function quotedEnum(args: QuotedEnumInput): Promise<unknown>;
+        function quotedEnum(args: { mode: "it's" | "say \\"hi\\"" | "a\\\\b" }): Promise<unknown>;
       }
       "
     `);
@@ -216,15 +185,8 @@ describe('edge-case schemas', () => {
   it('descriptions containing a comment end', () => {
     expect(declaration('commentEnd')).toMatchInlineSnapshot(`
       "declare namespace mcpTools.Edge {
-        interface CommentEndInput {
-          /** Like **\\/*.ts; *\\/ ends nothing here */
-          glob?: string;
-        }
-        /**
-         * Searches with globs such as src/**\\/*.ts *\\/ and more.
-         * @tool edge/comment_end
-         */
-        function commentEnd(args?: CommentEndInput): Promise<unknown>;
+        /** Searches with globs such as src/**\\/*.ts *\\/ and more. */
+        function commentEnd(args?: { /** Like **\\/*.ts; *\\/ ends nothing here */ glob?: string }): Promise<unknown>;
       }
       "
     `);
@@ -233,11 +195,7 @@ describe('edge-case schemas', () => {
   it('$ref "#": the input type refers to itself', () => {
     expect(declaration('linkedList')).toMatchInlineSnapshot(`
       "declare namespace mcpTools.Edge {
-        interface LinkedListInput {
-          value: number;
-          next?: LinkedListInput;
-        }
-        /** @tool edge/linked_list */
+        interface LinkedListInput { value: number; next?: LinkedListInput }
         function linkedList(args: LinkedListInput): Promise<unknown>;
       }
       "
@@ -289,8 +247,8 @@ describe('names that need care', () => {
   });
 
   it('type names that would collide get _2 (a definition named like another tool\'s input)', () => {
-    // `aInput` and `a_input` become aInput and aInput_2, whose input type is AInput_2Input — exactly the name
-    // tool `a` wants for its definition "2Input".
+    // `aInput` and `a_input` become aInput and aInput_2, whose input type name (what its own definitions
+    // would be prefixed with) is AInput_2Input — exactly the name tool `a` wants for its definition "2Input".
     const named = assignNames([
       edgeTool('a', { type: 'object', properties: { x: { $ref: '#/$defs/2Input' } }, $defs: { '2Input': { type: 'string' } } }),
       edgeTool('aInput', { type: 'object', properties: { y: { type: 'number' } } }),
@@ -298,8 +256,6 @@ describe('names that need care', () => {
     ]);
     const api = generateTypeDefinitions(named);
     expect(compileDiagnostics({ 'api.d.ts': api })).toEqual([]);
-    expect(api.match(/(?:interface|type) \w+/g)).toEqual([
-      'interface AInput', 'type AInput_2Input_2', 'interface AInputInput', 'interface AInput_2Input',
-    ]);
+    expect(api.match(/(?:interface|type) \w+/g)).toEqual(['type AInput_2Input_2']);
   });
 });

@@ -26,21 +26,8 @@ describe('the official servers', () => {
   it('filesystem read_text_file, as the model sees it', () => {
     expect(generateToolDeclaration(officialServers, 'Filesystem', 'readTextFile')).toMatchInlineSnapshot(`
       "declare namespace mcpTools.Filesystem {
-        interface ReadTextFileInput {
-          path: string;
-          /** If provided, returns only the last N lines of the file */
-          tail?: number;
-          /** If provided, returns only the first N lines of the file */
-          head?: number;
-        }
-        interface ReadTextFileOutput {
-          content: string;
-        }
-        /**
-         * Read the complete contents of a file from the file system as text. Handles various text encodings and provides detailed error messages if the file cannot be read. Use this tool when you need to examine the contents of a single file. Use the 'head' parameter to read only the first N lines of a file, or the 'tail' parameter to read only the last N lines of a file. Operates on the file as text regardless of extension. Only works within allowed directories.
-         * @tool filesystem/read_text_file
-         */
-        function readTextFile(args: ReadTextFileInput): Promise<ReadTextFileOutput>;
+        /** Read the complete contents of a file from the file system as text. Handles various text encodings and provides detailed error messages if the file cannot be read. Use this tool when you need to examine the contents of a single file. Use the 'head' parameter to read only the first N lines of a file, or the 'tail' parameter to read only the last N lines of a file. Operates on the file as text regardless of extension. Only works within allowed directories. */
+        function readTextFile(args: { path: string; /** If provided, returns only the last N lines of the file */ tail?: number; /** If provided, returns only the first N lines of the file */ head?: number }): Promise<{ content: string }>;
       }
       "
     `);
@@ -49,31 +36,26 @@ describe('the official servers', () => {
   it('memory create_entities, as the model sees it', () => {
     expect(generateToolDeclaration(officialServers, 'Memory', 'createEntities')).toMatchInlineSnapshot(`
       "declare namespace mcpTools.Memory {
-        interface CreateEntitiesInput {
-          entities: {
-            /** The name of the entity */
-            name: string;
-            /** The type of the entity */
-            entityType: string;
-            /** An array of observation contents associated with the entity */
-            observations: string[];
-          }[];
-        }
-        interface CreateEntitiesOutput {
-          entities: {
-            /** The name of the entity */
-            name: string;
-            /** The type of the entity */
-            entityType: string;
-            /** An array of observation contents associated with the entity */
-            observations: string[];
-          }[];
-        }
-        /**
-         * Create multiple new entities in the knowledge graph
-         * @tool memory/create_entities
-         */
-        function createEntities(args: CreateEntitiesInput): Promise<CreateEntitiesOutput>;
+        interface Entity { /** The name of the entity */ name: string; /** The type of the entity */ entityType: string; /** An array of observation contents associated with the entity */ observations: string[] }
+        /** Create multiple new entities in the knowledge graph */
+        function createEntities(args: { entities: Entity[] }): Promise<{ entities: Entity[] }>;
+      }
+      "
+    `);
+  });
+
+  it('shapes several tools share are declared once, by a name from where they sit (Memory: Entity, Relation)', () => {
+    const memory = officialApi.slice(officialApi.indexOf('declare namespace mcpTools.Memory'));
+    expect(memory.match(/^\s*(?:interface|type) \w+/gm)?.map((line) => line.trim())).toEqual(['interface Entity', 'interface Relation']);
+    expect(officialApi.split('The name of the entity where the relation starts').length - 1).toBe(1);
+    // Small ones that would cost more named than repeated stay inline.
+    expect(memory.split('Promise<{ success: boolean; message: string }>').length - 1).toBe(3);
+    expect(generateToolDeclaration(officialServers, 'Memory', 'readGraph')).toMatchInlineSnapshot(`
+      "declare namespace mcpTools.Memory {
+        interface Entity { /** The name of the entity */ name: string; /** The type of the entity */ entityType: string; /** An array of observation contents associated with the entity */ observations: string[] }
+        interface Relation { /** The name of the entity where the relation starts */ from: string; /** The name of the entity where the relation ends */ to: string; /** The type of the relation */ relationType: string }
+        /** Read the entire knowledge graph */
+        function readGraph(args?: { [key: string]: unknown }): Promise<{ entities: Entity[]; relations: Relation[] }>;
       }
       "
     `);
@@ -82,10 +64,7 @@ describe('the official servers', () => {
   it('a tool without parameters takes optional arguments inline; one without outputSchema returns unknown', () => {
     expect(generateToolDeclaration(officialServers, 'Everything', 'getEnv')).toMatchInlineSnapshot(`
       "declare namespace mcpTools.Everything {
-        /**
-         * Returns all environment variables, helpful for debugging MCP server configuration
-         * @tool everything/get-env
-         */
+        /** Returns all environment variables, helpful for debugging MCP server configuration */
         function getEnv(args?: { [key: string]: unknown }): Promise<unknown>;
       }
       "

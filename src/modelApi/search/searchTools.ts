@@ -4,7 +4,7 @@
  * (`toolSearchDocument.ts`), with the terms of `searchTerms.ts`.
  */
 import { createBm25Index } from './bm25.ts';
-import type { NamedCatalog } from '../names/names.ts';
+import type { NamedCatalog, NamedNamespace, NamedTool } from '../names/names.ts';
 import { searchTerms } from './searchTerms.ts';
 import { toolSearchDocument, toolSearchFieldWeights, toolSearchPrior } from './toolSearchDocument.ts';
 import { generateToolDeclaration } from '../typeDefinitions.ts';
@@ -28,7 +28,9 @@ export interface ToolSearchHit {
 
 export interface ToolSearchIndex {
   /**
-   * The best `limit` matches for `query`, best first, ties in catalog order. Tools that share no term with
+   * The best `limit` matches for `query`, best first, ties in catalog order. A query that is a tool's name
+   * (`create_issue`, `createIssue`, `create issue`), alone or with its server's (`github create issue`),
+   * puts that tool first, whatever the scores: a longer name that contains the words does not win. Tools that share no term with
    * the query are left out, so the result may be shorter than `limit` or empty. A query with no terms
    * (blank, or only stop words) lists the first `limit` tools in catalog order with score 0.
    */
@@ -44,6 +46,7 @@ export function createToolSearchIndex(named: NamedCatalog): ToolSearchIndex {
   const entries = named.namespaces.flatMap((namespace) => namespace.tools.map((tool) => ({ namespace, tool })));
   const index = createBm25Index(toolSearchFieldWeights, entries.map(({ namespace, tool }) => toolSearchDocument(namespace, tool)));
   const priors = entries.map(({ tool }) => toolSearchPrior(tool));
+  const names = entries.map(({ namespace, tool }) => toolNameTerms(namespace, tool));
   const declarations = new Map<number, string>(); // generated on first hit: most tools are never asked for
 
   const hit = (position: number, score: number): ToolSearchHit[] => {
@@ -70,13 +73,34 @@ export function createToolSearchIndex(named: NamedCatalog): ToolSearchIndex {
       const count = clampLimit(limit);
       const terms = searchTerms(query);
       if (terms.length === 0) return entries.slice(0, count).flatMap((_entry, position) => hit(position, 0));
+      const asked = new Set(terms);
       return index.rank(terms)
-        .map(({ index: position, score }) => ({ position, score: score * (priors[position] ?? 1) }))
-        .sort((left, right) => right.score - left.score || left.position - right.position)
+        .map(({ index: position, score }) => ({ position, score: score * (priors[position] ?? 1), named: nameMatch(asked, names[position]) }))
+        .sort((left, right) => right.named - left.named || right.score - left.score || left.position - right.position)
         .slice(0, count)
         .flatMap(({ position, score }) => hit(position, score));
     },
   };
+}
+
+/** The terms of a tool's name (its method name has the same words) and of its server's key and namespace. */
+function toolNameTerms(namespace: NamedNamespace, named: NamedTool): { name: Set<string>; server: Set<string> } {
+  return {
+    name: new Set(searchTerms(named.tool.name)),
+    server: new Set([...searchTerms(namespace.server), ...searchTerms(namespace.name)]),
+  };
+}
+
+/**
+ * 2 when the query's terms are the tool name's; 1 when they are the name's plus some of its server's;
+ * else 0. Sets, so word order and repeats do not matter (`issue create` is still `create_issue`).
+ */
+function nameMatch(asked: ReadonlySet<string>, terms: { name: Set<string>; server: Set<string> } | undefined): number {
+  if (terms === undefined || terms.name.size === 0) return 0;
+  for (const term of terms.name) if (!asked.has(term)) return 0;
+  if (asked.size === terms.name.size) return 2;
+  for (const term of asked) if (!terms.name.has(term) && !terms.server.has(term)) return 0;
+  return 1;
 }
 
 /** One-off search; a caller that searches repeatedly should keep a `createToolSearchIndex`. */

@@ -11,6 +11,17 @@ export function jsDoc(lines: readonly string[]): string {
   return ['/**', ...text.map((line) => (line === '' ? ' *' : ` * ${line}`)), ' */'].join('\n');
 }
 
+/**
+ * The comment on one line when every line is one line (`/** Name of the file @default "a.txt" *\/`), else
+ * `jsDoc(lines)`: the compact form a member or a union branch carries in front of it.
+ */
+export function inlineJsDoc(lines: readonly string[]): string {
+  const text = tidyLines(lines);
+  if (text.length === 0) return '';
+  if (text.includes('')) return jsDoc(lines); // a blank line separates paragraphs: keep the block
+  return `/** ${text.join(' ')} */`;
+}
+
 /** `jsDoc(lines)` followed by a newline, or `''`: ready to put in front of a declaration. */
 export function jsDocBefore(lines: readonly string[]): string {
   const comment = jsDoc(lines);

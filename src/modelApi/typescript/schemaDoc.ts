@@ -33,6 +33,28 @@ export function schemaDocLines(schema: unknown): string[] {
   return lines;
 }
 
+/**
+ * The JSDoc lines of a schema whose owner shows them (a property, a declaration): its own, or, when it
+ * has no description and exactly one branch of its `anyOf`/`oneOf` has one, that branch's (the nullable
+ * pattern zod emits: `anyOf: [{ type: "string", description }, { type: "null" }]`).
+ */
+export function documentedLines(schema: unknown): string[] {
+  const lifted = liftedBranch(schema);
+  return lifted === undefined ? schemaDocLines(schema) : [...schemaDocLines(lifted), ...schemaDocLines(schema)];
+}
+
+/** The union branch whose description `documentedLines` shows in its owner's place, if any. */
+export function liftedBranch(schema: unknown): unknown {
+  if (!isSchemaObject(schema) || hasDescription(schema)) return undefined;
+  const branches = ['anyOf', 'oneOf'].flatMap((keyword) => (Array.isArray(schema[keyword]) ? schema[keyword] as unknown[] : []));
+  const described = branches.filter(hasDescription);
+  return described.length === 1 ? described[0] : undefined;
+}
+
+export function hasDescription(schema: unknown): boolean {
+  return isSchemaObject(schema) && typeof schema['description'] === 'string' && schema['description'].trim() !== '';
+}
+
 function jsonText(value: unknown): string | undefined {
   try {
     return JSON.stringify(value);

@@ -9,9 +9,9 @@
 import type { JsonSchema } from '../../catalog/ToolCatalog.ts';
 import { createNameRegistry, pascalCase } from '../names/identifiers.ts';
 import { jsDocBefore } from './jsDoc.ts';
-import { isSchemaObject, schemaDocLines } from './schemaDoc.ts';
+import { documentedLines, isSchemaObject, liftedBranch } from './schemaDoc.ts';
 import { resolveRef, type DefinitionRef } from './schemaRefs.ts';
-import { arrayType, objectType, type Position, type SchemaObject } from './schemaStructures.ts';
+import { arrayType, describedType, objectType, type Position, type SchemaObject } from './schemaStructures.ts';
 import {
   atom, intersection, literalType, neverType, nullType, union, unknownType, type TypeExpression,
 } from './typeExpression.ts';
@@ -24,6 +24,11 @@ export interface SchemaToTypeScriptOptions {
   readonly rootName?: string;
   /** Reserves a type name and returns it, or a free variant of it; lets a caller keep names unique across schemas. */
   readonly claimTypeName?: (wanted: string) => string;
+  /**
+   * Sees every object type inside a property or element as it is made, with a name the place suggests (`Entity` for the items of
+   * `entities`); returns it, or a reference to where it is declared once (shapes shared across tools).
+   */
+  readonly nameShape?: (type: TypeExpression, hint: string | undefined) => TypeExpression;
 }
 
 /** A type to declare by name, with the JSDoc lines of its schema. */
@@ -61,20 +66,29 @@ export function schemaToTypeScript(schema: JsonSchema, options: SchemaToTypeScri
     if (node === true) return unknownType;
     if (node === false) return neverType;
     if (!isSchemaObject(node) || at.depth > maxDepth || --nodesLeft < 0) return unknownType;
-    const type = convertKeywords(node, at);
+    const converted = convertKeywords(node, at);
+    // Only objects inside a structure are shared: a tool's own arguments and result stay where they are read.
+    const type = converted.kind === 'object' && at.inStructure && options.nameShape
+      ? options.nameShape(converted, typeof node['title'] === 'string' && pascalCase(node['title']) !== '' ? pascalCase(node['title']) : at.hint)
+      : converted;
     return node['nullable'] === true ? union([type, nullType]) : type;
   }
 
   // Each keyword group that constrains the type is one part; the schema is their intersection.
   function convertKeywords(node: SchemaObject, at: Position): TypeExpression {
-    const beside = { depth: at.depth + 1, inStructure: at.inStructure };
+    const beside: Position = { depth: at.depth + 1, inStructure: at.inStructure, hint: at.hint };
     const parts: TypeExpression[] = [];
     if (typeof node['$ref'] === 'string') parts.push(convertRef(node['$ref'], at));
     const base = baseType(node, at);
     if (base !== undefined) parts.push(base);
+    // A branch's description goes with the branch, unless the owner of `node` shows it (`liftedBranch`).
+    const lifted = at.documented === true ? liftedBranch(node) : undefined;
+    const branch = (option: unknown): TypeExpression => option === lifted
+      ? convert(option, { ...beside, documented: true })
+      : describedType(option, convert(option, { ...beside, documented: false }));
     for (const keyword of ['anyOf', 'oneOf']) {
       const options = nonEmptyArray(node[keyword]);
-      if (options !== undefined) parts.push(union(options.map((option) => convert(option, beside))));
+      if (options !== undefined) parts.push(union(options.map(branch)));
     }
     parts.push(...(nonEmptyArray(node['allOf']) ?? []).map((member) => convert(member, beside)));
     return parts.length === 0 ? unknownType : intersection(parts);
@@ -133,7 +147,7 @@ export function schemaToTypeScript(schema: JsonSchema, options: SchemaToTypeScri
     if (inlining.has(key)) return unknownType;
     inlining.add(key);
     try {
-      return convert(target, { depth: at.depth + 1, inStructure: at.inStructure });
+      return convert(target, { ...at, depth: at.depth + 1 });
     } finally {
       inlining.delete(key);
     }
@@ -148,14 +162,14 @@ export function schemaToTypeScript(schema: JsonSchema, options: SchemaToTypeScri
     return name;
   }
 
-  // Declarations start at depth 0, outside any structure; `inline` adds the one level.
-  const declarationStart: Position = { depth: -1, inStructure: false };
+  // Declarations start at depth 0, outside any structure; `inline` adds the one level. Their JSDoc is the declaration's.
+  const declarationStart: Position = { depth: -1, inStructure: false, documented: true };
   const root = inline('#', schema, declarationStart);
   const definitions: NamedType[] = [];
   // Converting one definition can name further ones: the list grows while it is walked.
   for (const pending of pendingDefinitions) {
     const type = inline(pending.key, pending.schema, declarationStart);
-    definitions.push({ name: pending.name, type, docLines: schemaDocLines(pending.schema) });
+    definitions.push({ name: pending.name, type, docLines: documentedLines(pending.schema) });
   }
   return { root, definitions, rootReferenced };
 }
