@@ -8,7 +8,7 @@ import { CodeGoatError } from '../errors.ts';
 import type { ServerPool } from '../servers/index.ts';
 import { noTelemetry, type Telemetry } from '../telemetry/index.ts';
 import { PassthroughNames, passthroughPrefix } from './passthroughNames.ts';
-import { executionResultToCallToolResult } from './renderExecutionResult.ts';
+import { executionResultToCallToolResult } from './answers/renderExecutionResult.ts';
 import { ResourceRouter, type Resource, type ResourceTemplate } from './ResourceRouter.ts';
 import { codeModeTools } from './codeModeTools.ts';
 import { renderSearchResults, searchToolsToolName, type SearchToolsResult } from './searchToolsTool.ts';

@@ -2,7 +2,7 @@ import { ProtocolError, ProtocolErrorCode, Server, type ServerContext } from '@m
 import { CodeGoatError, errorTable } from '../errors.ts';
 import { noTelemetry, type Telemetry, type UpstreamRequest } from '../telemetry/index.ts';
 import { implementationInfo } from '../version.ts';
-import { callProgress } from './callProgress.ts';
+import { callProgress } from './answers/callProgress.ts';
 import type { UpstreamSurface } from './UpstreamSurface.ts';
 import { anonymousClient, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
 import { elicitationAsker } from './clients/elicitationAsker.ts';

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverDefaults } from '../../src/config/defaults.ts';
-import { executionResultToCallToolResult } from '../../src/gateway/renderExecutionResult.ts';
+import { executionResultToCallToolResult } from '../../src/gateway/answers/renderExecutionResult.ts';
 import { createCodeMode, type CodeMode } from '../../src/index.ts';
 import { startHttpFaultServer, type HttpFaultServer } from '../fixtures/servers/http-fault-server.ts';
 

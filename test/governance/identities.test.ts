@@ -41,9 +41,9 @@ afterAll(() => closer.closeAll());
 describe('named tokens: each client sees only its servers', () => {
   it('the execute_code API of each names only its own server', async () => {
     const [forAlice, forBob] = await Promise.all([executeCodeDescription(alice), executeCodeDescription(bob)]);
-    expect(forAlice).toContain('namespace Alpha');
+    expect(forAlice).toContain('namespace mcpTools.Alpha');
     expect(forAlice).not.toMatch(/Beta|"beta"/);
-    expect(forBob).toContain('namespace Beta');
+    expect(forBob).toContain('namespace mcpTools.Beta');
     expect(forBob).not.toMatch(/Alpha|"alpha"/);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderExecutionResult } from '../../src/gateway/renderExecutionResult.ts';
+import { renderExecutionResult } from '../../src/gateway/answers/renderExecutionResult.ts';
 import { nestingDefaults } from '../../src/config/defaults.ts';
 import { useSecuritySandbox } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { codeModeDefaults } from '../../src/config/defaults.ts';
-import { renderExecutionResult } from '../../src/gateway/renderExecutionResult.ts';
+import { renderExecutionResult } from '../../src/gateway/answers/renderExecutionResult.ts';
 import { useSecuritySandbox } from './helpers.ts';
 
 // Hazard class "budgets count the wrong bytes": a limit must hold the bytes that leave the gateway

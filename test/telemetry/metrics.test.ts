@@ -27,8 +27,8 @@ async function scrape(): Promise<Sample[]> {
 }
 
 beforeAll(async () => {
-  // `timeout`: the fault server's calls give up after 500 ms, so `hang` makes a tool timeout.
-  gateway = closer.add(await createGateway({ mcpServers: { fault: { ...faultServer(), timeout: 500 } } }, { logger: silentLogger }), (g) => g.close());
+  // `timeout`: the fault server's calls give up after 2 s, so `hang` makes a tool timeout (and a busy machine's first call does not).
+  gateway = closer.add(await createGateway({ mcpServers: { fault: { ...faultServer(), timeout: 2_000 } } }, { logger: silentLogger }), (g) => g.close());
   http = closer.add(await listenHttp(gateway, { host: '127.0.0.1', port: 0, token }), (h) => h.close());
   client = new Client({ name: 'metrics-test', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));

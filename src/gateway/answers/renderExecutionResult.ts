@@ -1,6 +1,6 @@
 import type { ContentBlock } from '@modelcontextprotocol/server';
-import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
-import { valueDeeperThan } from '../text/jsonDepth.ts';
+import type { ExecutionResult } from '../../sandbox/ExecutionResult.ts';
+import { valueDeeperThan } from '../../text/jsonDepth.ts';
 import { describeContentBlocks, returnedContentBlocks } from './returnedContentBlocks.ts';
 
 /**
