@@ -21,6 +21,8 @@ async function inFreshWorkspace(workflow, codeModeEnabled, work) {
     const gateway = await startInProcessGateway({
       mcpServers: workflowServers(workflow, workspace, makeServer),
       codeMode: { ...benchCodeModeLimits, enabled: codeModeEnabled },
+      // The workflows write and delete through the official servers; the bench client cannot be asked.
+      policy: { destructive: 'allow' },
     });
     try {
       const tools = await listAllTools(gateway.client);

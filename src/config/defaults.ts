@@ -168,11 +168,6 @@ export const telemetryDefaults = {
 export const governanceDefaults = {
   /** What a tool annotated `destructiveHint: true` needs when no rule names it (`policy.destructive`). */
   destructive: 'approve',
-  /**
-   * The same, for a config with no `policy` section at all: governance is opted into by writing one,
-   * so a gateway configured before it (and clients that cannot be asked) keep working unchanged.
-   */
-  destructiveWithoutPolicy: 'allow',
   /** How long an approval waits for the client's answer, in milliseconds; past it the call is refused (APPROVAL_DENIED). */
   approvalTimeoutMs: 120_000,
   /** A `rateLimits` entry counts each client apart unless it says `per: "all"`. */

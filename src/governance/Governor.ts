@@ -43,7 +43,7 @@ export class Governor implements CallGate {
   readonly #listeners = new Set<(decision: GovernanceDecision) => void>();
 
   constructor(config: Config, options: GovernorOptions) {
-    this.#policy = new Policy(config.policy ?? policyConfigSchema.parse({ destructive: governanceDefaults.destructiveWithoutPolicy }));
+    this.#policy = new Policy(config.policy ?? policyConfigSchema.parse({}));
     this.#limits = new RateLimits(config.rateLimits ?? [], config.redis, options.logger);
     this.#options = options;
   }

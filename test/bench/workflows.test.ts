@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCodeMode, type CodeMode } from '../../src/index.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createWorkspace, workflows, workflowServers, type Workspace } from '../../bench/workflows/index.mjs';
-import { officialServer } from '../fixtures/servers.ts';
+import { officialServer, allowWrites } from '../fixtures/servers.ts';
 
 let codeMode: CodeMode | undefined;
 let workspace: Workspace | undefined;
@@ -32,7 +32,7 @@ describe('bench workflows: the code-mode variant gives the expected answer', () 
       const servers = workflowServers(workflow, workspace, (name, { root, memoryFile }) => officialServer(name, { root, memoryFile }));
       const logs: string[] = [];
       const logger = createLogger({ component: 'code-goat' }, (line) => logs.push(line));
-      codeMode = await createCodeMode({ mcpServers: servers, codeMode: { timeout: 30_000 } }, { logger });
+      codeMode = await createCodeMode({ mcpServers: servers, codeMode: { timeout: 30_000 }, policy: allowWrites }, { logger });
       const result = await codeMode.executeCode(workflow.code(workspace));
       expect(result.error, `${result.stack ?? ''}\n${logs.join('\n')}`).toBeUndefined();
       expect(result.success).toBe(true);

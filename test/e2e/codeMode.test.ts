@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodeMode, type CodeMode } from '../../src/index.ts';
-import { faultServer, officialServer } from '../fixtures/servers.ts';
+import { faultServer, officialServer, allowWrites } from '../fixtures/servers.ts';
 import { compileDiagnostics } from '../modelApi/compileTypeScript.ts';
 
 // createCodeMode against the real official servers over stdio, plus the fault-injection server.
@@ -21,6 +21,7 @@ beforeAll(async () => {
     },
     // A wide deadline: a worker boot on a busy machine counts against it. The deadline test sets its own.
     codeMode: { timeout: 30_000, memoryMb: 32, toolTimeout: 20_000 },
+    policy: allowWrites,
   });
 });
 

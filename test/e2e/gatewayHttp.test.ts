@@ -6,7 +6,7 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
-import { faultServer } from '../fixtures/servers.ts';
+import { faultServer, allowWrites } from '../fixtures/servers.ts';
 import {
   Closer,
   connectHttp,
@@ -32,6 +32,7 @@ beforeAll(async () => {
   workspace = makeWorkspace(closer, 'http');
   served = await startHttpGateway(closer, {
     mcpServers: { ...officialServers(workspace), fault: { ...faultServer(), codeMode: false } },
+    policy: allowWrites,
     codeMode: { timeout: 30_000, memoryMb: 64 },
   });
   client = await connectHttp(closer, served.url);
@@ -162,7 +163,7 @@ describe('the CLI with --http 127.0.0.1:0', () => {
   it('prints its URL on stderr, serves tools/list and execute_code there, and logs JSON on stderr only', async () => {
     const dir = makeWorkspace(closer, 'http-cli');
     const servers = officialServers(dir);
-    const configFile = writeConfigFile(dir, { mcpServers: { ...servers, memory: { ...servers['memory']!, codeMode: false } } });
+    const configFile = writeConfigFile(dir, { mcpServers: { ...servers, memory: { ...servers['memory']!, codeMode: false } }, policy: allowWrites });
     const cli = await startHttpCli(closer, configFile);
     expect(cli.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     expect(cli.url).not.toContain(':0/');

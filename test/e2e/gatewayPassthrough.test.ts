@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
 import { Closer, connectHttp, executeCode, makeWorkspace, officialServers, startHttpGateway, type InProcessHttpGateway } from './gatewayHelpers.ts';
+import { allowWrites } from '../fixtures/servers.ts';
 
 const closer = new Closer();
 let workspace: string;
@@ -17,8 +18,8 @@ let codeModeClient: Client;
 beforeAll(async () => {
   workspace = makeWorkspace(closer, 'passthrough');
   const [passthroughGateway, codeModeGateway] = await Promise.all([
-    startHttpGateway(closer, { mcpServers: officialServers(path.join(workspace)), codeMode: { enabled: false } }),
-    startHttpGateway(closer, { mcpServers: officialServers(workspace), codeMode: { timeout: 30_000, memoryMb: 64 } }),
+    startHttpGateway(closer, { mcpServers: officialServers(path.join(workspace)), codeMode: { enabled: false }, policy: allowWrites }),
+    startHttpGateway(closer, { mcpServers: officialServers(workspace), codeMode: { timeout: 30_000, memoryMb: 64 }, policy: allowWrites }),
   ]);
   proxy = passthroughGateway;
   [proxyClient, codeModeClient] = await Promise.all([connectHttp(closer, proxy.url), connectHttp(closer, codeModeGateway.url)]);

@@ -23,6 +23,7 @@ import {
   type StdioCli,
 } from './gatewayHelpers.ts';
 import { cliNodeArgs } from './cliHelpers.ts';
+import { allowWrites } from '../fixtures/servers.ts';
 
 const closer = new Closer();
 let workspace: string;
@@ -35,6 +36,7 @@ beforeAll(async () => {
   const servers = officialServers(workspace);
   configFile = writeConfigFile(workspace, {
     mcpServers: { ...servers, memory: { ...servers['memory']!, codeMode: false } },
+    policy: allowWrites,
     codeMode: { timeout: 30_000, memoryMb: 64 },
   });
   cli = await connectStdioCli(closer, configFile);
