@@ -18,7 +18,7 @@ export function createUpstreamServer(surface: UpstreamSurface, instructions?: st
   });
   server.setRequestHandler('tools/list', () => ({ tools: surface.listTools() }));
   server.setRequestHandler('tools/call', (request, ctx) =>
-    asProtocolErrors(() => surface.callTool(request.params.name, request.params.arguments, ctx.mcpReq.signal)),
+    asProtocolErrors(() => surface.callTool(request.params.name, request.params.arguments, requestSignal(ctx.mcpReq.signal, ctx.http?.req?.signal))),
   );
   server.setRequestHandler('resources/list', () => ({ resources: surface.listResources() }));
   server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: surface.listResourceTemplates() }));
@@ -26,6 +26,16 @@ export function createUpstreamServer(surface: UpstreamSurface, instructions?: st
   server.setRequestHandler('prompts/list', () => ({ prompts: surface.listPrompts() }));
   server.setRequestHandler('prompts/get', (request) => asProtocolErrors(() => surface.getPrompt(request.params.name, request.params.arguments)));
   return server;
+}
+
+/**
+ * The request's cancel: the client's `notifications/cancelled` (`mcpReq`), or over HTTP its request's
+ * connection closing before the answer was written (the Request's signal aborts then). A 2025-era
+ * client that goes away, or gives up by closing its POST, sends no notification: only the closed
+ * connection tells.
+ */
+function requestSignal(cancelled: AbortSignal, connection: AbortSignal | undefined): AbortSignal {
+  return connection === undefined ? cancelled : AbortSignal.any([cancelled, connection]);
 }
 
 /** Our own errors become JSON-RPC errors with the code `errorTable` maps theirs to, and our message. */

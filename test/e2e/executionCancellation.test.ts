@@ -51,6 +51,40 @@ describe('calls-started-and-not-awaited-are-cancelled-at-return', () => {
   });
 });
 
+describe('library-executeCode-takes-a-signal', () => {
+  let library: CodeMode;
+  beforeAll(async () => {
+    library = await createCodeMode({ mcpServers: { fault: faultServer() }, codeMode: { timeout: 120_000, memoryMb: 32, toolTimeout: 120_000 } });
+  });
+  afterAll(() => library?.close());
+
+  it("the library's executeCode takes a signal: aborting it stops the execution (CANCELLED) and cancels its call at the server", async () => {
+    const stats = async () => {
+      const outcome = await library.servers.callTool('fault', 'blockStats', {});
+      if (!outcome.ok) throw new Error(outcome.message);
+      return outcome.value as BlockStats;
+    };
+    const before = await stats();
+    const controller = new AbortController();
+    const running = library.executeCode('return await mcpTools.Fault.block({ label: "held by a library user" })', undefined, { signal: controller.signal });
+    await eventually('the call to be held at the server', async () => ((await stats()).inFlight === 1 ? true : undefined));
+
+    controller.abort(new Error('the library user gave up'));
+    expect(await running).toMatchObject({ success: false, errorCode: 'CANCELLED' });
+    const after = await eventually('the held call to be cancelled at the server', async () => {
+      const value = await stats();
+      return value.inFlight === 0 ? value : undefined;
+    });
+    expect(after.cancelled - before.cancelled).toBe(1);
+    expect(after.released).toBe(before.released);
+
+    // A signal aborted already: nothing runs.
+    const early = await library.executeCode('return await mcpTools.Fault.block({ label: "never" })', undefined, { signal: AbortSignal.abort() });
+    expect(early).toMatchObject({ success: false, errorCode: 'CANCELLED', toolCalls: [] });
+    expect((await stats()).started).toBe(after.started);
+  });
+});
+
 describe('client-cancel-reaches-downstream', () => {
   const closer = new Closer();
   afterAll(() => closer.closeAll());
@@ -77,6 +111,45 @@ describe('client-cancel-reaches-downstream', () => {
     controller.abort(new Error('the user pressed stop'));
     await expect(cancelled).rejects.toThrow();
 
+    const after = await eventually('the held call to be cancelled at the server', async () => {
+      const value = await stats();
+      return value.inFlight === 0 ? value : undefined;
+    });
+    expect(after).toMatchObject({ started: 1, inFlight: 0, cancelled: 1, released: 0 });
+  });
+
+  it('a 2025-era client whose POST connection closes mid-execution, without notifications/cancelled, cancels the call its code is waiting on', async () => {
+    const served = await startHttpGateway(closer, {
+      mcpServers: { fault: faultServer() },
+      codeMode: { timeout: 120_000, memoryMb: 32, toolTimeout: 120_000 },
+    });
+    const watcher = await connectHttp(closer, served.url);
+    const stats = async () => (await executeCode(watcher, 'return await mcpTools.Fault.blockStats({})')).structured.returnValue as BlockStats;
+
+    // A bare 2025-era session over fetch: what an older client does, which closes its connection and sends nothing more.
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const initialize = await fetch(served.url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'closes-its-connection', version: '1' } } }),
+    });
+    const sessionId = initialize.headers.get('mcp-session-id');
+    expect(sessionId).toBeTruthy();
+    await initialize.body?.cancel();
+    const session = { ...headers, 'mcp-session-id': sessionId!, 'mcp-protocol-version': '2025-06-18' };
+    await fetch(served.url, { method: 'POST', headers: session, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+
+    const controller = new AbortController();
+    const call = fetch(served.url, {
+      method: 'POST',
+      headers: session,
+      signal: controller.signal,
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'execute_code', arguments: { code: 'return await mcpTools.Fault.block({ label: "held" })' } } }),
+    });
+    call.catch(() => {});
+    await eventually('the call to be held at the server', async () => ((await stats()).inFlight === 1 ? true : undefined));
+
+    controller.abort(new Error('the connection went away'));
     const after = await eventually('the held call to be cancelled at the server', async () => {
       const value = await stats();
       return value.inFlight === 0 ? value : undefined;
