@@ -70,7 +70,6 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
       includeServer: byRule ? (server) => isCodeModeServer(config, server) : () => true,
       apiTokenBudget: config.codeMode.apiTokenBudget,
       redactor,
-      executionTimeoutMs: config.codeMode.timeout,
     });
   return {
     config,
