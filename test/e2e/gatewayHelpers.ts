@@ -92,6 +92,8 @@ export interface StdioCli {
 export interface CliStartOptions {
   /** Wait until the CLI logged `servers started` (every server up or failed). Default true. */
   readonly waitForServers?: boolean;
+  /** Node's own flags for the CLI process (e.g. `--inspect=127.0.0.1:0`), before the CLI's entry. */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** Resolves once `stderr()` holds the `servers started` log line: the CLI serves before its servers are up. */
@@ -171,7 +173,7 @@ export interface HttpCli {
  * stderr. By default also waits until its downstream servers are up or failed.
  */
 export async function startHttpCli(closer: Closer, configFile: string, options: CliStartOptions = {}): Promise<HttpCli> {
-  const child = spawn(process.execPath, [...cliNodeArgs, '--http', '127.0.0.1:0', '--config', configFile], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...cliNodeArgs, '--http', '127.0.0.1:0', '--config', configFile], {
     env: childEnv(),
     cwd: path.dirname(configFile),
     stdio: ['ignore', 'pipe', 'pipe'],
