@@ -14,6 +14,7 @@ const benchmarks = {
   peer: () => import('./benchmarks/peer.mjs'),
   load: () => import('./benchmarks/load.mjs'),
   workflows: () => import('./benchmarks/workflows.mjs'),
+  startup: () => import('./benchmarks/startup.mjs'),
 };
 
 const resultsFile = new URL('./results.json', import.meta.url);
