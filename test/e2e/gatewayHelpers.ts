@@ -94,6 +94,8 @@ export interface CliStartOptions {
   readonly waitForServers?: boolean;
   /** Node's own flags for the CLI process (e.g. `--inspect=127.0.0.1:0`), before the CLI's entry. */
   readonly nodeArgs?: readonly string[];
+  /** Variables added to the CLI process's environment. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Resolves once `stderr()` holds the `servers started` log line: the CLI serves before its servers are up. */
@@ -174,7 +176,7 @@ export interface HttpCli {
  */
 export async function startHttpCli(closer: Closer, configFile: string, options: CliStartOptions = {}): Promise<HttpCli> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...cliNodeArgs, '--http', '127.0.0.1:0', '--config', configFile], {
-    env: childEnv(),
+    env: childEnv(options.env),
     cwd: path.dirname(configFile),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
