@@ -17,6 +17,7 @@ const benchmarks = {
   workflows: () => import('./benchmarks/workflows.mjs'),
   typeCheck: () => import('./benchmarks/typeCheck.mjs'),
   tracing: () => import('./benchmarks/tracing.mjs'),
+  startup: () => import('./benchmarks/startup.mjs'),
 };
 
 // Gateways learn return types as tools answer (codeMode.inferOutputTypes) and keep them under the state

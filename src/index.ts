@@ -4,7 +4,7 @@
 
 // Code mode: connect, generate the typed API, run code.
 export { createCodeMode } from './codeMode/createCodeMode.ts';
-export type { CodeMode, CodeModeOptions } from './codeMode/createCodeMode.ts';
+export type { CodeMode, CodeModeOptions, ExecuteCodeOptions } from './codeMode/createCodeMode.ts';
 export { executeCodeToolSchema, executionResultSchema } from './codeMode/executeCodeTool.ts';
 export type { ExecuteCodeToolSchema } from './codeMode/executeCodeTool.ts';
 

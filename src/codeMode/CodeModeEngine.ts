@@ -1,12 +1,12 @@
-import { codeModeDefaults } from '../config/defaults.ts';
 import { assignNames, buildRuntimeApi, generateTypeDefinitions, toNamespaceName, type NamedCatalog } from '../modelApi/index.ts';
 import type { RuntimeApi } from '../modelApi/RuntimeApi.ts';
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
-import type { Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
-import { sandboxFailure } from '../sandbox/sandboxFailure.ts';
-import type { ServerPool, ServerStatus } from '../servers/index.ts';
+import type { DeadlineHold, Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
+import { failureFields } from '../sandbox/sandboxFailure.ts';
+import { toolCallFailure, type ToolCallOutcome } from '../catalog/ToolCallOutcome.ts';
+import { someNames } from '../text/someNames.ts';
+import type { ServerPool } from '../servers/index.ts';
 import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
-import type { ToolCallOutcome } from '../catalog/ToolCallOutcome.ts';
 import type { ObservedOutputTypes } from './ObservedOutputTypes.ts';
 import { noRedaction, type SecretRedactor } from '../observability/redactSecrets.ts';
 import { noTelemetry, type ExecutionTelemetry, type Telemetry } from '../telemetry/index.ts';
@@ -41,8 +41,6 @@ export interface CodeModeEngineOptions {
    * is redacted again on the way out, since code may put a secret back together from its parts.
    */
   redactor?: SecretRedactor;
-  /** `codeMode.timeout`: an execution's deadline when its limits set none; waiting for a server that connects counts against it. */
-  executionTimeoutMs?: number;
   /** `codeMode.typeCheck` and the checker it uses; kept told of the declarations as the catalog changes. */
   typeCheck?: TypeCheck;
   /** Spans, metrics and the audit line of each execution and of its calls. */
@@ -64,7 +62,6 @@ export class CodeModeEngine {
   readonly #includeServer: (server: string) => boolean;
   readonly #describeOptions: { maxTokens?: number };
   readonly #redactor: SecretRedactor;
-  readonly #executionTimeoutMs: number;
   readonly #typeCheck: TypeCheck | undefined;
   readonly #telemetry: Telemetry;
   readonly #listeners = new Set<() => void>();
@@ -84,7 +81,6 @@ export class CodeModeEngine {
     this.#includeServer = options.includeServer ?? (() => true);
     this.#redactor = options.redactor ?? noRedaction;
     this.#describeOptions = options.apiTokenBudget === undefined ? {} : { maxTokens: options.apiTokenBudget };
-    this.#executionTimeoutMs = options.executionTimeoutMs ?? codeModeDefaults.timeout;
     this.#typeCheck = options.typeCheck;
     this.#telemetry = options.telemetry ?? noTelemetry;
     this.#gate = options.gate;
@@ -148,10 +144,10 @@ export class CodeModeEngine {
    * execution's own signal (aborted when the execution ends, so calls left running are cancelled and
    * free their slots) and the execution as its slot group (it holds at most its share of a server's slots).
    *
-   * Code that names a server still making its first connection waits for it (within the execution's
-   * deadline, which the wait uses up), so that code sent right after the gateway started finds the
-   * servers it asks for; code that reaches one still connecting without naming it is told so by
-   * `mcpTools` (see `unavailableBindings`).
+   * A server still making its first connection is in `mcpTools` under its namespace with no known
+   * methods: a call of any method waits here for the server (within the execution's deadline, which
+   * the wait uses up), then goes to the tool of that name, so that code sent right after the gateway
+   * started finds the servers it asks for. Code that never calls it does not wait.
    */
   async executeCode(code: string, limits?: Partial<SandboxLimits>, signal?: AbortSignal, options: ExecuteOptions = {}): Promise<ExecutionResult> {
     const observed = this.#telemetry.execution(code);
@@ -161,39 +157,34 @@ export class CodeModeEngine {
   }
 
   async #execute(code: string, observed: ExecutionTelemetry, limits: Partial<SandboxLimits> | undefined, signal: AbortSignal | undefined, { caller, onCallFinished }: ExecuteOptions): Promise<ExecutionResult> {
-    // One look at the servers' states per execution, shared by the wait below and the bindings.
     const client = caller?.client;
-    let status = this.#pool.status().filter((server) => client === undefined || mayUse(client, server.name));
-    const connecting = this.#connectingNamedIn(code, status);
-    const deadlineMs = limits?.timeoutMs ?? this.#executionTimeoutMs;
-    let effective = limits;
-    if (connecting.length > 0) {
-      const started = performance.now();
-      await this.#settledWithin(connecting, deadlineMs);
-      const waited = performance.now() - started;
-      const still = connecting.filter((server) => this.#pool.connection(server)?.state === 'connecting');
-      if (still.length > 0) {
-        const names = still.map((server) => `"${server}"`).join(', ');
-        return sandboxFailure('SERVER_UNAVAILABLE', `server ${names} is still connecting after ${Math.round(waited)} ms, this execution's whole deadline; the code did not run.`, started);
-      }
-      effective = { ...limits, timeoutMs: Math.max(1, Math.round(deadlineMs - waited)) };
-      status = this.#pool.status().filter((server) => client === undefined || mayUse(client, server.name));
-    }
+    // One look at the servers' states per execution, shared by the bindings and the calls' routing.
+    const status = this.#pool.status().filter((server) => client === undefined || mayUse(client, server.name));
+    const joining = new Set(status.filter((server) => server.state === 'connecting' && this.#includeServer(server.name)).map((server) => server.name));
     const view = this.viewFor(client);
-    const bindings = { ...view.runtimeApi, unavailable: { ...this.#hiddenBindings(client), ...unavailableBindings(unavailableServers(status, this.#includeServer)) } };
-    const execution = {};
+    const bindings = {
+      ...view.runtimeApi,
+      unavailable: { ...this.#hiddenBindings(client), ...unavailableBindings(unavailableServers(status, (server) => this.#includeServer(server) && !joining.has(server))) },
+      ...(joining.size > 0 ? { connecting: Object.fromEntries([...joining].map((server) => [toNamespaceName(server), server])) } : {}),
+    };
+    const execution: ExecutionCalls = { stillConnecting: new Set() };
     const gate = this.#gate;
+    /** One call as it leaves: traced, past the gate (policy, limits, approval), recorded for observed types. */
+    const send = (server: string, tool: string, args: unknown, callSignal: AbortSignal | undefined, deadline: DeadlineHold | undefined): Promise<ToolCallOutcome> =>
+      observed.toolCall(server, tool, async (meta) => {
+        if (gate !== undefined) {
+          // No caller (the library, `code-goat run`): the config's policy and limits still hold, for `anonymous`, who cannot be asked.
+          const refused = await gate.admit({ server, tool, args, from: 'code' }, caller ?? { client: anonymousClient }, { ...(callSignal ? { signal: callSignal } : {}), ...(deadline ? { deadline } : {}) });
+          if (refused) return refused;
+        }
+        return this.#observed(server, tool, await this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}), ...(meta && { meta }) }));
+      });
     let running = true;
     const run = async () => {
-      const ran = await this.#sandbox.execute({ code, bindings, ...(effective ? { limits: effective } : {}), ...(signal ? { signal } : {}) }, async (server, tool, args, callSignal, deadline) => {
-        const outcome = await observed.toolCall(server, tool, async (meta) => {
-          if (gate !== undefined) {
-            // No caller (the library, `code-goat run`): the config's policy and limits still hold, for `anonymous`, who cannot be asked.
-            const refused = await gate.admit({ server, tool, args, from: 'code' }, caller ?? { client: anonymousClient }, { ...(callSignal ? { signal: callSignal } : {}), ...(deadline ? { deadline } : {}) });
-            if (refused) return refused;
-          }
-          return this.#observed(server, tool, await this.#pool.callTool(server, tool, args, { group: execution, ...(callSignal ? { signal: callSignal } : {}), ...(meta && { meta }) }));
-        });
+      const ran = await this.#sandbox.execute({ code, bindings, ...(limits ? { limits } : {}), ...(signal ? { signal } : {}) }, async (server, tool, args, callSignal, deadline) => {
+        const outcome = joining.has(server)
+          ? await this.#callJoining(execution, server, tool, callSignal, (name) => send(server, name, args, callSignal, deadline))
+          : await send(server, tool, args, callSignal, deadline);
         if (running) onCallFinished?.({ server, tool, ok: outcome.ok });
         return outcome;
       });
@@ -201,7 +192,35 @@ export class CodeModeEngine {
       return ran;
     };
     const result = await typeCheckedExecution(this.#typeCheck, code, run, signal);
-    return this.#redactor.value(result);
+    return this.#redactor.value(execution.stillConnecting.size > 0 && result.errorCode === 'TIMEOUT' ? connectingPastDeadline(result, execution.stillConnecting) : result);
+  }
+
+  /**
+   * A call of `method` to a server that was connecting when the execution started: waits for its first
+   * connect to settle (or the execution to end), then sends the call to the tool that method names now.
+   */
+  async #callJoining(execution: ExecutionCalls, server: string, method: string, signal: AbortSignal | undefined, send: (tool: string) => Promise<ToolCallOutcome>): Promise<ToolCallOutcome> {
+    const connection = this.#pool.connection(server);
+    if (connection === undefined) return toolCallFailure('UNKNOWN_SERVER', `server "${server}" is not configured`);
+    if (connection.state === 'connecting') {
+      execution.stillConnecting.add(server);
+      if (!(await settledUnlessAborted(connection.connect(), signal))) {
+        return toolCallFailure('SERVER_UNAVAILABLE', `server "${server}" was still connecting when this execution ended; the call was not sent.`);
+      }
+      execution.stillConnecting.delete(server);
+    }
+    const state = this.#pool.status().find((entry) => entry.name === server);
+    if (state?.state !== 'ready') {
+      return toolCallFailure('SERVER_UNAVAILABLE', `server "${server}" is configured but not available: ${state?.failure ?? state?.state ?? 'failed'}.`);
+    }
+    const methods = Object.entries(this.#current().runtimeApi.namespaces).find(([, tools]) => Object.values(tools).some((tool) => tool.server === server));
+    const target = methods?.[1][method];
+    if (methods === undefined || target === undefined) {
+      const namespace = methods?.[0] ?? toNamespaceName(server);
+      const known = Object.keys(methods?.[1] ?? {});
+      return toolCallFailure('UNKNOWN_TOOL', `mcpTools.${namespace}.${method} is not a tool. Tools of ${namespace}: ${someNames(known, method) || '(none)'}.`);
+    }
+    return send(target.tool);
   }
 
   /** Called after the catalog, and so the generated API, changed. Returns an unsubscribe function. */
@@ -245,24 +264,6 @@ export class CodeModeEngine {
     return this.#api;
   }
 
-  /** Code-mode servers making their first connection whose `mcpTools` namespace the code mentions. */
-  #connectingNamedIn(code: string, status: readonly ServerStatus[]): string[] {
-    return status
-      .filter((server) => server.state === 'connecting' && this.#includeServer(server.name) && code.includes(toNamespaceName(server.name)))
-      .map((server) => server.name);
-  }
-
-  /** Resolves when each server's first connect settled, or after `withinMs`, whichever is first. */
-  async #settledWithin(servers: readonly string[], withinMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(withinMs, 2 ** 31 - 1))));
-    try {
-      await Promise.race([Promise.all(servers.map((server) => this.#pool.connection(server)?.connect())), deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   /**
    * Namespaces of code-mode servers a client may not use, told as unavailable to code that reaches for
    * them (its API never named them). Only the namespace the code itself wrote is ever echoed back.
@@ -299,6 +300,33 @@ export interface ApiView {
   readonly catalog: ToolCatalog;
   readonly runtimeApi: RuntimeApi;
   readonly executeCodeToolSchema: ExecuteCodeToolSchema;
+}
+
+/** What an execution's calls share: their slot group (by identity), and the servers a call still waits for. */
+interface ExecutionCalls {
+  readonly stillConnecting: Set<string>;
+}
+
+/** True once `settling` settled; false when `signal` aborted first (the execution ended). */
+async function settledUnlessAborted(settling: Promise<unknown>, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal === undefined) return settling.then(() => true);
+  if (signal.aborted) return false;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<false>((resolve) => {
+    onAbort = () => resolve(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([settling.then(() => true as const), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
+  }
+}
+
+/** The execution ran out of time while a call waited for a server still connecting: that is what it is told. */
+function connectingPastDeadline(result: ExecutionResult, servers: ReadonlySet<string>): ExecutionResult {
+  const names = [...servers].map((server) => `"${server}"`).join(', ');
+  return { ...result, ...failureFields('SERVER_UNAVAILABLE', `server ${names} was still connecting when this execution's deadline ran out; its calls were not sent.`) };
 }
 
 interface DerivedApi {

@@ -116,7 +116,6 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
       includeServer: byRule ? (server) => isCodeModeServer(config, server) : () => true,
       apiTokenBudget: config.codeMode.apiTokenBudget,
       redactor,
-      executionTimeoutMs: config.codeMode.timeout,
       ...(typeCheck && { typeCheck }),
       telemetry,
       gate,

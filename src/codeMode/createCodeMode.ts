@@ -15,12 +15,21 @@ export interface CodeMode {
   /** The tools reachable from code. */
   readonly catalog: ToolCatalog;
   readonly servers: ServerPool;
-  /** Runs the body of an async function against the servers. Never throws. */
-  executeCode(code: string, limits?: Partial<SandboxLimits>): Promise<ExecutionResult>;
+  /**
+   * Runs the body of an async function against the servers. Never throws. Aborting `options.signal`
+   * stops the execution (`CANCELLED`) and cancels its tool calls downstream.
+   */
+  executeCode(code: string, limits?: Partial<SandboxLimits>, options?: ExecuteCodeOptions): Promise<ExecutionResult>;
   getExecuteCodeToolSchema(): ExecuteCodeToolSchema;
   /** Called after the catalog (and so the declarations) changed. */
   onChange(listener: () => void): () => void;
   close(): Promise<void>;
+}
+
+/** How one `executeCode` call is run, apart from its limits. */
+export interface ExecuteCodeOptions {
+  /** The caller's cancel: aborting it stops the execution and cancels its calls, wherever they are. */
+  readonly signal?: AbortSignal;
 }
 
 export type CodeModeOptions = AssembleOptions;
@@ -45,7 +54,7 @@ export async function createCodeMode(config: ConfigInput | Config, options: Code
       return engine.catalog;
     },
     servers,
-    executeCode: (code, limits) => engine.executeCode(code, limits),
+    executeCode: (code, limits, options) => engine.executeCode(code, limits, options?.signal),
     // A copy: the engine keeps the definition for the gateway, and a caller may change what it gets.
     getExecuteCodeToolSchema: () => structuredClone(engine.executeCodeToolSchema),
     onChange: (listener) => engine.onChange(listener),

@@ -140,6 +140,12 @@ export const httpDefaults = {
   maxSessions: 1_000,
   /** A session whose client closed its GET stream and then sent nothing for this long is dropped. */
   sessionStreamGraceMs: 30_000,
+  /**
+   * An idle keep-alive connection is closed after this long: longer than clients keep theirs (undici 4 s,
+   * most others under a minute), so the client closes first. Node's 5 s let a pause of the gateway (a long
+   * GC, a stopped process) close sockets just as clients reused them: the request failed "other side closed".
+   */
+  keepAliveTimeoutMs: 65_000,
 } as const;
 
 /** The `search_tools` tool. */

@@ -87,6 +87,9 @@ export class LegacySessions {
         this.#heardFrom(session);
         this.#track(sessionId, session, request, response);
         await session.transport.handleRequest(request, response, body);
+        // A cancelled request is never answered (the SDK writes nothing once its handler is aborted), so
+        // its response stream would stay open, with its socket, for the session's life: end it here.
+        for (const requestId of cancelledRequestIds(body)) session.transport.closeSSEStream(requestId);
       }
       return true;
     }
@@ -188,6 +191,18 @@ export class LegacySessions {
     clearTimeout(session.streamClosed);
     this.#sessions.delete(id);
   }
+}
+
+/** The request ids a body's `notifications/cancelled` messages name (a body is one message or, before 2025-06-18, a batch). */
+export function cancelledRequestIds(body: unknown): (string | number)[] {
+  const ids: (string | number)[] = [];
+  for (const message of Array.isArray(body) ? body : [body]) {
+    if (typeof message !== 'object' || message === null) continue;
+    const { method, params } = message as { method?: unknown; params?: { requestId?: unknown } };
+    const requestId = params?.requestId;
+    if (method === 'notifications/cancelled' && (typeof requestId === 'string' || typeof requestId === 'number')) ids.push(requestId);
+  }
+  return ids;
 }
 
 function rpcError(response: ServerResponse, status: number, code: number, message: string): void {

@@ -50,7 +50,7 @@ export function createUpstreamServer(surface: UpstreamSurface, options: Upstream
     }
     const ask = options.era === 'modern' ? undefined : elicitationAsker(server, ctx, options.approvalTimeoutMs);
     const progress = callProgress(request.params._meta?.progressToken, ctx.mcpReq.notify);
-    return asProtocolErrors(() => observed(ctx, () => surface.callTool(name, args, ctx.mcpReq.signal, { client, ...(ask && { ask }) }, progress), { name }));
+    return asProtocolErrors(() => observed(ctx, () => surface.callTool(name, args, requestSignal(ctx.mcpReq.signal, ctx.http?.req?.signal), { client, ...(ask && { ask }) }, progress), { name }));
   });
   server.setRequestHandler('resources/list', (_request, ctx) => observed(ctx, async () => ({ resources: surface.listResources(client) })));
   server.setRequestHandler('resources/templates/list', (_request, ctx) => observed(ctx, async () => ({ resourceTemplates: surface.listResourceTemplates(client) })));
@@ -71,6 +71,16 @@ function upstreamRequest(ctx: ServerContext, identity: ClientIdentity): Upstream
     ...(ctx.sessionId !== undefined && { sessionId: ctx.sessionId }),
     ...(client !== undefined && { client }),
   };
+}
+
+/**
+ * The request's cancel: the client's `notifications/cancelled` (`mcpReq`), or over HTTP its request's
+ * connection closing before the answer was written (the Request's signal aborts then). A 2025-era
+ * client that goes away, or gives up by closing its POST, sends no notification: only the closed
+ * connection tells.
+ */
+function requestSignal(cancelled: AbortSignal, connection: AbortSignal | undefined): AbortSignal {
+  return connection === undefined ? cancelled : AbortSignal.any([cancelled, connection]);
 }
 
 /** Our own errors become JSON-RPC errors with the code `errorTable` maps theirs to, and our message. */

@@ -117,6 +117,10 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
     sendJson(response, 404, { error: `Not found: ${path}. The MCP endpoint is /mcp, health is /healthz.` });
   }
 
+  server.keepAliveTimeout = httpDefaults.keepAliveTimeoutMs;
+  // Node wants the headers deadline past the keep-alive one, or a reused connection can be cut while its next request's headers arrive.
+  server.headersTimeout = httpDefaults.keepAliveTimeoutMs + 1_000;
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => resolve());

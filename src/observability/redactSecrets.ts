@@ -7,7 +7,12 @@
  * - JSON-escaped (`JSON.stringify(secret)` without its quotes), also with non-ASCII as `\uXXXX` (as
  *   Python writes it), and escaped twice (JSON text inside a JSON string);
  * - URL-encoded: `encodeURIComponent`, form encoding (`+` for a space, as `URLSearchParams`), and
- *   the WHATWG URL parser's own encodings of a query and of a path; hex digits in any case.
+ *   the WHATWG URL parser's own encodings of a query and of a path; hex digits in any case;
+ * - base64 of its UTF-8 bytes, standard and url-safe: the whole encoding (padded or not), and, for a
+ *   secret inside a longer encoded text (a Basic credential, a data URL), the characters its bytes
+ *   alone decide at each of the three byte offsets a base64 group may start at. Only for secrets of
+ *   at least 8 characters: a shorter one's forms are 4 or 5 characters that any long encoded text
+ *   holds somewhere. What is left beside the mark is the partial groups at its ends (a few bits).
  *
  * Matching is done by one regular expression built once from every form, longest first; where
  * matches overlap (a secret inside another, or two touching), their union is replaced, so no part
@@ -32,6 +37,8 @@ export interface SecretRedactor {
 
 export const redactionMark = '[redacted]';
 export const minimumSecretLength = 4;
+/** Secrets this long or longer are also looked for in base64. */
+export const minimumBase64SecretLength = 8;
 
 export const noRedaction: SecretRedactor = { active: false, text: (text) => text, value: (value) => value };
 
@@ -64,12 +71,32 @@ function secretForms(secret: string): string[] {
   const forms = [secret, json, jsonAscii, JSON.stringify(json).slice(1, -1), percentEncode(secret, queryEncoded), percentEncode(secret, pathEncoded)];
   // In the path of an http(s) URL, the parser turns a backslash into a slash.
   if (secret.includes('\\')) forms.push(percentEncode(secret.replaceAll('\\', '/'), pathEncoded));
+  if (secret.trim().length >= minimumBase64SecretLength) forms.push(...base64Forms(secret));
   try {
     forms.push(encodeURIComponent(secret), encodeURI(secret), new URLSearchParams([['', secret]]).toString().slice(1));
   } catch {
     // A lone surrogate cannot be URL-encoded; it cannot reach a URL either.
   }
   return forms;
+}
+
+/**
+ * The secret in base64 (standard and url-safe): whole, padded and not, and the part its bytes alone
+ * decide when they start 0, 1 or 2 bytes into a 3-byte group of a longer text.
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const forms: string[] = [];
+  for (const offset of [0, 1, 2]) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    // Character i holds bits 6i..6i+5; keep those that lie within the secret's bits.
+    const first = Math.ceil((offset * 8) / 6);
+    const end = Math.floor(((offset + bytes.length) * 8) / 6);
+    forms.push(encoded.slice(first, end));
+  }
+  const whole = bytes.toString('base64');
+  forms.push(whole, whole.replace(/=+$/, ''));
+  return [...forms, ...forms.map((form) => form.replaceAll('+', '-').replaceAll('/', '_'))];
 }
 
 /** The WHATWG URL parser's percent-encode sets of a query (special schemes) and of a path. */

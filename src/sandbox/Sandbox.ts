@@ -38,6 +38,11 @@ export type ToolBindings = {
   readonly namespaces: Readonly<Record<string, Readonly<Record<string, { readonly server: string; readonly tool: string }>>>>;
   /** Namespaces of configured servers that cannot take calls now, and why (told to code that reaches for them). */
   readonly unavailable?: Readonly<Record<string, string>>;
+  /**
+   * Namespaces of servers still connecting → their server. Their methods are not known yet: a call of
+   * any method goes to the handler with the method's name as `tool`, and the handler resolves it.
+   */
+  readonly connecting?: Readonly<Record<string, string>>;
 };
 
 /** What a tool call resolves to; a handler reports failures here instead of throwing. */

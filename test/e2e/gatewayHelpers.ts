@@ -94,8 +94,10 @@ export interface CliStartOptions {
   readonly waitForServers?: boolean;
   /** More arguments for the CLI, after `--config FILE`. */
   readonly args?: readonly string[];
-  /** More environment variables for the CLI. */
-  readonly env?: Record<string, string>;
+  /** Node's own flags for the CLI process (e.g. `--inspect=127.0.0.1:0`), before the CLI's entry. */
+  readonly nodeArgs?: readonly string[];
+  /** Variables added to the CLI process's environment. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Resolves once `stderr()` holds the `servers started` log line: the CLI serves before its servers are up. */
@@ -175,8 +177,8 @@ export interface HttpCli {
  * stderr. By default also waits until its downstream servers are up or failed.
  */
 export async function startHttpCli(closer: Closer, configFile: string, options: CliStartOptions = {}): Promise<HttpCli> {
-  const child = spawn(process.execPath, [...cliNodeArgs, '--http', '127.0.0.1:0', '--config', configFile], {
-    env: childEnv(),
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...cliNodeArgs, '--http', '127.0.0.1:0', '--config', configFile], {
+    env: childEnv(options.env),
     cwd: path.dirname(configFile),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,7 +2,9 @@
  * The gateway over Streamable HTTP: in process (`listenHttp` on port 0) and as the CLI
  * (`node src/cli.ts --http 127.0.0.1:0`), driven by the SDK client against the real official servers.
  */
+import { get } from 'node:http';
 import path from 'node:path';
+import { httpDefaults } from '../../src/config/defaults.ts';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
@@ -98,6 +100,16 @@ describe('listenHttp on port 0', () => {
     expect(health.status).toBe('ok');
     expect(health.codeMode).toBe(true);
     expect(health.servers.map(({ name, state }) => `${name}:${state}`)).toEqual(['everything:ready', 'filesystem:ready', 'memory:ready', 'fault:ready']);
+  });
+
+  it('keeps an idle connection longer than clients keep theirs, so the client closes first (no "other side closed" on reuse)', async () => {
+    const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+      get(`${served.baseUrl}/healthz`, (response) => {
+        response.resume();
+        resolve(response.headers['keep-alive']?.toString());
+      }).on('error', reject);
+    });
+    expect(keepAlive).toBe(`timeout=${httpDefaults.keepAliveTimeoutMs / 1000}`);
   });
 });
 

@@ -2,7 +2,8 @@
  * Hazard: startup waits for the slowest server. A downstream server that never answers `initialize`
  * must not keep the gateway from serving: over stdio and over HTTP it answers (`initialize`,
  * `tools/list`) while that server is still connecting, `/healthz` says so, the `execute_code`
- * description lists it as connecting, and code that reaches for it is told so. A server that connects
+ * description lists it as connecting, and a call to it waits for it within the execution's deadline (told
+ * SERVER_UNAVAILABLE when the deadline runs out first). A server that connects
  * later joins the catalog, and clients get `notifications/tools/list_changed`.
  *
  * No time is asserted: "still connecting" is the server's state when the gateway answered (the
@@ -60,16 +61,15 @@ describe('startup waits for the slowest server', () => {
     expect(description).toContain(stillConnecting('Gated', 'gated'));
     expect(existsSync(gate)).toBe(false); // so `gated` was connecting when the gateway answered
 
-    // Code that reaches for a server still connecting is told so (the silent one will not be up within this deadline).
-    const told = await executeCode(cli.client, 'return await mcpTools["Sil" + "ent"].anything({});');
-    expect(told.structured).toMatchObject({ success: false });
-    expect(told.structured.error).toContain('server "silent" is configured but not available: still connecting');
-
-    // Code started while `gated` connects waits for it, within its deadline, then calls it.
-    const waiting = executeCode(cli.client, 'return await mcpTools.Gated.echoJson({ value: "joined" });');
+    // Code started while `gated` connects runs at once; its call waits for the server, within its deadline,
+    // then goes to the tool of that name; a name the server turns out not to have is told so.
+    const waiting = executeCode(
+      cli.client,
+      'const joined = await mcpTools.Gated.echoJson({ value: "joined" }); try { await mcpTools.Gated.noSuchTool({}); } catch (e) { return [joined, e.code]; }',
+    );
     writeFileSync(gate, '');
     const answer = await waiting;
-    expect(answer.structured, answer.text).toMatchObject({ success: true, returnValue: 'joined' });
+    expect(answer.structured, answer.text).toMatchObject({ success: true, returnValue: ['joined', 'UNKNOWN_TOOL'] });
 
     await eventually('notifications/tools/list_changed', () => (changes > 0 ? true : undefined));
     const joined = await executeCodeDescription(cli.client);
@@ -102,17 +102,18 @@ describe('startup waits for the slowest server', () => {
     expect(still.servers).toEqual([expect.objectContaining({ name: 'silent', state: 'connecting' })]);
   });
 
-  it('code that names a server still connecting past its deadline is told so, SERVER_UNAVAILABLE, without running', async () => {
+  it('a call to a server still connecting past the deadline is told so, SERVER_UNAVAILABLE; code that does not call it runs at once', async () => {
     await using closer = new Closer();
     const gateway = closer.add(await createGateway({ mcpServers: { silent: silentServer } }, { logger: silentLogger, waitForServers: false }), (g) =>
       g.close(),
     );
-    const result = await gateway.codeMode!.executeCode('return await mcpTools.Silent.anything({});', { timeoutMs: 300 });
-    expect(result).toMatchObject({ success: false, errorCode: 'SERVER_UNAVAILABLE', toolCalls: [] });
-    expect(result.error).toMatch(/^ToolError: server "silent" is still connecting after \d+ ms, this execution's whole deadline; the code did not run\.$/);
+    // The namespace is reached through a computed name: no scan of the code decides the wait, the call does.
+    const result = await gateway.codeMode!.executeCode('const name = "Sil" + "ent"; return await mcpTools[name].anything({});', { timeoutMs: 300 });
+    expect(result).toMatchObject({ success: false, errorCode: 'SERVER_UNAVAILABLE' });
+    expect(result.error).toBe(`ToolError: server "silent" was still connecting when this execution's deadline ran out; its calls were not sent.`);
     expect(gateway.health().servers).toEqual([expect.objectContaining({ name: 'silent', state: 'connecting' })]);
-    // Code that does not name it runs at once, and is told by mcpTools if it reaches for it anyway.
-    const other = await gateway.codeMode!.executeCode('return Object.keys(mcpTools).length;');
-    expect(other).toMatchObject({ success: true, returnValue: 0 });
+    // Code that does not call it runs at once (the namespace is there, with no known methods yet).
+    const other = await gateway.codeMode!.executeCode('return [Object.keys(mcpTools).length, typeof mcpTools.Silent];');
+    expect(other).toMatchObject({ success: true, returnValue: [0, 'object'] });
   });
 });

@@ -6,7 +6,10 @@
  * (`/healthz`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { ServerPool } from '../../src/servers/index.ts';
+import { listToolsLeniently } from '../../src/servers/lists/lenientToolList.ts';
 import { badSchemaServer } from '../fixtures/servers.ts';
 import { captureLogger } from './helpers.ts';
 
@@ -74,3 +77,34 @@ describe('a server listing many bad tools', () => {
     }
   });
 });
+
+describe('a bad tool schema costs only that tool on protocol 2026-07-28', () => {
+  // The SDK's 2026-07-28 codec checks every tools/list result against the spec before the request's own
+  // schema: the fallback must read the page as it arrived. The pool's clients speak 2025-era today; a
+  // client that negotiates the newer revision gets the same listing.
+  it('lists the good tools of a server speaking 2026-07-28 and names the bad ones', async () => {
+    const log = captureLogger();
+    const server = badSchemaServer();
+    const client = new Client({ name: 'lenient-2026', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await client.connect(new StdioClientTransport({ command: server.command, args: [...(server.args ?? [])], env: { ...inheritedEnv(), MODERN: '1' }, stderr: 'ignore' }));
+    try {
+      expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+      const listing = await listToolsLeniently(client, 30_000, log.logger);
+      expect(listing.tools.map((tool) => tool.name)).toEqual(['good', 'noType', 'hostile', 'calls']);
+      expect(listing.skipped).toEqual([
+        { name: 'stringArgs', reason: 'inputSchema.type: Invalid input: expected "object"' },
+        { name: '#3', reason: 'name: Invalid input: expected string, received undefined' },
+      ]);
+      // The tap is gone: the next listing goes through the SDK as ever (and still falls back).
+      expect((await listToolsLeniently(client, 30_000, log.logger)).tools).toHaveLength(4);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+function inheritedEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  return env;
+}

@@ -43,6 +43,29 @@ describe('the gateway-wide redactor (createSecretRedactor)', () => {
     }
   });
 
+  it('base64-encoded-secrets-are-caught: standard and url-safe, alone or inside a longer encoded text, at any byte offset', () => {
+    const secret = 'canary-b64-Zq9>?~~é';
+    const base64 = createSecretRedactor([secret]);
+    const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+    const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+    expect(base64.text(`token ${b64(secret)} end`)).toBe('token [redacted] end');
+    expect(base64.text(`token ${b64url(secret)} end`)).toBe('token [redacted] end');
+    // Inside a longer text (a Basic credential, a data URL): the secret's bytes start at any offset mod 3.
+    for (const prefix of ['', 'a', 'ab', 'user:', 'Bearer ']) {
+      for (const encode of [b64, b64url]) {
+        const encoded = encode(`${prefix}${secret} and more`);
+        const redacted = base64.text(`data:${encoded}`);
+        expect(redacted, `prefix ${JSON.stringify(prefix)}: ${encoded}`).toMatch(/^data:[A-Za-z0-9+/_-]{0,10}\[redacted\][A-Za-z0-9+/_=-]{0,16}$/);
+        // The encoded prefix (the groups made of its bytes alone) is left as it was.
+        const whole = encode(prefix).slice(0, Math.floor(prefix.length / 3) * 4);
+        expect(redacted.startsWith(`data:${whole}`)).toBe(true);
+      }
+    }
+    // Short secrets get no base64 forms: four base64 characters turn up in any long encoded text.
+    const short = createSecretRedactor(['abcd1']);
+    expect(short.text(b64('xxabcd1xx'))).toBe(b64('xxabcd1xx'));
+  });
+
   it('overlapping-secrets-leave-no-part-behind', () => {
     const overlapping = createSecretRedactor(['abcdef-1', 'xyzabc']);
     expect(overlapping.text('..xyzabcdef-1..')).toBe('..[redacted]..');

@@ -8,22 +8,36 @@
  *
  * After every round: the gateway is the same process, `/healthz` answers a JSON report, and a plain
  * execution and a call of everything's echo succeed. At the end: nothing in its stderr says a
- * rejection went unhandled or an exception uncaught, and its resident memory is back within 50 MB of
- * what it was after a warm-up round. Every execution must get an answer (a success, or a failure
- * with an errorCode) within a wide bound: a hang fails the test.
+ * rejection went unhandled or an exception uncaught, and its memory is back near what it was after a
+ * warm-up round. Every execution must get an answer (a success, or a failure with an errorCode) within
+ * a wide bound: a hang fails the test.
  *
- * Run with `npm run soak`; not part of `npm test` yet, because it does not pass: with other seeds it
- * passed three times (RSS +0 to +24 MB), but with this default seed the gateway's RSS ended 85 MB
- * (loaded machine) and 136 MB (the suite running beside it) above its baseline, against a 50 MB bound.
- * Whether that is a leak or heap not handed back is the open question (session 16's closing note).
+ * Memory is read through the gateway's inspector (it runs with `--inspect=127.0.0.1:0`) after a forced
+ * full collection, at the baseline and at the end, and then, where gdb can attach, once more after
+ * glibc's `malloc_trim(0)`. What the soak found (seed 20261130): RSS as sampled grew +36 to +143 MB,
+ * but the JS heap after a full GC grew only +1.5 MB (31.0 → 32.6 MB; external and array buffers flat),
+ * and RSS after GC and malloc_trim was +4 MB (113.2 → 117.3 MB). The rest was (1) garbage V8 had not
+ * needed to collect yet (RSS 176 → 137 MB at the first forced GC) and (2) memory glibc's allocator keeps
+ * after the process freed it (137 → 117 MB at malloc_trim): the high-water of the rounds' large
+ * transient native buffers (IPC messages, HTTP bodies, a 3 MB stdout flood), not retention. The one real
+ * retention seen (~50 response streams of cancelled 2025-era requests, held open with their sockets) is
+ * fixed and tested in test/e2e/executionCancellation.test.ts. Most of what glibc kept came from its
+ * dynamic mmap threshold (RSS after GC: +55 MB left dynamic, +23 MB with it fixed at 128 KiB, which the
+ * gateway under test runs with; the same `GLIBC_TUNABLES` serves a deployment that watches RSS). So the
+ * bounds: the JS heap within 10 MB, and RSS within 50 MB, measured after the GC (and after malloc_trim
+ * when gdb is there).
+ *
+ * Run with `npm run soak` (2 to 3 minutes; CI runs it after `npm test`); not part of `npm test`.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
 import { serverDefaults } from '../../src/config/defaults.ts';
 import { badSchemaServer, faultServer, garbageServer, officialServer } from '../fixtures/servers.ts';
 import { startHttpFaultServer } from '../fixtures/servers/http-fault-server.ts';
-import { Closer, connectHttp, eventually, executeCode, isAlive, jsonLogLines, makeWorkspace, startHttpCli, writeConfigFile, type ExecutionStructured } from '../e2e/gatewayHelpers.ts';
+import { inspectorUrl, memoryAfterGc, type Memory } from './inspectedMemory.ts';
+import { Closer, connectHttp, executeCode, isAlive, jsonLogLines, makeWorkspace, startHttpCli, writeConfigFile, type ExecutionStructured } from '../e2e/gatewayHelpers.ts';
 
 const CLIENTS = 5;
 const ROUNDS = 10; // plus one warm-up round: 11 × 5 × 10 = 550 executions
@@ -31,6 +45,10 @@ const PER_CLIENT_PER_ROUND = 10;
 /** A bound on one execution's answer: far past every deadline in the config below; only a hang reaches it. */
 const ANSWER_BOUND_MS = 90_000;
 const MEMORY_MARGIN = 50 * 1024 * 1024;
+/** glibc's tunable for the gateway under test (see where the CLI starts). */
+const fixedMmapThreshold = 'glibc.malloc.mmap_threshold=131072';
+/** What the JS heap may keep after a full GC: the rounds' retention (measured +1.5 MB). */
+const HEAP_MARGIN = 10 * 1024 * 1024;
 
 // A fixed seed by default, so that every run of the suite (and CI) plays the same mix; set CHAOS_SEED
 // to play another (e.g. CHAOS_SEED=$RANDOM npm test -- chaos).
@@ -108,6 +126,32 @@ function rssBytes(pid: number): number {
   return Number(match[1]) * 1024;
 }
 
+interface SettledMemory extends Memory {
+  /** VmRSS before the forced GC. */
+  readonly sampledRss: number;
+  /** VmRSS after the GC and glibc's malloc_trim(0), when gdb could attach to call it. */
+  readonly trimmedRss?: number;
+}
+
+/**
+ * The gateway's memory after a forced full GC (through its inspector), and its RSS once glibc handed
+ * back what it holds free (`malloc_trim(0)`, called through gdb where gdb is installed and may attach).
+ */
+async function settledMemory(pid: number, stderr: string): Promise<SettledMemory> {
+  const url = inspectorUrl(stderr);
+  if (url === undefined) throw new Error(`the gateway printed no inspector URL:\n${stderr.slice(0, 2_000)}`);
+  const sampledRss = rssBytes(pid);
+  const memory = await memoryAfterGc(url);
+  let trimmedRss: number | undefined;
+  try {
+    const answer = execFileSync('gdb', ['-p', String(pid), '-batch', '-ex', 'call (int)malloc_trim(0)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
+    if (/\$1 = \d/.test(answer)) trimmedRss = rssBytes(pid);
+  } catch {
+    // No gdb, or no permission to attach: the RSS after GC is the measure.
+  }
+  return { ...memory, sampledRss, ...(trimmedRss === undefined ? {} : { trimmedRss }) };
+}
+
 /** Rejects naming the attack when `promise` has not settled within the bound: a hang. */
 async function bounded<T>(what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -173,7 +217,11 @@ describe('chaos', () => {
       },
       codeMode: { timeout: 5_000, memoryMb: 64, toolTimeout: 2_000 },
     });
-    const cli = await startHttpCli(closer, configFile);
+    // The inspector (loopback, port 0) is how the soak forces a full GC in the gateway before reading its
+    // memory. glibc's mmap threshold is fixed at its default start (128 KiB) for the gateway: left dynamic,
+    // it rises with the first large buffer freed, and later large buffers come from the heap, which keeps
+    // them once freed (measured: RSS after GC +55 MB dynamic, +23 MB fixed; after malloc_trim +2 MB both).
+    const cli = await startHttpCli(closer, configFile, { nodeArgs: ['--inspect=127.0.0.1:0'], env: { GLIBC_TUNABLES: fixedMmapThreshold } });
     const pid = cli.child.pid!;
     const clients: Client[] = [];
     for (let i = 0; i < CLIENTS; i++) clients.push(await connectHttp(closer, cli.url, {}, `chaos-${i}`));
@@ -205,7 +253,10 @@ describe('chaos', () => {
         clients.map(async (client) => {
           for (let i = 0; i < PER_CLIENT_PER_ROUND; i++) {
             const attack = pick(random);
-            const outcome = await run(client, attack);
+            const outcome = await run(client, attack).catch((error: unknown) => {
+              // What the gateway logged last says whether it closed the connection or the client lost it.
+              throw new Error(`${String(error)}\nthe gateway's stderr, last lines:\n${cli.stderr().slice(-3_000)}`, { cause: error });
+            });
             executions++;
             const tally = counts.get(attack.kind) ?? { success: 0, failure: 0, cancelled: 0 };
             tally[outcome]++;
@@ -220,7 +271,7 @@ describe('chaos', () => {
     await round('the warm-up round');
     // The baseline: after the warm-up (workers booted, servers connected, code paths compiled), settled.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    const baseline = Math.max(rssBytes(pid), ...(await Promise.all([1, 2, 3].map(async (n) => (await new Promise((r) => setTimeout(r, n * 200)), rssBytes(pid))))));
+    const baseline = await settledMemory(pid, cli.stderr());
 
     for (let r = 1; r <= ROUNDS; r++) await round(`round ${r}`);
 
@@ -228,21 +279,16 @@ describe('chaos', () => {
     expect(executions).toBeGreaterThanOrEqual(500);
     expect(cli.child.pid).toBe(pid);
 
-    // Memory: back within the margin once what the rounds left is collected (polled, wide bound).
-    let last = rssBytes(pid);
-    const settled = await eventually(
-      'the gateway RSS to return near its baseline',
-      async () => {
-        last = rssBytes(pid);
-        if (last <= baseline + MEMORY_MARGIN) return last;
-        // Some traffic to let timers and the GC run.
-        await executeCode(clients[0]!, 'return 1');
-        return undefined;
-      },
-      60_000,
-    ).catch(() => last);
-    console.log(`chaos: gateway RSS baseline ${(baseline / 2 ** 20).toFixed(1)} MB, after ${(settled / 2 ** 20).toFixed(1)} MB`);
-    expect(settled - baseline, `RSS grew from ${baseline} to ${settled} bytes`).toBeLessThanOrEqual(MEMORY_MARGIN);
+    // Memory: back near the baseline once what the rounds left is collected.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const end = await settledMemory(pid, cli.stderr());
+    const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+    const described = (memory: SettledMemory) =>
+      `RSS as sampled ${mb(memory.sampledRss)}, after GC ${mb(memory.rss)}${memory.trimmedRss === undefined ? '' : `, after malloc_trim ${mb(memory.trimmedRss)}`}; JS heap ${mb(memory.heapUsed)}, external ${mb(memory.external)}`;
+    console.log(`chaos: gateway memory at the baseline: ${described(baseline)}\nchaos: gateway memory at the end: ${described(end)}`);
+    expect(end.heapUsed - baseline.heapUsed, `the JS heap after GC grew from ${baseline.heapUsed} to ${end.heapUsed} bytes`).toBeLessThanOrEqual(HEAP_MARGIN);
+    const rss = (memory: SettledMemory) => memory.trimmedRss ?? memory.rss;
+    expect(rss(end) - rss(baseline), `RSS grew from ${rss(baseline)} to ${rss(end)} bytes`).toBeLessThanOrEqual(MEMORY_MARGIN);
 
     await checkAlive('the last round');
     expect(isAlive(pid)).toBe(true);

@@ -22,6 +22,7 @@ const logBridge = global[bridgeGlobals.log] as Log;
 const parsedBindings = JSON.parse(global[bridgeGlobals.bindings] as string) as ToolBindings;
 const bindings = parsedBindings.namespaces;
 const unavailable: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, parsedBindings.unavailable);
+const connecting: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, parsedBindings.connecting);
 delete global[bridgeGlobals.callTool];
 delete global[bridgeGlobals.log];
 delete global[bridgeGlobals.bindings];
@@ -157,6 +158,29 @@ function didYouMean(wanted: string, candidates: string[]): string {
   return near.length > 0 ? ` Did you mean ${near.join(', ')}?` : '';
 }
 
+/** A namespace whose server is still connecting: each method name becomes a call the host resolves to a tool (or refuses) once the server is up. */
+function pendingNamespace(namespace: string, server: string): unknown {
+  const made: Record<string, unknown> = Object.create(null);
+  return new Proxy(freeze(Object.create(null) as object), {
+    get(_object, key) {
+      if (typeof key === 'symbol' || probedKeys[key] === true) return undefined;
+      return (made[key] ??= makeToolFunction(namespace, key, server, key));
+    },
+    set() {
+      throw new TypeError('mcpTools is read-only');
+    },
+    defineProperty() {
+      throw new TypeError('mcpTools is read-only');
+    },
+    deleteProperty() {
+      throw new TypeError('mcpTools is read-only');
+    },
+    setPrototypeOf() {
+      throw new TypeError('mcpTools is read-only');
+    },
+  });
+}
+
 function buildMcpTools(): unknown {
   const namespaces: Record<string, unknown> = Object.create(null);
   for (const namespace of keysOf(bindings)) {
@@ -173,6 +197,12 @@ function buildMcpTools(): unknown {
     });
   }
   const known = keysOf(namespaces);
+  // Servers still connecting: their methods are not known yet, so any name is a call, resolved by the
+  // host once the server is up. Not enumerable: they are not in the API (yet).
+  for (const namespace of keysOf(connecting)) {
+    if (namespace in namespaces) continue;
+    Object.defineProperty(namespaces, namespace, { value: pendingNamespace(namespace, connecting[namespace] ?? namespace), enumerable: false });
+  }
   return guarded(freeze(namespaces), (key) => {
     const down = unavailable[key];
     if (down !== undefined) return `mcpTools.${key} is not available now: ${down}`;

@@ -1,4 +1,4 @@
-import { SdkError, SdkErrorCode, specTypeSchemas, type Client, type Tool } from '@modelcontextprotocol/client';
+import { SdkError, SdkErrorCode, specTypeSchemas, type Client, type Tool, type Transport } from '@modelcontextprotocol/client';
 import { z } from 'zod';
 import { serverDefaults } from '../../config/defaults.ts';
 import type { Logger } from '../../observability/logger.ts';
@@ -20,7 +20,8 @@ export interface ToolListing {
  * tool in it is invalid (a published server lists `inputSchema: {}`), which would take the server
  * and all its tools away. So the SDK's listing is tried first (it feeds the SDK's own cache, which
  * checks structured results against output schemas); when the SDK finds the result invalid, the
- * pages are fetched again with a schema that only asks for an array, and each tool is judged alone.
+ * pages are fetched again with a schema that only asks for an array (on a 2026-07-28 session, read
+ * as they arrived: see `rawTools`), and each tool is judged alone.
  *
  * An input schema without `type` (`{}`, or `properties` alone) is read as `type: "object"`: the
  * arguments of a call are always an object of named arguments, so this admits nothing the schema
@@ -59,16 +60,70 @@ const maxReported = 20;
 
 const lenientPage = z.looseObject({ tools: z.array(z.unknown()), nextCursor: z.string().optional() });
 
+/**
+ * Every listed tool as the server sent it, page by page. On protocol 2025-era sessions the SDK checks a
+ * result against the schema the request gives (the lenient page above). On 2026-07-28 sessions its
+ * codec checks every `tools/list` result against the spec's own schema before that, and rejects the
+ * page: so the page is read as it arrived, from the transport, and the SDK's verdict on it is ignored.
+ */
 async function rawTools(client: Client, timeoutMs: number): Promise<unknown[]> {
   const tools: unknown[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < serverDefaults.toolListMaxPages; page += 1) {
-    const result = await client.request({ method: 'tools/list', ...(cursor !== undefined && { params: { cursor } }) }, lenientPage, { timeout: timeoutMs });
+    const result = await rawToolPage(client, cursor, timeoutMs);
     tools.push(...result.tools);
     cursor = result.nextCursor;
     if (cursor === undefined) break;
   }
   return tools;
+}
+
+async function rawToolPage(client: Client, cursor: string | undefined, timeoutMs: number): Promise<z.output<typeof lenientPage>> {
+  const tap = tapToolListResult(client.transport);
+  try {
+    return await client.request({ method: 'tools/list', ...(cursor !== undefined && { params: { cursor } }) }, lenientPage, { timeout: timeoutMs });
+  } catch (error) {
+    const raw = lenientPage.safeParse(tap.result());
+    if (error instanceof SdkError && error.code === SdkErrorCode.InvalidResult && raw.success) return raw.data;
+    throw error;
+  } finally {
+    tap.stop();
+  }
+}
+
+/**
+ * Watches a transport for the answer to the next `tools/list` request sent on it and keeps that
+ * answer's `result` as it arrived, before the SDK decodes it. What the SDK does with the message is
+ * unchanged: the tap only looks.
+ */
+function tapToolListResult(transport: Transport | undefined): { result(): unknown; stop(): void } {
+  if (transport === undefined) return { result: () => undefined, stop: () => {} };
+  const send = transport.send;
+  const ownSend = Object.hasOwn(transport, 'send');
+  const receive = transport.onmessage;
+  let id: string | number | undefined;
+  let result: unknown;
+  const tappedSend: Transport['send'] = (message, options) => {
+    if (id === undefined && 'method' in message && message.method === 'tools/list' && 'id' in message) id = message.id;
+    return send.call(transport, message, options);
+  };
+  const tappedReceive: NonNullable<Transport['onmessage']> = (message, extra) => {
+    if (id !== undefined && 'id' in message && message.id === id && 'result' in message) result = message.result;
+    receive?.call(transport, message, extra);
+  };
+  transport.send = tappedSend;
+  transport.onmessage = tappedReceive;
+  return {
+    result: () => result,
+    stop() {
+      // Put back only what is still ours: whatever replaced it since (a reconnect) stays.
+      if (transport.send === tappedSend) {
+        if (ownSend) transport.send = send;
+        else delete (transport as Partial<Transport>).send;
+      }
+      if (transport.onmessage === tappedReceive) transport.onmessage = receive;
+    },
+  };
 }
 
 type Judged = { tool: Tool; repaired: boolean } | { skipped: SkippedTool };
