@@ -5,7 +5,13 @@ import type { ErrorCode } from '../errors.ts';
  * `code` and a one-line message that names the server and the tool, so the sandbox (or the
  * gateway) can turn it into a `ToolError` or an MCP error without guessing.
  */
-export type ToolCallOutcome = ToolCallSuccess | ToolCallFailure;
+export type ToolCallOutcome = (ToolCallSuccess | ToolCallFailure) & {
+  /**
+   * The tool's name on its server, when the code named the call otherwise: a method of a server that was
+   * still connecting when the execution started, resolved once it joined. Records of calls use it.
+   */
+  readonly tool?: string;
+};
 
 export interface ToolCallSuccess {
   readonly ok: true;

@@ -220,7 +220,7 @@ export class CodeModeEngine {
       const known = Object.keys(methods?.[1] ?? {});
       return toolCallFailure('UNKNOWN_TOOL', `mcpTools.${namespace}.${method} is not a tool. Tools of ${namespace}: ${someNames(known, method) || '(none)'}.`);
     }
-    return send(target.tool);
+    return { ...(await send(target.tool)), tool: target.tool };
   }
 
   /** Called after the catalog, and so the generated API, changed. Returns an unsubscribe function. */

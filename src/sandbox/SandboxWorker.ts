@@ -233,7 +233,7 @@ export class SandboxWorker {
       outcome = { ok: false, code: 'TOOL_CALL_FAILED', message: `${server}.${tool} failed: ${error instanceof Error ? error.message : String(error)}` };
     }
     const answer = toolAnswer(callId, server, tool, outcome);
-    pending.toolCalls.push({ server, tool, durationMs: elapsedMs(started), ok: answer.failureCode === undefined });
+    pending.toolCalls.push({ server, tool: outcome.tool ?? tool, durationMs: elapsedMs(started), ok: answer.failureCode === undefined });
     if (this.#pending.has(executionId)) this.#send({ type: 'toolResult', executionId, ...answer });
   }
 
