@@ -16,11 +16,16 @@ describe('unwrapToolResult', () => {
     expect(unwrapToolResult({ content: [text('{"a":[1,2]}')] }, 's.t')).toEqual({ ok: true, value: { a: [1, 2] } });
     expect(unwrapToolResult({ content: [text('42')] }, 's.t')).toEqual({ ok: true, value: 42 });
     expect(unwrapToolResult({ content: [text('"quoted"')] }, 's.t')).toEqual({ ok: true, value: 'quoted' });
+    // Every way a JSON text begins, after white space.
+    for (const [json, value] of [['\n  [1]', [1]], ['-1.5', -1.5], ['true', true], ['false', false], ['null', null], ['\t{"b":2}', { b: 2 }]] as const) {
+      expect(unwrapToolResult({ content: [text(json)] }, 's.t')).toEqual({ ok: true, value });
+    }
   });
 
   it('keeps text that is not JSON as the string', () => {
     expect(unwrapToolResult({ content: [text('Echo: hi')] }, 's.t')).toEqual({ ok: true, value: 'Echo: hi' });
     expect(unwrapToolResult({ content: [text('007')] }, 's.t')).toEqual({ ok: true, value: '007' });
+    expect(unwrapToolResult({ content: [text('nothing here')] }, 's.t')).toEqual({ ok: true, value: 'nothing here' });
   });
 
   it('joins several text blocks with a newline, then tries JSON', () => {

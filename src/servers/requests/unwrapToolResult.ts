@@ -50,7 +50,11 @@ function joinedText(content: NonNullable<ToolResultLike['content']>): string {
   return content.flatMap((block) => (block.type === 'text' && typeof block.text === 'string' ? [block.text] : [])).join('\n');
 }
 
+/** How a JSON text can begin (after white space); any other text is kept without trying, since a failed parse costs an exception per call. */
+const jsonStart = /^\s*[-{["0-9tfn]/;
+
 function parseJsonOrKeep(text: string): unknown {
+  if (!jsonStart.test(text)) return text;
   try {
     return JSON.parse(text) as unknown;
   } catch {
