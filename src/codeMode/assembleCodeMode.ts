@@ -102,7 +102,7 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
     throw error;
   }
   const pool = servers;
-  const gate = new Governor(config, { logger, redactor, catalog: () => pool.catalog() });
+  const gate = new Governor(config, { logger, redactor, toolsOf: (server) => pool.connection(server)?.tools() ?? [] });
   gate.onDecision(({ decision }) => {
     telemetry.policyDecision(decision);
     if (decision === 'rate_limited') telemetry.rateLimited();

@@ -26,8 +26,8 @@ export interface GovernanceDecision {
 export interface GovernorOptions {
   readonly logger: Logger;
   readonly redactor: SecretRedactor;
-  /** The tools as listed now: policy reads their `destructiveHint`. */
-  readonly catalog: () => ToolCatalog;
+  /** The tools `server` lists now (for their `destructiveHint`): one server's list, looked up on every call. */
+  readonly toolsOf: (server: string) => ToolCatalog;
 }
 
 /**
@@ -64,7 +64,7 @@ export class Governor implements CallGate {
     const { server, tool } = call;
     const name = `${server}.${tool}`;
     if (!mayUse(client, server)) return this.#refuse(call, client, 'hidden', toolCallFailure('SERVER_UNAVAILABLE', `${name}: this client ("${client.name}") may not use server "${server}".`));
-    const destructive = this.#options.catalog().some((entry) => entry.server === server && entry.name === tool && entry.annotations?.destructiveHint === true);
+    const destructive = this.#options.toolsOf(server).some((entry) => entry.name === tool && entry.annotations?.destructiveHint === true);
     const decision = this.#policy.decide(server, tool, destructive);
     if (decision.action === 'deny') return this.#refuse(call, client, 'deny', toolCallFailure('POLICY_DENIED', `${name} is denied to client "${client.name}" by ${decision.because}; it was not called.`));
     const limit = await this.#checkLimit(client, server, tool);
