@@ -10,6 +10,7 @@ import type { ServerPool, ServerStatus } from '../servers/index.ts';
 import type { Telemetry } from '../telemetry/index.ts';
 import { createUpstreamServer, type UpstreamServerOptions } from './createUpstreamServer.ts';
 import { InputRequiredApprovals } from './clients/inputRequiredApprovals.ts';
+import { anonymousClient, mayUse, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
 import { UpstreamSurface } from './UpstreamSurface.ts';
 
 export type ListKind = 'tools' | 'resources' | 'prompts';
@@ -100,8 +101,9 @@ export class Gateway {
   }
 
   /** Secrets redacted: failures are already, and nothing a server says reaches a client unredacted. */
-  health(): HealthReport {
-    const servers = this.pool.status();
+  health(client: ClientIdentity = anonymousClient): HealthReport {
+    // A client that may use only some servers is told of those alone, as everywhere else.
+    const servers = this.pool.status().filter((server) => mayUse(client, server.name));
     return this.#redactor.value({ status: servers.every((server) => server.state === 'ready') ? 'ok' : 'degraded', codeMode: this.codeMode !== undefined, servers });
   }
 

@@ -96,7 +96,7 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
     const client = await admit(request, response);
     if (client === undefined) return;
     if (path === '/healthz' && request.method === 'GET') {
-      sendJson(response, 200, gateway.health());
+      sendJson(response, 200, gateway.health(client));
       return;
     }
     if (path === '/metrics' && request.method === 'GET' && gateway.telemetry.metrics) {

@@ -58,6 +58,16 @@ describe('named tokens: each client sees only its servers', () => {
     expect(new Set(forBob.map((hit) => hit.server))).toEqual(new Set(['beta']));
   });
 
+  it('/healthz names only the servers of the client asking', async () => {
+    const healthOf = async (token: string) => {
+      const response = await fetch(gateway.url.replace('/mcp', '/healthz'), { headers: { authorization: `Bearer ${token}` } });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { servers: { name: string }[] }).servers.map((server) => server.name);
+    };
+    expect(await healthOf(aliceToken)).toEqual(['alpha']);
+    expect(await healthOf(bobToken)).toEqual(['beta']);
+  });
+
   it('code reaching for another client\'s server is told it is not available, and its own server works', async () => {
     const result = await execute(
       alice,
