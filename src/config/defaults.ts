@@ -200,3 +200,19 @@ export const observedOutputTypesDefaults = {
   /** The file under `stateDir`. */
   fileName: 'observed-output-types.json',
 } as const;
+
+/** The operator console (`GET /ui`, SPEC "Operator console"). */
+export const consoleDefaults = {
+  /** Executions kept in memory for the console, newest first; older ones are dropped. */
+  recentExecutions: 200,
+  /** Seconds of per-second chart data kept (executions/s, p50/p99, errors by code). */
+  seriesSeconds: 300,
+  /** Durations kept per second for the percentiles; past it a second's percentiles come from the first ones. */
+  durationsPerSecond: 2_000,
+  /** A signed-in browser's session lasts this long. */
+  sessionTtlMs: 12 * 60 * 60 * 1000,
+  /** Sessions held at once; past it the oldest is dropped (each sign-in makes one). */
+  maxSessions: 1_000,
+  /** How often the page asks for fresh data. */
+  pollIntervalMs: 500,
+} as const;
