@@ -14,11 +14,13 @@ interface Execution {
   durationMs: number; toolCalls: ToolCall[]; error?: string; stack?: string; errorLine?: number;
 }
 interface Series { start: number; executions: number[]; p50Ms: (number | null)[]; p99Ms: (number | null)[]; errors: Record<string, number[]> }
-interface State { servers: Server[]; executions: Execution[]; series: Series | null }
+interface State { servers: Server[]; executions: Execution[]; executionIds: string[]; series: Series | null }
 interface Tool { call: string; server: string; tool: string; description: string; declaration: string; returnType: string }
 
 const pollMs = 500;
 const shownExecutions = new Map<string, HTMLElement>();
+/** The newest execution on the page: the gateway sends only newer ones. */
+let newestExecution: string | undefined;
 
 async function getJson<T>(url: string): Promise<T | undefined> {
   const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
@@ -85,9 +87,9 @@ function executionItem(execution: Execution): HTMLElement {
   return item;
 }
 
-function renderExecutions(executions: Execution[]): void {
+function renderExecutions(executions: Execution[], ids: string[]): void {
   const list = byId<HTMLUListElement>('executions');
-  const keep = new Set(executions.map((execution) => execution.executionId));
+  const keep = new Set(ids);
   for (const [id, item] of shownExecutions) {
     if (!keep.has(id)) {
       item.remove();
@@ -101,7 +103,8 @@ function renderExecutions(executions: Execution[]): void {
     shownExecutions.set(execution.executionId, item);
     list.prepend(item);
   }
-  byId('executions-empty').hidden = executions.length > 0;
+  newestExecution = ids[0];
+  byId('executions-empty').hidden = ids.length > 0;
 }
 
 function renderCharts(series: Series | null): void {
@@ -117,10 +120,10 @@ function renderCharts(series: Series | null): void {
 
 async function poll(): Promise<void> {
   try {
-    const state = await getJson<State>('/ui/api/state');
+    const state = await getJson<State>(newestExecution === undefined ? '/ui/api/state' : `/ui/api/state?since=${encodeURIComponent(newestExecution)}`);
     if (state === undefined) return;
     renderServers(state.servers);
-    renderExecutions(state.executions);
+    renderExecutions(state.executions, state.executionIds);
     renderCharts(state.series);
     byId('status').textContent = `updated ${new Date().toLocaleTimeString()}`;
   } catch (error) {

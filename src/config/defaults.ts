@@ -205,6 +205,8 @@ export const observedOutputTypesDefaults = {
 export const consoleDefaults = {
   /** Executions kept in memory for the console, newest first; older ones are dropped. */
   recentExecutions: 200,
+  /** Characters of an execution's code the console keeps (the rest is cut, and said to be): the ring stays a few MiB at most. */
+  maxCodeChars: 20_000,
   /** Seconds of per-second chart data kept (executions/s, p50/p99, errors by code). */
   seriesSeconds: 300,
   /** Durations kept per second for the percentiles; past it a second's percentiles come from the first ones. */

@@ -144,6 +144,13 @@ describe('the operator console', () => {
     expect(await failedItem.locator('.execution-error-line').textContent()).toContain('line 3');
     expect(await failedItem.locator('.error-line').getAttribute('data-line')).toBe('3');
     expect(await failedItem.locator('.error-line').textContent()).toContain('throw new Error');
+    // The page asks only for what is newer than what it has.
+    const full = (await (await page.request.get(`${served.baseUrl}/ui/api/state`)).json()) as { executions: { executionId: string }[]; executionIds: string[] };
+    expect(full.executions.map((execution) => execution.executionId)).toEqual(full.executionIds);
+    const second = full.executionIds[1]!;
+    const newer = (await (await page.request.get(`${served.baseUrl}/ui/api/state?since=${second}`)).json()) as typeof full;
+    expect(newer.executions.map((execution) => execution.executionId)).toEqual([full.executionIds[0]]);
+    expect(newer.executionIds).toEqual(full.executionIds);
     await page.screenshot({ path: path.join(artifactsDir, 'executions.png'), fullPage: true });
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConsoleSessions, sessionCookie } from '../../src/gateway/console/ConsoleSessions.ts';
 import { ExecutionSeries } from '../../src/telemetry/recent/ExecutionSeries.ts';
 import { RecentExecutions } from '../../src/telemetry/recent/RecentExecutions.ts';
+import { consoleDefaults } from '../../src/config/defaults.ts';
 import { createSecretRedactor } from '../../src/observability/redactSecrets.ts';
 
 const alice = { name: 'alice' };
@@ -62,5 +63,14 @@ describe('RecentExecutions', () => {
     expect(list.map((entry) => entry.executionId)).toEqual(['c', 'b']);
     expect(list[1]?.errorLine).toBe(3);
     expect(JSON.stringify(list)).not.toContain('hunter2-secret');
+  });
+
+  it('keeps at most maxCodeChars of an execution\'s code, and says what it cut', () => {
+    const recent = new RecentExecutions(createSecretRedactor([]), 2);
+    const code = 'x'.repeat(consoleDefaults.maxCodeChars + 10);
+    recent.add({ time: '', executionId: 'a', client: null, codeSha256: '', code, outcome: 'success', errorCode: null, durationMs: 1, resultBytes: 1, toolCalls: [] }, {});
+    const kept = recent.list()[0]?.code ?? '';
+    expect(kept.startsWith('x'.repeat(consoleDefaults.maxCodeChars) + '\n')).toBe(true);
+    expect(kept).toContain('10 more characters not kept');
   });
 });

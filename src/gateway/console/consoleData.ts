@@ -27,11 +27,15 @@ export interface ConsoleTool {
 
 export interface ConsoleState {
   readonly servers: readonly ConsoleServer[];
+  /** Newest first: those after `since` when the ring still holds it, else all of them. */
   readonly executions: readonly RecentExecution[];
+  /** Every execution the ring holds, newest first: the page drops what is no longer here. */
+  readonly executionIds: readonly string[];
   readonly series: ExecutionSeriesData | null;
 }
 
-export function consoleState(gateway: Gateway, client: ClientIdentity): ConsoleState {
+/** `since`: the newest execution the page has; only newer ones are sent again (the page polls twice a second). */
+export function consoleState(gateway: Gateway, client: ClientIdentity, since: string | null = null): ConsoleState {
   const health = gateway.health();
   const servers = health.servers
     .filter((server) => mayUse(client, server.name))
@@ -45,8 +49,10 @@ export function consoleState(gateway: Gateway, client: ClientIdentity): ConsoleS
     }));
   const recent = gateway.telemetry.recent;
   // A client limited to some servers sees its own executions only; others' code is not its to read.
-  const executions = (recent?.list() ?? []).filter((execution) => client.servers === undefined || execution.client === client.name);
-  return { servers, executions, series: recent && client.servers === undefined ? recent.series() : null };
+  const all = (recent?.list() ?? []).filter((execution) => client.servers === undefined || execution.client === client.name);
+  const seen = since === null ? -1 : all.findIndex((execution) => execution.executionId === since);
+  const executions = seen === -1 ? all : all.slice(0, seen);
+  return { servers, executions, executionIds: all.map((execution) => execution.executionId), series: recent && client.servers === undefined ? recent.series() : null };
 }
 
 /** Every tool the client's model sees (up to `maxSearchLimit`), best match first when `query` is given. */

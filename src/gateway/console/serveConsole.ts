@@ -59,10 +59,10 @@ export function createConsoleHandler(gateway: Gateway, authenticator: Authentica
     }
     if (!path.startsWith('/ui/api/')) return sendJson(response, 404, { error: `Not found: ${path}. The console is at /ui.` });
     if (client === undefined) return sendJson(response, 401, { error: 'Sign in at /ui/signin first.' });
-    if (route === 'GET /ui/api/state') return sendJson(response, 200, consoleState(gateway, client));
+    const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
+    if (route === 'GET /ui/api/state') return sendJson(response, 200, consoleState(gateway, client, query.get('since')));
     if (route === 'GET /ui/api/tools') {
-      const query = new URL(request.url ?? '/', 'http://localhost').searchParams.get('q') ?? '';
-      return sendJson(response, 200, consoleTools(gateway, client, query.slice(0, 500)));
+      return sendJson(response, 200, consoleTools(gateway, client, (query.get('q') ?? '').slice(0, 500)));
     }
     return sendJson(response, 404, { error: `Not found: ${route}.` });
   };

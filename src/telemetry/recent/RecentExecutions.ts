@@ -38,8 +38,10 @@ export class RecentExecutions implements RecentExecutionsView {
 
   add(record: AuditRecord & { readonly code: string }, failure: { readonly error?: string | undefined; readonly stack?: string | undefined }): void {
     const line = failure.stack === undefined ? undefined : codeFrame.exec(failure.stack)?.[1];
+    const cut = record.code.length > consoleDefaults.maxCodeChars;
     const entry: RecentExecution = {
       ...record,
+      ...(cut && { code: `${record.code.slice(0, consoleDefaults.maxCodeChars)}\n// … ${record.code.length - consoleDefaults.maxCodeChars} more characters not kept` }),
       ...(failure.error !== undefined && { error: failure.error }),
       ...(failure.stack !== undefined && { stack: failure.stack }),
       ...(line !== undefined && { errorLine: Number(line) }),
