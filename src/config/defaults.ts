@@ -215,6 +215,6 @@ export const consoleDefaults = {
   sessionTtlMs: 12 * 60 * 60 * 1000,
   /** Sessions held at once; past it the oldest is dropped (each sign-in makes one). */
   maxSessions: 1_000,
-  /** How often the page asks for fresh data. */
-  pollIntervalMs: 500,
+  /** Failed sign-ins one address may make per minute; past it the sign-in answers 429 until the minute is over. */
+  signInFailuresPerMinute: 10,
 } as const;

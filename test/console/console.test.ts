@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Closer, eventually, makeWorkspace, officialServers, startHttpGateway, type InProcessHttpGateway } from '../e2e/gatewayHelpers.ts';
 import { connectAs, execute } from '../governance/governanceHelpers.ts';
 import { faultServer } from '../fixtures/servers.ts';
+import { consoleDefaults } from '../../src/config/defaults.ts';
 import { artifactsDir, launchChromium } from './browser.ts';
 
 const token = 'console-operator-token-0123456789';
@@ -154,6 +155,16 @@ describe('the operator console', () => {
     await page.screenshot({ path: path.join(artifactsDir, 'executions.png'), fullPage: true });
   });
 
+  it('takes the README screenshot of the console', async () => {
+    const { page } = await openPage();
+    await serverRow(page, 'memory').locator('.server-state', { hasText: 'ready' }).waitFor();
+    await page.locator('#tools li.tool').first().waitFor();
+    // The failing execution of the test before is open: its code, its calls and the error's line.
+    await page.locator('#executions li.execution[data-outcome="failure"] .error-line').first().waitFor();
+    await page.screenshot({ path: readmeScreenshot });
+    expect(existsSync(readmeScreenshot)).toBe(true);
+  });
+
   it('renders a hostile tool description and hostile code as text: no dialog, nothing of it runs, and the CSP blocks inline script', async () => {
     const { page, dialogs, messages } = await openPage();
     const hostileCode = `// ${hostile}\nconst html = '<script>alert(3)</script><img src=x onerror=alert(4)>';\nreturn html;`;
@@ -198,15 +209,6 @@ describe('the operator console', () => {
     expect(await page.locator('#chart-latency polyline').count()).toBe(2);
   });
 
-  it('takes the README screenshot of the console', async () => {
-    const { page } = await openPage();
-    await serverRow(page, 'memory').locator('.server-state', { hasText: 'ready' }).waitFor();
-    await page.locator('#tools li.tool').first().waitFor();
-    await page.locator('#executions li.execution').first().waitFor();
-    await page.screenshot({ path: readmeScreenshot });
-    expect(existsSync(readmeScreenshot)).toBe(true);
-  });
-
   it('shows a killed server as restarting, then ready again', async () => {
     const { page } = await openPage();
     await serverRow(page, 'fault').locator('.server-state', { hasText: 'ready' }).waitFor();
@@ -222,5 +224,18 @@ describe('the operator console', () => {
     rmSync(refuseFile);
     await serverRow(page, 'fault').locator('.server-state', { hasText: 'ready' }).waitFor({ timeout: 30_000 });
     expect(Number(await serverRow(page, 'fault').locator('.server-restarts').textContent())).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers 429 to sign-ins from an address after too many failed ones, even with the right token', async () => {
+    const signIn = (value: string) =>
+      fetch(`${served.baseUrl}/ui/signin`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: value }) });
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < consoleDefaults.signInFailuresPerMinute; attempt++) statuses.push((await signIn(`wrong-${attempt}`)).status);
+    // The first test's wrong try counts too: the limit may be reached one try early.
+    expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+    const locked = await signIn(token);
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(locked.headers.get('set-cookie')).toBeNull();
   });
 });
