@@ -226,6 +226,16 @@ describe('the operator console', () => {
     expect(Number(await serverRow(page, 'fault').locator('.server-restarts').textContent())).toBeGreaterThanOrEqual(1);
   });
 
+  it('signs out: the session id stops working at once', async () => {
+    const { page, context } = await openPage();
+    const session = (await context.cookies()).find((cookie) => cookie.name === 'code_goat_console');
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe('Strict');
+    expect((await fetch(`${served.baseUrl}/ui/api/state`, { headers: { cookie: `code_goat_console=${session!.value}` } })).status).toBe(200);
+    await Promise.all([page.waitForURL(`${served.baseUrl}/ui/signin`), page.click('header button[type=submit]')]);
+    expect((await fetch(`${served.baseUrl}/ui/api/state`, { headers: { cookie: `code_goat_console=${session!.value}` } })).status).toBe(401);
+  });
+
   it('answers 429 to sign-ins from an address after too many failed ones, even with the right token', async () => {
     const signIn = (value: string) =>
       fetch(`${served.baseUrl}/ui/signin`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: value }) });
