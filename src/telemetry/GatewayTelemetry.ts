@@ -162,7 +162,7 @@ export class GatewayTelemetry implements Telemetry {
       const { time, executionId, client, codeSha256, ...rest } = record;
       this.#audit.log.write({ time, executionId, client, codeSha256, ...(this.#audit.code === 'full' && { code }), ...rest });
     }
-    this.#recent?.add({ ...record, code }, { error: result.error, stack: result.stack });
+    this.#recent?.add({ ...record, code }, { error: result.error, stack: result.stack, diagnosticLine: result.success ? undefined : result.diagnostics?.[0]?.line });
   }
 }
 

@@ -56,7 +56,8 @@ describe('RecentExecutions', () => {
       time: '2026-11-30T10:00:00.000Z', executionId: id, client: 'alice', codeSha256: '', code, outcome: 'failure' as const,
       errorCode: 'RUNTIME_ERROR' as const, durationMs: 5, resultBytes: 10, toolCalls: [],
     });
-    recent.add(record('a', 'one'), {});
+    recent.add(record('a', 'one'), { error: 'type error', diagnosticLine: 2 });
+    expect(recent.list()[0]?.errorLine).toBe(2);
     recent.add(record('b', 'two'), { error: 'boom', stack: 'Error: boom\n    at main (code.ts:3:9)' });
     recent.add(record('c', 'return "hunter2-secret"'), {});
     const list = recent.list();

@@ -11,7 +11,7 @@ export interface RecentExecution extends AuditRecord {
   readonly code: string;
   readonly error?: string;
   readonly stack?: string;
-  /** The first frame of the stack in the submitted code (`code.ts:LINE:COLUMN`), when there is one. */
+  /** The first frame of the stack in the submitted code (`code.ts:LINE:COLUMN`), else the first type-check finding's line. */
   readonly errorLine?: number;
 }
 
@@ -36,8 +36,9 @@ export class RecentExecutions implements RecentExecutionsView {
     this.#capacity = capacity;
   }
 
-  add(record: AuditRecord & { readonly code: string }, failure: { readonly error?: string | undefined; readonly stack?: string | undefined }): void {
-    const line = failure.stack === undefined ? undefined : codeFrame.exec(failure.stack)?.[1];
+  /** `diagnosticLine`: the first type-check finding's line, for a failure with no stack (the code never ran). */
+  add(record: AuditRecord & { readonly code: string }, failure: { readonly error?: string | undefined; readonly stack?: string | undefined; readonly diagnosticLine?: number | undefined }): void {
+    const line = (failure.stack === undefined ? undefined : codeFrame.exec(failure.stack)?.[1]) ?? failure.diagnosticLine;
     const cut = record.code.length > consoleDefaults.maxCodeChars;
     const entry: RecentExecution = {
       ...record,
