@@ -3,7 +3,7 @@
  * The `code-goat` command. Logs go to stderr only: in stdio mode stdout is the MCP channel.
  *
  *   code-goat [--config FILE]                   serve MCP over stdio
- *   code-goat --http [HOST:]PORT [--config F]   serve Streamable HTTP at /mcp, GET /healthz
+ *   code-goat --http [HOST:]PORT [--config F]   serve Streamable HTTP at /mcp, GET /healthz, the console at /ui
  *   code-goat types [--config FILE]             print the generated TypeScript API
  *   code-goat run FILE|- [--config FILE]        execute code, print the ExecutionResult
  *   --metrics [HOST:]PORT, --audit FILE         telemetry (SPEC "Telemetry"); traces by OTEL_* variables
@@ -121,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
     });
     process.stderr.write(
       `code-goat serving ${source} at ${http.url} (health: ${http.url.replace(/\/mcp$/, '/healthz')})\n` +
+        `Console: ${http.url.replace(/\/mcp$/, '/ui')}${token ? ' (sign in with the token)' : ''}\n` +
         // The token itself is never printed: logs and terminals are not the place for it.
         `Try it:  npx @modelcontextprotocol/inspector --cli ${http.url}${token ? ' --header "Authorization: Bearer $CODE_GOAT_TOKEN"' : ''} --method tools/list\n`,
     );

@@ -27,7 +27,7 @@ export interface AssembleOptions {
    * Telemetry beyond what `OTEL_*` and the config's `audit` ask for: `metrics` keeps the Prometheus
    * metrics (the gateway does); `env` is where `OTEL_*` is read (default `process.env`).
    */
-  telemetry?: { metrics?: boolean; env?: Readonly<Record<string, string | undefined>> };
+  telemetry?: { metrics?: boolean; recentExecutions?: boolean; env?: Readonly<Record<string, string | undefined>> };
 }
 
 /**

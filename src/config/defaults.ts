@@ -200,3 +200,21 @@ export const observedOutputTypesDefaults = {
   /** The file under `stateDir`. */
   fileName: 'observed-output-types.json',
 } as const;
+
+/** The operator console (`GET /ui`, SPEC "Operator console"). */
+export const consoleDefaults = {
+  /** Executions kept in memory for the console, newest first; older ones are dropped. */
+  recentExecutions: 200,
+  /** Characters of an execution's code the console keeps (the rest is cut, and said to be): the ring stays a few MiB at most. */
+  maxCodeChars: 20_000,
+  /** Seconds of per-second chart data kept (executions/s, p50/p99, errors by code). */
+  seriesSeconds: 300,
+  /** Durations kept per second for the percentiles; past it a second's percentiles come from the first ones. */
+  durationsPerSecond: 2_000,
+  /** A signed-in browser's session lasts this long. */
+  sessionTtlMs: 12 * 60 * 60 * 1000,
+  /** Sessions held at once; past it the oldest is dropped (each sign-in makes one). */
+  maxSessions: 1_000,
+  /** Failed sign-ins one address may make per minute; past it the sign-in answers 429 until the minute is over. */
+  signInFailuresPerMinute: 10,
+} as const;

@@ -83,8 +83,8 @@ export class Gateway {
 
   static async start(config: ConfigInput | Config, options: GatewayOptions = {}): Promise<Gateway> {
     const { waitForServers = true, ...assemble } = options;
-    // A gateway keeps metrics (served at /metrics, or by `--metrics` in stdio mode) unless told not to.
-    const assembly = await assembleCodeMode(config, { ...assemble, telemetry: { metrics: true, ...assemble.telemetry }, reach: 'code-mode servers' });
+    // A gateway keeps metrics (served at /metrics, or by `--metrics` in stdio mode) and the recent executions (the console) unless told not to.
+    const assembly = await assembleCodeMode(config, { ...assemble, telemetry: { metrics: true, recentExecutions: true, ...assemble.telemetry }, reach: 'code-mode servers' });
     if (waitForServers) await assembly.serversSettled;
     return new Gateway(assembly);
   }

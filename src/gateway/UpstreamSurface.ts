@@ -55,6 +55,18 @@ export class UpstreamSurface {
     this.#search = new Map();
   }
 
+  /** The index `search_tools` answers from for `client` (the console searches with it too); undefined without code mode. */
+  toolSearch(client: ClientIdentity): ToolSearchIndex | undefined {
+    if (this.#engine === undefined) return undefined;
+    const key = viewKey(client);
+    let index = this.#search.get(key);
+    if (index === undefined) {
+      index = createToolSearchIndex(this.#engine.viewFor(client).named);
+      this.#search.set(key, index);
+    }
+    return index;
+  }
+
   listTools(client: ClientIdentity = anonymousClient): Tool[] {
     const tools: Tool[] = [];
     if (this.#engine) tools.push(...codeModeTools(this.#engine.viewFor(client).executeCodeToolSchema, describeUnavailable(this.#engine.unavailable.filter(({ server }) => mayUse(client, server)))));
@@ -162,12 +174,7 @@ export class UpstreamSurface {
     const query = args?.['query'];
     if (typeof query !== 'string') return toolError('search_tools needs { query: string }, e.g. { "query": "write a file" }.');
     const limit = typeof args?.['limit'] === 'number' ? args['limit'] : searchToolsDefaults.limit;
-    const key = viewKey(client);
-    let index = this.#search.get(key);
-    if (index === undefined) {
-      index = createToolSearchIndex(this.#engine!.viewFor(client).named);
-      this.#search.set(key, index);
-    }
+    const index = this.toolSearch(client)!;
     const result: SearchToolsResult = {
       results: index.search(query, limit).map((hit) => ({
         call: `mcpTools.${hit.namespace}.${hit.method}`,

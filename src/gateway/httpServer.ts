@@ -9,6 +9,7 @@ import type { Gateway, ListKind } from './Gateway.ts';
 import { createHttpGuards, type HttpSecurityOptions } from './httpGuards.ts';
 import { clientOf, createHttpAuth, protectedResourceMetadata, protectedResourcePath } from './clients/httpAuth.ts';
 import { createAuthenticator } from '../governance/identity/Authenticator.ts';
+import { consolePath, createConsoleHandler } from './console/serveConsole.ts';
 
 export interface HttpListenOptions extends HttpSecurityOptions {
   /** Default 127.0.0.1. */
@@ -30,7 +31,7 @@ export interface HttpGateway {
 
 /**
  * Serves the gateway as Streamable HTTP at `/mcp`, `GET /healthz` with each downstream server's
- * state and `GET /metrics` (Prometheus text), all behind the same guards. The 2026-07-28 revision
+ * state, `GET /metrics` (Prometheus text) and the operator console at `/ui`, all behind the same guards. The 2026-07-28 revision
  * is served per request by the SDK's handler; 2025-era clients get sessions (see LegacySessions) so
  * that list changes reach them too.
  */
@@ -40,6 +41,8 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
   const passesGuards = createHttpGuards(host, options, authenticator.required);
   /** Names the client or answers 401: every endpoint but the protected-resource metadata is behind it. */
   const admit = createHttpAuth(authenticator, gateway.logger);
+  /** The operator console: its own sign-in (a session cookie), checked against the same tokens. */
+  const serveConsole = createConsoleHandler(gateway, authenticator);
   const maxRequestBodySize = options.maxBodyBytes ?? httpDefaults.maxBodyBytes;
   const mcp = createMcpHandler((ctx) => gateway.createServer({ client: clientOf(ctx.authInfo), era: ctx.era }), {
     onerror: (error) => gateway.logger.debug('http request rejected', { error: error.message }),
@@ -91,6 +94,10 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
     if (!passesGuards(request, response)) return;
     if (path === protectedResourcePath && request.method === 'GET' && authenticator.jwt !== undefined) {
       sendJson(response, 200, protectedResourceMetadata(request, authenticator.jwt.issuer));
+      return;
+    }
+    if (path === consolePath || path.startsWith(`${consolePath}/`)) {
+      await serveConsole(request, response, path);
       return;
     }
     const client = await admit(request, response);

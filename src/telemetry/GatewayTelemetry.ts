@@ -3,8 +3,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { CodeGoatError, type ErrorCode } from '../errors.ts';
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import type { AuditLog } from './audit/AuditLog.ts';
-import { decisionOf, type AuditToolCall } from './audit/AuditRecord.ts';
+import { decisionOf, type AuditRecord, type AuditToolCall } from './audit/AuditRecord.ts';
 import { callErrorCode } from './callErrorCode.ts';
+import type { RecentExecutions } from './recent/RecentExecutions.ts';
 import type { GatewayMetrics } from './metrics/GatewayMetrics.ts';
 import { codeGoatAttributes } from './semconv.ts';
 import type { CallOutcome, DownstreamMeta, ExecutionTelemetry, Telemetry, UpstreamRequest } from './Telemetry.ts';
@@ -14,6 +15,8 @@ export interface TelemetryParts {
   readonly tracing?: Tracing | undefined;
   readonly metrics?: GatewayMetrics | undefined;
   readonly audit?: { readonly log: AuditLog; readonly code: 'full' | 'hash' } | undefined;
+  /** The operator console's ring: fed the same record as the audit log, with the code and the error. */
+  readonly recent?: RecentExecutions | undefined;
 }
 
 /** What an upstream request's handling carries down to the executions and calls it starts. */
@@ -32,16 +35,22 @@ export class GatewayTelemetry implements Telemetry {
   readonly #tracing: Tracing | undefined;
   readonly #metrics: GatewayMetrics | undefined;
   readonly #audit: TelemetryParts['audit'];
+  readonly #recent: RecentExecutions | undefined;
   readonly #scope = new AsyncLocalStorage<RequestScope>();
 
   constructor(parts: TelemetryParts) {
     this.#tracing = parts.tracing;
     this.#metrics = parts.metrics;
     this.#audit = parts.audit;
+    this.#recent = parts.recent;
   }
 
   get metrics(): GatewayMetrics | undefined {
     return this.#metrics;
+  }
+
+  get recent(): RecentExecutions | undefined {
+    return this.#recent;
   }
 
   upstreamRequest<T>(request: UpstreamRequest, work: () => Promise<T>): Promise<T> {
@@ -62,15 +71,15 @@ export class GatewayTelemetry implements Telemetry {
         this.#metrics?.serverOperation(request, (performance.now() - started) / 1000, errorType);
       }
     };
-    return span === undefined && this.#audit === undefined ? observe() : this.#scope.run({ span, client: request.client }, observe);
+    return span === undefined && !this.#records ? observe() : this.#scope.run({ span, client: request.client }, observe);
   }
 
   execution(code: string): ExecutionTelemetry {
     const scope = this.#scope.getStore();
-    const codeSha256 = this.#tracing || this.#audit ? createHash('sha256').update(code).digest('hex') : '';
+    const codeSha256 = this.#tracing || this.#records ? createHash('sha256').update(code).digest('hex') : '';
     const span = this.#tracing?.executionSpan(scope?.span, codeSha256);
     const started = performance.now();
-    const calls: AuditToolCall[] | undefined = this.#audit && [];
+    const calls: AuditToolCall[] | undefined = this.#records ? [] : undefined;
     return {
       toolCall: (server, tool, send) => this.#call(span, server, tool, send, calls),
       end: (result) => {
@@ -84,7 +93,7 @@ export class GatewayTelemetry implements Telemetry {
           errorCode,
         );
         this.#metrics?.execution(errorCode, (performance.now() - started) / 1000);
-        if (this.#audit && calls) this.#writeAudit(this.#audit, { code, codeSha256, client: scope?.client, result, errorCode, calls });
+        if (calls) this.#record({ code, codeSha256, client: scope?.client, result, errorCode, calls });
       },
     };
   }
@@ -130,23 +139,30 @@ export class GatewayTelemetry implements Telemetry {
     return outcome;
   }
 
-  #writeAudit(
-    audit: NonNullable<TelemetryParts['audit']>,
-    execution: { code: string; codeSha256: string; client: string | undefined; result: ExecutionResult; errorCode: ErrorCode | undefined; calls: AuditToolCall[] },
-  ): void {
-    const { result } = execution;
-    audit.log.write({
+  /** Whether anything keeps a record of each execution (the audit log, the console's ring). */
+  get #records(): boolean {
+    return this.#audit !== undefined || this.#recent !== undefined;
+  }
+
+  /** One record per execution, for the audit log and the console's ring alike. */
+  #record(execution: { code: string; codeSha256: string; client: string | undefined; result: ExecutionResult; errorCode: ErrorCode | undefined; calls: AuditToolCall[] }): void {
+    const { result, code } = execution;
+    const record: AuditRecord = {
       time: new Date().toISOString(),
       executionId: randomUUID(),
       client: execution.client ?? null,
       codeSha256: execution.codeSha256,
-      ...(audit.code === 'full' && { code: execution.code }),
       outcome: result.success ? 'success' : 'failure',
       errorCode: execution.errorCode ?? null,
       durationMs: Math.round(result.durationMs),
       resultBytes: Buffer.byteLength(JSON.stringify(result)),
       toolCalls: execution.calls,
-    });
+    };
+    if (this.#audit) {
+      const { time, executionId, client, codeSha256, ...rest } = record;
+      this.#audit.log.write({ time, executionId, client, codeSha256, ...(this.#audit.code === 'full' && { code }), ...rest });
+    }
+    this.#recent?.add({ ...record, code }, { error: result.error, stack: result.stack, diagnosticLine: result.success ? undefined : result.diagnostics?.[0]?.line });
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ToolCallFailure } from '../catalog/ToolCallOutcome.ts';
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
+import type { RecentExecutionsView } from './recent/RecentExecutions.ts';
 
 /**
  * The seam between the request path and what watches it (SPEC "Telemetry": traces, metrics, the
@@ -28,6 +29,8 @@ export interface Telemetry {
   rateLimited(): void;
   /** Prometheus text of the metrics, when metrics are on. */
   readonly metrics: MetricsExposition | undefined;
+  /** The recent executions and their per-second series, when kept (a gateway's operator console reads them). */
+  readonly recent: RecentExecutionsView | undefined;
   /** Writes what is buffered (audit lines, spans) and stops; bounded in time. */
   close(): Promise<void>;
 }
@@ -74,5 +77,6 @@ export const noTelemetry: Telemetry = {
   policyDecision() {},
   rateLimited() {},
   metrics: undefined,
+  recent: undefined,
   close: async () => {},
 };

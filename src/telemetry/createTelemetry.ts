@@ -2,6 +2,7 @@ import type { AuditConfig } from '../config/schema.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { SecretRedactor } from '../observability/redactSecrets.ts';
 import { GatewayTelemetry } from './GatewayTelemetry.ts';
+import { RecentExecutions } from './recent/RecentExecutions.ts';
 import type { MetricSources } from './metrics/GatewayMetrics.ts';
 import { noTelemetry, type Telemetry } from './Telemetry.ts';
 import type { Tracing } from './tracing/Tracing.ts';
@@ -12,6 +13,8 @@ export interface TelemetryOptions {
   readonly env?: Environment;
   /** Whether to keep metrics (a gateway does; the library does not). */
   readonly metrics?: boolean;
+  /** Whether to keep the recent executions in memory for the operator console (a gateway does). */
+  readonly recentExecutions?: boolean;
   /** What the gauges read at each scrape. */
   readonly metricSources?: MetricSources;
   readonly audit?: AuditConfig | undefined;
@@ -26,14 +29,15 @@ export interface TelemetryOptions {
  */
 export async function createTelemetry(options: TelemetryOptions): Promise<Telemetry> {
   const settings = tracingSettings(options.env ?? process.env);
-  if (settings === undefined && !options.metrics && options.audit === undefined) return noTelemetry;
+  if (settings === undefined && !options.metrics && options.audit === undefined && !options.recentExecutions) return noTelemetry;
   const [tracing, metrics, audit] = await Promise.all([
     settings && startTracing(settings, options.logger),
     options.metrics ? import('./metrics/GatewayMetrics.ts').then(({ GatewayMetrics }) => new GatewayMetrics(options.metricSources)) : undefined,
     options.audit &&
       import('./audit/AuditLog.ts').then(({ AuditLog }) => ({ log: new AuditLog(options.audit!, options.redactor, options.logger), code: options.audit!.code })),
   ]);
-  return new GatewayTelemetry({ tracing, metrics, audit });
+  const recent = options.recentExecutions ? new RecentExecutions(options.redactor) : undefined;
+  return new GatewayTelemetry({ tracing, metrics, audit, recent });
 }
 
 /**

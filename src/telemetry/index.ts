@@ -4,3 +4,5 @@ export type { Telemetry, ExecutionTelemetry, UpstreamRequest, DownstreamMeta, Ca
 export { createTelemetry } from './createTelemetry.ts';
 export type { TelemetryOptions } from './createTelemetry.ts';
 export type { MetricSources } from './metrics/GatewayMetrics.ts';
+export type { RecentExecution, RecentExecutionsView } from './recent/RecentExecutions.ts';
+export type { ExecutionSeriesData } from './recent/ExecutionSeries.ts';

@@ -262,6 +262,8 @@ export function logLines(stderr: string): { level: string; message: string; [fie
 /** The URL `code-goat --http` prints on stderr once it listens. */
 export const servingUrlPattern = /^code-goat serving (.+) at (http:\/\/\S+\/mcp) \(health: (http:\/\/\S+\/healthz)\)$/m;
 /** The Inspector command it prints next. */
+/** The line after it: where the operator console is. */
+export const consolePattern = /^Console: (http:\/\/\S+\/ui)( \(sign in with the token\))?$/m;
 export const tryItPattern = /^Try it: +(npx @modelcontextprotocol\/inspector .+)$/m;
 /** The log line once every downstream server is up or failed: the CLI serves (and prints the above) before. */
 export const serversStartedPattern = /"message":"servers started"/;

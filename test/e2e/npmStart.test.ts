@@ -17,6 +17,7 @@ import {
   repoRoot,
   runCli,
   runInspector,
+  consolePattern,
   servingUrlPattern,
   serversStartedPattern,
   start,
@@ -89,11 +90,22 @@ describe('npm start (its command, run from the repository root)', () => {
   it('writes nothing but logs and the connect hint, all on stderr', () => {
     expect(server.stdout()).toBe('');
     const nonLog = server.stderr().split('\n').filter((line) => line !== '' && !line.startsWith('{'));
-    expect(nonLog).toHaveLength(2);
+    expect(nonLog).toHaveLength(3);
     expect(nonLog[0]).toMatch(servingUrlPattern);
-    expect(nonLog[1]).toMatch(tryItPattern);
+    expect(nonLog[1]).toMatch(consolePattern);
+    expect(nonLog[2]).toMatch(tryItPattern);
     const loaded = logLines(server.stderr()).find((line) => line.message === 'config loaded');
     expect(loaded).toMatchObject({ source: 'built-in default', servers: ['filesystem', 'memory', 'everything'] });
+  });
+
+  it('serves the console at the printed /ui, open without a token on loopback as /mcp is', async () => {
+    const consoleUrl = consolePattern.exec(server.stderr())?.[1];
+    expect(consoleUrl).toBe(healthUrl.replace(/\/healthz$/, '/ui'));
+    const page = await fetch(consoleUrl!);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await page.text()).toContain('<script src="/ui/assets/console.js" defer></script>');
+    expect((await fetch(consoleUrl!.replace(/\/ui$/, '/ui/assets/console.js'))).status).toBe(200);
   });
 
   it('GET /healthz: filesystem, memory and everything all ready', async () => {
