@@ -2,9 +2,7 @@ import { assignNames, buildRuntimeApi, generateTypeDefinitions, toNamespaceName,
 import type { RuntimeApi } from '../modelApi/RuntimeApi.ts';
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import type { DeadlineHold, Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
-import { failureFields } from '../sandbox/sandboxFailure.ts';
-import { toolCallFailure, type ToolCallOutcome } from '../catalog/ToolCallOutcome.ts';
-import { someNames } from '../text/someNames.ts';
+import type { ToolCallOutcome } from '../catalog/ToolCallOutcome.ts';
 import type { ServerPool } from '../servers/index.ts';
 import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
 import type { ObservedOutputTypes } from './ObservedOutputTypes.ts';
@@ -15,6 +13,7 @@ import { typeCheckedExecution, type TypeCheck } from './typeCheckedExecution.ts'
 import { anonymousClient, mayUse, viewKey, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
 import type { Caller, CallGate } from '../governance/CallGate.ts';
 import { unavailableBindings, unavailableServers, type UnavailableServer } from './unavailableServers.ts';
+import { callJoiningServer, connectingPastDeadline, type ExecutionCalls } from './joiningServers.ts';
 
 /** A tool call of an execution that came back (for progress: `notifications/progress` as calls finish). */
 export interface FinishedCall {
@@ -183,7 +182,7 @@ export class CodeModeEngine {
     const run = async () => {
       const ran = await this.#sandbox.execute({ code, bindings, ...(limits ? { limits } : {}), ...(signal ? { signal } : {}) }, async (server, tool, args, callSignal, deadline) => {
         const outcome = joining.has(server)
-          ? await this.#callJoining(execution, server, tool, callSignal, (name) => send(server, name, args, callSignal, deadline))
+          ? await callJoiningServer(this.#pool, () => this.#current().runtimeApi, execution, { server, method: tool, signal: callSignal }, (name) => send(server, name, args, callSignal, deadline))
           : await send(server, tool, args, callSignal, deadline);
         if (running) onCallFinished?.({ server, tool, ok: outcome.ok });
         return outcome;
@@ -193,34 +192,6 @@ export class CodeModeEngine {
     };
     const result = await typeCheckedExecution(this.#typeCheck, code, run, signal);
     return this.#redactor.value(execution.stillConnecting.size > 0 && result.errorCode === 'TIMEOUT' ? connectingPastDeadline(result, execution.stillConnecting) : result);
-  }
-
-  /**
-   * A call of `method` to a server that was connecting when the execution started: waits for its first
-   * connect to settle (or the execution to end), then sends the call to the tool that method names now.
-   */
-  async #callJoining(execution: ExecutionCalls, server: string, method: string, signal: AbortSignal | undefined, send: (tool: string) => Promise<ToolCallOutcome>): Promise<ToolCallOutcome> {
-    const connection = this.#pool.connection(server);
-    if (connection === undefined) return toolCallFailure('UNKNOWN_SERVER', `server "${server}" is not configured`);
-    if (connection.state === 'connecting') {
-      execution.stillConnecting.add(server);
-      if (!(await settledUnlessAborted(connection.connect(), signal))) {
-        return toolCallFailure('SERVER_UNAVAILABLE', `server "${server}" was still connecting when this execution ended; the call was not sent.`);
-      }
-      execution.stillConnecting.delete(server);
-    }
-    const state = this.#pool.status().find((entry) => entry.name === server);
-    if (state?.state !== 'ready') {
-      return toolCallFailure('SERVER_UNAVAILABLE', `server "${server}" is configured but not available: ${state?.failure ?? state?.state ?? 'failed'}.`);
-    }
-    const methods = Object.entries(this.#current().runtimeApi.namespaces).find(([, tools]) => Object.values(tools).some((tool) => tool.server === server));
-    const target = methods?.[1][method];
-    if (methods === undefined || target === undefined) {
-      const namespace = methods?.[0] ?? toNamespaceName(server);
-      const known = Object.keys(methods?.[1] ?? {});
-      return toolCallFailure('UNKNOWN_TOOL', `mcpTools.${namespace}.${method} is not a tool. Tools of ${namespace}: ${someNames(known, method) || '(none)'}.`);
-    }
-    return { ...(await send(target.tool)), tool: target.tool };
   }
 
   /** Called after the catalog, and so the generated API, changed. Returns an unsubscribe function. */
@@ -300,33 +271,6 @@ export interface ApiView {
   readonly catalog: ToolCatalog;
   readonly runtimeApi: RuntimeApi;
   readonly executeCodeToolSchema: ExecuteCodeToolSchema;
-}
-
-/** What an execution's calls share: their slot group (by identity), and the servers a call still waits for. */
-interface ExecutionCalls {
-  readonly stillConnecting: Set<string>;
-}
-
-/** True once `settling` settled; false when `signal` aborted first (the execution ended). */
-async function settledUnlessAborted(settling: Promise<unknown>, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal === undefined) return settling.then(() => true);
-  if (signal.aborted) return false;
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<false>((resolve) => {
-    onAbort = () => resolve(false);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([settling.then(() => true as const), aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort!);
-  }
-}
-
-/** The execution ran out of time while a call waited for a server still connecting: that is what it is told. */
-function connectingPastDeadline(result: ExecutionResult, servers: ReadonlySet<string>): ExecutionResult {
-  const names = [...servers].map((server) => `"${server}"`).join(', ');
-  return { ...result, ...failureFields('SERVER_UNAVAILABLE', `server ${names} was still connecting when this execution's deadline ran out; its calls were not sent.`) };
 }
 
 interface DerivedApi {
