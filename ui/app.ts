@@ -21,11 +21,17 @@ const pollMs = 500;
 const shownExecutions = new Map<string, HTMLElement>();
 /** The newest execution on the page: the gateway sends only newer ones. */
 let newestExecution: string | undefined;
+/**
+ * Set once the page navigates away (the sign-out form was sent): a poll answered 401 after that (the
+ * session just ended) must not start a second navigation, which would abort the form's own.
+ */
+let leaving = false;
 
 async function getJson<T>(url: string): Promise<T | undefined> {
   const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
   if (response.status === 401) {
-    window.location.assign('/ui/signin');
+    if (!leaving) window.location.assign('/ui/signin');
+    leaving = true;
     return undefined;
   }
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
@@ -129,7 +135,7 @@ async function poll(): Promise<void> {
   } catch (error) {
     byId('status').textContent = `gateway unreachable: ${error instanceof Error ? error.message : String(error)}`;
   }
-  setTimeout(() => void poll(), pollMs);
+  if (!leaving) setTimeout(() => void poll(), pollMs);
 }
 
 let toolQuery = 0;
@@ -151,6 +157,10 @@ async function loadTools(query: string): Promise<void> {
 }
 
 function start(): void {
+  // Fires as a navigation starts (the form's submit included), before its request is sent.
+  window.addEventListener('beforeunload', () => {
+    leaving = true;
+  });
   const search = byId<HTMLInputElement>('tool-search');
   let timer: ReturnType<typeof setTimeout> | undefined;
   search.addEventListener('input', () => {

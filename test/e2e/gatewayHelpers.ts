@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import { Client, StreamableHTTPClientTransport, type ClientOptions } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport, type ClientOptions, type JSONRPCMessage } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { ConfigInput } from '../../src/config/schema.ts';
 import { createGateway, type Gateway } from '../../src/gateway/Gateway.ts';
@@ -86,6 +86,14 @@ export interface StdioCli {
   stderr(): string;
   /** Errors the client's transport reported (e.g. a stdout line that is not JSON-RPC). */
   readonly transportErrors: Error[];
+  /**
+   * Errors the client's protocol layer reported. The SDK client handles a notification a microtask
+   * after a response that arrived in the same read, so a request's last progress notification, sent
+   * before its response, can be reported here as for an unknown token: it is not a transport error.
+   */
+  readonly protocolErrors: Error[];
+  /** Every message the gateway sent on stdout, in the order it arrived. */
+  readonly received: JSONRPCMessage[];
 }
 
 /** How long to wait for a CLI: serving comes first, the downstream servers join later. */
@@ -120,8 +128,13 @@ export async function connectStdioCli(closer: Closer, configFile: string, client
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
   const transportErrors: Error[] = [];
+  const protocolErrors: Error[] = [];
+  const received: JSONRPCMessage[] = [];
+  // Set before connect: the client chains the transport's own handlers in front of its.
+  transport.onerror = (error) => void transportErrors.push(error);
+  transport.onmessage = (message) => void received.push(message);
   const client = new Client({ name: 'gateway-e2e', version: '1.0.0' }, clientOptions);
-  client.onerror = (error) => void transportErrors.push(error);
+  client.onerror = (error) => void protocolErrors.push(error);
   // Registered before connecting, so that a failed connect leaves no process either. Closing the
   // client ends the gateway's stdin: it closes its servers and exits.
   closer.add(transport, async (opened) => {
@@ -132,10 +145,10 @@ export async function connectStdioCli(closer: Closer, configFile: string, client
   await client.connect(transport);
   const pid = transport.pid;
   if (pid === null) {
-    throw new Error(`the gateway process is gone right after connect (era ${client.getProtocolEra()}); errors: ${transportErrors.map(String).join('; ')}; stderr:\n${stderr}`);
+    throw new Error(`the gateway process is gone right after connect (era ${client.getProtocolEra()}); errors: ${[...transportErrors, ...protocolErrors].map(String).join('; ')}; stderr:\n${stderr}`);
   }
   if (options.waitForServers !== false) await serversStarted(() => stderr);
-  return { client, transport, pid, stderr: () => stderr, transportErrors };
+  return { client, transport, pid, stderr: () => stderr, transportErrors, protocolErrors, received };
 }
 
 export interface InProcessHttpGateway {

@@ -98,14 +98,27 @@ describe('execute_code over stdio', () => {
     expect(answer.text).toMatch(/Stack:\n.*code\.ts:2/);
   });
 
-  it('with a progressToken, each inner call sends a progress notification over stdio', async () => {
-    const progress: number[] = [];
+  it('with a progressToken, each inner call sends a progress notification over stdio, all before the response', async () => {
+    const seen: number[] = [];
+    const from = cli.received.length;
     const result = await cli.client.callTool(
       { name: 'execute_code', arguments: { code: 'for (const message of ["a", "b", "c"]) await mcpTools.Everything.echo({ message });\nreturn "done";' } },
-      { onprogress: (update) => void progress.push(update.progress) },
+      { onprogress: (update) => void seen.push(update.progress) },
     );
     expect(result.isError).toBeFalsy();
-    expect(progress).toEqual([1, 2, 3]);
+    // What the gateway sent, in order: the three notifications, then the response. (The SDK client
+    // may drop the last one when it arrives in the same read as the response, so `seen` is a prefix.)
+    const wire = cli.received.slice(from);
+    const response = wire.findIndex((message) => 'id' in message && 'result' in message);
+    const token = (wire[response] as { id: number }).id;
+    const progress = wire.flatMap((message, index) =>
+      'method' in message && message.method === 'notifications/progress' && (message.params as { progressToken: unknown }).progressToken === token
+        ? [{ index, progress: (message.params as { progress: number }).progress }]
+        : [],
+    );
+    expect(progress.map((update) => update.progress)).toEqual([1, 2, 3]);
+    expect(progress.every((update) => update.index < response)).toBe(true);
+    expect([1, 2, 3].slice(0, seen.length)).toEqual(seen);
   });
 });
 
