@@ -13,8 +13,9 @@ const maxFrameLength = 500;
  * (our own plumbing) are dropped, anything else is kept as is. The code can replace `error.stack`
  * with any string, so the work done here is bounded by `maxFrames` and `maxFrameLength`.
  */
-export function mapStack(stack: string, sourceMap: SourceMapInput): string {
-  const trace = new TraceMap(sourceMap);
+export function mapStack(stack: string, sourceMap: SourceMapInput | undefined): string {
+  // No map: the script kept the code's positions (types stripped to blanks), past the wrapper's line.
+  const trace = sourceMap === undefined ? undefined : new TraceMap(sourceMap);
   const frames: string[] = [];
   for (const fullLine of stack.split('\n', maxFrames * 10)) {
     if (frames.length >= maxFrames) break;
@@ -24,7 +25,7 @@ export function mapStack(stack: string, sourceMap: SourceMapInput): string {
     let inWrapper = false;
     const mapped = line.replace(frameLocation, (whole, file: string, lineText: string, columnText: string) => {
       if (file !== userCodeFilename) return whole;
-      const original = originalPositionFor(trace, { line: Number(lineText), column: Number(columnText) - 1 });
+      const original = trace === undefined ? { line: Number(lineText), column: Number(columnText) - 1 } : originalPositionFor(trace, { line: Number(lineText), column: Number(columnText) - 1 });
       const userLine = original.line === null ? 0 : original.line - wrapperLineOffset;
       // Positions outside the submitted lines belong to the wrapper around them: not the model's code.
       if (userLine < 1) inWrapper = true;

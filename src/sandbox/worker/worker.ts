@@ -108,7 +108,7 @@ process.on('disconnect', () => {
 });
 
 /**
- * One throwaway execution before the first real one: it starts esbuild's service (which transpiles
+ * One throwaway execution before the first real one: it loads the type stripper (which transpiles
  * the submitted code), compiles the prelude and warms the code paths, so that the first execution a client sends is not the slow one.
  * Messages that arrive meanwhile are handled as usual; the warm-up is just another execution.
  */
