@@ -23,7 +23,7 @@ export interface ApiDescription {
   /** `full`: `text` is the declarations; `index`: a listing plus how to get declarations from `search_tools`. */
   readonly mode: 'full' | 'index';
   readonly text: string;
-  /** o200k tokens of `text`. */
+  /** o200k tokens of `text`, counted when first read. */
   readonly tokens: number;
 }
 
@@ -39,16 +39,34 @@ export interface DescribeApiOptions {
  */
 export function describeApi(named: NamedCatalog, options: DescribeApiOptions = {}): ApiDescription {
   const maxTokens = options.maxTokens ?? defaultApiTokenBudget;
-  const full = measure(apiDeclarations(named));
-  if (full.tokens <= maxTokens) return { mode: 'full', ...full };
+  const full = apiDeclarations(named);
+  if (fits(full, maxTokens)) return described('full', full);
   let index = full;
   for (const detail of apiIndexDetails) {
-    index = measure(renderApiIndex(named, detail));
-    if (index.tokens <= maxTokens) break;
+    index = renderApiIndex(named, detail);
+    if (fits(index, maxTokens)) break;
   }
-  return { mode: 'index', ...index };
+  return described('index', index);
 }
 
-function measure(text: string): { text: string; tokens: number } {
-  return { text, tokens: countTokens(text) };
+/**
+ * Whether `text` takes at most `maxTokens` tokens. Every o200k token stands for at least one byte of
+ * UTF-8, so a text of no more bytes than the budget fits without counting: the tokenizer (about half a
+ * second of CPU to load) stays unloaded for small APIs, such as the empty one a gateway lists while
+ * its servers are still joining.
+ */
+function fits(text: string, maxTokens: number): boolean {
+  return Buffer.byteLength(text) <= maxTokens || countTokens(text) <= maxTokens;
+}
+
+function described(mode: ApiDescription['mode'], text: string): ApiDescription {
+  let tokens: number | undefined;
+  return {
+    mode,
+    text,
+    get tokens() {
+      tokens ??= countTokens(text);
+      return tokens;
+    },
+  };
 }

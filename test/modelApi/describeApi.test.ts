@@ -2,6 +2,8 @@
  * What `execute_code` says about the API: the full declarations when they fit the token budget, else an
  * index that sends the model to `search_tools`. Exact texts for a small catalog show each level.
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderApiIndex } from '../../src/modelApi/apiIndex.ts';
 import { defaultApiTokenBudget, describeApi } from '../../src/modelApi/describeApi.ts';
@@ -11,6 +13,8 @@ import { summarizeTool } from '../../src/modelApi/search/toolSummary.ts';
 import { apiDeclarations, generateTypeDefinitions } from '../../src/modelApi/typeDefinitions.ts';
 import type { CatalogTool, JsonSchema } from '../../src/catalog/ToolCatalog.ts';
 import { fixtureServers, loadFixtureCatalog } from './fixtureCatalogs.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('countTokens', () => {
   it('counts o200k tokens', () => {
@@ -266,3 +270,23 @@ function syntheticTool(server: string, resource: string, operation: string): Cat
 function pluralOf(noun: string): string {
   return noun.endsWith('y') ? `${noun.slice(0, -1)}ies` : noun.endsWith('s') ? `${noun}es` : `${noun}s`;
 }
+
+describe('the tokenizer stays unloaded while nothing needs it', () => {
+  it('an API that fits by its bytes is described without loading it (a fresh process), and counts its tokens when asked', () => {
+    // A fresh Node process: this one may have loaded the tokenizer for another test already.
+    const script = [
+      "import { createRequire } from 'node:module';",
+      "import { describeApi } from './src/modelApi/describeApi.ts';",
+      "import { assignNames } from './src/modelApi/names/names.ts';",
+      "const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((file) => file.includes('gpt-tokenizer'));",
+      "const described = describeApi(assignNames([]), { maxTokens: 6000 });",
+      "const before = loaded();",
+      "const tokens = described.tokens;",
+      'console.log(JSON.stringify({ mode: described.mode, before, tokens, after: loaded() }));',
+    ].join('\n');
+    const output = execFileSync(process.execPath, ['--input-type=module', '--disable-warning=ExperimentalWarning', '-e', script], { cwd: repoRoot, encoding: 'utf8' });
+    const seen = JSON.parse(output) as { mode: string; before: boolean; tokens: number; after: boolean };
+    expect(seen).toMatchObject({ mode: 'full', before: false, after: true });
+    expect(seen.tokens).toBeGreaterThanOrEqual(0);
+  });
+});

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { RateLimiterMemory } from 'rate-limiter-flexible';
 import { consoleDefaults } from '../../config/defaults.ts';
 import type { Authenticator } from '../../governance/identity/Authenticator.ts';
 import { anonymousClient, type ClientIdentity } from '../../governance/identity/ClientIdentity.ts';
@@ -37,7 +37,12 @@ export type ConsoleHandler = (request: IncomingMessage, response: ServerResponse
 export function createConsoleHandler(gateway: Gateway, authenticator: Authenticator): ConsoleHandler {
   const sessions = new ConsoleSessions();
   // Guessing tokens from a browser form is bounded per address (the bearer path has its own limits per client).
-  const failedSignIns = new RateLimiterMemory({ keyPrefix: 'console-signin', points: consoleDefaults.signInFailuresPerMinute, duration: 60 });
+  // Made with the first sign-in: a gateway nobody signs in to does not load the library.
+  let signInLimiter: Promise<RateLimiterMemory> | undefined;
+  const failedSignIns = () =>
+    (signInLimiter ??= import('rate-limiter-flexible').then(
+      ({ RateLimiterMemory }) => new RateLimiterMemory({ keyPrefix: 'console-signin', points: consoleDefaults.signInFailuresPerMinute, duration: 60 }),
+    ));
   const clientOf = (request: IncomingMessage): ClientIdentity | undefined => (authenticator.required ? sessions.clientOf(request.headers.cookie) : anonymousClient);
 
   return async (request, response, path) => {
@@ -72,7 +77,7 @@ export function createConsoleHandler(gateway: Gateway, authenticator: Authentica
 
   async function signIn(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const address = request.socket.remoteAddress ?? 'unknown';
-    const failures = await failedSignIns.get(address);
+    const failures = await (await failedSignIns()).get(address);
     if (failures !== null && failures.remainingPoints <= 0) {
       gateway.logger.warn('console sign-in refused: too many failures from this address', { address });
       return send(response, 429, 'text/plain; charset=utf-8', 'Too many failed sign-ins from this address; try again in a minute.', { 'retry-after': String(Math.max(1, Math.ceil(failures.msBeforeNext / 1000))) });
@@ -82,7 +87,7 @@ export function createConsoleHandler(gateway: Gateway, authenticator: Authentica
     const outcome = token === null || token === '' ? undefined : await authenticator.authenticate(`Bearer ${token}`);
     if (outcome?.ok !== true) {
       gateway.logger.info('console sign-in refused', { reason: outcome?.reason ?? 'no token in the form' });
-      await failedSignIns.consume(address).catch(() => undefined); // rejects once used up: the check above answers then
+      await (await failedSignIns()).consume(address).catch(() => undefined); // rejects once used up: the check above answers then
       return send(response, 401, htmlType, consoleAssets.signInFailedPage);
     }
     const id = sessions.open(outcome.client);

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import { governanceDefaults } from '../../config/defaults.ts';
 import type { AuthConfig } from '../../config/governance/governanceSchema.ts';
 import { anonymousClient, type ClientIdentity } from './ClientIdentity.ts';
@@ -36,8 +36,10 @@ export function createAuthenticator(auth: AuthConfig | undefined, cliToken?: str
   }));
   if (cliToken !== undefined && cliToken !== '') named.push({ digest: digest(cliToken), client: Object.freeze({ name: governanceDefaults.cliTokenName }) });
   const jwt = auth?.jwt;
-  // Fetched on first use and cached by jose (refetched on an unknown `kid`, rate-limited).
-  const keys: JWTVerifyGetKey | undefined = jwt && createRemoteJWKSet(new URL(jwt.jwksUrl));
+  // jose is loaded with the first JWT to check (a gateway of named tokens never loads it); the keys are
+  // fetched on first use and cached by jose (refetched on an unknown `kid`, rate-limited).
+  let jose: Promise<{ module: typeof import('jose'); keys: JWTVerifyGetKey }> | undefined;
+  const loadJose = (jwksUrl: string) => (jose ??= import('jose').then((module) => ({ module, keys: module.createRemoteJWKSet(new URL(jwksUrl)) })));
   const required = named.length > 0 || jwt !== undefined;
 
   async function authenticate(authorization: string | undefined): Promise<Authentication> {
@@ -49,15 +51,18 @@ export function createAuthenticator(auth: AuthConfig | undefined, cliToken?: str
     let match: ClientIdentity | undefined;
     for (const token of named) if (timingSafeEqual(token.digest, given)) match ??= token.client;
     if (match !== undefined) return { ok: true, client: match };
-    if (jwt === undefined || keys === undefined || bearer.split('.').length !== 3) return { ok: false, reason: 'unknown token' };
+    if (jwt === undefined || bearer.split('.').length !== 3) return { ok: false, reason: 'unknown token' };
+    const loaded = await loadJose(jwt.jwksUrl).catch(() => undefined);
+    if (loaded === undefined) return { ok: false, reason: 'the JWT could not be checked (its library did not load)' };
+    const { module, keys } = loaded;
     try {
-      const { payload } = await jwtVerify(bearer, keys, { issuer: jwt.issuer, audience: jwt.audience });
+      const { payload } = await module.jwtVerify(bearer, keys, { issuer: jwt.issuer, audience: jwt.audience });
       if (typeof payload.sub !== 'string' || payload.sub === '') return { ok: false, reason: 'the JWT has no "sub" to name the client' };
       // The name goes into logs, limiter keys and messages: a bounded line of printable text.
       if (payload.sub.length > maxClientNameLength || /[\u0000-\u001f\u007f]/.test(payload.sub)) return { ok: false, reason: 'the JWT\'s "sub" is too long or holds control characters' };
       return { ok: true, client: Object.freeze({ name: payload.sub, ...(jwt.servers !== undefined && { servers: Object.freeze([...jwt.servers]) }) }) };
     } catch (error) {
-      return { ok: false, reason: jwtRejection(error) };
+      return { ok: false, reason: jwtRejection(error, module.errors) };
     }
   }
 
@@ -65,7 +70,7 @@ export function createAuthenticator(auth: AuthConfig | undefined, cliToken?: str
 }
 
 /** Why a JWT was refused, from jose's error classes (never from their text). */
-function jwtRejection(error: unknown): string {
+function jwtRejection(error: unknown, joseErrors: typeof import('jose').errors): string {
   if (error instanceof joseErrors.JWTExpired) return 'the JWT has expired';
   if (error instanceof joseErrors.JWTClaimValidationFailed) return `the JWT's "${error.claim}" claim is not what this gateway accepts`;
   if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWSSignatureVerificationFailed) return 'the JWT is not signed by a key of the configured JWKS';

@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { governanceDefaults } from '../../config/defaults.ts';
 import type { RedisConfig } from '../../config/governance/governanceSchema.ts';
 import type { Logger } from '../../observability/logger.ts';
@@ -15,9 +15,17 @@ export interface LimiterStore {
   close(): Promise<void>;
 }
 
+/**
+ * The libraries are loaded when a store first needs them, not at import: a gateway without rate limits
+ * (or without Redis) does not pay for loading them at startup.
+ */
+let flexibleModule: Promise<typeof import('rate-limiter-flexible')> | undefined;
+const rateLimiterFlexible = () => (flexibleModule ??= import('rate-limiter-flexible'));
+
 export function memoryStore(): LimiterStore {
   return {
-    limiter: (keyPrefix, points, windowMs) => consumer(new RateLimiterMemory({ keyPrefix, points, duration: windowSeconds(windowMs) })),
+    limiter: (keyPrefix, points, windowMs) =>
+      consumer(rateLimiterFlexible().then(({ RateLimiterMemory }) => new RateLimiterMemory({ keyPrefix, points, duration: windowSeconds(windowMs) }))),
     ready: async () => {},
     close: async () => {},
   };
@@ -30,14 +38,21 @@ export function memoryStore(): LimiterStore {
  * (no offline queue), so an outage costs a call nothing but the decision.
  */
 export function redisStore(config: RedisConfig, logger: Logger): LimiterStore {
-  const client = new Redis(config.url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: governanceDefaults.redisCommandTimeoutMs,
-    lazyConnect: false,
-    // Reconnect forever, at most every 2 s: Redis coming back is noticed.
-    retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
+  const connecting = import('ioredis').then(({ Redis }) => {
+    const client = new Redis(config.url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: governanceDefaults.redisCommandTimeoutMs,
+      lazyConnect: false,
+      // Reconnect forever, at most every 2 s: Redis coming back is noticed.
+      retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
+    });
+    // ioredis reports every failed reconnect here; without a listener each would be an uncaught error event.
+    client.on('error', () => {});
+    return client;
   });
+  // Not awaited by anyone until a limit is consumed: a failed load must not be an unhandled rejection.
+  connecting.catch(() => {});
   let down = false;
   const decision = config.failOpen ? 'rate limits let calls through (redis.failOpen: true) until it is back' : 'rate-limited calls are refused (redis.failOpen: false) until it is back';
   const outage = (error: unknown): Consumed => {
@@ -52,13 +67,19 @@ export function redisStore(config: RedisConfig, logger: Logger): LimiterStore {
     down = false;
     logger.info('redis reachable again', { decision: 'rate limits are counted in redis again' });
   };
-  // ioredis reports every failed reconnect here; without a listener each would be an uncaught error event.
-  client.on('error', () => {});
   return {
     limiter(keyPrefix, points, windowMs) {
-      const limiter = new RateLimiterRedis({ storeClient: client, keyPrefix, points, duration: windowSeconds(windowMs) });
-      const consume = consumer(limiter);
+      const made = Promise.all([connecting, rateLimiterFlexible()]).then(
+        ([client, { RateLimiterRedis }]) => new RateLimiterRedis({ storeClient: client, keyPrefix, points, duration: windowSeconds(windowMs) }),
+      );
+      const consume = consumer(made);
       return async (key) => {
+        let client: Redis;
+        try {
+          client = await connecting;
+        } catch (error) {
+          return outage(error);
+        }
         if (client.status !== 'ready') return outage(new Error(`redis connection is ${client.status}`));
         try {
           const consumed = await consume(key);
@@ -70,7 +91,8 @@ export function redisStore(config: RedisConfig, logger: Logger): LimiterStore {
       };
     },
     async ready() {
-      if (client.status === 'ready') return;
+      const client = await connecting.catch(() => undefined);
+      if (client === undefined || client.status === 'ready') return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, governanceDefaults.redisCommandTimeoutMs);
         client.once('ready', () => {
@@ -80,14 +102,17 @@ export function redisStore(config: RedisConfig, logger: Logger): LimiterStore {
       });
     },
     async close() {
-      client.disconnect();
+      (await connecting.catch(() => undefined))?.disconnect();
     },
   };
 }
 
 /** A consume that resolves to a verdict; a store failure (Redis) rejects, for the caller to decide on. */
-function consumer(limiter: RateLimiterAbstract): (key: string) => Promise<Consumed> {
+function consumer(made: Promise<RateLimiterAbstract>): (key: string) => Promise<Consumed> {
+  made.catch(() => {}); // surfaces at the first consume
   return async (key) => {
+    const limiter = await made;
+    const { RateLimiterRes } = await rateLimiterFlexible();
     try {
       await limiter.consume(key);
       return { ok: true };
