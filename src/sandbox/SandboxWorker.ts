@@ -9,6 +9,7 @@ import { toolAnswer } from './toolAnswer.ts';
 import { nestingDefaults } from '../config/defaults.ts';
 import { jsonTextDeeperThan } from '../text/jsonDepth.ts';
 import type { HostToWorker, ToolCallRequest, WorkerExecutionResult, WorkerToHost } from './workerMessages.ts';
+import { IpcOutbox, unbatched, type Batch } from './ipcOutbox.ts';
 
 interface PendingExecution {
   readonly callTool: ToolCallHandler;
@@ -89,6 +90,11 @@ export class SandboxWorker {
   rssBytes = 0;
 
   readonly #onReady: (worker: SandboxWorker) => void;
+  /** What one turn sends to the worker goes as one write (see ipcOutbox.ts): the answers to a `Promise.all`, say. */
+  readonly #outbox = new IpcOutbox<HostToWorker>(
+    (message) => this.#write(message),
+    (message) => (message.type === 'toolResult' ? message.outcomeJson.length : message.type === 'execute' ? message.code.length : 0),
+  );
 
   constructor(options: {
     memoryMb: number;
@@ -108,7 +114,9 @@ export class SandboxWorker {
     });
     this.#process.stdout?.on('data', (chunk: Buffer) => options.onStderr(chunk.toString()));
     this.#process.stderr?.on('data', (chunk: Buffer) => options.onStderr(chunk.toString()));
-    this.#process.on('message', (message: WorkerToHost) => this.#onMessage(message));
+    this.#process.on('message', (received: WorkerToHost | Batch<WorkerToHost>) => {
+      for (const message of unbatched(received)) this.#onMessage(message);
+    });
     this.#process.on('exit', (code, signal) => this.#onExit(code, signal));
     this.#process.on('error', () => {
       // 'exit' follows and fails what was pending.
@@ -260,6 +268,10 @@ export class SandboxWorker {
   }
 
   #send(message: HostToWorker): void {
+    this.#outbox.send(message);
+  }
+
+  #write(message: HostToWorker | Batch<HostToWorker>): void {
     if (!this.#process.connected) return;
     try {
       // The callback takes a send that fails later (the worker died meanwhile): 'exit' reports that.

@@ -24,14 +24,19 @@ export const bridgeGlobals = {
 } as const;
 
 /**
- * Starts a call on the host and returns at once ("ignored" mode: the cheapest crossing isolated-vm has).
- * `callId` is given by the prelude, unique within the execution, and names the call on every hop
- * (isolate → worker → host and back); the answer comes back through `ResolveCall` with the same id,
- * so any number of calls can be in flight together.
+ * Starts calls on the host and returns at once ("ignored" mode: the cheapest crossing isolated-vm has).
+ * The arguments are the calls one after the other, four values each: `callId, server, tool, argsJson`.
+ * All the calls the code starts in one turn (a `Promise.all` of 100) cross together: each crossing
+ * wakes a thread, which costs far more than the values. `callId` is given by the prelude, unique
+ * within the execution, and names the call on every hop (isolate → worker → host and back); the answer
+ * comes back through `ResolveCall` with the same id, so any number of calls can be in flight together.
  */
-export type StartCall = (callId: number, server: string, tool: string, argsJson: string) => void;
-/** Delivers the answer to call `callId`: `outcomeJson` is the JSON of a `ToolCallOutcome`. */
-export type ResolveCall = (callId: number, outcomeJson: string) => void;
+export type StartCall = (...calls: (number | string)[]) => void;
+/**
+ * Delivers answers, two values each: `callId, outcomeJson` (the JSON of a `ToolCallOutcome`); all the
+ * answers the worker has in one turn cross together.
+ */
+export type ResolveCall = (...answers: (number | string)[]) => void;
 /** One console line, synchronously. */
 export type Log = (level: string, message: string) => void;
 /** Runs the submitted code (the transpiled body, as an async function) and settles with a `Settlement`'s JSON. */

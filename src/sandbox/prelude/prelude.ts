@@ -33,6 +33,8 @@ const parse = JSON.parse;
 const freeze = Object.freeze;
 const keysOf = Object.keys;
 const reflectGet = Reflect.get;
+const reflectApply = Reflect.apply;
+const objectCreate = Object.create;
 const PromiseConstructor = Promise;
 
 closeUnmeteredMemory();
@@ -41,18 +43,59 @@ closeUnmeteredMemory();
 const inFlight: Record<number, (outcomeJson: string) => void> = Object.create(null);
 let nextCallId = 0;
 // The worker takes this function from the global object and removes it before the code runs.
-const resolveCall: ResolveCall = (callId, outcomeJson) => {
-  const settle = inFlight[callId];
-  delete inFlight[callId];
-  settle?.(outcomeJson);
+const resolveCall: ResolveCall = (...answers) => {
+  for (let i = 0; i + 1 < answers.length; i += 2) {
+    const callId = answers[i] as number;
+    const settle = inFlight[callId];
+    delete inFlight[callId];
+    settle?.(answers[i + 1] as string);
+  }
 };
 global[bridgeGlobals.resolveCall] = resolveCall;
+
+/**
+ * Calls started in this turn after its first, waiting to cross together (see `StartCall`): an
+ * array-like record with no prototype, handed to the captured `Reflect.apply` as the argument list,
+ * so no method or setter the code can replace is on this path either. The first call of a turn
+ * crosses at once, so a lone call (code that awaits each) waits for nothing, and a call followed by
+ * long synchronous work is under way meanwhile; the others of a `Promise.all` follow as soon as the
+ * code yields.
+ */
+type CallQueue = { length: number; [index: number]: number | string };
+function emptyQueue(): CallQueue {
+  const queue = objectCreate(null) as CallQueue;
+  queue.length = 0;
+  return queue;
+}
+let queued = emptyQueue();
+let turnStarted = false;
+
+/** Runs once the code's current turn is over: `await` on a plain value consults nothing the code can replace. */
+async function endOfTurn(): Promise<void> {
+  await undefined;
+  turnStarted = false;
+  if (queued.length === 0) return;
+  const calls = queued;
+  queued = emptyQueue();
+  reflectApply(startCall, undefined, calls as unknown as (number | string)[]);
+}
 
 function callHost(server: string, tool: string, argsJson: string): Promise<string> {
   return new PromiseConstructor<string>((resolve) => {
     const callId = nextCallId++;
     inFlight[callId] = resolve;
-    startCall(callId, server, tool, argsJson);
+    if (!turnStarted) {
+      turnStarted = true;
+      startCall(callId, server, tool, argsJson);
+      void endOfTurn();
+      return;
+    }
+    const at = queued.length;
+    queued[at] = callId;
+    queued[at + 1] = server;
+    queued[at + 2] = tool;
+    queued[at + 3] = argsJson;
+    queued.length = at + 4;
   });
 }
 

@@ -31,13 +31,17 @@ export class Bridge {
   #calls = 0;
   #resolver: ivm.Reference<ResolveCall> | undefined;
   #finished = false;
+  /** Answers of this turn, waiting to cross into the isolate together (see `ResolveCall`). */
+  #answers: (number | string)[] = [];
 
   constructor(context: ivm.Context, input: { bindings: ToolBindings; limits: SandboxLimits; calls: CallChannel }, output: OutputCollector) {
     this.#context = context;
     this.#limits = input.limits;
     this.#channel = input.calls;
     const jail = context.global;
-    const startCall: StartCall = (callId, server, tool, argsJson) => this.#start(Number(callId), String(server), String(tool), String(argsJson));
+    const startCall: StartCall = (...calls) => {
+      for (let i = 0; i + 3 < calls.length; i += 4) this.#start(Number(calls[i]), String(calls[i + 1]), String(calls[i + 2]), String(calls[i + 3]));
+    };
     const log: Log = (level, message) => output.add(asLevel(level), String(message));
     jail.setSync(bridgeGlobals.callTool, new ivm.Callback(startCall, { ignored: true }));
     jail.setSync(bridgeGlobals.log, new ivm.Callback(log));
@@ -79,14 +83,25 @@ export class Bridge {
     this.#channel.send({ callId, server, tool, argsJson });
   }
 
-  /** Hands the isolate the answer to `callId`: JSON text, which the prelude parses there. */
+  /**
+   * Hands the isolate the answer to `callId`: JSON text, which the prelude parses there. The answers
+   * of one turn (a batch from the host) cross in one go, once this turn's synchronous work is done.
+   */
   #answer(callId: number, outcomeJson: string, failureCode: ErrorCode | undefined): void {
     if (this.#resolver === undefined) return;
     if (failureCode !== undefined) this.deliveredCodes.add(failureCode);
+    this.#answers.push(callId, outcomeJson);
+    if (this.#answers.length === 2) queueMicrotask(() => this.#deliverAnswers());
+  }
+
+  #deliverAnswers(): void {
+    const answers = this.#answers;
+    this.#answers = [];
+    if (this.#resolver === undefined || answers.length === 0) return;
     try {
-      this.#resolver.applyIgnored(undefined, [callId, outcomeJson]);
+      this.#resolver.applyIgnored(undefined, answers);
     } catch {
-      // The isolate was disposed (deadline, memory): the answer has nobody left to read it.
+      // The isolate was disposed (deadline, memory): the answers have nobody left to read them.
     }
   }
 }

@@ -11,6 +11,7 @@ import { IsolatePool } from './IsolatePool.ts';
 import type { HostToWorker, ToolCallAnswer, WorkerExecutionResult, WorkerToHost } from '../workerMessages.ts';
 import { preludeScript } from './preludeScript.ts';
 import { runExecution } from './runExecution.ts';
+import { IpcOutbox, unbatched, type Batch } from '../ipcOutbox.ts';
 import { codeModeDefaults } from '../../config/defaults.ts';
 import type ivm from 'isolated-vm';
 
@@ -18,13 +19,16 @@ import type ivm from 'isolated-vm';
  * Everything sent is plain data whose values are strings (see workerMessages.ts), so serialising it
  * cannot overflow; a channel that closed meanwhile is the host's exit, which ends this process anyway.
  */
-const send = (message: WorkerToHost): void => {
+const write = (message: WorkerToHost | Batch<WorkerToHost>): void => {
   try {
     process.send?.(message, undefined, undefined, () => {});
   } catch {
     // Closed channel: 'disconnect' follows and ends the worker.
   }
 };
+/** What one turn sends goes as one write (see ipcOutbox.ts): the calls of a `Promise.all`, say. */
+const outbox = new IpcOutbox<WorkerToHost>(write, (message) => (message.type === 'toolCall' ? message.argsJson.length : 0));
+const send = (message: WorkerToHost): void => outbox.send(message);
 
 const isolates = new IsolatePool(preludeScript);
 /** Where the host's answers go, by execution: the bridge of that execution's isolate. */
@@ -36,7 +40,11 @@ const cancels = new Map<number, { stop?: () => void; asked: boolean }>();
 /** Each running execution's deadline, which the host may pause. */
 const deadlines = new Map<number, { pause(): void; resume(): void }>();
 
-process.on('message', (message: HostToWorker) => {
+process.on('message', (received: HostToWorker | Batch<HostToWorker>) => {
+  for (const message of unbatched(received)) onMessage(message);
+});
+
+function onMessage(message: HostToWorker): void {
   if (message.type === 'toolResult') {
     const { callId, outcomeJson, failureCode } = message;
     answerRoutes.get(message.executionId)?.({ callId, outcomeJson, ...(failureCode !== undefined && { failureCode }) });
@@ -64,7 +72,7 @@ process.on('message', (message: HostToWorker) => {
     cancel.asked = true;
     cancel.stop?.();
   }
-});
+}
 
 async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Promise<void> {
   const { executionId } = request;
@@ -140,7 +148,10 @@ function guardResidentMemory(limitMb: number): void {
     over = true;
     // The host kills us on that message; this is the fallback should the channel be gone.
     setTimeout(() => process.kill(process.pid, 'SIGKILL'), 1_000).unref();
-    void chargeMemory().then((executionId) => send({ type: 'overMemory', rssBytes, limitBytes, ...(executionId !== undefined && { executionId }) }));
+    void chargeMemory().then((executionId) => {
+      send({ type: 'overMemory', rssBytes, limitBytes, ...(executionId !== undefined && { executionId }) });
+      outbox.flush(); // now: the process may not see another turn
+    });
   }, 100).unref();
 }
 
