@@ -4,7 +4,7 @@
  * Promise.all. The library in this process (createCodeMode), so only the sandbox bridge is measured.
  */
 import { bundledServer, connectDirect, everythingCodeMode, resultText } from '../lib/servers.mjs';
-import { checkAnswer, expected, programs, sizes } from '../lib/workloads.mjs';
+import { checkAnswer, expected, nextVariant, programs, sizes } from '../lib/workloads.mjs';
 import { ratio, round, summarize, timeIt } from '../stats.mjs';
 
 const echo = 'mcpTools.Everything.echo';
@@ -19,16 +19,15 @@ async function execute(codeMode, code, wanted) {
 export async function libraryBridge() {
   const codeMode = await everythingCodeMode();
   try {
-    await execute(codeMode, programs.sequential(echo, 50), expected.sequential(50)); // warm-up
+    const sequentialRun = (variant = nextVariant()) => execute(codeMode, programs.sequential(echo, variant), expected.sequential(variant));
+    const parallelRun = (variant = nextVariant()) => execute(codeMode, programs.parallel(echo, variant), expected.parallel(variant));
+    const warmUp = nextVariant();
+    await execute(codeMode, programs.sequential(echo, warmUp, 50), expected.sequential(warmUp, 50));
     const sequential = [];
-    for (let run = 0; run < sizes.sequentialRuns; run++) {
-      sequential.push((await timeIt(() => execute(codeMode, programs.sequential(echo), expected.sequential()))).ms);
-    }
-    for (let i = 0; i < 3; i++) await execute(codeMode, programs.parallel(echo), expected.parallel());
+    for (let run = 0; run < sizes.sequentialRuns; run++) sequential.push((await timeIt(() => sequentialRun())).ms);
+    for (let i = 0; i < 3; i++) await parallelRun();
     const parallel = [];
-    for (let run = 0; run < sizes.parallelRuns; run++) {
-      parallel.push((await timeIt(() => execute(codeMode, programs.parallel(echo), expected.parallel()))).ms);
-    }
+    for (let run = 0; run < sizes.parallelRuns; run++) parallel.push((await timeIt(() => parallelRun())).ms);
     return { sequential: summarize(sequential), parallel: summarize(parallel) };
   } finally {
     await codeMode.close();
@@ -38,6 +37,7 @@ export async function libraryBridge() {
 async function directBridge() {
   const direct = await connectDirect(bundledServer('everything'));
   const call = async (message) => resultText(await direct.client.callTool({ name: 'echo', arguments: { message } }));
+  const variant = nextVariant();
   try {
     for (let i = 0; i < 50; i++) await call('warm');
     const sequential = [];
@@ -46,8 +46,8 @@ async function directBridge() {
         (
           await timeIt(async () => {
             let last;
-            for (let i = 0; i < sizes.sequentialCalls; i++) last = await call(`m${i}`);
-            checkAnswer('direct sequential', last, expected.sequential());
+            for (let i = 0; i < sizes.sequentialCalls; i++) last = await call(`v${variant}m${i}`);
+            checkAnswer('direct sequential', last, expected.sequential(variant));
           })
         ).ms,
       );
@@ -57,8 +57,8 @@ async function directBridge() {
       parallel.push(
         (
           await timeIt(async () => {
-            const all = await Promise.all(Array.from({ length: sizes.parallelCalls }, (_, i) => call(`m${i}`)));
-            checkAnswer('direct parallel', `${all.length}:${all.at(-1)}`, expected.parallel());
+            const all = await Promise.all(Array.from({ length: sizes.parallelCalls }, (_, i) => call(`v${variant}m${i}`)));
+            checkAnswer('direct parallel', `${all.length}:${all.at(-1)}`, expected.parallel(variant));
           })
         ).ms,
       );

@@ -5,13 +5,16 @@
  */
 import { everythingCodeMode } from '../lib/servers.mjs';
 import { summarize, timeIt } from '../stats.mjs';
+import { nextVariant } from '../lib/workloads.mjs';
 
 const coldSamples = Number(process.env.BENCH_COLD_SAMPLES ?? 5);
 const warmSamples = Number(process.env.BENCH_WARM_SAMPLES ?? 300);
 
+/** `return <n>` with a number new to each execution: new code every time, as a model writes it. */
 async function returnOne(codeMode) {
-  const { ms, value } = await timeIt(() => codeMode.executeCode('return 1'));
-  if (!value.success || value.returnValue !== 1) throw new Error(`executeCode("return 1") failed: ${value.error}`);
+  const variant = nextVariant();
+  const { ms, value } = await timeIt(() => codeMode.executeCode(`return ${variant}`));
+  if (!value.success || value.returnValue !== variant) throw new Error(`executeCode("return ${variant}") failed: ${value.error}`);
   return ms;
 }
 

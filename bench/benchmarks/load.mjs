@@ -1,12 +1,13 @@
 /**
  * Load: N concurrent Streamable HTTP clients (default 50) against one gateway process for a fixed
- * time (default 15 s), each executing, over and over, code with three tool calls across two servers.
- * Executions per second, latency, errors (must be zero), and the memory of the gateway process.
+ * time (default 15 s) each way: executing, over and over, code with three tool calls across two
+ * servers; then making the same three calls as passthrough tools of the same gateway. Tool calls
+ * per second, latency, errors (must be zero), and the memory of the gateway process, for both.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bundledServer, connectHttp, makeTempDir, spawnHttpGateway, writeConfig } from '../lib/servers.mjs';
+import { bundledServer, connectHttp, makeTempDir, resultText, spawnHttpGateway, writeConfig } from '../lib/servers.mjs';
 import { memorySnapshot } from '../lib/processes.mjs';
 import { round, summarize } from '../stats.mjs';
 
@@ -30,79 +31,121 @@ return echo + ' | ' + sum;
 const fileContent = 'twelve chars';
 const expectedAnswer = `Echo: load | The sum of ${fileContent.length} and 1 is ${fileContent.length + 1}.`;
 
-export async function run({ log }) {
-  const dir = makeTempDir('load');
-  const dataFile = path.join(dir, 'data.txt');
-  writeFileSync(dataFile, fileContent);
-  const configFile = writeConfig(dir, {
-    mcpServers: { everything: bundledServer('everything'), filesystem: bundledServer('filesystem', { roots: [dir] }) },
-  });
-  const gateway = await spawnHttpGateway(configFile);
-  const code = program(dataFile);
+/**
+ * One phase of load: every client runs `iteration` back to back until the time is up. Latency is of
+ * one iteration (the three calls); memory is sampled every 0.5 s.
+ */
+async function phase(name, gatewayPid, connected, iteration, log) {
   const latencies = [];
   const errors = new Map(); // message → count
   const noteError = (message) => errors.set(message, (errors.get(message) ?? 0) + 1);
   const samples = [];
-  let sampler;
+  // One iteration per client before the clock starts: sessions open, sandbox workers up.
+  await Promise.all(connected.map((client) => iteration(client).catch((error) => noteError(`warm-up: ${error.message}`))));
+  const atStart = memorySnapshot(gatewayPid);
+  log(`${name}: ${seconds} s of load`);
+  const started = performance.now();
+  const sampler = setInterval(() => samples.push({ at: (performance.now() - started) / 1000, ...memorySnapshot(gatewayPid) }), 500);
+  const deadline = started + seconds * 1000;
   try {
-    log(`${clients} clients connecting`);
-    const connected = await Promise.all(Array.from({ length: clients }, (_, i) => connectHttp(gateway.url, `load-${i}`)));
-    // One execution per client before the clock starts: sessions open, sandbox workers up.
-    const warmups = await Promise.all(connected.map((client) => client.callTool({ name: 'execute_code', arguments: { code } })));
-    for (const result of warmups) if (result.structuredContent?.returnValue !== expectedAnswer) noteError(`warm-up: ${JSON.stringify(result.content)}`);
-    const atStart = memorySnapshot(gateway.pid);
-    log(`${seconds} s of load`);
-    const started = performance.now();
-    sampler = setInterval(() => samples.push({ at: (performance.now() - started) / 1000, ...memorySnapshot(gateway.pid) }), 500);
-    const deadline = started + seconds * 1000;
     await Promise.all(
       connected.map(async (client) => {
         while (performance.now() < deadline) {
           const begun = performance.now();
           try {
-            const result = await client.callTool({ name: 'execute_code', arguments: { code } });
-            const value = result.structuredContent?.returnValue;
-            if (result.isError) noteError(`execute_code failed: ${result.structuredContent?.errorCode ?? ''} ${result.structuredContent?.error ?? JSON.stringify(result.content)}`);
-            else if (value !== expectedAnswer) noteError(`wrong answer: ${JSON.stringify(value)}`);
-            else latencies.push(performance.now() - begun);
+            await iteration(client);
+            latencies.push(performance.now() - begun);
           } catch (error) {
-            noteError(`request failed: ${error.message}`);
+            noteError(error.message);
           }
         }
       }),
     );
-    const elapsed = (performance.now() - started) / 1000;
-    clearInterval(sampler);
-    await sleep(200);
-    const atEnd = memorySnapshot(gateway.pid);
-    await Promise.all(connected.map((client) => client.close().catch(() => {})));
-
-    const errorCount = [...errors.values()].reduce((sum, n) => sum + n, 0);
-    const peak = samples.reduce((max, s) => (s.treeMiB > max.treeMiB ? s : max), atEnd);
-    return {
-      compares: `${clients} concurrent Streamable HTTP clients for ${seconds} s against one gateway process (dist/cli.js --http 127.0.0.1:0), each running execute_code with 3 tool calls across 2 servers (everything echo + filesystem read_text_file in parallel, then everything get-sum), back to back`,
-      setup:
-        'The load generator (SDK clients) runs in the bench process on the same 2 cores as the gateway, its sandbox workers and the downstream servers. Default sandbox pool (2 workers × 8 isolates, queue 100). RSS from /proc/<pid>/status VmRSS: "gateway" is the gateway process alone; "tree" adds its children (sandbox worker processes and the downstream servers). Start = after one warm-up execution per client, end = right after the load stopped.',
-      clients,
-      seconds: round(elapsed, 1),
-      executions: latencies.length,
-      executionsPerSecond: round(latencies.length / elapsed, 1),
-      toolCallsPerSecond: round((3 * latencies.length) / elapsed, 1),
-      latencyMs: summarize(latencies),
-      errors: errorCount,
-      errorMessages: Object.fromEntries(errors),
-      rss: {
-        start: atStart,
-        end: atEnd,
-        peakTreeMiB: peak.treeMiB,
-        peakGatewayMiB: samples.reduce((max, s) => Math.max(max, s.gatewayMiB), atEnd.gatewayMiB),
-        // Every ~5 s: does the gateway's memory level off or keep growing?
-        timeline: samples.filter((_, i) => i % 10 === 9).map((s) => ({ second: round(s.at, 1), gatewayMiB: s.gatewayMiB, treeMiB: s.treeMiB })),
-      },
-      ...(errorCount > 0 && { failed: `${errorCount} executions failed: ${JSON.stringify(Object.fromEntries(errors))}` }),
-    };
   } finally {
     clearInterval(sampler);
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  await sleep(200);
+  const atEnd = memorySnapshot(gatewayPid);
+  const errorCount = [...errors.values()].reduce((sum, n) => sum + n, 0);
+  const peak = samples.reduce((max, sample) => (sample.treeMiB > max.treeMiB ? sample : max), atEnd);
+  return {
+    seconds: round(elapsed, 1),
+    iterations: latencies.length,
+    iterationsPerSecond: round(latencies.length / elapsed, 1),
+    toolCallsPerSecond: round((3 * latencies.length) / elapsed, 1),
+    latencyMs: summarize(latencies),
+    errors: errorCount,
+    errorMessages: Object.fromEntries(errors),
+    rss: {
+      start: atStart,
+      end: atEnd,
+      peakTreeMiB: peak.treeMiB,
+      peakGatewayMiB: samples.reduce((max, sample) => Math.max(max, sample.gatewayMiB), atEnd.gatewayMiB),
+      // Every ~5 s: does the gateway's memory level off or keep growing?
+      timeline: samples.filter((_, i) => i % 10 === 9).map((sample) => ({ second: round(sample.at, 1), gatewayMiB: sample.gatewayMiB, treeMiB: sample.treeMiB })),
+    },
+  };
+}
+
+export async function run({ log }) {
+  const dir = makeTempDir('load');
+  const dataFile = path.join(dir, 'data.txt');
+  writeFileSync(dataFile, fileContent);
+  // The same two servers twice: in code mode, and as passthrough tools (their own processes), one gateway.
+  const everything = bundledServer('everything');
+  const filesystem = bundledServer('filesystem', { roots: [dir] });
+  const configFile = writeConfig(dir, {
+    mcpServers: { everything, filesystem, everythingDirect: { ...everything, codeMode: false }, filesystemDirect: { ...filesystem, codeMode: false } },
+  });
+  const gateway = await spawnHttpGateway(configFile);
+  const code = program(dataFile);
+  const expectText = (what, got, wanted) => {
+    if (got !== wanted) throw new Error(`${what}: wrong answer ${JSON.stringify(got)?.slice(0, 200)}`);
+  };
+  /** The three calls as one execution. */
+  const viaCode = async (client) => {
+    const result = await client.callTool({ name: 'execute_code', arguments: { code } });
+    if (result.isError) throw new Error(`execute_code failed: ${result.structuredContent?.errorCode ?? ''} ${result.structuredContent?.error ?? JSON.stringify(result.content)}`);
+    expectText('execute_code', result.structuredContent?.returnValue, expectedAnswer);
+  };
+  /** The same three calls as passthrough tools, as a client without code mode makes them (echo and read together, then the sum). */
+  const viaPassthrough = async (client) => {
+    const [echo, file] = await Promise.all([
+      client.callTool({ name: 'everythingDirect__echo', arguments: { message: 'load' } }),
+      client.callTool({ name: 'filesystemDirect__read_text_file', arguments: { path: dataFile } }),
+    ]);
+    const content = resultText(file);
+    const sum = await client.callTool({ name: 'everythingDirect__get-sum', arguments: { a: content.length, b: 1 } });
+    expectText('passthrough', `${resultText(echo)} | ${resultText(sum)}`, expectedAnswer);
+  };
+  try {
+    log(`${clients} clients connecting`);
+    const connected = await Promise.all(Array.from({ length: clients }, (_, i) => connectHttp(gateway.url, `load-${i}`)));
+    try {
+      const codeMode = await phase('execute_code', gateway.pid, connected, viaCode, log);
+      const passthrough = await phase('passthrough', gateway.pid, connected, viaPassthrough, log);
+      const errorCount = codeMode.errors + passthrough.errors;
+      return {
+        compares: `${clients} concurrent Streamable HTTP clients against one gateway process (dist/cli.js --http 127.0.0.1:0), ${seconds} s each way: execute_code with 3 tool calls across 2 servers (everything echo + filesystem read_text_file in parallel, then everything get-sum), then the same 3 calls as passthrough tools of the same gateway (echo and read in parallel, then the sum), back to back`,
+        setup:
+          'The load generator (SDK clients) runs in the bench process on the same 2 cores as the gateway, its sandbox workers and the downstream servers. The config holds everything and filesystem twice: in code mode, and as everythingDirect/filesystemDirect with codeMode: false (their own processes), so both ways go through one gateway. Default sandbox pool (2 workers × 8 isolates, queue 100). RSS from /proc/<pid>/status VmRSS: "gateway" is the gateway process alone; "tree" adds its children (sandbox worker processes and the downstream servers). Start = after one warm-up iteration per client, end = right after that phase stopped. Latency is of one iteration (the three calls).',
+        clients,
+        // The figures the first wave reported, kept under their names: the code-mode phase.
+        seconds: codeMode.seconds,
+        executions: codeMode.iterations,
+        executionsPerSecond: codeMode.iterationsPerSecond,
+        toolCallsPerSecond: codeMode.toolCallsPerSecond,
+        latencyMs: codeMode.latencyMs,
+        errors: errorCount,
+        rss: codeMode.rss,
+        phases: { executeCode: codeMode, passthrough },
+        ...(errorCount > 0 && { failed: `${errorCount} iterations failed: ${JSON.stringify({ executeCode: codeMode.errorMessages, passthrough: passthrough.errorMessages })}` }),
+      };
+    } finally {
+      await Promise.all(connected.map((client) => client.close().catch(() => {})));
+    }
+  } finally {
     await gateway.close();
   }
 }
@@ -111,11 +154,14 @@ export function table(result) {
   const rss = result.rss;
   return [
     {
-      headers: ['load', 'clients', 'seconds', 'executions/s', 'tool calls/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
-      rows: [['execute_code (3 calls, 2 servers)', result.clients, result.seconds, result.executionsPerSecond, result.toolCallsPerSecond, result.latencyMs.median, result.latencyMs.p99, result.latencyMs.max, result.errors]],
+      headers: ['load (3 calls, 2 servers)', 'clients', 'seconds', 'iterations/s', 'tool calls/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
+      rows: [
+        ['execute_code', result.phases.executeCode],
+        ['passthrough (3 tool calls)', result.phases.passthrough],
+      ].map(([name, p]) => [name, result.clients, p.seconds, p.iterationsPerSecond, p.toolCallsPerSecond, p.latencyMs.median, p.latencyMs.p99, p.latencyMs.max, p.errors]),
     },
     {
-      title: 'RSS (MiB)',
+      title: 'RSS (MiB), execute_code phase; passthrough phase end: gateway ' + result.phases.passthrough.rss.end.gatewayMiB + ', tree ' + result.phases.passthrough.rss.end.treeMiB,
       headers: ['process', 'start', 'end', 'peak (sampled every 0.5 s)'],
       rows: [
         ['gateway process alone', rss.start.gatewayMiB, rss.end.gatewayMiB, rss.peakGatewayMiB],

@@ -4,12 +4,12 @@
  * Over stdio and over Streamable HTTP, cold (first call after start) and warm.
  */
 import { bundledServer, connectDirect, everythingCodeMode, makeTempDir, resultText, spawnHttpGatewayWithClient, spawnStdioGateway, writeConfig, benchCodeModeLimits } from '../lib/servers.mjs';
-import { checkAnswer, expected, programs, sizes } from '../lib/workloads.mjs';
+import { checkAnswer, expected, nextVariant, oneEchoArguments, programs, sizes } from '../lib/workloads.mjs';
 import { formatNumber } from '../lib/table.mjs';
 import { ratio, round, summarize, timeIt } from '../stats.mjs';
 
 const passthroughEcho = 'everythingDirect__echo';
-const echoCode = programs.oneEcho('mcpTools.Everything.echo');
+const echo = 'mcpTools.Everything.echo';
 
 /** One gateway config, both paths: `everything` reached through code, `everythingDirect` (the same server, a second process) passed through. */
 function gatewayConfig() {
@@ -22,24 +22,29 @@ function gatewayConfig() {
   };
 }
 
+// Every sample is a new variant: new code for the code paths, new arguments for the others.
 async function viaExecuteCode(client) {
-  const result = await client.callTool({ name: 'execute_code', arguments: { code: echoCode } });
-  checkAnswer('execute_code echo', result.structuredContent?.returnValue, expected.oneEcho);
+  const variant = nextVariant();
+  const result = await client.callTool({ name: 'execute_code', arguments: { code: programs.oneEcho(echo, variant) } });
+  checkAnswer('execute_code echo', result.structuredContent?.returnValue, expected.oneEcho(variant));
 }
 
 async function viaPassthrough(client) {
-  const result = await client.callTool({ name: passthroughEcho, arguments: { message: 'ping' } });
-  checkAnswer('passthrough echo', resultText(result), expected.oneEcho);
+  const variant = nextVariant();
+  const result = await client.callTool({ name: passthroughEcho, arguments: oneEchoArguments(variant) });
+  checkAnswer('passthrough echo', resultText(result), expected.oneEcho(variant));
 }
 
 async function viaDirect(client) {
-  const result = await client.callTool({ name: 'echo', arguments: { message: 'ping' } });
-  checkAnswer('direct echo', resultText(result), expected.oneEcho);
+  const variant = nextVariant();
+  const result = await client.callTool({ name: 'echo', arguments: oneEchoArguments(variant) });
+  checkAnswer('direct echo', resultText(result), expected.oneEcho(variant));
 }
 
 async function viaLibrary(codeMode) {
-  const result = await codeMode.executeCode(echoCode);
-  checkAnswer('library executeCode echo', result.returnValue, expected.oneEcho);
+  const variant = nextVariant();
+  const result = await codeMode.executeCode(programs.oneEcho(echo, variant));
+  checkAnswer('library executeCode echo', result.returnValue, expected.oneEcho(variant));
 }
 
 const starters = {

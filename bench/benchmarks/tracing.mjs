@@ -8,10 +8,10 @@
 import { createServer } from 'node:http';
 import { bundledServer, benchCodeModeLimits, quietLogger } from '../lib/servers.mjs';
 import { createCodeMode } from '../../dist/index.js';
-import { checkAnswer, expected, programs, sizes } from '../lib/workloads.mjs';
+import { checkAnswer, expected, nextVariant, programs, sizes } from '../lib/workloads.mjs';
 import { ratio, round, summarize, timeIt } from '../stats.mjs';
 
-const echoCode = programs.oneEcho('mcpTools.Everything.echo');
+const echo = 'mcpTools.Everything.echo';
 
 /** An OTLP/HTTP receiver that reads each request and answers 200 (at once, or after `delayMs`: a slow collector); counts what it got. */
 async function startReceiver(delayMs = 0) {
@@ -51,8 +51,9 @@ function codeMode(env) {
 }
 
 async function execute(instance) {
-  const result = await instance.executeCode(echoCode);
-  checkAnswer('execute_code echo', result.returnValue, expected.oneEcho);
+  const variant = nextVariant();
+  const result = await instance.executeCode(programs.oneEcho(echo, variant));
+  checkAnswer('execute_code echo', result.returnValue, expected.oneEcho(variant));
 }
 
 export async function run({ log }) {

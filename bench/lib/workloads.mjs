@@ -25,22 +25,37 @@ export const sizes = {
 };
 
 /**
+ * A number new to every execution, written into its code and its answer: a model writes new code every
+ * turn, so no figure may hold only for one code string repeated back to back (a cache keyed by the
+ * code, in code-goat or the peer, would otherwise be all a warm figure measures).
+ */
+let lastVariant = 0;
+export function nextVariant() {
+  lastVariant += 1;
+  return lastVariant;
+}
+
+/**
  * The programs, given how the sandbox names everything's `echo` tool
- * (`mcpTools.Everything.echo` in code-goat, `bench.everything_echo` in @utcp/code-mode).
+ * (`mcpTools.Everything.echo` in code-goat, `bench.everything_echo` in @utcp/code-mode), and the
+ * execution's variant (see `nextVariant`).
  */
 export const programs = {
-  oneEcho: (echo) => `return await ${echo}({ message: 'ping' });`,
-  sequential: (echo, calls = sizes.sequentialCalls) =>
-    `let last; for (let i = 0; i < ${calls}; i++) last = await ${echo}({ message: 'm' + i }); return last;`,
-  parallel: (echo, calls = sizes.parallelCalls) =>
-    `const all = await Promise.all(Array.from({ length: ${calls} }, (_, i) => ${echo}({ message: 'm' + i }))); return all.length + ':' + all[${calls - 1}];`,
+  oneEcho: (echo, variant) => `return await ${echo}({ message: 'ping ${variant}' });`,
+  sequential: (echo, variant, calls = sizes.sequentialCalls) =>
+    `let last; for (let i = 0; i < ${calls}; i++) last = await ${echo}({ message: 'v${variant}m' + i }); return last;`,
+  parallel: (echo, variant, calls = sizes.parallelCalls) =>
+    `const all = await Promise.all(Array.from({ length: ${calls} }, (_, i) => ${echo}({ message: 'v${variant}m' + i }))); return all.length + ':' + all[${calls - 1}];`,
 };
+
+/** The arguments of the one echo, for paths with no code (passthrough, direct). */
+export const oneEchoArguments = (variant) => ({ message: `ping ${variant}` });
 
 /** What each program must return; a benchmark whose answer differs fails. */
 export const expected = {
-  oneEcho: 'Echo: ping',
-  sequential: (calls = sizes.sequentialCalls) => `Echo: m${calls - 1}`,
-  parallel: (calls = sizes.parallelCalls) => `${calls}:Echo: m${calls - 1}`,
+  oneEcho: (variant) => `Echo: ping ${variant}`,
+  sequential: (variant, calls = sizes.sequentialCalls) => `Echo: v${variant}m${calls - 1}`,
+  parallel: (variant, calls = sizes.parallelCalls) => `${calls}:Echo: v${variant}m${calls - 1}`,
 };
 
 /** Throws unless `actual` is the expected answer of workload `name`. */

@@ -7,7 +7,7 @@
  */
 import { CodeModeUtcpClient } from '@utcp/code-mode';
 import '@utcp/mcp'; // registers the "mcp" call template
-import { checkAnswer, expected, programs, sizes } from '../lib/workloads.mjs';
+import { checkAnswer, expected, nextVariant, oneEchoArguments, programs, sizes } from '../lib/workloads.mjs';
 import { summarize, timeIt } from '../stats.mjs';
 
 // The peer logs every tool call with console.log ("Calling tool …"): silenced so that it costs a
@@ -44,20 +44,23 @@ async function overhead() {
     const opened = await timeIt(open);
     start.push(opened.ms);
     try {
-      cold.push((await timeIt(() => chain(opened.value, programs.oneEcho(echo), expected.oneEcho, 'one echo (cold)'))).ms);
+      const variant = nextVariant();
+      cold.push((await timeIt(() => chain(opened.value, programs.oneEcho(echo, variant), expected.oneEcho(variant), 'one echo (cold)'))).ms);
     } finally {
       await opened.value.close();
     }
   }
   const client = await open();
   try {
-    for (let i = 0; i < sizes.warmup; i++) await chain(client, programs.oneEcho(echo), expected.oneEcho, 'one echo');
+    const oneEcho = (variant = nextVariant()) => chain(client, programs.oneEcho(echo, variant), expected.oneEcho(variant), 'one echo');
+    for (let i = 0; i < sizes.warmup; i++) await oneEcho();
     const warm = [];
     const directCall = [];
     for (let i = 0; i < sizes.warmSamples; i++) {
-      warm.push((await timeIt(() => chain(client, programs.oneEcho(echo), expected.oneEcho, 'one echo'))).ms);
+      warm.push((await timeIt(() => oneEcho())).ms);
       // The peer's own client calling the tool outside any sandbox, for reference.
-      directCall.push((await timeIt(async () => checkAnswer('peer callTool', await client.callTool('bench.everything.echo', { message: 'ping' }), expected.oneEcho))).ms);
+      const variant = nextVariant();
+      directCall.push((await timeIt(async () => checkAnswer('peer callTool', await client.callTool('bench.everything.echo', oneEchoArguments(variant)), expected.oneEcho(variant)))).ms);
     }
     return { cold: summarize(cold), warm: summarize(warm), clientCallTool: summarize(directCall), startMs: summarize(start) };
   } finally {
@@ -68,16 +71,15 @@ async function overhead() {
 async function bridge() {
   const client = await open();
   try {
-    await chain(client, programs.sequential(echo, 50), expected.sequential(50), 'warm-up');
+    const warmUp = nextVariant();
+    await chain(client, programs.sequential(echo, warmUp, 50), expected.sequential(warmUp, 50), 'warm-up');
+    const sequentialRun = (variant = nextVariant()) => chain(client, programs.sequential(echo, variant), expected.sequential(variant), 'sequential');
+    const parallelRun = (variant = nextVariant()) => chain(client, programs.parallel(echo, variant), expected.parallel(variant), 'Promise.all');
     const sequential = [];
-    for (let run = 0; run < sizes.sequentialRuns; run++) {
-      sequential.push((await timeIt(() => chain(client, programs.sequential(echo), expected.sequential(), 'sequential'))).ms);
-    }
-    for (let i = 0; i < 3; i++) await chain(client, programs.parallel(echo), expected.parallel(), 'Promise.all');
+    for (let run = 0; run < sizes.sequentialRuns; run++) sequential.push((await timeIt(() => sequentialRun())).ms);
+    for (let i = 0; i < 3; i++) await parallelRun();
     const parallel = [];
-    for (let run = 0; run < sizes.parallelRuns; run++) {
-      parallel.push((await timeIt(() => chain(client, programs.parallel(echo), expected.parallel(), 'Promise.all'))).ms);
-    }
+    for (let run = 0; run < sizes.parallelRuns; run++) parallel.push((await timeIt(() => parallelRun())).ms);
     return { sequential: summarize(sequential), parallel: summarize(parallel) };
   } finally {
     await client.close();
