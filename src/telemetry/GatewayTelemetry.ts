@@ -6,14 +6,14 @@ import type { AuditLog } from './audit/AuditLog.ts';
 import { decisionOf, type AuditRecord, type AuditToolCall } from './audit/AuditRecord.ts';
 import { callErrorCode } from './callErrorCode.ts';
 import type { RecentExecutions } from './recent/RecentExecutions.ts';
-import type { GatewayMetrics } from './metrics/GatewayMetrics.ts';
+import type { LateMetrics } from './metrics/LateMetrics.ts';
 import { codeGoatAttributes } from './semconv.ts';
 import type { CallOutcome, DownstreamMeta, ExecutionTelemetry, Telemetry, UpstreamRequest } from './Telemetry.ts';
 import type { TraceSpan, Tracing } from './tracing/Tracing.ts';
 
 export interface TelemetryParts {
   readonly tracing?: Tracing | undefined;
-  readonly metrics?: GatewayMetrics | undefined;
+  readonly metrics?: LateMetrics | undefined;
   readonly audit?: { readonly log: AuditLog; readonly code: 'full' | 'hash' } | undefined;
   /** The operator console's ring: fed the same record as the audit log, with the code and the error. */
   readonly recent?: RecentExecutions | undefined;
@@ -33,7 +33,7 @@ interface RequestScope {
  */
 export class GatewayTelemetry implements Telemetry {
   readonly #tracing: Tracing | undefined;
-  readonly #metrics: GatewayMetrics | undefined;
+  readonly #metrics: LateMetrics | undefined;
   readonly #audit: TelemetryParts['audit'];
   readonly #recent: RecentExecutions | undefined;
   readonly #scope = new AsyncLocalStorage<RequestScope>();
@@ -45,7 +45,7 @@ export class GatewayTelemetry implements Telemetry {
     this.#recent = parts.recent;
   }
 
-  get metrics(): GatewayMetrics | undefined {
+  get metrics(): LateMetrics | undefined {
     return this.#metrics;
   }
 
@@ -68,7 +68,8 @@ export class GatewayTelemetry implements Telemetry {
         throw error;
       } finally {
         span?.end(undefined, errorType);
-        this.#metrics?.serverOperation(request, (performance.now() - started) / 1000, errorType);
+        const seconds = (performance.now() - started) / 1000;
+        this.#metrics?.record((metrics) => metrics.serverOperation(request, seconds, errorType));
       }
     };
     return span === undefined && !this.#records ? observe() : this.#scope.run({ span, client: request.client }, observe);
@@ -92,7 +93,8 @@ export class GatewayTelemetry implements Telemetry {
           },
           errorCode,
         );
-        this.#metrics?.execution(errorCode, (performance.now() - started) / 1000);
+        const seconds = (performance.now() - started) / 1000;
+        this.#metrics?.record((metrics) => metrics.execution(errorCode, seconds));
         if (calls) this.#record({ code, codeSha256, client: scope?.client, result, errorCode, calls });
       },
     };
@@ -103,11 +105,11 @@ export class GatewayTelemetry implements Telemetry {
   }
 
   policyDecision(decision: string): void {
-    this.#metrics?.policyDecision(decision);
+    this.#metrics?.record((metrics) => metrics.policyDecision(decision));
   }
 
   rateLimited(): void {
-    this.#metrics?.rateLimited();
+    this.#metrics?.record((metrics) => metrics.rateLimited());
   }
 
   async close(): Promise<void> {
@@ -134,7 +136,7 @@ export class GatewayTelemetry implements Telemetry {
     const durationMs = performance.now() - started;
     const errorCode = callErrorCode(outcome);
     span?.end(undefined, errorCode);
-    this.#metrics?.toolCall(server, tool, durationMs / 1000, errorCode);
+    this.#metrics?.record((metrics) => metrics.toolCall(server, tool, durationMs / 1000, errorCode));
     calls?.push({ server, tool, ok: errorCode === undefined, durationMs: Math.round(durationMs), decision: decisionOf(errorCode), ...(errorCode && { errorCode }) });
     return outcome;
   }

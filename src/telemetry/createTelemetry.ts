@@ -3,6 +3,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { SecretRedactor } from '../observability/redactSecrets.ts';
 import { GatewayTelemetry } from './GatewayTelemetry.ts';
 import { RecentExecutions } from './recent/RecentExecutions.ts';
+import { LateMetrics, metricsLoadDelayMs } from './metrics/LateMetrics.ts';
 import type { MetricSources } from './metrics/GatewayMetrics.ts';
 import { noTelemetry, type Telemetry } from './Telemetry.ts';
 import type { Tracing } from './tracing/Tracing.ts';
@@ -30,9 +31,12 @@ export interface TelemetryOptions {
 export async function createTelemetry(options: TelemetryOptions): Promise<Telemetry> {
   const settings = tracingSettings(options.env ?? process.env);
   if (settings === undefined && !options.metrics && options.audit === undefined && !options.recentExecutions) return noTelemetry;
-  const [tracing, metrics, audit] = await Promise.all([
+  // Metrics are not waited for: prom-client loads once the gateway is serving (see LateMetrics).
+  const metrics = options.metrics
+    ? new LateMetrics(() => import('./metrics/GatewayMetrics.ts').then(({ GatewayMetrics }) => new GatewayMetrics(options.metricSources)), metricsLoadDelayMs)
+    : undefined;
+  const [tracing, audit] = await Promise.all([
     settings && startTracing(settings, options.logger),
-    options.metrics ? import('./metrics/GatewayMetrics.ts').then(({ GatewayMetrics }) => new GatewayMetrics(options.metricSources)) : undefined,
     options.audit &&
       import('./audit/AuditLog.ts').then(({ AuditLog }) => ({ log: new AuditLog(options.audit!, options.redactor, options.logger), code: options.audit!.code })),
   ]);

@@ -39,11 +39,14 @@ describe('GatewayMetrics', () => {
 describe('the policy and rate-limit hooks', () => {
   it('count through the telemetry seam', async () => {
     const { GatewayTelemetry } = await import('../../src/telemetry/GatewayTelemetry.ts');
+    const { LateMetrics } = await import('../../src/telemetry/metrics/LateMetrics.ts');
     const metrics = new GatewayMetrics();
-    const telemetry = new GatewayTelemetry({ metrics });
+    const late = new LateMetrics(async () => metrics);
+    const telemetry = new GatewayTelemetry({ metrics: late });
     telemetry.policyDecision('deny');
     telemetry.policyDecision('deny');
     telemetry.rateLimited();
+    await late.loaded();
     const text = await metrics.text();
     expect(text).toContain('code_goat_policy_decisions_total{decision="deny"} 2');
     expect(text).toContain('code_goat_rate_limited_total 1');
