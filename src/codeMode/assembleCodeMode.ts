@@ -1,4 +1,4 @@
-import { typeCheckDefaults } from '../config/defaults.ts';
+import { sandboxPoolDefaults, typeCheckDefaults } from '../config/defaults.ts';
 import { parseConfig } from '../config/parseConfig.ts';
 import { isCodeModeServer, type Config, type ConfigInput } from '../config/schema.ts';
 import { configSecrets } from '../config/substituteEnv.ts';
@@ -72,7 +72,7 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
   const redactor = createSecretRedactor(configSecrets(config));
   const logger = redactingLogger(options.logger ?? createLogger({ component: 'code-goat' }), redactor);
   const byRule = options.reach === 'code-mode servers';
-  const sandbox = byRule && !config.codeMode.enabled ? undefined : (options.sandbox ?? createSandbox(config, logger));
+  const sandbox = byRule && !config.codeMode.enabled ? undefined : (options.sandbox ?? createSandbox(config, logger, byRule ? sandboxPoolDefaults.gatewayWarmAfterMs : 0));
   let servers: ServerPool;
   try {
     servers = ServerPool.create(config.mcpServers, { ...serverPoolOptions(config, logger), redactor });
@@ -151,8 +151,11 @@ function serverPoolOptions(config: Config, logger: Logger): ServerPoolOptions {
   };
 }
 
-/** The default sandbox, warmed at once. Settings left out of the config take the sandbox's defaults. */
-function createSandbox(config: Config, logger: Logger): Sandbox {
+/**
+ * The default sandbox, its first worker booted after `warmAfterMs` (or by the first execution, if that
+ * comes first). Settings left out of the config take the sandbox's defaults.
+ */
+function createSandbox(config: Config, logger: Logger, warmAfterMs: number): Sandbox {
   const { codeMode } = config;
   const sandbox = new WorkerSandbox({
     limits: definedOnly({
@@ -167,7 +170,8 @@ function createSandbox(config: Config, logger: Logger): Sandbox {
     pool: definedOnly({ workers: codeMode.workers, maxQueue: codeMode.maxQueue, maxWorkerRssMb: codeMode.maxWorkerRssMb }),
     onWorkerStderr: (text) => logger.warn('sandbox worker', { text: text.trimEnd() }),
   });
-  sandbox.warm();
+  if (warmAfterMs === 0) sandbox.warm();
+  else setTimeout(() => sandbox.warm(), warmAfterMs).unref();
   return sandbox;
 }
 

@@ -73,6 +73,13 @@ export const sandboxPoolDefaults = {
   recycleAfterExecutions: 1_000,
   /** …or once its resident memory grows past this, in MiB. */
   recycleAboveRssMb: 1_024,
+  /**
+   * A gateway (which serves before its servers are up) boots its first worker this long after it
+   * starts, in milliseconds, unless an execution comes first (which boots one at once): a boot takes
+   * about 0.4 s of CPU, which on two cores would otherwise compete with the client's first requests.
+   * The library boots it at once, while its servers connect.
+   */
+  gatewayWarmAfterMs: 1_000,
 } as const;
 
 /** Downstream servers. */
