@@ -1,10 +1,11 @@
-import ivm from 'isolated-vm';
+import type ivm from 'isolated-vm';
 import type { ErrorCode } from '../../errors.ts';
 import type { LogLevel } from '../ExecutionResult.ts';
-import type { SandboxLimits, ToolBindings, ToolCallOutcome } from '../Sandbox.ts';
-import { bridgeGlobals, isolateRaisedError, type Log, type ResolveCall, type StartCall } from '../prelude/bridge.ts';
+import type { SandboxLimits, ToolCallOutcome } from '../Sandbox.ts';
+import { isolateRaisedError, type ResolveCall } from '../prelude/bridge.ts';
 import type { ToolCallAnswer, ToolCallRequest } from '../workerMessages.ts';
 import type { OutputCollector } from './OutputCollector.ts';
+import type { PreparedContext } from './PreparedContext.ts';
 
 /** The worker's side of one execution's calls: how they leave for the host, and where the answers arrive. */
 export interface CallChannel {
@@ -15,15 +16,14 @@ export interface CallChannel {
 }
 
 /**
- * The worker's half of the bridge of prelude/bridge.ts, for one execution: it puts `StartCall`, `Log`
- * and the bindings on a fresh context's global object and, once the prelude ran, takes the prelude's
- * `ResolveCall` off it. Calls past `maxToolCalls` are answered here; the others go to the host under
- * the isolate's call id, and the host's answer comes back in under the same id.
+ * The worker's half of the bridge of prelude/bridge.ts, for one execution, on a context the prelude
+ * already ran in (see PreparedContext): the code's calls and console lines come here, and answers go
+ * back through the prelude's `ResolveCall`. Calls past `maxToolCalls` are answered here; the others go
+ * to the host under the isolate's call id, and the host's answer comes back in under the same id.
  */
 export class Bridge {
   /** Error codes the bridge handed to the code: the only ones a failure may report (see readSettlement). */
   readonly deliveredCodes = new Set<ErrorCode>([isolateRaisedError.code]);
-  readonly #context: ivm.Context;
   readonly #limits: SandboxLimits;
   readonly #channel: CallChannel;
   /** Ids of the calls sent to the host and not answered yet. */
@@ -34,35 +34,24 @@ export class Bridge {
   /** Answers of this turn, waiting to cross into the isolate together (see `ResolveCall`). */
   #answers: (number | string)[] = [];
 
-  constructor(context: ivm.Context, input: { bindings: ToolBindings; limits: SandboxLimits; calls: CallChannel }, output: OutputCollector) {
-    this.#context = context;
+  constructor(prepared: PreparedContext, input: { limits: SandboxLimits; calls: CallChannel }, output: OutputCollector) {
     this.#limits = input.limits;
     this.#channel = input.calls;
-    const jail = context.global;
-    const startCall: StartCall = (...calls) => {
-      for (let i = 0; i + 3 < calls.length; i += 4) this.#start(Number(calls[i]), String(calls[i + 1]), String(calls[i + 2]), String(calls[i + 3]));
-    };
-    const log: Log = (level, message) => output.add(asLevel(level), String(message));
-    jail.setSync(bridgeGlobals.callTool, new ivm.Callback(startCall, { ignored: true }));
-    jail.setSync(bridgeGlobals.log, new ivm.Callback(log));
-    jail.setSync(bridgeGlobals.bindings, JSON.stringify(input.bindings));
+    this.#resolver = prepared.attach({
+      start: (calls) => {
+        for (let i = 0; i + 3 < calls.length; i += 4) this.#start(Number(calls[i]), String(calls[i + 1]), String(calls[i + 2]), String(calls[i + 3]));
+      },
+      log: (level, message) => output.add(asLevel(level), String(message)),
+    });
     this.#channel.onAnswer(({ callId, outcomeJson, failureCode }) => {
       // Only calls this bridge sent are answered, each once.
       if (this.#outstanding.delete(callId)) this.#answer(callId, outcomeJson, failureCode);
     });
   }
 
-  /** After the prelude ran: keeps a reference to its resolver and removes it from the global object before the code runs. */
-  takeResolver(): void {
-    const jail = this.#context.global;
-    this.#resolver = jail.getSync(bridgeGlobals.resolveCall, { reference: true }) as ivm.Reference<ResolveCall>;
-    jail.deleteSync(bridgeGlobals.resolveCall);
-  }
-
-  /** Ends the bridge: later answers are dropped. True when no call was left unanswered. */
+  /** Ends the bridge: later answers are dropped (the context's owner releases the resolver). True when no call was left unanswered. */
   finish(): boolean {
     this.#finished = true;
-    this.#resolver?.release();
     this.#resolver = undefined;
     return this.#outstanding.size === 0;
   }

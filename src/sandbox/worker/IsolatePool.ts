@@ -1,5 +1,6 @@
 import ivm from 'isolated-vm';
 import { bridgeGlobals, preludeFilename } from '../prelude/bridge.ts';
+import { PreparedContext } from './PreparedContext.ts';
 
 export interface PooledIsolate {
   readonly isolate: ivm.Isolate;
@@ -8,8 +9,11 @@ export interface PooledIsolate {
   readonly memoryMb: number;
   /** Executions it has served. */
   uses: number;
-  /** A context made while the isolate was idle, so an execution does not wait for one (about a millisecond). */
-  spareContext?: Promise<ivm.Context> | undefined;
+  /**
+   * A context made while the isolate was idle, the prelude run in it for the bindings of the pool's
+   * last execution (see PreparedContext): an execution with those bindings does not wait for either.
+   */
+  spare?: Promise<PreparedContext | undefined> | undefined;
 }
 
 /** An isolate serves at most this many executions, to bound whatever drift reuse allows. */
@@ -35,10 +39,25 @@ export class IsolatePool {
   readonly #preludeSource: string;
   readonly #maxIdle: number;
   #disposed = false;
+  /** The bindings of the latest execution: what the next one most likely has too (the same client, the same servers). */
+  #lastBindingsJson: string | undefined;
 
   constructor(preludeSource: string, options: { maxIdle?: number } = {}) {
     this.#preludeSource = preludeSource;
     this.#maxIdle = options.maxIdle ?? 4;
+  }
+
+  /**
+   * The context `pooled`'s execution runs in, the prelude run for `bindingsJson`: the spare one when it
+   * was prepared for these bindings, else one made now (and the spare, made for others, released).
+   */
+  async context(pooled: PooledIsolate, bindingsJson: string): Promise<PreparedContext> {
+    this.#lastBindingsJson = bindingsJson;
+    const spare = await pooled.spare?.catch(() => undefined);
+    pooled.spare = undefined;
+    if (spare !== undefined && spare.bindingsJson === bindingsJson) return spare;
+    spare?.release();
+    return PreparedContext.prepare(pooled.isolate, pooled.prelude, bindingsJson);
   }
 
   acquire(memoryMb: number): PooledIsolate {
@@ -56,7 +75,7 @@ export class IsolatePool {
     setImmediate(() => {
       void this.#fitForReuse(pooled, reusable).then((fit) => {
         if (fit && !this.#disposed && this.#idle.length < this.#maxIdle) {
-          pooled.spareContext = spareContext(pooled.isolate);
+          pooled.spare = this.#prepareSpare(pooled.isolate, pooled.prelude);
           this.#idle.push(pooled);
           return;
         }
@@ -100,15 +119,16 @@ export class IsolatePool {
     });
     const prelude = isolate.compileScriptSync(this.#preludeSource, { filename: preludeFilename });
     warmUp(isolate, prelude);
-    return { isolate, prelude, memoryMb, uses: 0, spareContext: spareContext(isolate) };
+    return { isolate, prelude, memoryMb, uses: 0, spare: this.#prepareSpare(isolate, prelude) };
   }
-}
 
-/** A fresh context for the isolate's next execution; a failure surfaces when that execution awaits it. */
-function spareContext(isolate: ivm.Isolate): Promise<ivm.Context> {
-  const context = isolate.createContext();
-  context.catch(() => {}); // Disposed before use: nobody will await it.
-  return context;
+  /** The isolate's next context, prepared for the latest bindings; none (undefined) when it cannot be made. */
+  #prepareSpare(isolate: ivm.Isolate, prelude: ivm.Script): Promise<PreparedContext | undefined> | undefined {
+    const bindingsJson = this.#lastBindingsJson;
+    if (bindingsJson === undefined) return undefined;
+    // Disposed before use, or out of memory: the execution that takes it makes a context itself.
+    return PreparedContext.prepare(isolate, prelude, bindingsJson).catch(() => undefined);
+  }
 }
 
 /**

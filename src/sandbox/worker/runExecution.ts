@@ -4,6 +4,7 @@ import type { SandboxLimits, ToolBindings } from '../Sandbox.ts';
 import { userCodeFilename } from '../prelude/bridge.ts';
 import { failureFields } from '../sandboxFailure.ts';
 import { Bridge, type CallChannel } from './Bridge.ts';
+import type { PreparedContext } from './PreparedContext.ts';
 import type { IsolatePool, PooledIsolate } from './IsolatePool.ts';
 import type { WorkerExecutionResult } from '../workerMessages.ts';
 import { mapStack } from './mapStack.ts';
@@ -63,23 +64,22 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   input.onDeadline?.(watchdog);
   let json: string;
   let bridge: Bridge | undefined;
+  let prepared: PreparedContext | undefined;
   let compiling = false;
   try {
-    const context = await (pooled.spareContext ?? pooled.isolate.createContext());
-    pooled.spareContext = undefined;
-    bridge = new Bridge(context, input, output);
-    await pooled.prelude.run(context);
-    bridge.takeResolver();
+    prepared = await isolates.context(pooled, JSON.stringify(input.bindings));
+    bridge = new Bridge(prepared, input, output);
     compiling = true;
     const script = await pooled.isolate.compileScript(transpiled.script, { filename: userCodeFilename });
     compiling = false;
-    json = String(await script.run(context, { timeout: input.limits.timeoutMs, promise: true, copy: true }));
+    json = String(await script.run(prepared.context, { timeout: input.limits.timeoutMs, promise: true, copy: true }));
     script.release();
-    context.release();
+    prepared.release();
   } catch (error) {
     watchdog.stop();
     const fields = abortedExecution(error, watchdog, pooled, input.limits, compiling);
     bridge?.finish();
+    prepared?.release();
     isolates.release(pooled, { reusable: false });
     return failure(output, fields);
   }
