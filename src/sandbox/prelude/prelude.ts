@@ -69,15 +69,21 @@ function emptyQueue(): CallQueue {
 }
 let queued = emptyQueue();
 let turnStarted = false;
+/** Values (four a call) past which the queue crosses at once: an argument list stays far below what one crossing can carry. */
+const maxQueuedValues = 4 * 1024;
+
+function flushQueued(): void {
+  if (queued.length === 0) return;
+  const calls = queued;
+  queued = emptyQueue();
+  reflectApply(startCall, undefined, calls as unknown as (number | string)[]);
+}
 
 /** Runs once the code's current turn is over: `await` on a plain value consults nothing the code can replace. */
 async function endOfTurn(): Promise<void> {
   await undefined;
   turnStarted = false;
-  if (queued.length === 0) return;
-  const calls = queued;
-  queued = emptyQueue();
-  reflectApply(startCall, undefined, calls as unknown as (number | string)[]);
+  flushQueued();
 }
 
 function callHost(server: string, tool: string, argsJson: string): Promise<string> {
@@ -96,6 +102,7 @@ function callHost(server: string, tool: string, argsJson: string): Promise<strin
     queued[at + 2] = tool;
     queued[at + 3] = argsJson;
     queued.length = at + 4;
+    if (queued.length >= maxQueuedValues) flushQueued();
   });
 }
 
