@@ -58,7 +58,9 @@ export class IpcOutbox<Message> {
 
 /** The messages a received message holds: itself, or a batch's, in order. */
 export function unbatched<Message extends { readonly type: string }>(received: Message | Batch<Message>): readonly Message[] {
+  if (typeof received !== 'object' || received === null) return [];
   if (received.type !== 'batch') return [received as Message];
   const { messages } = received as Batch<Message>;
-  return Array.isArray(messages) ? messages : [];
+  // What is not a message (a broken peer) is dropped here, not read as one further on.
+  return Array.isArray(messages) ? messages.filter((message: unknown): message is Message => typeof message === 'object' && message !== null) : [];
 }

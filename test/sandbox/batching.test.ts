@@ -39,6 +39,8 @@ describe('IpcOutbox', () => {
 
   it('reads a batch whose messages are not a list (a broken peer) as no messages', () => {
     expect(unbatched({ type: 'batch', messages: 'nonsense' } as unknown as Batch<Message>)).toEqual([]);
+    expect(unbatched({ type: 'batch', messages: [null, 7, message(2)] } as unknown as Batch<Message>)).toEqual([message(2)]);
+    expect(unbatched(null as unknown as Message)).toEqual([]);
     expect(unbatched(message(1))).toEqual([message(1)]);
   });
 });
