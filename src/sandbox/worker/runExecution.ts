@@ -65,19 +65,19 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   let json: string;
   let bridge: Bridge | undefined;
   let prepared: PreparedContext | undefined;
-  let compiling = false;
+  let evaluating = false;
   try {
     prepared = await isolates.context(pooled, JSON.stringify(input.bindings));
     bridge = new Bridge(prepared, input, output);
-    compiling = true;
-    const script = await pooled.isolate.compileScript(transpiled.script, { filename: userCodeFilename });
-    compiling = false;
-    json = String(await script.run(prepared.context, { timeout: input.limits.timeoutMs, promise: true, copy: true }));
-    script.release();
+    // Compiled and run in one crossing to the isolate's thread (each crossing is a thread switch). An
+    // exception out of it is the compiler's or the sandbox's: the code's own errors are settlements.
+    evaluating = true;
+    json = String(await prepared.context.eval(transpiled.script, { filename: userCodeFilename, timeout: input.limits.timeoutMs, promise: true, copy: true }));
+    evaluating = false;
     prepared.release();
   } catch (error) {
     watchdog.stop();
-    const fields = abortedExecution(error, watchdog, pooled, input.limits, compiling);
+    const fields = abortedExecution(error, watchdog, pooled, input.limits, evaluating);
     bridge?.finish();
     prepared?.release();
     isolates.release(pooled, { reusable: false });
@@ -126,7 +126,7 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
  * from the error's text: the watchdog's record (deadline, CPU budget), the isolate's state (during an
  * execution only the watchdog and the heap cap dispose an isolate), the clock, the error's name.
  */
-function abortedExecution(error: unknown, watchdog: Watchdog, pooled: PooledIsolate, limits: SandboxLimits, compiling: boolean): FailureFields {
+function abortedExecution(error: unknown, watchdog: Watchdog, pooled: PooledIsolate, limits: SandboxLimits, evaluating: boolean): FailureFields {
   const timeout = () => failureFields('TIMEOUT', `Execution exceeded its ${limits.timeoutMs} ms deadline (codeMode.timeout) and was stopped.`);
   if (watchdog.reason === 'deadline') return timeout();
   if (watchdog.reason === 'cancelled') return failureFields('CANCELLED', 'The execution was cancelled by its caller and was stopped.');
@@ -145,7 +145,8 @@ function abortedExecution(error: unknown, watchdog: Watchdog, pooled: PooledIsol
     return failureFields('SYNTAX_ERROR', firstLine(message).replace(/\s*\[file:\/\/\/code\.ts:\d+:\d+\]$/, ''));
   }
   // V8's parser ran out of stack on the code (expressions nested thousands deep): the code's fault too.
-  if (compiling && error instanceof Error && error.name === 'RangeError') {
+  // Only the compiler can throw it out of the evaluation: the code's own errors become its settlement.
+  if (evaluating && error instanceof Error && error.name === 'RangeError') {
     return failureFields('SYNTAX_ERROR', 'The code nests expressions too deeply to compile (the parser ran out of stack). Write it flatter.');
   }
   return failureFields('SANDBOX_FAILED', firstLine(message));
