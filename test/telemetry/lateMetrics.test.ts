@@ -48,29 +48,31 @@ describe('LateMetrics', () => {
 });
 
 describe('when the metrics load', () => {
-  it('not before the delay unless scraped, then at the first scrape, once', async () => {
-    let loads = 0;
+  /** LateMetrics whose loads are counted. */
+  function counted(delayMs: number) {
+    const count = { loads: 0 };
     const late = new LateMetrics(async () => {
-      loads += 1;
+      count.loads += 1;
       return new GatewayMetrics();
-    }, 60_000);
+    }, delayMs);
+    return { late, count };
+  }
+
+  it('not before the delay unless scraped, then at the first scrape, once', async () => {
+    const { late, count } = counted(60_000);
     late.record((metrics) => metrics.rateLimited());
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(loads).toBe(0);
+    expect(count.loads).toBe(0);
     expect(await late.text()).toContain('code_goat_rate_limited_total 1');
     await late.text();
-    expect(loads).toBe(1);
+    expect(count.loads).toBe(1);
   });
 
   it('by themselves after the delay', async () => {
-    let loads = 0;
-    const late = new LateMetrics(async () => {
-      loads += 1;
-      return new GatewayMetrics();
-    }, 10);
+    const { late, count } = counted(10);
     // No scrape: the timer alone loads them (polled with a wide margin, for a busy machine).
-    for (let waited = 0; loads === 0 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(loads).toBe(1);
+    for (let waited = 0; count.loads === 0 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(count.loads).toBe(1);
     expect(await late.text()).toContain('code_goat_rate_limited_total 0');
   });
 });
