@@ -10,7 +10,9 @@
  */
 import type { ErrorCode } from '../../errors.ts';
 import type { ToolBindings } from '../Sandbox.ts';
-import { bridgeGlobals, isolateRaisedError, type BridgeOutcome, type Log, type ResolveCall, type Run, type Settlement, type StartCall } from './bridge.ts';
+import { bridgeGlobals, type BridgeOutcome, type Log, type Run, type Settlement, type StartCall } from './bridge.ts';
+import { carriesBridgeCode, failureError, PolicyError, RateLimitError, ToolError, UnknownToolError } from './callErrors.ts';
+import { createHostCalls } from './hostCalls.ts';
 import { closeUnmeteredMemory } from './closeUnmeteredMemory.ts';
 import { formatLogArguments } from './formatLogArguments.ts';
 import { closestNames } from '../../text/closestNames.ts';
@@ -33,135 +35,12 @@ const parse = JSON.parse;
 const freeze = Object.freeze;
 const keysOf = Object.keys;
 const reflectGet = Reflect.get;
-const reflectApply = Reflect.apply;
-const objectCreate = Object.create;
-const PromiseConstructor = Promise;
 
 closeUnmeteredMemory();
 
-// Calls in flight: a null-prototype record, so no method the code can replace is on this path.
-const inFlight: Record<number, (outcomeJson: string) => void> = Object.create(null);
-let nextCallId = 0;
+const { callHost, resolveCall } = createHostCalls(startCall);
 // The worker takes this function from the global object and removes it before the code runs.
-const resolveCall: ResolveCall = (...answers) => {
-  for (let i = 0; i + 1 < answers.length; i += 2) {
-    const callId = answers[i] as number;
-    const settle = inFlight[callId];
-    delete inFlight[callId];
-    settle?.(answers[i + 1] as string);
-  }
-};
 global[bridgeGlobals.resolveCall] = resolveCall;
-
-/**
- * Calls started in this turn after its first, waiting to cross together (see `StartCall`): an
- * array-like record with no prototype, handed to the captured `Reflect.apply` as the argument list,
- * so no method or setter the code can replace is on this path either. The first call of a turn
- * crosses at once, so a lone call (code that awaits each) waits for nothing, and a call followed by
- * long synchronous work is under way meanwhile; the others of a `Promise.all` follow as soon as the
- * code yields.
- */
-type CallQueue = { length: number; [index: number]: number | string };
-function emptyQueue(): CallQueue {
-  const queue = objectCreate(null) as CallQueue;
-  queue.length = 0;
-  return queue;
-}
-let queued = emptyQueue();
-let turnStarted = false;
-/** Values (four a call) past which the queue crosses at once: an argument list stays far below what one crossing can carry. */
-const maxQueuedValues = 4 * 1024;
-
-function flushQueued(): void {
-  if (queued.length === 0) return;
-  const calls = queued;
-  queued = emptyQueue();
-  reflectApply(startCall, undefined, calls as unknown as (number | string)[]);
-}
-
-/** Runs once the code's current turn is over: `await` on a plain value consults nothing the code can replace. */
-async function endOfTurn(): Promise<void> {
-  await undefined;
-  turnStarted = false;
-  flushQueued();
-}
-
-function callHost(server: string, tool: string, argsJson: string): Promise<string> {
-  return new PromiseConstructor<string>((resolve) => {
-    const callId = nextCallId++;
-    inFlight[callId] = resolve;
-    if (!turnStarted) {
-      turnStarted = true;
-      startCall(callId, server, tool, argsJson);
-      void endOfTurn();
-      return;
-    }
-    const at = queued.length;
-    queued[at] = callId;
-    queued[at + 1] = server;
-    queued[at + 2] = tool;
-    queued[at + 3] = argsJson;
-    queued.length = at + 4;
-    if (queued.length >= maxQueuedValues) flushQueued();
-  });
-}
-
-class ToolError extends Error {
-  readonly server: string;
-  readonly tool: string;
-  readonly code: ErrorCode;
-  constructor(server: string, tool: string, code: ErrorCode, message: string) {
-    super(message);
-    this.name = 'ToolError';
-    this.server = server;
-    this.tool = tool;
-    this.code = code;
-  }
-}
-
-/** A call the gateway's policy refused, or whose approval was declined or could not be asked for. */
-class PolicyError extends Error {
-  readonly server: string;
-  readonly tool: string;
-  readonly code: ErrorCode;
-  constructor(server: string, tool: string, code: ErrorCode, message: string) {
-    super(message);
-    this.name = 'PolicyError';
-    this.server = server;
-    this.tool = tool;
-    this.code = code;
-  }
-}
-
-/** A call over a rate limit: `retryAfterMs` says when it may be tried again. */
-class RateLimitError extends Error {
-  readonly server: string;
-  readonly tool: string;
-  readonly code: ErrorCode;
-  readonly retryAfterMs: number;
-  constructor(server: string, tool: string, code: ErrorCode, message: string, retryAfterMs: number) {
-    super(message);
-    this.name = 'RateLimitError';
-    this.server = server;
-    this.tool = tool;
-    this.code = code;
-    this.retryAfterMs = retryAfterMs;
-  }
-}
-
-function failureError(server: string, tool: string, outcome: Extract<BridgeOutcome, { ok: false }>): Error {
-  if (outcome.errorName === 'PolicyError') return new PolicyError(server, tool, outcome.code, outcome.message);
-  if (outcome.errorName === 'RateLimitError') return new RateLimitError(server, tool, outcome.code, outcome.message, outcome.retryAfterMs ?? 0);
-  return new ToolError(server, tool, outcome.code, outcome.message);
-}
-
-class UnknownToolError extends Error {
-  readonly code = isolateRaisedError.code;
-  constructor(message: string) {
-    super(message);
-    this.name = isolateRaisedError.name;
-  }
-}
 
 // Keys that language machinery probes (await, JSON, string conversion): answer "absent" instead of throwing.
 // A null-prototype record rather than a Set: no method the code can replace is consulted.
@@ -283,7 +162,7 @@ function describeThrown(error: unknown): Settlement {
         name: String(e.name ?? 'Error').slice(0, maxMessageLength),
         message: String(e.message ?? '').slice(0, maxMessageLength),
         ...(typeof e.stack === 'string' ? { stack: e.stack.split('\n', maxStackLines).join('\n') } : {}),
-        ...(error instanceof ToolError || error instanceof PolicyError || error instanceof RateLimitError || error instanceof UnknownToolError ? { code: String(e.code) as ErrorCode } : {}),
+        ...(carriesBridgeCode(error) ? { code: String(error.code) as ErrorCode } : {}),
       };
     }
     return { ok: false, name: 'Error', message: `Uncaught ${formatLogArguments([error])}` };
