@@ -10,19 +10,15 @@ import { nestingDefaults } from '../config/defaults.ts';
 import { jsonTextDeeperThan } from '../text/jsonDepth.ts';
 import type { HostToWorker, ToolCallRequest, WorkerExecutionResult, WorkerToHost } from './workerMessages.ts';
 import { IpcOutbox, unbatched, type Batch } from './ipcOutbox.ts';
+import { PausableTimer } from './PausableTimer.ts';
 
 interface PendingExecution {
   readonly callTool: ToolCallHandler;
   readonly toolCalls: ToolCallRecord[];
   readonly started: number;
   readonly settle: (run: WorkerRun) => void;
-  /** Kills the worker should it not answer past the deadline; re-armed when a paused deadline resumes. */
-  backstop: NodeJS.Timeout | undefined;
-  /** When the backstop fires (`performance.now()`), or, while the deadline is paused, the time it had left. */
-  backstopAt: number;
-  /** Holds of the deadline not resumed yet (see `DeadlineHold`); the clock runs when it is 0. */
-  pauses: number;
-  readonly arm: (ms: number) => NodeJS.Timeout;
+  /** Kills the worker should it not answer past the deadline; held while the deadline is paused (see `DeadlineHold`). */
+  readonly backstop: PausableTimer;
   /** Aborted when the execution ends, however it ends: what its calls still do is cancelled. */
   readonly ended: AbortController;
   /** The execution's calls' signal: `ended`, joined with the caller's cancel. */
@@ -151,21 +147,18 @@ export class SandboxWorker {
     const executionId = this.#nextExecutionId++;
     this.executions += 1;
     return new Promise<WorkerRun>((resolve) => {
-      const arm = (ms: number) =>
-        setTimeout(() => {
-          // No answer even after the worker's own watchdog should have fired: the process is stuck.
-          this.kill('TIMEOUT', `Execution exceeded its ${limits.timeoutMs} ms deadline and its sandbox worker stopped answering; the worker was replaced.`, {
-            executionId,
-            did: 'stopped answering past its deadline',
-          });
-        }, ms);
-      const backstopMs = limits.timeoutMs + backstopGraceMs;
-      const backstop = arm(backstopMs);
+      const backstop = new PausableTimer(limits.timeoutMs + backstopGraceMs, () => {
+        // No answer even after the worker's own watchdog should have fired: the process is stuck.
+        this.kill('TIMEOUT', `Execution exceeded its ${limits.timeoutMs} ms deadline and its sandbox worker stopped answering; the worker was replaced.`, {
+          executionId,
+          did: 'stopped answering past its deadline',
+        });
+      });
       const ended = new AbortController();
       const signal = request.signal === undefined ? ended.signal : AbortSignal.any([ended.signal, request.signal]);
       // The caller's cancel also stops the code itself, wherever it is: its calls are cancelled through `signal`.
       request.signal?.addEventListener('abort', () => this.#send({ type: 'cancel', executionId }), { once: true, signal: ended.signal });
-      this.#pending.set(executionId, { callTool, toolCalls: [], started, settle: resolve, backstop, backstopAt: performance.now() + backstopMs, pauses: 0, arm, ended, signal, callsStarted: 0 });
+      this.#pending.set(executionId, { callTool, toolCalls: [], started, settle: resolve, backstop, ended, signal, callsStarted: 0 });
       this.#updateRef();
       this.#send({ type: 'execute', executionId, code: request.code, bindings: request.bindings, limits });
     });
@@ -250,21 +243,7 @@ export class SandboxWorker {
    * resume is called; holds nest, and the clock runs again with what was left when the last resumes.
    */
   #pauseDeadline(executionId: number, pending: PendingExecution): () => void {
-    if (pending.pauses++ === 0) {
-      clearTimeout(pending.backstop);
-      pending.backstop = undefined;
-      pending.backstopAt = Math.max(0, pending.backstopAt - performance.now());
-      this.#send({ type: 'deadline', executionId, paused: true });
-    }
-    let resumed = false;
-    return () => {
-      if (resumed) return;
-      resumed = true;
-      if (--pending.pauses > 0 || !this.#pending.has(executionId)) return;
-      pending.backstop = pending.arm(pending.backstopAt);
-      pending.backstopAt = performance.now() + pending.backstopAt;
-      this.#send({ type: 'deadline', executionId, paused: false });
-    };
+    return pending.backstop.hold((paused) => this.#send({ type: 'deadline', executionId, paused }));
   }
 
   #send(message: HostToWorker): void {
@@ -285,7 +264,7 @@ export class SandboxWorker {
   #settle(id: number, result: ExecutionResult, rerunnable = false): void {
     const pending = this.#pending.get(id);
     if (!pending) return;
-    clearTimeout(pending.backstop);
+    pending.backstop.stop();
     this.#pending.delete(id);
     this.#updateRef();
     pending.ended.abort(executionEnded);

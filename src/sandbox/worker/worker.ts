@@ -27,7 +27,9 @@ const write = (message: WorkerToHost | Batch<WorkerToHost>): void => {
   }
 };
 /** What one turn sends goes as one write (see ipcOutbox.ts): the calls of a `Promise.all`, say. */
-const outbox = new IpcOutbox<WorkerToHost>(write, (message) => (message.type === 'toolCall' ? message.argsJson.length : 0));
+const outbox = new IpcOutbox<WorkerToHost>(write, (message) =>
+  message.type === 'toolCall' ? message.argsJson.length : message.type === 'done' ? message.result.output.length + (message.result.returnJson?.length ?? 0) : 0,
+);
 const send = (message: WorkerToHost): void => outbox.send(message);
 
 const isolates = new IsolatePool(preludeScript);
