@@ -1,4 +1,4 @@
-import { sandboxPoolDefaults, typeCheckDefaults } from '../config/defaults.ts';
+import { typeCheckDefaults } from '../config/defaults.ts';
 import { parseConfig } from '../config/parseConfig.ts';
 import { isCodeModeServer, type Config, type ConfigInput } from '../config/schema.ts';
 import { configSecrets } from '../config/substituteEnv.ts';
@@ -65,14 +65,21 @@ export interface Assembly<Engine extends CodeModeEngine | undefined> {
  * the servers connect. Resolves without waiting for the servers: `serversSettled` says when they are
  * up or failed (`createCodeMode` waits for it; the gateway serves before).
  */
-export async function assembleCodeMode(input: ConfigInput | Config, options: AssembleOptions & { reach: 'every server' }): Promise<Assembly<CodeModeEngine>>;
-export async function assembleCodeMode(input: ConfigInput | Config, options: AssembleOptions & { reach: Reach }): Promise<Assembly<CodeModeEngine | undefined>>;
-export async function assembleCodeMode(input: ConfigInput | Config, options: AssembleOptions & { reach: Reach }): Promise<Assembly<CodeModeEngine | undefined>> {
+/**
+ * What the two callers say beyond `AssembleOptions`: which servers code reaches, and when the default
+ * sandbox boots its first worker (default at once; the gateway, which serves before its servers are
+ * up, later: `sandboxPoolDefaults.gatewayWarmAfterMs`).
+ */
+type AssembleAs<R extends Reach> = AssembleOptions & { reach: R; warmSandboxAfterMs?: number };
+
+export async function assembleCodeMode(input: ConfigInput | Config, options: AssembleAs<'every server'>): Promise<Assembly<CodeModeEngine>>;
+export async function assembleCodeMode(input: ConfigInput | Config, options: AssembleAs<Reach>): Promise<Assembly<CodeModeEngine | undefined>>;
+export async function assembleCodeMode(input: ConfigInput | Config, options: AssembleAs<Reach>): Promise<Assembly<CodeModeEngine | undefined>> {
   const config = parseConfig(input);
   const redactor = createSecretRedactor(configSecrets(config));
   const logger = redactingLogger(options.logger ?? createLogger({ component: 'code-goat' }), redactor);
   const byRule = options.reach === 'code-mode servers';
-  const sandbox = byRule && !config.codeMode.enabled ? undefined : (options.sandbox ?? createSandbox(config, logger, byRule ? sandboxPoolDefaults.gatewayWarmAfterMs : 0));
+  const sandbox = byRule && !config.codeMode.enabled ? undefined : (options.sandbox ?? createSandbox(config, logger, options.warmSandboxAfterMs ?? 0));
   let servers: ServerPool;
   try {
     servers = ServerPool.create(config.mcpServers, { ...serverPoolOptions(config, logger), redactor });

@@ -2,7 +2,7 @@ import type { Server } from '@modelcontextprotocol/server';
 import { assembleCodeMode, type AssembleOptions, type Assembly } from '../codeMode/assembleCodeMode.ts';
 import type { CodeModeEngine } from '../codeMode/CodeModeEngine.ts';
 import type { Config, ConfigInput } from '../config/schema.ts';
-import { governanceDefaults } from '../config/defaults.ts';
+import { governanceDefaults, sandboxPoolDefaults } from '../config/defaults.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Governor } from '../governance/Governor.ts';
 import type { SecretRedactor } from '../observability/redactSecrets.ts';
@@ -84,7 +84,7 @@ export class Gateway {
   static async start(config: ConfigInput | Config, options: GatewayOptions = {}): Promise<Gateway> {
     const { waitForServers = true, ...assemble } = options;
     // A gateway keeps metrics (served at /metrics, or by `--metrics` in stdio mode) and the recent executions (the console) unless told not to.
-    const assembly = await assembleCodeMode(config, { ...assemble, telemetry: { metrics: true, recentExecutions: true, ...assemble.telemetry }, reach: 'code-mode servers' });
+    const assembly = await assembleCodeMode(config, { ...assemble, telemetry: { metrics: true, recentExecutions: true, ...assemble.telemetry }, reach: 'code-mode servers', warmSandboxAfterMs: sandboxPoolDefaults.gatewayWarmAfterMs });
     if (waitForServers) await assembly.serversSettled;
     return new Gateway(assembly);
   }
