@@ -5,7 +5,7 @@
  * the CLI and the library from `src/`, the way `npm start` does.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fencedBlockAfter, readme } from './fixtures/readme.ts';
@@ -122,6 +122,26 @@ describe('the built CLI (`bin.code-goat`)', () => {
     const result = await run(process.execPath, [distCli, 'run', '-', '--config', config], { input: 'return await mcpTools.Everything.echo({ message: "built" })' });
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ success: true, returnValue: 'Echo: built', toolCalls: [{ server: 'everything', tool: 'echo', ok: true }] });
+  });
+
+  it('is a bundle that holds no path of the machine that built it, and runs from another folder', async () => {
+    const bundleDir = path.join(repoRoot, 'dist', 'bundle');
+    const chunks = readdirSync(bundleDir).filter((file) => file.endsWith('.js'));
+    expect(chunks).toContain('cli.js');
+    for (const chunk of chunks) expect(readFileSync(path.join(bundleDir, chunk), 'utf8'), chunk).not.toContain(repoRoot);
+    // The package as installed elsewhere: its dist/ and package.json, with the packages it depends on.
+    const installed = path.join(workspace, 'installed');
+    cpSync(path.join(repoRoot, 'dist'), path.join(installed, 'dist'), { recursive: true });
+    cpSync(path.join(repoRoot, 'package.json'), path.join(installed, 'package.json'));
+    symlinkSync(path.join(repoRoot, 'node_modules'), path.join(installed, 'node_modules'));
+    const cli = path.join(installed, 'dist', 'cli.js');
+    const version = await run(process.execPath, [cli, '--version']);
+    expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version);
+    const config = writeJson(path.join(workspace, 'none.json'), { mcpServers: {} });
+    // The sandbox worker the bundle starts is the copy's own.
+    const result = await run(process.execPath, [cli, 'run', '-', '--config', config], { input: 'return 6 * 7' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ success: true, returnValue: 42 });
   });
 });
 
