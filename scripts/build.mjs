@@ -13,7 +13,7 @@ try {
   execFileSync(process.execPath, ['--disable-warning=ExperimentalWarning', 'scripts/bundlePrelude.ts'], { stdio: 'inherit' });
   execFileSync(process.execPath, ['--disable-warning=ExperimentalWarning', 'scripts/bundleConsole.ts'], { stdio: 'inherit' });
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', staging], { stdio: 'inherit' });
-  execFileSync(process.execPath, ['scripts/bundleCli.mjs', staging], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['--disable-warning=ExperimentalWarning', 'scripts/bundleCli.mjs', staging], { stdio: 'inherit' });
   if (existsSync(`${staging}/cli.js`)) chmodSync(`${staging}/cli.js`, 0o755);
   const retired = `.dist-old-${process.pid}`;
   if (existsSync('dist')) renameSync('dist', retired);

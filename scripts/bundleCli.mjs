@@ -7,6 +7,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { keptPackages } from '../src/launch/sourceBundle.ts';
 
 const dist = path.resolve(process.argv[2] ?? 'dist');
 const bundleDir = path.join(dist, 'bundle');
@@ -44,9 +45,8 @@ await build({
   chunkNames: 'chunk-[hash]',
   // ESM builds where a package has one (jsonc-parser's "main" is a UMD build that requires by path).
   mainFields: ['module', 'main'],
-  // Native addons and their binaries, the TypeScript compiler and the tokenizer (large, loaded by a
-  // worker or on demand), and pino (its transports load files by path) stay packages.
-  external: ['isolated-vm', 'esbuild', 'typescript', 'gpt-tokenizer', 'pino', 'pino-pretty'],
+  // The packages that stay packages, as in the source bundles (src/launch/sourceBundle.ts says why).
+  external: keptPackages,
   // Bundled CommonJS packages call require() for Node's built-ins.
   banner: { js: `import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(${importMetaUrl});` },
   legalComments: 'none',

@@ -16,7 +16,7 @@ import { loadConfig } from './config/loadConfig.ts';
 import { auditConfigSchema, type Config } from './config/schema.ts';
 import { CodeGoatError } from './errors.ts';
 import type { Gateway } from './gateway/Gateway.ts';
-import { createHttpGuards, isLoopbackHost } from './gateway/httpGuards.ts';
+import { isLoopbackHostname } from './config/governance/governanceSchema.ts';
 import { parseHostPort } from './gateway/parseHostPort.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { version } from './version.ts';
@@ -71,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
   // Check every argument before any downstream server is started: a typo must not cost a startup.
   const listen = values.http !== undefined ? parseHostPort(values.http) : undefined;
   const metricsListen = values.metrics !== undefined ? parseHostPort(values.metrics, '--metrics') : undefined;
-  if (metricsListen !== undefined && !isLoopbackHost(metricsListen.host)) {
+  if (metricsListen !== undefined && !isLoopbackHostname(metricsListen.host)) {
     throw new CodeGoatError('CONFIG_INVALID', `--metrics serves without a token, so only on a loopback address (127.0.0.1, ::1, localhost), not "${metricsListen.host}".`);
   }
   const token = values.token ?? process.env['CODE_GOAT_TOKEN'];
@@ -90,7 +90,8 @@ async function main(argv: string[]): Promise<number> {
   const config = values.audit === undefined ? loaded.config : { ...loaded.config, audit: auditConfigSchema.parse({ ...loaded.config.audit, path: values.audit }) };
   logger.info('config loaded', { source, servers: Object.keys(config.mcpServers) });
   // Throws when a token is required and there is none (neither --token nor clients in the config's `auth`).
-  if (listen !== undefined) createHttpGuards(listen.host, security, (config.auth?.tokens.length ?? 0) > 0 || config.auth?.jwt !== undefined);
+  // Loaded here, not at the top: the HTTP guards pull in the MCP SDK, which a mistyped argument need not wait for.
+  if (listen !== undefined) (await import('./gateway/httpGuards.ts')).createHttpGuards(listen.host, security, (config.auth?.tokens.length ?? 0) > 0 || config.auth?.jwt !== undefined);
 
   if (command === 'types') return withGateway(config, logger, printTypes);
   if (command === 'run' && file !== undefined) {
