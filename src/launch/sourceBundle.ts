@@ -47,10 +47,12 @@ function signatureOf(file: string, content?: string): string {
 
 /**
  * Packages that stay packages: native addons and their binaries, the TypeScript compiler and the
- * tokenizer (large, and loaded on demand), pino (its transports load files by path). The CLI's
- * published bundle (scripts/bundleCli.mjs) keeps the same ones.
+ * tokenizer (large, and loaded on demand), pino (its transports load files by path), and the CommonJS
+ * packages we load with a dynamic `import()` and take named exports from (ioredis,
+ * rate-limiter-flexible): bundled, such an import yields only `default`. The CLI's published bundle
+ * (scripts/bundleCli.mjs) keeps the same ones.
  */
-export const keptPackages = ['isolated-vm', 'esbuild', 'typescript', 'gpt-tokenizer', 'pino', 'pino-pretty'];
+export const keptPackages = ['isolated-vm', 'esbuild', 'typescript', 'gpt-tokenizer', 'pino', 'pino-pretty', 'ioredis', 'rate-limiter-flexible'];
 
 /** Each entry's own folder: its bundle, the chunks its dynamic imports load, and its manifest. */
 function bundlePaths(entry: string): { dir: string; bundle: string; manifest: string } {
