@@ -1,7 +1,7 @@
 import { assignNames, buildRuntimeApi, generateTypeDefinitions, toNamespaceName, type NamedCatalog } from '../modelApi/index.ts';
 import type { RuntimeApi } from '../modelApi/RuntimeApi.ts';
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
-import type { DeadlineHold, Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
+import type { DeadlineHold, Sandbox, SandboxLimits, ToolBindings } from '../sandbox/Sandbox.ts';
 import type { ToolCallOutcome } from '../catalog/ToolCallOutcome.ts';
 import type { ServerPool } from '../servers/index.ts';
 import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
@@ -58,6 +58,8 @@ export interface CodeModeEngineOptions {
 export class CodeModeEngine {
   readonly #pool: ServerPool;
   readonly #sandbox: Sandbox;
+  /** See `prepared()`. */
+  #prepared: Promise<void> = Promise.resolve();
   readonly #includeServer: (server: string) => boolean;
   readonly #describeOptions: { maxTokens?: number };
   readonly #redactor: SecretRedactor;
@@ -85,10 +87,12 @@ export class CodeModeEngine {
     this.#gate = options.gate;
     this.#observedTypes = options.observedTypes;
     this.#api = this.#derive();
+    this.#expectBindings();
     pool.onCatalogChanged(() => {
       this.#api = this.#derive();
       this.#views = new Map();
       this.#stale = false;
+      this.#expectBindings();
       for (const listener of this.#listeners) listener();
     });
   }
@@ -157,15 +161,7 @@ export class CodeModeEngine {
 
   async #execute(code: string, observed: ExecutionTelemetry, limits: Partial<SandboxLimits> | undefined, signal: AbortSignal | undefined, { caller, onCallFinished }: ExecuteOptions): Promise<ExecutionResult> {
     const client = caller?.client;
-    // One look at the servers' states per execution, shared by the bindings and the calls' routing.
-    const status = this.#pool.status().filter((server) => client === undefined || mayUse(client, server.name));
-    const joining = new Set(status.filter((server) => server.state === 'connecting' && this.#includeServer(server.name)).map((server) => server.name));
-    const view = this.viewFor(client);
-    const bindings = {
-      ...view.runtimeApi,
-      unavailable: { ...this.#hiddenBindings(client), ...unavailableBindings(unavailableServers(status, (server) => this.#includeServer(server) && !joining.has(server))) },
-      ...(joining.size > 0 ? { connecting: Object.fromEntries([...joining].map((server) => [toNamespaceName(server), server])) } : {}),
-    };
+    const { bindings, joining } = this.#bindingsFor(client);
     const execution: ExecutionCalls = { stillConnecting: new Set() };
     const gate = this.#gate;
     /** One call as it leaves: traced, past the gate (policy, limits, approval), recorded for observed types. */
@@ -243,6 +239,39 @@ export class CodeModeEngine {
     if (client?.servers === undefined) return {};
     const hidden = this.#pool.status().filter((server) => this.#includeServer(server.name) && !mayUse(client, server.name));
     return Object.fromEntries(hidden.map((server) => [toNamespaceName(server.name), `this client ("${client.name}") may not use that server.`]));
+  }
+
+  /**
+   * What an execution for `client` is bound to: its view's API, the servers it cannot reach and why,
+   * and those still joining (also what its calls are routed by). One look at the servers' states.
+   */
+  #bindingsFor(client: ClientIdentity | undefined): { bindings: ToolBindings; joining: ReadonlySet<string> } {
+    const status = this.#pool.status().filter((server) => client === undefined || mayUse(client, server.name));
+    const joining = new Set(status.filter((server) => server.state === 'connecting' && this.#includeServer(server.name)).map((server) => server.name));
+    const view = this.viewFor(client);
+    const bindings = {
+      ...view.runtimeApi,
+      unavailable: { ...this.#hiddenBindings(client), ...unavailableBindings(unavailableServers(status, (server) => this.#includeServer(server) && !joining.has(server))) },
+      ...(joining.size > 0 ? { connecting: Object.fromEntries([...joining].map((server) => [toNamespaceName(server), server])) } : {}),
+    };
+    return { bindings, joining };
+  }
+
+  /**
+   * Tells the sandbox the bindings the next execution most likely has (a client with the whole API,
+   * the servers as they are now), so that its idle isolates prepare their next context for them: the
+   * first execution after a start or a change of servers does not pay for that.
+   */
+  #expectBindings(): void {
+    this.#prepared = this.#sandbox.expect?.(this.#bindingsFor(undefined).bindings) ?? Promise.resolve();
+  }
+
+  /**
+   * Resolves once the sandbox is prepared for the latest bindings (see `#expectBindings`), so that the
+   * next execution starts at its own code; never rejects.
+   */
+  prepared(): Promise<void> {
+    return this.#prepared;
   }
 
   /** The API over every code-mode server, or over those `include` keeps (a client's view). */

@@ -5,6 +5,7 @@ import type { SandboxLimits } from '../sandbox/Sandbox.ts';
 import type { ServerPool } from '../servers/index.ts';
 import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
 import { assembleCodeMode, type AssembleOptions } from './assembleCodeMode.ts';
+import { sandboxPoolDefaults } from '../config/defaults.ts';
 import type { ExecuteCodeToolSchema } from './executeCodeTool.ts';
 
 export interface CodeMode {
@@ -43,6 +44,11 @@ export async function createCodeMode(config: ConfigInput | Config, options: Code
   const { engine, servers, serversSettled, close } = await assembleCodeMode(config, { ...options, reach: 'every server' });
   // The declarations are complete once every server is up or failed: what library users rely on.
   await serversSettled;
+  // And the sandbox prepared for those servers, so that the first execution is not the slow one; bounded,
+  // never failing: a sandbox that cannot boot fails executions with its reason, not the start.
+  let bound: NodeJS.Timeout | undefined;
+  await Promise.race([engine.prepared(), new Promise<void>((resolve) => (bound = setTimeout(resolve, sandboxPoolDefaults.libraryPrepareWaitMs)))]);
+  clearTimeout(bound);
   return {
     get typeDefinitions() {
       return engine.typeDefinitions;

@@ -64,6 +64,12 @@ export const sandboxPoolDefaults = {
    */
   queueTimeoutMs: 30_000,
   /**
+   * How long `createCodeMode` waits, once its servers are settled, for the sandbox to be prepared for
+   * their bindings (a worker booted, its next context made): its first execution then starts at once.
+   * Past it, `createCodeMode` resolves anyway and the first execution waits for what is left.
+   */
+  libraryPrepareWaitMs: 5_000,
+  /**
    * Another worker (within `codeMode.workers`) boots in the background once every booted one runs at
    * least this share of `executionsPerWorker`: a burst finds it warm, and meanwhile executions go to a
    * booted worker with room rather than wait for a cold one.

@@ -10,6 +10,12 @@ export interface Sandbox {
   /** Runs `code` as the body of an async function. Never throws: failures come back in the result. */
   execute(request: ExecutionRequest, callTool: ToolCallHandler): Promise<ExecutionResult>;
   close(): Promise<void>;
+  /**
+   * The bindings the next executions most likely have, told ahead (when the servers change): an
+   * implementation may prepare for them. A hint only; an execution with other bindings runs as well.
+   * Resolves once prepared (or once preparing is moot: closed, or a later hint); never rejects.
+   */
+  expect?(bindings: ToolBindings): Promise<void>;
   /** How busy it is now (for the metrics), where the implementation can tell. */
   load?(): SandboxLoad;
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { runnableEntry } from '../launch/sourceBundle.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { ExecutionResult, ToolCallRecord } from './ExecutionResult.ts';
-import type { ExecutionRequest, SandboxLimits, ToolCallHandler, ToolCallOutcome } from './Sandbox.ts';
+import type { ExecutionRequest, SandboxLimits, ToolBindings, ToolCallHandler, ToolCallOutcome } from './Sandbox.ts';
 import { sandboxFailure, elapsedMs, failureFields } from './sandboxFailure.ts';
 import { toolAnswer } from './toolAnswer.ts';
 import { nestingDefaults } from '../config/defaults.ts';
@@ -80,6 +80,8 @@ export class SandboxWorker {
   #alive = true;
   #ready = false;
   #retiring = false;
+  /** Who waits for the worker to be prepared for the bindings it was told (see `expect`), in order. */
+  readonly #preparing: (() => void)[] = [];
   /** Executions started over the worker's life, for recycling. */
   executions = 0;
   /** Resident memory the worker reported after its last execution. */
@@ -193,6 +195,10 @@ export class SandboxWorker {
       if (this.alive) this.#onReady(this);
       return;
     }
+    if (message.type === 'prepared') {
+      this.#preparing.shift()?.();
+      return;
+    }
     if (message.type === 'overMemory') {
       const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
       // The worker names the execution whose isolate held the most (or was still allocating); alone on the worker, it is that one.
@@ -246,6 +252,16 @@ export class SandboxWorker {
     return pending.backstop.hold((paused) => this.#send({ type: 'deadline', executionId, paused }));
   }
 
+  /** See `Sandbox.expect`. Resolves when the worker says it is prepared, or is gone. */
+  expect(bindings: ToolBindings): Promise<void> {
+    if (!this.alive) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      // The worker answers each expect in turn, so the answers come in the order they were asked.
+      this.#preparing.push(resolve);
+      this.#send({ type: 'expect', bindings });
+    });
+  }
+
   #send(message: HostToWorker): void {
     this.#outbox.send(message);
   }
@@ -283,6 +299,7 @@ export class SandboxWorker {
   #markGone(): void {
     if (!this.#alive) return;
     this.#alive = false;
+    for (const resolve of this.#preparing.splice(0)) resolve();
     this.#onGone(this);
   }
 

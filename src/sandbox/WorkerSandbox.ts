@@ -1,5 +1,5 @@
 import type { ExecutionResult } from './ExecutionResult.ts';
-import { defaultSandboxLimits, type ExecutionRequest, type Sandbox, type SandboxLimits, type SandboxLoad, type ToolCallHandler } from './Sandbox.ts';
+import { defaultSandboxLimits, type ExecutionRequest, type Sandbox, type SandboxLimits, type SandboxLoad, type ToolBindings, type ToolCallHandler } from './Sandbox.ts';
 import { SandboxWorker, type WorkerRun } from './SandboxWorker.ts';
 import { sandboxFailure } from './sandboxFailure.ts';
 import { codeModeDefaults, sandboxPoolDefaults } from '../config/defaults.ts';
@@ -76,6 +76,10 @@ export class WorkerSandbox implements Sandbox {
   readonly #workers = new Set<SandboxWorker>();
   readonly #queue: QueuedExecution[] = [];
   #closed = false;
+  /** The bindings last told by `expect`. */
+  #expected: ToolBindings | undefined;
+  /** Who waits, through `expect`, for a worker to boot and prepare. */
+  readonly #preparedWaiters: (() => void)[] = [];
 
   constructor(options: WorkerSandboxOptions = {}) {
     this.#limits = { ...defaultSandboxLimits, ...options.limits };
@@ -100,6 +104,19 @@ export class WorkerSandbox implements Sandbox {
   /** The live workers: booted or not, executions running and run. */
   get workers(): WorkerInfo[] {
     return [...this.#workers].map((worker) => ({ pid: worker.pid, ready: worker.ready, active: worker.active, executions: worker.executions }));
+  }
+
+  /**
+   * See `Sandbox.expect`: told to every booted worker now, and to each that boots later. Resolves when
+   * the booted workers are prepared for them (the first to boot, when none has yet), or the sandbox closed.
+   */
+  expect(bindings: ToolBindings): Promise<void> {
+    this.#expected = bindings;
+    if (this.#closed) return Promise.resolve();
+    const ready = [...this.#workers].filter((worker) => worker.ready && worker.alive);
+    if (ready.length > 0) return Promise.all(ready.map((worker) => worker.expect(bindings))).then(() => {});
+    // None booted yet: the first to boot is told (when a worker boots is the owner's choice, not ours).
+    return new Promise<void>((resolve) => this.#preparedWaiters.push(resolve));
   }
 
   /** Starts one worker ahead of the first execution. */
@@ -131,6 +148,7 @@ export class WorkerSandbox implements Sandbox {
 
   async close(): Promise<void> {
     this.#closed = true;
+    for (const resolve of this.#preparedWaiters.splice(0)) resolve();
     for (const queued of this.#queue.splice(0)) {
       this.#unqueue(queued);
       queued.settle(sandboxFailure('CLOSED', 'The sandbox was closed before this execution started.', queued.started));
@@ -223,12 +241,20 @@ export class WorkerSandbox implements Sandbox {
       memoryMb: this.#limits.memoryMb,
       maxRssMb: this.#pool.maxWorkerRssMb,
       onStderr: this.#onWorkerStderr,
-      onReady: () => {
+      onReady: (ready) => {
+        if (this.#expected !== undefined) {
+          const waiters = this.#preparedWaiters.splice(0);
+          void ready.expect(this.#expected).then(() => {
+            for (const resolve of waiters) resolve();
+          });
+        }
         this.#drainQueue();
         this.#grow();
       },
       onGone: (gone) => {
         this.#workers.delete(gone);
+        // Someone waits for a worker to prepare: the one that booted for them is gone, so another boots.
+        if (this.#preparedWaiters.length > 0) this.warm();
         this.#grow();
         this.#drainQueue();
       },

@@ -17,7 +17,9 @@ export type HostToWorker =
   /** The execution's caller cancelled it: stop it now (it ends with CANCELLED). */
   | { type: 'cancel'; executionId: number }
   /** The host paused (or resumed) the execution's deadline: a call of it waits for a human. */
-  | { type: 'deadline'; executionId: number; paused: boolean };
+  | { type: 'deadline'; executionId: number; paused: boolean }
+  /** The bindings the next executions most likely have (see `Sandbox.expect`): idle isolates prepare their next context for them. */
+  | { type: 'expect'; bindings: ToolBindings };
 
 export type WorkerToHost =
   | { type: 'ready' }
@@ -27,7 +29,9 @@ export type WorkerToHost =
    * Sent just before the worker ends itself: memory outside any isolate's heap cap ran away.
    * `executionId` names the execution it is charged to, when the worker could tell (see worker.ts).
    */
-  | { type: 'overMemory'; rssBytes: number; limitBytes: number; executionId?: number };
+  | { type: 'overMemory'; rssBytes: number; limitBytes: number; executionId?: number }
+  /** The idle isolates' next contexts are prepared for the bindings of the latest `expect`. */
+  | { type: 'prepared' };
 
 /** A call the code started: which tool, with what arguments (JSON, written in the isolate). */
 export interface ToolCallRequest {

@@ -45,3 +45,42 @@ describe('an execution in a prepared context', () => {
     });
   });
 });
+
+describe('bindings told ahead (Sandbox.expect)', () => {
+  it('resolves once a worker that boots later is prepared, and on close when none ever boots', async () => {
+    const later = new WorkerSandbox({ limits: { timeoutMs: 30_000, memoryMb: 32 }, pool: { workers: 1 } });
+    try {
+      const prepared = later.expect(bindingsOf('Ahead', 'ahead'));
+      expect(later.workers).toHaveLength(0); // telling bindings boots nothing by itself
+      later.warm();
+      await prepared;
+      expect(later.workers).toMatchObject([{ ready: true }]);
+      const result = await later.execute({ code: 'return [Object.keys(mcpTools), (await mcpTools.Ahead.echo({})).server];', bindings: bindingsOf('Ahead', 'ahead') }, echo);
+      expect(result).toMatchObject({ success: true, returnValue: [['Ahead'], 'ahead'] });
+    } finally {
+      await later.close();
+    }
+    const never = new WorkerSandbox({ limits: { timeoutMs: 30_000, memoryMb: 32 } });
+    const waiting = never.expect(bindingsOf('Never', 'never'));
+    await never.close();
+    await waiting;
+  });
+
+  it('prepares for the told bindings without binding anything of them into an execution with others', async () => {
+    await sandbox.execute({ code: 'return 1', bindings: bindingsOf('Before', 'before') }, echo);
+    await sandbox.expect(bindingsOf('Told', 'told'));
+    const other = await sandbox.execute({ code: 'return [Object.keys(mcpTools), (await mcpTools.Before.echo({})).server];', bindings: bindingsOf('Before', 'before') }, echo);
+    expect(other).toMatchObject({ success: true, returnValue: [['Before'], 'before'] });
+    await sandbox.expect(bindingsOf('Told', 'told'));
+    const told = await sandbox.execute({ code: 'return [Object.keys(mcpTools), (await mcpTools.Told.echo({})).server];', bindings: bindingsOf('Told', 'told') }, echo);
+    expect(told, told.error).toMatchObject({ success: true, returnValue: [['Told'], 'told'] });
+    const gone = await sandbox.execute({ code: 'return await mcpTools.Before.echo({});', bindings: bindingsOf('Told', 'told') }, echo);
+    expect(gone).toMatchObject({ success: false, errorCode: 'UNKNOWN_TOOL' });
+  });
+
+  it('the warm-up code a worker runs before its first execution runs clean, TypeScript and all', async () => {
+    const { warmUpCode } = await import('../../src/sandbox/worker/warmUpCode.ts');
+    const result = await sandbox.execute({ code: warmUpCode, bindings: { namespaces: {} } }, echo);
+    expect(result).toMatchObject({ success: true, output: 'no tags: b', returnValue: { total: 2, first: { id: 'a', tags: ['x', 'y'] }, keys: ['a', 'b'], later: 'function' } });
+  });
+});

@@ -60,6 +60,27 @@ export class IsolatePool {
     return PreparedContext.prepare(pooled.isolate, pooled.prelude, bindingsJson);
   }
 
+  /**
+   * The bindings the next execution most likely has, told by the host ahead of it: each idle isolate's
+   * next context is prepared for them now (its spare, prepared for other bindings, released), as it
+   * would be after an execution with them.
+   */
+  async expect(bindingsJson: string): Promise<void> {
+    if (this.#disposed) return;
+    this.#lastBindingsJson = bindingsJson;
+    const preparing = this.#idle.map((pooled) => {
+      const previous = pooled.spare;
+      pooled.spare = (previous ?? Promise.resolve(undefined)).then((spare) => {
+        if (spare?.bindingsJson === bindingsJson) return spare;
+        spare?.release();
+        // The latest word wins: a later expect (or execution) has chained its own preparation after this one.
+        return this.#lastBindingsJson === bindingsJson ? this.#prepareSpare(pooled.isolate, pooled.prelude) : undefined;
+      });
+      return pooled.spare;
+    });
+    await Promise.all(preparing);
+  }
+
   acquire(memoryMb: number): PooledIsolate {
     const index = this.#idle.findIndex((entry) => entry.memoryMb === memoryMb && !entry.isolate.isDisposed);
     const pooled = index >= 0 ? this.#idle.splice(index, 1)[0]! : this.#create(memoryMb);

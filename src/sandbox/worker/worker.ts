@@ -11,6 +11,7 @@ import { IsolatePool } from './IsolatePool.ts';
 import type { HostToWorker, ToolCallAnswer, WorkerExecutionResult, WorkerToHost } from '../workerMessages.ts';
 import { preludeScript } from './preludeScript.ts';
 import { runExecution } from './runExecution.ts';
+import { warmUpCode } from './warmUpCode.ts';
 import { IpcOutbox, unbatched, type Batch } from '../ipcOutbox.ts';
 import { codeModeDefaults } from '../../config/defaults.ts';
 import type ivm from 'isolated-vm';
@@ -61,6 +62,10 @@ function onMessage(message: HostToWorker): void {
       const result = { success: false, output: '', logs: [], ...failureFields('SANDBOX_FAILED', describe(error)) };
       send({ type: 'done', executionId: message.executionId, result, rssBytes: process.memoryUsage.rss() });
     });
+  }
+  if (message.type === 'expect') {
+    void isolates.expect(JSON.stringify(message.bindings)).then(() => send({ type: 'prepared' }));
+    return;
   }
   if (message.type === 'deadline') {
     const deadline = deadlines.get(message.executionId);
@@ -126,7 +131,7 @@ async function warmUp(memoryMb: number): Promise<void> {
   isolates.warm(memoryMb);
   await runExecution(
     {
-      code: 'const warm: number = 1; return warm;',
+      code: warmUpCode,
       bindings: { namespaces: {} },
       limits: { ...defaultSandboxLimits, memoryMb },
       calls: { send: () => {}, onAnswer: () => {} },
