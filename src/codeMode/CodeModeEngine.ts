@@ -130,15 +130,20 @@ export class CodeModeEngine {
    * from that part of the catalog alone, so that nothing of the others reaches its model.
    */
   viewFor(client: ClientIdentity | undefined): ApiView {
+    return this.#viewOf(this.#apiFor(client));
+  }
+
+  /** The derived API of `viewFor`, without the `execute_code` description (which counts tokens): what bindings need. */
+  #apiFor(client: ClientIdentity | undefined): DerivedApi {
     const whole = this.#current(); // first: a stale API drops the views made from it
-    if (client?.servers === undefined) return this.#viewOf(whole);
+    if (client?.servers === undefined) return whole;
     const key = viewKey(client);
     let api = this.#views.get(key);
     if (api === undefined) {
       api = this.#derive((server) => mayUse(client, server));
       this.#views.set(key, api);
     }
-    return this.#viewOf(api);
+    return api;
   }
 
   /**
@@ -248,9 +253,8 @@ export class CodeModeEngine {
   #bindingsFor(client: ClientIdentity | undefined): { bindings: ToolBindings; joining: ReadonlySet<string> } {
     const status = this.#pool.status().filter((server) => client === undefined || mayUse(client, server.name));
     const joining = new Set(status.filter((server) => server.state === 'connecting' && this.#includeServer(server.name)).map((server) => server.name));
-    const view = this.viewFor(client);
     const bindings = {
-      ...view.runtimeApi,
+      ...this.#apiFor(client).runtimeApi,
       unavailable: { ...this.#hiddenBindings(client), ...unavailableBindings(unavailableServers(status, (server) => this.#includeServer(server) && !joining.has(server))) },
       ...(joining.size > 0 ? { connecting: Object.fromEntries([...joining].map((server) => [toNamespaceName(server), server])) } : {}),
     };
