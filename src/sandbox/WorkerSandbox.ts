@@ -253,8 +253,9 @@ export class WorkerSandbox implements Sandbox {
       },
       onGone: (gone) => {
         this.#workers.delete(gone);
-        // Someone waits for a worker to prepare: the one that booted for them is gone, so another boots.
-        if (this.#preparedWaiters.length > 0) this.warm();
+        // Whoever waits for a worker to prepare stops waiting: the one that was booting is gone, and the
+        // next execution boots another as always (no boot loop for a worker that cannot start).
+        for (const resolve of this.#preparedWaiters.splice(0)) resolve();
         this.#grow();
         this.#drainQueue();
       },

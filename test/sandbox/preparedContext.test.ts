@@ -66,6 +66,22 @@ describe('bindings told ahead (Sandbox.expect)', () => {
     await waiting;
   });
 
+  it('stops waiting when the worker that was booting dies, and boots no other for it', async () => {
+    const dying = new WorkerSandbox({ limits: { timeoutMs: 30_000, memoryMb: 32 }, pool: { workers: 1 } });
+    try {
+      const prepared = dying.expect(bindingsOf('Ahead', 'ahead'));
+      dying.warm();
+      const [booting] = dying.workers;
+      process.kill(booting!.pid!, 'SIGKILL');
+      await prepared;
+      expect(dying.workers).toHaveLength(0);
+      // The next execution boots a worker as always.
+      expect(await dying.execute({ code: 'return 7', bindings: bindingsOf('Ahead', 'ahead') }, echo)).toMatchObject({ success: true, returnValue: 7 });
+    } finally {
+      await dying.close();
+    }
+  });
+
   it('prepares for the told bindings without binding anything of them into an execution with others', async () => {
     await sandbox.execute({ code: 'return 1', bindings: bindingsOf('Before', 'before') }, echo);
     await sandbox.expect(bindingsOf('Told', 'told'));
