@@ -1,4 +1,4 @@
-import { assignNames, buildRuntimeApi, generateTypeDefinitions, toNamespaceName, type NamedCatalog } from '../modelApi/index.ts';
+import { assignNames, buildRuntimeApi, generateTypeDefinitions, type NamedCatalog } from '../modelApi/index.ts';
 import type { RuntimeApi } from '../modelApi/RuntimeApi.ts';
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import type { DeadlineHold, Sandbox, SandboxLimits, ToolBindings } from '../sandbox/Sandbox.ts';
@@ -12,7 +12,8 @@ import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCode
 import { typeCheckedExecution, type TypeCheck } from './typeCheckedExecution.ts';
 import { anonymousClient, mayUse, viewKey, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
 import type { Caller, CallGate } from '../governance/CallGate.ts';
-import { unavailableBindings, unavailableServers, type UnavailableServer } from './unavailableServers.ts';
+import { unavailableServers, type UnavailableServer } from './unavailableServers.ts';
+import { executionBindings } from './executionBindings.ts';
 import { callJoiningServer, connectingPastDeadline, type ExecutionCalls } from './joiningServers.ts';
 
 /** A tool call of an execution that came back (for progress: `notifications/progress` as calls finish). */
@@ -236,29 +237,9 @@ export class CodeModeEngine {
     return this.#api;
   }
 
-  /**
-   * Namespaces of code-mode servers a client may not use, told as unavailable to code that reaches for
-   * them (its API never named them). Only the namespace the code itself wrote is ever echoed back.
-   */
-  #hiddenBindings(client: ClientIdentity | undefined): Record<string, string> {
-    if (client?.servers === undefined) return {};
-    const hidden = this.#pool.status().filter((server) => this.#includeServer(server.name) && !mayUse(client, server.name));
-    return Object.fromEntries(hidden.map((server) => [toNamespaceName(server.name), `this client ("${client.name}") may not use that server.`]));
-  }
-
-  /**
-   * What an execution for `client` is bound to: its view's API, the servers it cannot reach and why,
-   * and those still joining (also what its calls are routed by). One look at the servers' states.
-   */
+  /** What an execution for `client` is bound to (see `executionBindings`), from one look at the servers' states. */
   #bindingsFor(client: ClientIdentity | undefined): { bindings: ToolBindings; joining: ReadonlySet<string> } {
-    const status = this.#pool.status().filter((server) => client === undefined || mayUse(client, server.name));
-    const joining = new Set(status.filter((server) => server.state === 'connecting' && this.#includeServer(server.name)).map((server) => server.name));
-    const bindings = {
-      ...this.#apiFor(client).runtimeApi,
-      unavailable: { ...this.#hiddenBindings(client), ...unavailableBindings(unavailableServers(status, (server) => this.#includeServer(server) && !joining.has(server))) },
-      ...(joining.size > 0 ? { connecting: Object.fromEntries([...joining].map((server) => [toNamespaceName(server), server])) } : {}),
-    };
-    return { bindings, joining };
+    return executionBindings(this.#apiFor(client).runtimeApi, this.#pool.status(), client, this.#includeServer);
   }
 
   /**

@@ -3,14 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { runnableEntry } from '../launch/sourceBundle.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { ExecutionResult, ToolCallRecord } from './ExecutionResult.ts';
-import type { ExecutionRequest, SandboxLimits, ToolBindings, ToolCallHandler, ToolCallOutcome } from './Sandbox.ts';
-import { sandboxFailure, elapsedMs, failureFields } from './sandboxFailure.ts';
+import type { ExecutionRequest, SandboxLimits, ToolBindings, ToolCallHandler } from './Sandbox.ts';
+import { sandboxFailure, elapsedMs } from './sandboxFailure.ts';
 import { toolAnswer } from './toolAnswer.ts';
-import { nestingDefaults } from '../config/defaults.ts';
-import { jsonTextDeeperThan } from '../text/jsonDepth.ts';
-import type { HostToWorker, ToolCallRequest, WorkerExecutionResult, WorkerToHost } from './workerMessages.ts';
+import type { HostToWorker, ToolCallRequest, WorkerToHost } from './workerMessages.ts';
 import { IpcOutbox, unbatched, type Batch } from './ipcOutbox.ts';
 import { PausableTimer } from './PausableTimer.ts';
+import { callOutcome, withReturnValue } from './fromWorker.ts';
 
 interface PendingExecution {
   readonly callTool: ToolCallHandler;
@@ -25,17 +24,6 @@ interface PendingExecution {
   readonly signal: AbortSignal;
   /** Calls handed to the host so far (answered or not). */
   callsStarted: number;
-}
-
-/** The result as code mode hands it on: the worker's `returnJson` parsed (JSON.parse does not recurse; the worker bounded its depth). */
-function withReturnValue({ returnJson, ...result }: WorkerExecutionResult): Omit<ExecutionResult, 'toolCalls' | 'durationMs'> {
-  if (returnJson === undefined) return result;
-  try {
-    return { ...result, returnValue: JSON.parse(returnJson) as unknown };
-  } catch {
-    // The worker writes it with JSON.stringify; anything else means the worker itself is broken.
-    return { ...result, success: false, ...failureFields('SANDBOX_FAILED', 'The sandbox worker sent a return value that is not JSON.') };
-  }
 }
 
 /** How an execution on this worker ended. */
@@ -224,21 +212,11 @@ export class SandboxWorker {
   }
 
   /** Performs a call of the execution `executionId` and answers it under the call's own id. */
-  async #performToolCall(executionId: number, pending: PendingExecution, { callId, server, tool, argsJson }: ToolCallRequest): Promise<void> {
+  async #performToolCall(executionId: number, pending: PendingExecution, request: ToolCallRequest): Promise<void> {
     const started = performance.now();
     pending.callsStarted += 1;
-    let outcome: ToolCallOutcome;
-    try {
-      // Arguments too deep for the transports' JSON (recursive) stop here, before any handler sees them;
-      // a call the code starts once its caller cancelled is refused here too. Nothing is sent for either.
-      outcome = jsonTextDeeperThan(argsJson, nestingDefaults.maxValueDepth)
-        ? { ok: false, code: 'INVALID_ARGUMENTS', message: `${server}.${tool}: invalid arguments: they nest arrays or objects more than ${nestingDefaults.maxValueDepth} levels deep` }
-        : pending.signal.aborted
-          ? { ok: false, code: 'TOOL_CALL_FAILED', message: `${server}.${tool} was not sent: the execution was cancelled` }
-          : await pending.callTool(server, tool, JSON.parse(argsJson) as unknown, pending.signal, { pause: () => this.#pauseDeadline(executionId, pending) });
-    } catch (error) {
-      outcome = { ok: false, code: 'TOOL_CALL_FAILED', message: `${server}.${tool} failed: ${error instanceof Error ? error.message : String(error)}` };
-    }
+    const { callId, server, tool } = request;
+    const outcome = await callOutcome(request, pending.callTool, pending.signal, { pause: () => this.#pauseDeadline(executionId, pending) });
     const answer = toolAnswer(callId, server, tool, outcome);
     pending.toolCalls.push({ server, tool: outcome.tool ?? tool, durationMs: elapsedMs(started), ok: answer.failureCode === undefined });
     if (this.#pending.has(executionId)) this.#send({ type: 'toolResult', executionId, ...answer });

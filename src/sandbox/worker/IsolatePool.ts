@@ -78,7 +78,9 @@ export class IsolatePool {
       });
       return pooled.spare;
     });
-    await Promise.all(preparing);
+    // Settled, not all fulfilled: the worker answers `prepared` whatever became of each (a context that
+    // could not be made is made by the execution that needs it).
+    await Promise.allSettled(preparing);
   }
 
   acquire(memoryMb: number): PooledIsolate {
