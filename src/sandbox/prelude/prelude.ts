@@ -61,23 +61,18 @@ function makeToolFunction(namespace: string, method: string, server: string, too
   return freeze(call);
 }
 
+function refuseWrite(): never {
+  throw new TypeError('mcpTools is read-only');
+}
+/** The traps every mcpTools proxy shares: code reads the API, never changes it. */
+const readOnlyTraps = { set: refuseWrite, defineProperty: refuseWrite, deleteProperty: refuseWrite, setPrototypeOf: refuseWrite };
+
 function guarded<T extends object>(target: T, describe: (key: string) => string): T {
   return new Proxy(target, {
+    ...readOnlyTraps,
     get(object, key, receiver) {
       if (typeof key === 'symbol' || key in object || probedKeys[key] === true) return reflectGet(object, key, receiver);
       throw new UnknownToolError(describe(key));
-    },
-    set() {
-      throw new TypeError('mcpTools is read-only');
-    },
-    defineProperty() {
-      throw new TypeError('mcpTools is read-only');
-    },
-    deleteProperty() {
-      throw new TypeError('mcpTools is read-only');
-    },
-    setPrototypeOf() {
-      throw new TypeError('mcpTools is read-only');
     },
   });
 }
@@ -91,21 +86,10 @@ function didYouMean(wanted: string, candidates: string[]): string {
 function pendingNamespace(namespace: string, server: string): unknown {
   const made: Record<string, unknown> = Object.create(null);
   return new Proxy(freeze(Object.create(null) as object), {
+    ...readOnlyTraps,
     get(_object, key) {
       if (typeof key === 'symbol' || probedKeys[key] === true) return undefined;
       return (made[key] ??= makeToolFunction(namespace, key, server, key));
-    },
-    set() {
-      throw new TypeError('mcpTools is read-only');
-    },
-    defineProperty() {
-      throw new TypeError('mcpTools is read-only');
-    },
-    deleteProperty() {
-      throw new TypeError('mcpTools is read-only');
-    },
-    setPrototypeOf() {
-      throw new TypeError('mcpTools is read-only');
     },
   });
 }
