@@ -1,5 +1,6 @@
 import type { Server } from '@modelcontextprotocol/server';
-import { serveStdio as serveStdioEntry } from '@modelcontextprotocol/server/stdio';
+import { serveStdio as serveStdioEntry, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
+import { installLineReadBuffer, LineReadBuffer } from '../servers/transport/LineReadBuffer.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
 
 /**
@@ -8,7 +9,11 @@ import type { Gateway, ListKind } from './Gateway.ts';
  */
 export async function serveGatewayOverStdio(gateway: Gateway): Promise<void> {
   let pinned: Server | undefined;
+  // stdin read in time linear in a line's length: a client's 10 MB line must not hold the loop (LineReadBuffer.ts).
+  const transport = new StdioServerTransport();
+  installLineReadBuffer(transport, new LineReadBuffer());
   const handle = serveStdioEntry((ctx) => (pinned = gateway.createServer({ era: ctx.era })), {
+    transport,
     onerror: (error) => gateway.logger.warn('stdio transport error', { error: error.message }),
   });
   const stopForwarding = gateway.onListChanged((kind) => {

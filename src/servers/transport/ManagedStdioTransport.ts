@@ -2,6 +2,7 @@ import { StdioClientTransport, type StdioServerParameters } from '@modelcontextp
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StdoutLineInspector } from './StdoutLineInspector.ts';
+import { installLineReadBuffer, LineReadBuffer } from './LineReadBuffer.ts';
 import { serverDefaults } from '../../config/defaults.ts';
 
 /** How long `close()` waits, after the SDK's own shutdown sequence, to see the process really gone. */
@@ -38,11 +39,12 @@ export interface ManagedStdioHooks {
  * - `terminate()` skips the grace period, for a process that never became a working server;
  * - how the process ended (`exit`), to say "crashed (exit code 1)" rather than "connection closed";
  * - lines on stdout that are not JSON-RPC are reported (see `StdoutLineInspector`);
- * - a stdout line too long for the SDK's buffer is reported as such, before the SDK's own error
- *   (which carries no code to tell it apart), so the loss that follows is explained by it.
+ * - stdout is read in time linear in a line's length (see `LineReadBuffer`), and a line too long
+ *   for the buffer is reported as such, before the SDK's own error (which carries no code to tell
+ *   it apart), so the loss that follows is explained by it.
  *
- * The last two need the child process, which the SDK keeps in a private field: read once, at
- * start, and both features quietly off should a future SDK rename it.
+ * The SDK keeps the child process and its read buffer in private fields: read (or replaced) once,
+ * and the features that need them quietly off should a future SDK rename them.
  */
 export class ManagedStdioTransport extends StdioClientTransport {
   readonly #hooks: ManagedStdioHooks;
@@ -55,6 +57,9 @@ export class ManagedStdioTransport extends StdioClientTransport {
   constructor(parameters: StdioServerParameters, hooks: ManagedStdioHooks) {
     super({ ...parameters, maxBufferSize: stdoutBufferBytes });
     this.#hooks = hooks;
+    // Linear in a long line's length, where the SDK's buffer is quadratic (see LineReadBuffer.ts).
+    // It also tells of an overflow before the SDK reports its error, which carries no code.
+    installLineReadBuffer(this, new LineReadBuffer({ maxBufferSize: stdoutBufferBytes, onOverflow: (limitBytes) => this.#hooks.onStdoutOverflow?.(limitBytes) }));
   }
 
   override async start(): Promise<void> {
@@ -68,18 +73,6 @@ export class ManagedStdioTransport extends StdioClientTransport {
     if (onInvalidLine !== undefined && child?.stdout) {
       const inspector = new StdoutLineInspector(onInvalidLine);
       child.stdout.on('data', (chunk: Buffer) => inspector.push(chunk));
-    }
-    const onStdoutOverflow = this.#hooks.onStdoutOverflow;
-    if (onStdoutOverflow !== undefined && child?.stdout) {
-      // Ahead of the SDK's listener: the overflow is known before the SDK reports its error.
-      let pending = 0;
-      child.stdout.prependListener('data', (chunk: Buffer) => {
-        pending = pendingAfter(pending, chunk, stdoutBufferBytes);
-        if (pending < 0) {
-          pending = 0; // the SDK drops its buffer
-          onStdoutOverflow(stdoutBufferBytes);
-        }
-      });
     }
   }
 
@@ -123,16 +116,6 @@ export class ManagedStdioTransport extends StdioClientTransport {
     if (isRunning(pid)) signal(pid, 'SIGKILL');
     this.#exited = true;
   }
-}
-
-/**
- * The bytes the SDK holds after `chunk` (those after the last newline: it consumes every complete
- * line), or -1 when `chunk` makes it exceed `limit`, the very test of its read buffer.
- */
-function pendingAfter(pending: number, chunk: Buffer, limit: number): number {
-  if (pending + chunk.length > limit) return -1;
-  const lastNewline = chunk.lastIndexOf(0x0a);
-  return lastNewline === -1 ? pending + chunk.length : chunk.length - lastNewline - 1;
 }
 
 function isRunning(pid: number): boolean {

@@ -1,0 +1,85 @@
+import { deserializeMessage, STDIO_DEFAULT_MAX_BUFFER_SIZE, type JSONRPCMessage } from '@modelcontextprotocol/client';
+
+/**
+ * The stdio transports' read buffer (one JSON-RPC message per line), in linear time. The SDK's own
+ * `ReadBuffer` joins its whole buffer with each chunk that arrives and searches it again from the
+ * start for a newline: a line of n bytes that arrives in 64 KiB pipe reads costs O(n²). A peer that
+ * writes a 10 MB line without a newline (a hostile or broken server downstream, a client upstream)
+ * then holds the event loop for seconds of copying, and every other session with it. Here a chunk
+ * is searched once, and a line's chunks are joined once, when its newline arrives.
+ *
+ * Same contract as the SDK's (the transports call `append`, then `readMessage` until null):
+ * - more than `maxBufferSize` bytes held throws, after dropping them, and the transport closes;
+ * - a line that is not JSON is skipped, a JSON line that is not JSON-RPC throws (reported, then skipped);
+ * - a trailing `\r` is dropped.
+ */
+export class LineReadBuffer {
+  readonly #maxBytes: number;
+  readonly #onOverflow: ((limitBytes: number) => void) | undefined;
+  /** The line still open: its chunks so far, joined once its newline comes. */
+  #open: Buffer[] = [];
+  #openBytes = 0;
+  /** Complete lines not read yet. */
+  readonly #lines: Buffer[] = [];
+  #lineBytes = 0;
+
+  constructor(options: { maxBufferSize?: number | undefined; onOverflow?: (limitBytes: number) => void } = {}) {
+    this.#maxBytes = options.maxBufferSize ?? STDIO_DEFAULT_MAX_BUFFER_SIZE;
+    this.#onOverflow = options.onOverflow;
+  }
+
+  append(chunk: Buffer): void {
+    if (this.#openBytes + this.#lineBytes + chunk.length > this.#maxBytes) {
+      this.clear();
+      this.#onOverflow?.(this.#maxBytes);
+      throw new Error(`ReadBuffer exceeded maximum size of ${this.#maxBytes} bytes`);
+    }
+    let start = 0;
+    for (let newline = chunk.indexOf(0x0a); newline !== -1; newline = chunk.indexOf(0x0a, start)) {
+      const tail = chunk.subarray(start, newline);
+      const line = this.#open.length === 0 ? tail : Buffer.concat([...this.#open, tail], this.#openBytes + tail.length);
+      this.#lines.push(line);
+      this.#lineBytes += line.length;
+      this.#open = [];
+      this.#openBytes = 0;
+      start = newline + 1;
+    }
+    if (start < chunk.length) {
+      this.#open.push(start === 0 ? chunk : chunk.subarray(start));
+      this.#openBytes += chunk.length - start;
+    }
+  }
+
+  readMessage(): JSONRPCMessage | null {
+    for (let line = this.#lines.shift(); line !== undefined; line = this.#lines.shift()) {
+      this.#lineBytes -= line.length;
+      const text = line.toString('utf8');
+      try {
+        return deserializeMessage(text.endsWith('\r') ? text.slice(0, -1) : text);
+      } catch (error) {
+        if (error instanceof SyntaxError) continue;
+        throw error;
+      }
+    }
+    return null;
+  }
+
+  clear(): void {
+    this.#open = [];
+    this.#openBytes = 0;
+    this.#lines.length = 0;
+    this.#lineBytes = 0;
+  }
+}
+
+/**
+ * Puts a `LineReadBuffer` in place of the SDK transport's own, which the SDK keeps in a private
+ * field: false (and the SDK's buffer left in use) should a future SDK rename it.
+ */
+export function installLineReadBuffer(transport: object, buffer: LineReadBuffer): boolean {
+  const slot = transport as { _readBuffer?: { append?: unknown; readMessage?: unknown; clear?: unknown } };
+  const current = slot._readBuffer;
+  if (typeof current?.append !== 'function' || typeof current.readMessage !== 'function' || typeof current.clear !== 'function') return false;
+  (slot as { _readBuffer: LineReadBuffer })._readBuffer = buffer;
+  return true;
+}

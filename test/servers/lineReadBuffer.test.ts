@@ -1,0 +1,104 @@
+/**
+ * The stdio transports' line buffer (src/servers/transport/LineReadBuffer.ts): the SDK's contract,
+ * in linear time, and in place in both SDK transports it replaces the buffer of.
+ */
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
+import { installLineReadBuffer, LineReadBuffer } from '../../src/servers/transport/LineReadBuffer.ts';
+
+const message = (id: number) => ({ jsonrpc: '2.0' as const, id, method: 'ping' });
+const line = (id: number) => `${JSON.stringify(message(id))}\n`;
+
+function readAll(buffer: LineReadBuffer): unknown[] {
+  const messages: unknown[] = [];
+  for (let next = buffer.readMessage(); next !== null; next = buffer.readMessage()) messages.push(next);
+  return messages;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('LineReadBuffer', () => {
+  it('reads every message of a chunk, and a message split over chunks once its newline comes', () => {
+    const buffer = new LineReadBuffer();
+    buffer.append(Buffer.from(line(1) + line(2) + line(3).slice(0, 10)));
+    expect(readAll(buffer)).toEqual([message(1), message(2)]);
+    buffer.append(Buffer.from(line(3).slice(10, 20)));
+    expect(buffer.readMessage()).toBeNull();
+    buffer.append(Buffer.from(line(3).slice(20)));
+    expect(readAll(buffer)).toEqual([message(3)]);
+  });
+
+  it('keeps a character whose UTF-8 bytes are split between chunks', () => {
+    const bytes = Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', method: 'note', params: { text: 'Grüße 🐐' } })}\n`);
+    const split = bytes.indexOf(Buffer.from('🐐')) + 2; // inside the goat's four bytes
+    const buffer = new LineReadBuffer();
+    buffer.append(bytes.subarray(0, split));
+    buffer.append(bytes.subarray(split));
+    expect(readAll(buffer)).toEqual([{ jsonrpc: '2.0', method: 'note', params: { text: 'Grüße 🐐' } }]);
+  });
+
+  it('drops a trailing carriage return, skips a line that is not JSON, and throws on JSON that is not JSON-RPC, then goes on', () => {
+    const buffer = new LineReadBuffer();
+    buffer.append(Buffer.from(`${JSON.stringify(message(1))}\r\nbanner: starting up\n{"hello":"world"}\n${line(2)}`));
+    expect(buffer.readMessage()).toEqual(message(1));
+    expect(() => buffer.readMessage()).toThrow();
+    expect(readAll(buffer)).toEqual([message(2)]);
+  });
+
+  it('refuses more than its limit held at once: drops what it held, says so, and reads on afresh', () => {
+    const onOverflow = vi.fn();
+    const buffer = new LineReadBuffer({ maxBufferSize: 100, onOverflow });
+    buffer.append(Buffer.from('x'.repeat(60)));
+    expect(() => buffer.append(Buffer.from('y'.repeat(60)))).toThrow('ReadBuffer exceeded maximum size of 100 bytes');
+    expect(onOverflow).toHaveBeenCalledWith(100);
+    buffer.append(Buffer.from(line(7)));
+    expect(readAll(buffer)).toEqual([message(7)]);
+  });
+
+  it('copies a long line once, when its newline arrives, however many chunks it came in (the SDK copied all of it at every chunk)', () => {
+    const concat = vi.spyOn(Buffer, 'concat');
+    const buffer = new LineReadBuffer({ maxBufferSize: 20 * 1024 * 1024 });
+    const text = JSON.stringify({ jsonrpc: '2.0', method: 'note', params: { text: 'z'.repeat(4 * 1024 * 1024) } });
+    const bytes = Buffer.from(text);
+    for (let start = 0; start < bytes.length; start += 64 * 1024) buffer.append(bytes.subarray(start, start + 64 * 1024));
+    expect(buffer.readMessage()).toBeNull();
+    expect(concat).not.toHaveBeenCalled();
+    buffer.append(Buffer.from('\n'));
+    expect(concat).toHaveBeenCalledTimes(1);
+    expect(concat.mock.calls[0]?.[1]).toBe(bytes.length);
+    expect(buffer.readMessage()).toEqual(JSON.parse(text));
+  });
+});
+
+describe('installLineReadBuffer, on the SDK transports in use', () => {
+  it('replaces the read buffer of the stdio client transport', () => {
+    expect(installLineReadBuffer(new StdioClientTransport({ command: 'true' }), new LineReadBuffer())).toBe(true);
+  });
+
+  it('replaces the read buffer of the stdio server transport, which then reads through it', async () => {
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const transport = new StdioServerTransport(stdin, stdout);
+    const buffer = new LineReadBuffer();
+    const append = vi.spyOn(buffer, 'append');
+    expect(installLineReadBuffer(transport, buffer)).toBe(true);
+    const received: unknown[] = [];
+    transport.onmessage = (incoming) => received.push(incoming);
+    await transport.start();
+    stdin.write(line(1).slice(0, 5));
+    stdin.write(line(1).slice(5) + line(2));
+    await vi.waitFor(() => expect(received).toEqual([message(1), message(2)]));
+    expect(append).toHaveBeenCalledTimes(2);
+    await transport.close();
+  });
+
+  it('leaves an object without such a buffer alone and says so', () => {
+    const other = { _readBuffer: 'not a buffer' };
+    expect(installLineReadBuffer(other, new LineReadBuffer())).toBe(false);
+    expect(other._readBuffer).toBe('not a buffer');
+  });
+});
