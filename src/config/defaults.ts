@@ -105,6 +105,11 @@ export const serverDefaults = {
    * stdio, Streamable HTTP and SSE all stop reading past it and fail that request.
    */
   maxResultBytes: 10 * 1024 * 1024,
+  /**
+   * The longest line of a stdio server's stderr kept (logged, quoted as its last words), in bytes;
+   * the rest of a longer line is counted and dropped as it arrives, so no stderr grows memory.
+   */
+  maxStderrLineBytes: 4_096,
   /** Pages of `tools/list` walked when a listing is read tool by tool (one bad tool in it); as the SDK's own cap. */
   toolListMaxPages: 64,
   /**

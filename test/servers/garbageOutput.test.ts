@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ServerPool, type ToolCatalog } from '../../src/servers/index.ts';
 import { StdoutLineInspector } from '../../src/servers/transport/StdoutLineInspector.ts';
 import { faultServer, garbageServer } from '../fixtures/servers.ts';
+import { serverDefaults } from '../../src/config/defaults.ts';
 import { captureLogger, nextEvent, type LogRecord, poolsClosedAfterEach } from './helpers.ts';
 
 const startPool = poolsClosedAfterEach();
@@ -60,6 +61,20 @@ describe('garbage on stdout', () => {
     const logged = warnings(log.records).map((warning) => warning.message);
     expect(logged).toHaveLength(6);
     expect(logged.at(-1)).toBe('more invalid stdout output from this server is not logged');
+  });
+
+  it('on stderr, a line without end is kept to its first maxStderrLineBytes and the rest counted: memory stays bounded, the last words stay readable', async () => {
+    const pool = await startPool({ garbage: garbageServer() }, { restart: false });
+    const flood = 30 * 1024 * 1024;
+    const kept = serverDefaults.maxStderrLineBytes;
+    expect(await pool.callTool('garbage', 'stderrFlood', { bytes: flood })).toEqual({
+      ok: false,
+      code: 'TOOL_CALL_FAILED',
+      message: 'garbage crashed (exit code 1) during stderrFlood: garbage-server: after the flood',
+    });
+    const failure = pool.status()[0]?.failure ?? '';
+    expect(failure).toContain(`(stderr: ${'E'.repeat(kept)}… (${flood - kept} more bytes) | garbage-server: after the flood)`);
+    expect(failure.length).toBeLessThan(kept + 1_000);
   });
 
   it('that the transport cannot buffer drops the session: the call fails saying why, and the server restarts', async () => {

@@ -83,7 +83,7 @@ export class ServerOutput {
     }
   }
 
-  /** Lets stderr's readline deliver what the process wrote just before it exited. */
+  /** Lets stderr deliver what the process wrote just before it exited. */
   settle(): Promise<void> {
     return new Promise((resolve) => setImmediate(resolve));
   }

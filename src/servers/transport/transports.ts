@@ -1,10 +1,10 @@
 import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { RemoteServerConfig, StdioServerConfig } from '../../config/schema.ts';
 import { serverDefaults } from '../../config/defaults.ts';
 import { cappedFetch } from './cappedFetch.ts';
 import { ManagedStdioTransport, type ManagedStdioHooks } from './ManagedStdioTransport.ts';
+import { StderrLines } from './StderrLines.ts';
 
 /**
  * Transport creation, kept apart from the connection's lifecycle: which transport a config asks for
@@ -30,13 +30,15 @@ export function createStdioTransport(config: StdioServerConfig, hooks: ManagedSt
   );
 }
 
-/** Calls `onLine` for every line the server writes to stderr (the stream exists before `start()`). */
+/** Calls `onLine` for every line the server writes to stderr, cut to `maxStderrLineBytes` (the stream exists before `start()`). */
 export function onStderrLine(transport: ManagedStdioTransport, onLine: (line: string) => void): void {
   const stderr = transport.stderr;
   if (!(stderr instanceof Readable)) return; // a PassThrough whenever `stderr: 'pipe'`, as here
-  createInterface({ input: stderr, crlfDelay: Infinity }).on('line', (line) => {
-    if (line.trim() !== '') onLine(line);
-  });
+  const lines = new StderrLines(onLine, serverDefaults.maxStderrLineBytes);
+  stderr.on('data', (chunk: Buffer | string) => lines.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+  stderr.on('end', () => lines.end());
+  // A broken stderr pipe means the process is going: its exit is what the transport reports.
+  stderr.on('error', () => {});
 }
 
 /**
