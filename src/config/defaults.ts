@@ -110,6 +110,11 @@ export const serverDefaults = {
    * the rest of a longer line is counted and dropped as it arrives, so no stderr grows memory.
    */
   maxStderrLineBytes: 4_096,
+  /**
+   * Bytes the gateway holds for a stdio server that is not reading its stdin (stuck, or never
+   * reading on purpose); past it, what is sent to it fails at once rather than pile up in memory.
+   */
+  maxUnreadStdinBytes: 16 * 1024 * 1024,
   /** Pages of `tools/list` walked when a listing is read tool by tool (one bad tool in it); as the SDK's own cap. */
   toolListMaxPages: 64,
   /**

@@ -2,7 +2,7 @@
  * A server that writes what is not JSON-RPC to stdout is reported by name; the gateway and the
  * other servers carry on, and a stream the transport cannot recover from gets the server restarted.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServerPool, type ToolCatalog } from '../../src/servers/index.ts';
 import { StdoutLineInspector } from '../../src/servers/transport/StdoutLineInspector.ts';
 import { faultServer, garbageServer } from '../fixtures/servers.ts';
@@ -75,6 +75,24 @@ describe('garbage on stdout', () => {
     const failure = pool.status()[0]?.failure ?? '';
     expect(failure).toContain(`(stderr: ${'E'.repeat(kept)}… (${flood - kept} more bytes) | garbage-server: after the flood)`);
     expect(failure.length).toBeLessThan(kept + 1_000);
+  });
+
+  it('a server that stops reading its stdin: what waits for it is held to maxUnreadStdinBytes, then sending to it fails at once saying why', async () => {
+    const pool = await startPool({ garbage: garbageServer(), fault: faultServer() }, { restart: false });
+    expect(await pool.callTool('garbage', 'stopReading', {})).toEqual({ ok: true, value: 'stopped reading' });
+    // More than the cap: it waits in the gateway's pipe buffer, and is never read.
+    void pool.callTool('garbage', 'echo', { text: 'x'.repeat(serverDefaults.maxUnreadStdinBytes + 1024) }, { timeoutMs: 120_000 });
+    await vi.waitFor(
+      async () => {
+        expect(await pool.callTool('garbage', 'echo', { text: 'small' }, { timeoutMs: 1_000 })).toEqual({
+          ok: false,
+          code: 'TOOL_CALL_FAILED',
+          message: expect.stringMatching(/^garbage\.echo failed: the server is not reading its input: \d+ bytes already wait to be written to its stdin \(maxUnreadStdinBytes 16777216\)$/),
+        });
+      },
+      { timeout: 30_000, interval: 50 },
+    );
+    expect(await pool.callTool('fault', 'slow', { ms: 0 })).toEqual({ ok: true, value: 'slept 0 ms' });
   });
 
   it('that the transport cannot buffer drops the session: the call fails saying why, and the server restarts', async () => {

@@ -11,6 +11,16 @@ const exitWatchMs = 2_000;
 /** The most the transport buffers of one stdout line: the cap on a message every transport shares. */
 const stdoutBufferBytes = serverDefaults.maxResultBytes;
 
+/** Sent to a server that does not read its stdin while more than `maxUnreadStdinBytes` wait for it. */
+class UnreadStdinError extends Error {
+  readonly waitingBytes: number;
+  constructor(waitingBytes: number) {
+    super(`the server is not reading its input: ${waitingBytes} bytes already wait to be written to its stdin (maxUnreadStdinBytes ${serverDefaults.maxUnreadStdinBytes})`);
+    this.name = 'UnreadStdinError';
+    this.waitingBytes = waitingBytes;
+  }
+}
+
 /** How the process ended: an exit code, or the signal that killed it. */
 export interface ProcessExit {
   readonly code: number | null;
@@ -39,6 +49,8 @@ export interface ManagedStdioHooks {
  * - `terminate()` skips the grace period, for a process that never became a working server;
  * - how the process ended (`exit`), to say "crashed (exit code 1)" rather than "connection closed";
  * - lines on stdout that are not JSON-RPC are reported (see `StdoutLineInspector`);
+ * - what is sent to a server that stops reading its stdin waits in memory up to `maxUnreadStdinBytes`;
+ *   past it a send fails at once (`UnreadStdinError`), so a stuck server cannot grow the gateway;
  * - stdout is read in time linear in a line's length (see `LineReadBuffer`), and a line too long
  *   for the buffer is reported as such, before the SDK's own error (which carries no code to tell
  *   it apart), so the loss that follows is explained by it.
@@ -49,6 +61,7 @@ export interface ManagedStdioHooks {
 export class ManagedStdioTransport extends StdioClientTransport {
   readonly #hooks: ManagedStdioHooks;
   #pid: number | undefined;
+  #stdin: NodeJS.WritableStream & { readonly writableLength: number } | undefined;
   #exit: ProcessExit | undefined;
   #closing: Promise<void> | undefined;
   /** Set once the process is known gone, so its pid (which the OS may reuse) is never signalled again. */
@@ -69,11 +82,23 @@ export class ManagedStdioTransport extends StdioClientTransport {
     // 'spawn' resolved start() on a next tick, before any stdout I/O can be delivered: nothing is missed.
     const child = (this as unknown as { _process?: ChildProcess })._process;
     child?.once('exit', (code, signal) => (this.#exit = { code, signal }));
+    if (child?.stdin) {
+      this.#stdin = child.stdin;
+      // The SDK waits for 'drain' with one listener per write that filled the pipe; their number is
+      // bounded by maxUnreadStdinBytes (see send), not a leak to warn about.
+      child.stdin.setMaxListeners(0);
+    }
     const onInvalidLine = this.#hooks.onInvalidLine;
     if (onInvalidLine !== undefined && child?.stdout) {
       const inspector = new StdoutLineInspector(onInvalidLine);
       child.stdout.on('data', (chunk: Buffer) => inspector.push(chunk));
     }
+  }
+
+  override send(...args: Parameters<StdioClientTransport['send']>): Promise<void> {
+    const waiting = this.#stdin?.writableLength ?? 0;
+    if (waiting > serverDefaults.maxUnreadStdinBytes) return Promise.reject(new UnreadStdinError(waiting));
+    return super.send(...args);
   }
 
   /** How the process ended; set before the transport's `onclose` runs (Node emits `exit` before `close`). */
