@@ -38,3 +38,17 @@ describe('createNameRegistry', () => {
     expect(registry.claim('then_')).toBe('then_2');
   });
 });
+
+describe('createNameRegistry, claimed many times over', () => {
+  it('hands out _2, _3… in order, skipping names taken meanwhile, as a scan from _2 would', () => {
+    const registry = createNameRegistry(['run', 'run_5']);
+    const claimed = Array.from({ length: 6 }, () => registry.claim('run'));
+    expect(claimed).toEqual(['run_2', 'run_3', 'run_4', 'run_6', 'run_7', 'run_8']);
+    expect(registry.claim('run_9')).toBe('run_9');
+    expect(registry.claim('run')).toBe('run_10');
+    expect(registry.claim('then_')).toBe('then_');
+    expect(registry.claim('then')).toBe('then');
+    expect(registry.claim('then_')).toBe('then_2');
+    expect(registry.claim('then')).toBe('then_3');
+  });
+});

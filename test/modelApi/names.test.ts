@@ -112,6 +112,22 @@ describe('assignNames', () => {
     ]);
   });
 
+  it('a large group names its first originals and counts the rest: the explanation does not grow with the group', () => {
+    const names = Array.from({ length: 3_000 }, (_, i) => `foo${'_'.repeat(i % 50)}${'-'.repeat(Math.floor(i / 50))}`);
+    const named = assignNames(names.map((name) => tool('s', name))).namespaces[0]!.tools;
+    const sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const explanation = `${sorted.slice(0, 3).map((name) => JSON.stringify(name)).join(', ')} and 2997 others all become foo`;
+    expect(named.filter((entry) => entry.method === 'foo').map((entry) => entry.tool.name)).toEqual([sorted[0]]);
+    expect(new Set(named.map((entry) => entry.method)).size).toBe(3_000);
+    expect(named.find((entry) => entry.tool.name === sorted[1])).toMatchObject({ method: 'foo_2', renamedBecause: explanation });
+    expect(named.find((entry) => entry.tool.name === sorted[2_999])).toMatchObject({ method: 'foo_3000', renamedBecause: explanation });
+  });
+
+  it('a group of five is still named in full, six is not', () => {
+    expect(summary(['a.b', 'a-b', 'a_b', 'a+b', 'a~b'].map((name) => tool('s', name)))[0]).toBe('S.aB_3 ← s/a.b ("a+b", "a-b", "a.b", "a_b" and "a~b" all become aB)');
+    expect(summary(['a.b', 'a-b', 'a_b', 'a+b', 'a~b', 'a!b'].map((name) => tool('s', name)))[0]).toBe('S.aB_4 ← s/a.b ("a!b", "a+b", "a-b" and 3 others all become aB)');
+  });
+
   it('a reserved method and a collision together explain both', () => {
     expect(summary([tool('s', 'then'), tool('s', 'Then')])).toEqual([
       'S.then_2 ← s/then (then is a built-in member of every object; "Then" and "then" both become then_)',

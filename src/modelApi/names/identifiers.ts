@@ -61,10 +61,16 @@ export interface NameRegistry {
 
 export function createNameRegistry(taken: Iterable<string> = []): NameRegistry {
   const names = new Set(taken);
+  /** The suffix to try next for each wanted name: all below it are taken, so a claim does not scan them again. */
+  const nextSuffix = new Map<string, number>();
   return {
     claim(wanted) {
       let name = wanted;
-      for (let n = 2; names.has(name); n++) name = withSuffix(wanted, n);
+      let n = nextSuffix.get(wanted) ?? 2;
+      if (names.has(name)) {
+        for (name = withSuffix(wanted, n); names.has(name); ) name = withSuffix(wanted, ++n);
+        nextSuffix.set(wanted, n + 1);
+      }
       names.add(name);
       return name;
     },

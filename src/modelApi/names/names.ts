@@ -62,10 +62,16 @@ function methodChoice(toolName: string): NameChoice {
  */
 export function assignNames(catalog: ToolCatalog): NamedCatalog {
   const toolsByServer = new Map<string, CatalogTool[]>();
+  const namesByServer = new Map<string, Set<string>>();
   for (const tool of catalog) {
     const tools = toolsByServer.get(tool.server) ?? [];
-    if (!tools.some((known) => known.name === tool.name)) tools.push(tool);
+    const names = namesByServer.get(tool.server) ?? new Set<string>();
+    if (!names.has(tool.name)) {
+      names.add(tool.name);
+      tools.push(tool);
+    }
     toolsByServer.set(tool.server, tools);
+    namesByServer.set(tool.server, names);
   }
   const servers = resolveCollisions([...toolsByServer], ([server]) => server, namespaceChoice);
   return {
@@ -91,7 +97,11 @@ function resolveCollisions<T>(
 ): { item: T; choice: NameChoice }[] {
   const chosen = items.map((item) => ({ item, original: originalOf(item), choice: choose(originalOf(item)) }));
   const groups = new Map<string, string[]>();
-  for (const { original, choice } of chosen) groups.set(choice.name, [...(groups.get(choice.name) ?? []), original]);
+  for (const { original, choice } of chosen) {
+    const group = groups.get(choice.name);
+    if (group === undefined) groups.set(choice.name, [original]);
+    else group.push(original);
+  }
   const registry = createNameRegistry(groups.keys()); // every first choice is taken before any suffix is handed out
   const renamed = new Map<string, NameChoice>();
   for (const [base, originals] of [...groups].sort(([a], [b]) => compareCodeUnits(a, b))) {
@@ -106,9 +116,17 @@ function resolveCollisions<T>(
   return chosen.map(({ item, original, choice }) => ({ item, choice: renamed.get(original) ?? choice }));
 }
 
-/** `"a" and "b"`, `"a", "b" and "c"`. */
+/** Originals named in full in a collision's explanation; past it, the first few and a count. */
+const maxListedOriginals = 5;
+
+/**
+ * `"a" and "b"`, `"a", "b" and "c"`; a larger group as `"a", "b", "c" and 4997 others`: every tool of
+ * the group carries this text in its JSDoc, so it must not grow with the group (a server listing
+ * thousands of names that collide would otherwise make declarations of quadratic size).
+ */
 function listOriginals(originals: readonly string[]): string {
-  const quoted = originals.map((original) => JSON.stringify(original));
+  const quoted = originals.slice(0, originals.length > maxListedOriginals ? 3 : maxListedOriginals).map((original) => JSON.stringify(original));
+  if (originals.length > maxListedOriginals) return `${quoted.join(', ')} and ${originals.length - quoted.length} others`;
   const last = quoted.pop() ?? '';
   return quoted.length === 0 ? last : `${quoted.join(', ')} and ${last}`;
 }
