@@ -115,6 +115,12 @@ export const serverDefaults = {
    * reading on purpose); past it, what is sent to it fails at once rather than pile up in memory.
    */
   maxUnreadStdinBytes: 16 * 1024 * 1024,
+  /**
+   * After re-listing a server's tools (or resources, prompts) on its `list_changed`, the next re-listing
+   * of that list waits `factor` times as long as this one took, at most `maxMs`: a server that keeps
+   * announcing changes of a long list gets a share of the gateway's time, not all of it.
+   */
+  relistSpacing: { factor: 4, maxMs: 10_000 },
   /** Pages of `tools/list` walked when a listing is read tool by tool (one bad tool in it); as the SDK's own cap. */
   toolListMaxPages: 64,
   /**

@@ -1,6 +1,7 @@
 /** The pieces behind resources and prompts, without a server: conversion, listing rules, refresh rules, redaction. */
 import { ProtocolError, ProtocolErrorCode, type Client } from '@modelcontextprotocol/client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { serverDefaults } from '../../src/config/defaults.ts';
 import { listPrompts, listResources } from '../../src/servers/lists/listEntries.ts';
 import { ServerList } from '../../src/servers/lists/ServerList.ts';
 import { toCatalogPrompt, toCatalogResource, toCatalogResourceTemplate } from '../../src/servers/lists/toCatalogEntries.ts';
@@ -96,18 +97,46 @@ describe('ServerList', () => {
     });
   });
 
-  it('runs refreshes one after another, so the last one asked wins', async () => {
+  it('runs refreshes one after another, so the last one asked wins; those asked while one waits to start are that one', async () => {
     const resolvers: ((value: string[]) => void)[] = [];
     const { list } = makeList(() => new Promise((resolve) => resolvers.push(resolve)));
     const first = list.refresh();
+    await vi.waitFor(() => expect(resolvers).toHaveLength(1)); // the first is fetching
     const second = list.refresh();
-    await Promise.resolve();
-    expect(resolvers).toHaveLength(1); // the second waits for the first
-    resolvers[0]?.(['old']);
-    await first;
+    const more = Array.from({ length: 50 }, () => list.refresh());
     await new Promise((resolve) => setImmediate(resolve));
+    expect(resolvers).toHaveLength(1); // the second waits for the first
+    expect(more.every((refresh) => refresh === second)).toBe(true);
+    resolvers[0]?.(['old']);
+    expect(await first).toEqual(['old']);
+    await vi.waitFor(() => expect(resolvers).toHaveLength(2));
     resolvers[1]?.(['new']);
     expect(await second).toEqual(['new']);
+    expect(resolvers).toHaveLength(2); // fifty-two asked, two fetched
+  });
+
+  it('starts a refresh no sooner than relistSpacing.factor times the last one took', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] });
+    try {
+      let fetches = 0;
+      const { list } = makeList(async () => {
+        fetches++;
+        await new Promise((resolve) => setTimeout(resolve, 100)); // a listing that takes 100 ms
+        return [`v${fetches}`];
+      });
+      const first = list.refresh();
+      await vi.advanceTimersByTimeAsync(100);
+      expect(await first).toEqual(['v1']);
+      const second = list.refresh();
+      await vi.advanceTimersByTimeAsync(100 * serverDefaults.relistSpacing.factor - 1);
+      expect(fetches).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(fetches).toBe(2);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(await second).toEqual(['v2']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('neither fetches nor keeps a listing while the server is not live', async () => {

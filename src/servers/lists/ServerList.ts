@@ -1,4 +1,5 @@
 import type { Logger } from '../../observability/logger.ts';
+import { serverDefaults } from '../../config/defaults.ts';
 
 export interface ServerListOptions<T> {
   /** For log lines, e.g. `tool list`. */
@@ -22,11 +23,18 @@ export interface ServerListOptions<T> {
  *
  * Refreshes run one after another, so a slow old listing never overwrites a newer one; a refresh
  * that fails keeps the previous list (a server that stumbles once should not lose its entries).
+ * Refreshes asked for while one waits to start are that one, and each starts no sooner than
+ * `serverDefaults.relistSpacing` after the last: a server announcing changes without end costs a
+ * bounded share of the gateway's time, however long its list.
  */
 export class ServerList<T> {
   readonly #options: ServerListOptions<T>;
   #value: T;
   #queue: Promise<unknown> = Promise.resolve();
+  /** The refresh queued behind the running one, not started yet: later requests share it. */
+  #waiting: Promise<T> | undefined;
+  /** When the next refresh may start (performance.now()). */
+  #notBefore = 0;
 
   constructor(options: ServerListOptions<T>) {
     this.#options = options;
@@ -53,7 +61,20 @@ export class ServerList<T> {
 
   /** Re-fetches (queued behind any refresh in progress); resolves with the list then current. Never rejects. */
   refresh(): Promise<T> {
-    const refresh = this.#queue.then(() => this.#refresh());
+    if (this.#waiting !== undefined) return this.#waiting;
+    const refresh = this.#queue.then(async () => {
+      const wait = this.#notBefore - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait).unref());
+      this.#waiting = undefined; // from here on, a request may have come after the fetch began: it needs one more
+      const started = performance.now();
+      try {
+        return await this.#refresh();
+      } finally {
+        const { factor, maxMs } = serverDefaults.relistSpacing;
+        this.#notBefore = performance.now() + Math.min(maxMs, factor * (performance.now() - started));
+      }
+    });
+    this.#waiting = refresh;
     this.#queue = refresh;
     return refresh;
   }
