@@ -121,6 +121,12 @@ export const serverDefaults = {
    * announcing changes of a long list gets a share of the gateway's time, not all of it.
    */
   relistSpacing: { factor: 4, maxMs: 10_000 },
+  /**
+   * Entries kept of one listing of a server (its tools, resources, resource templates or prompts);
+   * past it the first ones are kept and the rest left out, logged. A server listing millions of
+   * tools held the gateway's event loop for a minute and took it near 4 GB.
+   */
+  maxListedItems: 10_000,
   /** Pages of `tools/list` walked when a listing is read tool by tool (one bad tool in it); as the SDK's own cap. */
   toolListMaxPages: 64,
   /**

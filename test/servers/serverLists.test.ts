@@ -2,7 +2,7 @@
 import { ProtocolError, ProtocolErrorCode, type Client } from '@modelcontextprotocol/client';
 import { describe, expect, it, vi } from 'vitest';
 import { serverDefaults } from '../../src/config/defaults.ts';
-import { listPrompts, listResources } from '../../src/servers/lists/listEntries.ts';
+import { listPrompts, listResources, listTools } from '../../src/servers/lists/listEntries.ts';
 import { ServerList } from '../../src/servers/lists/ServerList.ts';
 import { toCatalogPrompt, toCatalogResource, toCatalogResourceTemplate } from '../../src/servers/lists/toCatalogEntries.ts';
 import { captureLogger } from './helpers.ts';
@@ -33,27 +33,50 @@ describe('catalog entries', () => {
 });
 
 /** Just enough of a client for the listing functions. */
-function fakeClient(capabilities: object, answers: { templates?: () => Promise<unknown> } = {}): Client {
+function fakeClient(capabilities: object, answers: { templates?: () => Promise<unknown>; resources?: number; tools?: number } = {}): Client {
   return {
     getServerCapabilities: () => capabilities,
-    listResources: async () => ({ resources: [{ uri: 'x://1', name: 'one' }] }),
+    listResources: async () => ({ resources: Array.from({ length: answers.resources ?? 1 }, (_, i) => ({ uri: `x://${i + 1}`, name: i === 0 ? 'one' : `r${i + 1}` })) }),
     listResourceTemplates: answers.templates ?? (async () => ({ resourceTemplates: [{ uriTemplate: 'x://{id}', name: 'any' }] })),
     listPrompts: async () => ({ prompts: [{ name: 'p' }] }),
+    listTools: async () => ({ tools: Array.from({ length: answers.tools ?? 1 }, (_, i) => ({ name: `t${i + 1}`, inputSchema: { type: 'object' } })) }),
   } as unknown as Client;
 }
 
+const quiet = captureLogger().logger;
+
 describe('listing', () => {
+  it('keeps the first maxListedItems entries of a longer listing, and logs how many it left out', async () => {
+    const { logger, records } = captureLogger();
+    const listed = await listResources(fakeClient({ resources: {} }, { resources: serverDefaults.maxListedItems + 5 }), 's', 1_000, logger);
+    expect(listed.resources).toHaveLength(serverDefaults.maxListedItems);
+    expect(listed.resources.at(-1)?.uri).toBe(`x://${serverDefaults.maxListedItems}`);
+    expect(records).toContainEqual({
+      level: 'warn',
+      message: 'the server listed more resources than are kept; the first ones are used',
+      fields: { listed: serverDefaults.maxListedItems + 5, kept: serverDefaults.maxListedItems, setting: 'maxListedItems' },
+    });
+  });
+
+  it('keeps the first maxListedItems tools the filter lets through', async () => {
+    const { logger, records } = captureLogger();
+    const listed = await listTools(fakeClient({ tools: {} }, { tools: 2 * serverDefaults.maxListedItems + 2 }), 's', 1_000, (name) => Number(name.slice(1)) % 2 === 0, logger);
+    expect(listed.tools).toHaveLength(serverDefaults.maxListedItems);
+    expect(listed.tools.at(-1)?.name).toBe(`t${2 * serverDefaults.maxListedItems}`);
+    expect(records.filter((record) => record.level === 'warn').map((record) => record.fields)).toEqual([{ listed: serverDefaults.maxListedItems + 1, kept: serverDefaults.maxListedItems, setting: 'maxListedItems' }]);
+  });
+
   it('asks only for what the server advertises', async () => {
-    expect(await listResources(fakeClient({ tools: {} }), 's', 1_000)).toEqual({ resources: [], templates: [] });
-    expect(await listPrompts(fakeClient({ tools: {} }), 's', 1_000)).toEqual([]);
-    expect(await listPrompts(fakeClient({ prompts: {} }), 's', 1_000)).toEqual([{ server: 's', name: 'p' }]);
+    expect(await listResources(fakeClient({ tools: {} }), 's', 1_000, quiet)).toEqual({ resources: [], templates: [] });
+    expect(await listPrompts(fakeClient({ tools: {} }), 's', 1_000, quiet)).toEqual([]);
+    expect(await listPrompts(fakeClient({ prompts: {} }), 's', 1_000, quiet)).toEqual([{ server: 's', name: 'p' }]);
   });
 
   it('takes "method not found" for templates as none, and other failures as failures', async () => {
     const notFound = fakeClient({ resources: {} }, { templates: () => Promise.reject(new ProtocolError(ProtocolErrorCode.MethodNotFound, 'Method not found')) });
-    expect(await listResources(notFound, 's', 1_000)).toEqual({ resources: [{ server: 's', uri: 'x://1', name: 'one' }], templates: [] });
+    expect(await listResources(notFound, 's', 1_000, quiet)).toEqual({ resources: [{ server: 's', uri: 'x://1', name: 'one' }], templates: [] });
     const broken = fakeClient({ resources: {} }, { templates: () => Promise.reject(new ProtocolError(ProtocolErrorCode.InternalError, 'boom')) });
-    await expect(listResources(broken, 's', 1_000)).rejects.toThrow('boom');
+    await expect(listResources(broken, 's', 1_000, quiet)).rejects.toThrow('boom');
   });
 });
 

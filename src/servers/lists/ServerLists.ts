@@ -37,10 +37,10 @@ export class ServerLists {
 
   constructor(options: ServerListsOptions) {
     this.#options = options;
-    const { server, timeoutMs } = options;
+    const { server, timeoutMs, logger } = options;
     this.tools = this.#newList('tools', 'tool list', [], (client) => this.#listTools(client), (tools) => ({ tools: tools.length }));
-    this.resources = this.#newList('resources', 'resource list', noResources, (client) => listResources(client, server, timeoutMs), resourceCounts);
-    this.prompts = this.#newList('prompts', 'prompt list', [], (client) => listPrompts(client, server, timeoutMs), (prompts) => ({ prompts: prompts.length }));
+    this.resources = this.#newList('resources', 'resource list', noResources, (client) => listResources(client, server, timeoutMs, logger), resourceCounts);
+    this.prompts = this.#newList('prompts', 'prompt list', [], (client) => listPrompts(client, server, timeoutMs, logger), (prompts) => ({ prompts: prompts.length }));
   }
 
   /**
@@ -60,12 +60,12 @@ export class ServerLists {
    * whose list differs from before (after a restart: every kind that has entries).
    */
   async load(client: Client): Promise<ListKind[]> {
-    const { server, timeoutMs } = this.#options;
+    const { server, timeoutMs, logger } = this.#options;
     const redact = this.#redact;
     const [tools, resources, prompts] = await Promise.all([
       this.#listTools(client).then(redact),
-      this.#orEmpty('resource list', noResources, listResources(client, server, timeoutMs).then(redact)),
-      this.#orEmpty('prompt list', [], listPrompts(client, server, timeoutMs).then(redact)),
+      this.#orEmpty('resource list', noResources, listResources(client, server, timeoutMs, logger).then(redact)),
+      this.#orEmpty('prompt list', [], listPrompts(client, server, timeoutMs, logger).then(redact)),
     ]);
     const changed: [ListKind, boolean][] = [['tools', this.tools.set(tools)], ['resources', this.resources.set(resources)], ['prompts', this.prompts.set(prompts)]];
     return changed.filter(([, differs]) => differs).map(([kind]) => kind);

@@ -1,4 +1,5 @@
 import { ProtocolError, ProtocolErrorCode, type Client } from '@modelcontextprotocol/client';
+import { serverDefaults } from '../../config/defaults.ts';
 import type { CatalogPrompt, CatalogResource, CatalogResourceTemplate } from '../../catalog/ServerCatalog.ts';
 import type { CatalogTool } from '../../catalog/ToolCatalog.ts';
 import type { Logger } from '../../observability/logger.ts';
@@ -29,12 +30,24 @@ export interface ToolLists {
 export async function listTools(client: Client, server: string, timeoutMs: number, isExposed: (tool: string) => boolean, logger: Logger): Promise<ToolLists> {
   const { tools, skipped } = await listToolsLeniently(client, timeoutMs, logger);
   return {
-    tools: tools.filter((tool) => isExposed(tool.name)).map((tool) => toCatalogTool(server, tool)),
+    tools: capped(tools.filter((tool) => isExposed(tool.name)), 'tools', logger).map((tool) => toCatalogTool(server, tool)),
     skipped: skipped.filter((tool) => isExposed(tool.name)),
   };
 }
 
-export async function listResources(client: Client, server: string, timeoutMs: number): Promise<ResourceLists> {
+/**
+ * The first `maxListedItems` entries of a listing; the rest are left out, and the log says how many.
+ * Every entry costs the gateway work on each listing (names, declarations, search), so a server's
+ * listing must not decide how much.
+ */
+function capped<T>(entries: readonly T[], what: string, logger: Logger): readonly T[] {
+  const max = serverDefaults.maxListedItems;
+  if (entries.length <= max) return entries;
+  logger.warn(`the server listed more ${what} than are kept; the first ones are used`, { listed: entries.length, kept: max, setting: 'maxListedItems' });
+  return entries.slice(0, max);
+}
+
+export async function listResources(client: Client, server: string, timeoutMs: number, logger: Logger): Promise<ResourceLists> {
   if (client.getServerCapabilities()?.resources === undefined) return noResources;
   const options = { timeout: timeoutMs, cacheMode: 'refresh' } as const;
   const [{ resources }, resourceTemplates] = await Promise.all([
@@ -49,13 +62,13 @@ export async function listResources(client: Client, server: string, timeoutMs: n
     ),
   ]);
   return {
-    resources: resources.map((resource) => toCatalogResource(server, resource)),
-    templates: resourceTemplates.map((template) => toCatalogResourceTemplate(server, template)),
+    resources: capped(resources, 'resources', logger).map((resource) => toCatalogResource(server, resource)),
+    templates: capped(resourceTemplates, 'resource templates', logger).map((template) => toCatalogResourceTemplate(server, template)),
   };
 }
 
-export async function listPrompts(client: Client, server: string, timeoutMs: number): Promise<readonly CatalogPrompt[]> {
+export async function listPrompts(client: Client, server: string, timeoutMs: number, logger: Logger): Promise<readonly CatalogPrompt[]> {
   if (client.getServerCapabilities()?.prompts === undefined) return [];
   const { prompts } = await client.listPrompts(undefined, { timeout: timeoutMs, cacheMode: 'refresh' });
-  return prompts.map((prompt) => toCatalogPrompt(server, prompt));
+  return capped(prompts, 'prompts', logger).map((prompt) => toCatalogPrompt(server, prompt));
 }
