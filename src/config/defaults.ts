@@ -127,6 +127,11 @@ export const serverDefaults = {
    * tools held the gateway's event loop for a minute and took it near 4 GB.
    */
   maxListedItems: 10_000,
+  /**
+   * The least reconnection delay a server's event stream may ask for (`retry:`), in milliseconds: a
+   * server that asked for 0 and closed its stream at once had the gateway reconnect 450 times a second.
+   */
+  minSseRetryMs: 1_000,
   /** Pages of `tools/list` walked when a listing is read tool by tool (one bad tool in it); as the SDK's own cap. */
   toolListMaxPages: 64,
   /**

@@ -1,6 +1,7 @@
 /** The event-stream cap of remote transports (see resultCaps.test.ts for it against real servers): events pass whole, an oversized one is replaced by an error for its request. */
 import { describe, expect, it } from 'vitest';
 import { splitSseEvents, type JsonRpcId } from '../../src/servers/transport/sseEvents.ts';
+import { serverDefaults } from '../../src/config/defaults.ts';
 
 const encoder = new TextEncoder();
 
@@ -23,6 +24,15 @@ async function through(text: string, chunkSize: number, maxBytes: number, reques
 const event = (data: string, eol = '\n') => `event: message${eol}data: ${data}${eol}${eol}`;
 
 describe('splitSseEvents', () => {
+  it('raises a retry below minSseRetryMs to it, in every line ending, and leaves the rest of the stream as it was', async () => {
+    const floor = serverDefaults.minSseRetryMs;
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const text = `retry: 0${eol}${eol}` + event('{"a":"retry: 0"}', eol) + `retry:${floor + 500}${eol}${eol}` + `retry: 10${eol}data: x${eol}${eol}`;
+      expect(await through(text, 3, 1_000)).toBe(`retry: ${floor}${eol}${eol}` + event('{"a":"retry: 0"}', eol) + `retry:${floor + 500}${eol}${eol}` + `retry: ${floor}${eol}data: x${eol}${eol}`);
+    }
+  });
+
+
   it.each([1, 3, 7, 64, 4096])('passes events whole whatever the chunking (chunks of %i bytes), in every line ending', async (chunkSize) => {
     for (const eol of ['\n', '\r\n', '\r']) {
       const text = event('{"a":1}', eol) + `: comment${eol}${eol}` + event('{"b":2}', eol);

@@ -1,3 +1,5 @@
+import { serverDefaults } from '../../config/defaults.ts';
+
 /** A JSON-RPC request id. */
 export type JsonRpcId = string | number;
 
@@ -80,7 +82,7 @@ export function splitSseEvents(
           dropping = undefined;
           if (id !== undefined) controller.enqueue(errorEvent(id));
         } else if (heldBytes > 0) {
-          controller.enqueue(held.length === 1 ? held[0]! : Buffer.concat(held));
+          controller.enqueue(withRetryFloor(held.length === 1 ? held[0]! : Buffer.concat(held)));
           held = [];
           heldBytes = 0;
         }
@@ -88,9 +90,24 @@ export function splitSseEvents(
       if (start < chunk.byteLength) take(chunk.byteLength);
     },
     flush(controller) {
-      if (!stopped && dropping === undefined && heldBytes > 0) controller.enqueue(Buffer.concat(held));
+      if (!stopped && dropping === undefined && heldBytes > 0) controller.enqueue(withRetryFloor(Buffer.concat(held)));
     },
   });
+}
+
+const retryField = /^retry: ?(\d+)$/gm;
+const retryBytes = Buffer.from('retry:');
+
+/**
+ * The event with any `retry:` below `serverDefaults.minSseRetryMs` raised to it. Both SDK transports
+ * wait what the server asks before reconnecting a stream it closed: a server asking for 0 would have
+ * the gateway reconnect in a loop as fast as it can.
+ */
+function withRetryFloor(event: Uint8Array): Uint8Array {
+  if (Buffer.from(event.buffer, event.byteOffset, event.byteLength).indexOf(retryBytes) === -1) return event;
+  const floor = serverDefaults.minSseRetryMs;
+  const text = new TextDecoder().decode(event);
+  return new TextEncoder().encode(text.replace(retryField, (field, ms: string) => (Number(ms) < floor ? `retry: ${floor}` : field)));
 }
 
 const idPattern = String.raw`(-?\d+|"(?:[^"\\]|\\.)*")`;
