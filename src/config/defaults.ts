@@ -192,6 +192,11 @@ export const httpDefaults = {
 export const searchToolsDefaults = {
   /** Hits returned when the call sets no `limit`. */
   limit: 5,
+  /**
+   * Characters of a `query`; a longer one is refused. A query says a task in a few words, and one of
+   * megabytes (a 4 MB run of camelCase humps) held the gateway's event loop for 12 s.
+   */
+  maxQueryChars: 1_000,
 } as const;
 
 /** Telemetry (SPEC "Telemetry"): the audit log, the metrics' label bounds, the trace exporter's shutdown. */

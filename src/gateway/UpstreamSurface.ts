@@ -173,6 +173,10 @@ export class UpstreamSurface {
   #searchTools(args: Record<string, unknown> | undefined, client: ClientIdentity): CallToolResult {
     const query = args?.['query'];
     if (typeof query !== 'string') return toolError('search_tools needs { query: string }, e.g. { "query": "write a file" }.');
+    const { maxQueryChars } = searchToolsDefaults;
+    if (query.length > maxQueryChars) {
+      return toolError(`search_tools: the query is ${query.length} characters long, more than ${maxQueryChars}; say the task in a few words, e.g. { "query": "write a file" }.`);
+    }
     const limit = typeof args?.['limit'] === 'number' ? args['limit'] : searchToolsDefaults.limit;
     const index = this.toolSearch(client)!;
     const result: SearchToolsResult = {

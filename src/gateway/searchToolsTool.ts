@@ -12,7 +12,7 @@ export const searchToolsDefinition: Tool = {
   inputSchema: {
     type: 'object',
     properties: {
-      query: { type: 'string' },
+      query: { type: 'string', maxLength: searchToolsDefaults.maxQueryChars },
       limit: { type: 'integer', minimum: 1, maximum: maxSearchLimit, default: searchToolsDefaults.limit },
     },
     required: ['query'],

@@ -4,7 +4,7 @@
  */
 import { get } from 'node:http';
 import path from 'node:path';
-import { httpDefaults } from '../../src/config/defaults.ts';
+import { httpDefaults, searchToolsDefaults } from '../../src/config/defaults.ts';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
@@ -130,6 +130,15 @@ describe('search_tools over HTTP', () => {
     const hits = await search('knowledge graph entities', 3);
     expect(hits.map((hit) => hit.server)).toEqual(['memory', 'memory', 'memory']);
     expect(hits.map((hit) => hit.tool)).toContain('create_entities');
+  });
+
+  it('a query longer than maxQueryChars is refused saying how long it may be, and the next search works', async () => {
+    const { maxQueryChars } = searchToolsDefaults;
+    const result = await client.callTool({ name: 'search_tools', arguments: { query: 'aB'.repeat(maxQueryChars) } });
+    expect(result.isError).toBe(true);
+    expect(firstText(result)).toBe(`search_tools: the query is ${2 * maxQueryChars} characters long, more than ${maxQueryChars}; say the task in a few words, e.g. { "query": "write a file" }.`);
+    expect((await search('x'.repeat(maxQueryChars))).length).toBeGreaterThanOrEqual(0);
+    expect((await search('write a file', 3)).map((hit) => hit.call)).toContain('mcpTools.Filesystem.writeFile');
   });
 
   it('the readable text lists the same hits', async () => {
