@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArgumentCheck } from '../../src/servers/requests/argumentValidation.ts';
+import { nestingDefaults } from '../../src/config/defaults.ts';
 import { ServerPool, type CatalogTool, type JsonSchema } from '../../src/servers/index.ts';
 import { faultServer, officialServer } from '../fixtures/servers.ts';
 import { captureLogger, makeTempDir } from './helpers.ts';
@@ -163,6 +164,18 @@ describe('before a call leaves the gateway (fault server, counting the calls tha
       code: 'INVALID_ARGUMENTS',
       message: 'fault.strict: invalid arguments: expected an object of named arguments, got an array',
     });
+    expect(await arrived()).toEqual({ ok: true, value: 0 });
+  });
+
+  it('refuses arguments nested deeper than maxValueDepth, however deep (200,000 levels threw a stack overflow from the pool)', async () => {
+    const { maxValueDepth } = nestingDefaults;
+    const message = `fault.strict: invalid arguments: they nest arrays or objects more than ${maxValueDepth} levels deep; nest them less deeply`;
+    for (const depth of [maxValueDepth + 1, 200_000]) {
+      let tags: unknown = 't';
+      for (let level = 0; level < depth; level++) tags = [tags];
+      expect(await pool.callTool('fault', 'strict', { mode: 'a', count: 1, tags })).toEqual({ ok: false, code: 'INVALID_ARGUMENTS', message });
+      expect(await pool.callToolRaw('fault', 'strict', { mode: 'a', count: 1, tags })).toEqual({ ok: false, code: 'INVALID_ARGUMENTS', message });
+    }
     expect(await arrived()).toEqual({ ok: true, value: 0 });
   });
 

@@ -44,7 +44,13 @@ export class RequestPipeline {
         if (!ready.ok) return ready;
         client = ready.client;
       }
-      const refused = request.check?.(client);
+      let refused: ToolCallFailure | undefined;
+      try {
+        refused = request.check?.(client);
+      } catch (error) {
+        // A check that throws (on input it did not foresee) fails this request, never the caller.
+        return callFailure(request.label, error, deadline);
+      }
       if (refused !== undefined) return refused;
       const slot = this.#limiter.tryAcquire(group) ?? (await this.#awaitSlot(request.label, deadline, group));
       if (typeof slot !== 'function') return slot;

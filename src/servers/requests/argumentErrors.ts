@@ -119,7 +119,8 @@ function shortJson(value: unknown): string {
   try {
     json = JSON.stringify(value) ?? String(value);
   } catch {
-    json = String(value);
+    // Not JSON (a cycle, a BigInt, nesting past the stack): String() may recurse as deep, so say what it is instead.
+    json = Array.isArray(value) ? '[…]' : typeof value === 'object' ? '{…}' : typeof value;
   }
   if (json.length <= maxValueChars) return json;
   // A cut string keeps its opening quote and says it was cut.

@@ -49,6 +49,10 @@ export function toolCallRequest(
         const got = Array.isArray(args) ? 'an array' : typeof args;
         return toolCallFailure('INVALID_ARGUMENTS', `${server}.${tool}: invalid arguments: expected an object of named arguments, got ${got}`);
       }
+      // Before the schema sees them: validating, describing or sending arguments nested without end recurses as deep.
+      if (valueDeeperThan(argumentsObject, nestingDefaults.maxValueDepth)) {
+        return toolCallFailure('INVALID_ARGUMENTS', `${server}.${tool}: invalid arguments: they nest arrays or objects more than ${nestingDefaults.maxValueDepth} levels deep; nest them less deeply`);
+      }
       const invalid = checkArguments(entry, argumentsObject);
       return invalid === undefined ? undefined : toolCallFailure('INVALID_ARGUMENTS', invalid);
     },
