@@ -73,7 +73,7 @@ describe('garbage on stdout', () => {
       message: 'garbage crashed (exit code 1) during stderrFlood: garbage-server: after the flood',
     });
     const failure = pool.status()[0]?.failure ?? '';
-    expect(failure).toContain(`(stderr: ${'E'.repeat(kept)}… (${flood - kept} more bytes) | garbage-server: after the flood)`);
+    expect(failure).toContain(`(stderr: ${'E'.repeat(kept)}… (a line of ${flood} bytes) | garbage-server: after the flood)`);
     expect(failure.length).toBeLessThan(kept + 1_000);
   });
 

@@ -112,7 +112,7 @@ export class SessionOpener {
         this.#transport = transport;
         this.#kind = kind;
       },
-      onStderrLine: (line) => output.stderrLine(line),
+      onStderrLine: (line, lineBytes) => output.stderrLine(line, lineBytes),
       onSpawned: (pid) => {
         this.#pid = pid;
         output.reset();

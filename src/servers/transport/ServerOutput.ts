@@ -2,6 +2,7 @@ import { ZodError } from 'zod/v4';
 import type { Logger } from '../../observability/logger.ts';
 import { describeWithCauses, oneLine } from '../outcomes/errorText.ts';
 import type { Redactor } from '../outcomes/redactSecrets.ts';
+import { serverDefaults } from '../../config/defaults.ts';
 
 /** How many recent stderr lines are kept to explain a failure (a server's last words). */
 const stderrTailLength = 3;
@@ -46,8 +47,17 @@ export class ServerOutput {
     return this.#invalidOutput;
   }
 
-  stderrLine(rawLine: string): void {
-    const line = this.#redact(rawLine);
+  /**
+   * A line of stderr: redacted first, then cut to `maxStderrLineBytes` characters, saying how long it
+   * was (`lineBytes`: as written, whatever of it arrived here).
+   */
+  stderrLine(rawLine: string, lineBytes: number = Buffer.byteLength(rawLine)): void {
+    const redacted = this.#redact(rawLine);
+    const max = serverDefaults.maxStderrLineBytes;
+    const cut = redacted.length > max || lineBytes > Buffer.byteLength(rawLine);
+    // Not between the two halves of a surrogate pair.
+    const end = max > 0 && /[\uD800-\uDBFF]/.test(redacted.charAt(max - 1)) ? max - 1 : max;
+    const line = cut ? `${redacted.slice(0, end)}… (a line of ${lineBytes} bytes)` : redacted;
     this.#tail.push(line);
     if (this.#tail.length > stderrTailLength) this.#tail.shift();
     this.#logger.debug('server stderr', { line });

@@ -1,6 +1,7 @@
 /**
- * Splits a stdio server's stderr into lines, keeping at most `maxLineBytes` of each: the rest of a
- * longer line is counted as it arrives and dropped. Node's readline (used here before) holds a line
+ * Splits a stdio server's stderr into lines, keeping at most `keepBytes` of each: the rest of a
+ * longer line is counted as it arrives and dropped. Each line is reported with its whole length, so
+ * whoever shows it can say it was cut (after redacting it: see ServerOutput). Node's readline (used here before) holds a line
  * whole until its newline comes, so a server that wrote half a gigabyte to stderr without one grew
  * the gateway's memory by as much, held its event loop, and then ended the gateway with
  * `RangeError: Invalid string length`. Here memory stays bounded and each byte is looked at once.
@@ -9,17 +10,17 @@
  * not reported. What follows the last line end is reported by `end()`, when the stream ends.
  */
 export class StderrLines {
-  readonly #onLine: (line: string) => void;
-  readonly #maxLineBytes: number;
+  readonly #onLine: (line: string, lineBytes: number) => void;
+  readonly #keepBytes: number;
   #kept: Buffer[] = [];
   #keptBytes = 0;
   #droppedBytes = 0;
   /** The last byte seen ended a line with CR: an LF right after it ends nothing more (CRLF). */
   #afterCR = false;
 
-  constructor(onLine: (line: string) => void, maxLineBytes: number) {
+  constructor(onLine: (line: string, lineBytes: number) => void, keepBytes: number) {
     this.#onLine = onLine;
-    this.#maxLineBytes = maxLineBytes;
+    this.#keepBytes = keepBytes;
   }
 
   push(chunk: Buffer): void {
@@ -50,7 +51,7 @@ export class StderrLines {
   }
 
   #keep(chunk: Buffer, start: number, end: number): void {
-    const room = this.#maxLineBytes - this.#keptBytes;
+    const room = this.#keepBytes - this.#keptBytes;
     const kept = Math.min(end - start, Math.max(0, room));
     if (kept > 0) {
       this.#kept.push(chunk.subarray(start, start + kept));
@@ -61,10 +62,10 @@ export class StderrLines {
 
   #report(): void {
     const text = Buffer.concat(this.#kept, this.#keptBytes).toString('utf8');
-    const line = this.#droppedBytes > 0 ? `${text}… (${this.#droppedBytes} more bytes)` : text;
+    const lineBytes = this.#keptBytes + this.#droppedBytes;
     this.#kept = [];
     this.#keptBytes = 0;
     this.#droppedBytes = 0;
-    if (line.trim() !== '') this.#onLine(line);
+    if (text.trim() !== '') this.#onLine(text, lineBytes);
   }
 }

@@ -18,7 +18,8 @@ export interface OpenClientHooks {
   newClient(): Client;
   /** Each transport as it is created, so a `close()` during the handshake can stop it. */
   onTransport(transport: Transport, kind: TransportKind): void;
-  onStderrLine(line: string): void;
+  /** A stderr line (up to a cap and a margin) and the length of the whole line as written, in bytes. */
+  onStderrLine(line: string, lineBytes: number): void;
   /** The child's pid, as soon as it is spawned (even when the handshake then fails). */
   onSpawned(pid: number): void;
   /** A stdio server wrote a line to stdout that cannot be JSON-RPC (see `StdoutLineInspector`). */

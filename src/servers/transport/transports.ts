@@ -30,11 +30,18 @@ export function createStdioTransport(config: StdioServerConfig, hooks: ManagedSt
   );
 }
 
-/** Calls `onLine` for every line the server writes to stderr, cut to `maxStderrLineBytes` (the stream exists before `start()`). */
-export function onStderrLine(transport: ManagedStdioTransport, onLine: (line: string) => void): void {
+/** Longer than any secret's longest form: what the redactor must see past the cut to find a secret that crosses it. */
+const stderrRedactionMarginBytes = 64 * 1024;
+
+/**
+ * Calls `onLine` for every line the server writes to stderr (the stream exists before `start()`),
+ * with at most `maxStderrLineBytes` and a margin of it: the line is cut to `maxStderrLineBytes` only
+ * once redacted, so a secret that crosses the cut is still whole when the redactor looks for it.
+ */
+export function onStderrLine(transport: ManagedStdioTransport, onLine: (line: string, lineBytes: number) => void): void {
   const stderr = transport.stderr;
   if (!(stderr instanceof Readable)) return; // a PassThrough whenever `stderr: 'pipe'`, as here
-  const lines = new StderrLines(onLine, serverDefaults.maxStderrLineBytes);
+  const lines = new StderrLines(onLine, serverDefaults.maxStderrLineBytes + stderrRedactionMarginBytes);
   stderr.on('data', (chunk: Buffer | string) => lines.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
   stderr.on('end', () => lines.end());
   // A broken stderr pipe means the process is going: its exit is what the transport reports.
