@@ -5,6 +5,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServerPool, type ToolCatalog } from '../../src/servers/index.ts';
 import { StdoutLineInspector } from '../../src/servers/transport/StdoutLineInspector.ts';
+import { ServerOutput } from '../../src/servers/transport/ServerOutput.ts';
+import { createRedactor } from '../../src/servers/outcomes/redactSecrets.ts';
 import { faultServer, garbageServer } from '../fixtures/servers.ts';
 import { serverDefaults } from '../../src/config/defaults.ts';
 import { captureLogger, nextEvent, type LogRecord, poolsClosedAfterEach } from './helpers.ts';
@@ -25,12 +27,22 @@ describe('StdoutLineInspector', () => {
     expect(reported).toEqual(['Starting up...', 'progress 50%', 'tail without newline']);
   });
 
-  it('keeps only the start of a long line', () => {
+  it('keeps only the start of a long line: what is shown and a margin for the redactor to see past the cut', () => {
     const reported: string[] = [];
     const inspector = new StdoutLineInspector((line) => reported.push(line));
     inspector.push(Buffer.from(`${'a'.repeat(150)}`));
-    inspector.push(Buffer.from(`${'b'.repeat(150)}\n`));
-    expect(reported).toEqual([`${'a'.repeat(150)}${'b'.repeat(50)}`]);
+    inspector.push(Buffer.from(`${'b'.repeat(100_000)}\n`));
+    expect(reported).toEqual([`${'a'.repeat(150)}${'b'.repeat(120 + 64 * 1024 - 150)}`]);
+  });
+
+  it('reports a line with a secret across the shown part redacted, none of the secret left', () => {
+    // Long, as a JWT is: it starts within the 120 characters shown and ends past the 200 bytes kept before.
+    const secret = `eyJ${'k'.repeat(97)}`;
+    const log = captureLogger();
+    const output = new ServerOutput(log.logger, createRedactor([{ TOKEN: secret }]));
+    const inspector = new StdoutLineInspector((line) => output.invalidLine(line));
+    inspector.push(Buffer.from(`${'a'.repeat(110)}${secret}${'b'.repeat(500)}\n`));
+    expect(log.records).toContainEqual({ level: 'warn', message: 'server wrote a line that is not JSON-RPC to stdout; ignored', fields: { line: `${'a'.repeat(110)}[redacted]` } });
   });
 });
 

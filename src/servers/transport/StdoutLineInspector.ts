@@ -5,9 +5,11 @@
  *
  * Cheap on purpose, since it sees every byte of every result: only the first non-blank byte of a
  * line is examined (a JSON-RPC message starts with `{`; `[` is let through as a batch), and only
- * the first bytes of an offending line are kept for the report.
+ * the first bytes of an offending line are kept for the report (and a margin past them, see previewBytes).
  */
-const previewBytes = 200;
+// The report shows 120 characters of it, cut once redacted: what is kept runs past them by more than
+// any secret's longest form, so a secret crossing the cut is whole when the redactor looks for it.
+const previewBytes = 120 + 64 * 1024;
 
 export class StdoutLineInspector {
   readonly #onInvalidLine: (preview: string) => void;
