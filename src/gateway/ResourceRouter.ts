@@ -1,4 +1,5 @@
 import { UriTemplate, type ListResourcesResult, type ListResourceTemplatesResult } from '@modelcontextprotocol/server';
+import { RE2JS } from 're2js';
 import { CodeGoatError } from '../errors.ts';
 import type { CatalogResource, CatalogResourceTemplate } from '../servers/index.ts';
 
@@ -14,18 +15,16 @@ export class ResourceRouter {
   readonly #resources: readonly CatalogResource[];
   readonly #templates: readonly CatalogResourceTemplate[];
   readonly #serverByUri = new Map<string, string>();
-  readonly #matchers: { server: string; template: UriTemplate }[];
+  readonly #matchers: { server: string; matches: (uri: string) => boolean }[];
 
   constructor(resources: readonly CatalogResource[], templates: readonly CatalogResourceTemplate[]) {
     this.#resources = resources;
     this.#templates = templates;
     for (const resource of resources) if (!this.#serverByUri.has(resource.uri)) this.#serverByUri.set(resource.uri, resource.server);
+    // A template the SDK cannot parse can still be listed; it just routes nothing.
     this.#matchers = templates.flatMap((template) => {
-      try {
-        return [{ server: template.server, template: new UriTemplate(template.uriTemplate) }];
-      } catch {
-        return []; // A template the SDK cannot parse can still be listed; it just routes nothing.
-      }
+      const matches = linearTemplateMatch(template.uriTemplate);
+      return matches === undefined ? [] : [{ server: template.server, matches }];
     });
   }
 
@@ -41,8 +40,42 @@ export class ResourceRouter {
   serverFor(uri: string): string {
     const listed = this.#serverByUri.get(uri);
     if (listed !== undefined) return listed;
-    const matched = this.#matchers.find((matcher) => matcher.template.match(uri) !== null);
+    const matched = this.#matchers.find((matcher) => matcher.matches(uri));
     if (matched) return matched.server;
     throw new CodeGoatError('UNKNOWN_RESOURCE', `No server offers the resource "${uri}": it is neither listed nor matched by a resource template.`);
+  }
+}
+
+/** The SDK's `UriTemplate`, as far as building its match pattern goes (not part of its typed surface). */
+interface UriTemplatePattern {
+  readonly parts: readonly unknown[];
+  partToRegExp(part: unknown): readonly { readonly pattern: string }[];
+  escapeRegExp(text: string): string;
+}
+
+/**
+ * Whether a URI matches a server's template, in time linear in the URI. The SDK's `UriTemplate.match`
+ * builds the same pattern and runs it on JavaScript's backtracking RegExp: a template of twelve
+ * adjacent expressions (`x://{a}{b}{c}…`) against a 60-character URI that does not match never
+ * ended, and held the gateway's event loop with it. So the pattern is the SDK's own (the same URIs
+ * route to the same servers), run on RE2. Undefined when the template does not parse, or should a
+ * future SDK build its pattern otherwise (the routing tests would say so).
+ */
+function linearTemplateMatch(uriTemplate: string): ((uri: string) => boolean) | undefined {
+  let template: UriTemplate;
+  try {
+    template = new UriTemplate(uriTemplate);
+  } catch {
+    return undefined;
+  }
+  const internals = template as unknown as Partial<UriTemplatePattern>;
+  const { parts, partToRegExp, escapeRegExp } = internals;
+  if (!Array.isArray(parts) || typeof partToRegExp !== 'function' || typeof escapeRegExp !== 'function') return undefined;
+  try {
+    const pattern = parts.map((part) => (typeof part === 'string' ? escapeRegExp.call(template, part) : partToRegExp.call(template, part).map((piece) => piece.pattern).join(''))).join('');
+    const compiled = RE2JS.compile(RE2JS.translateRegExp(`^${pattern}$`));
+    return (uri) => compiled.test(uri);
+  } catch {
+    return undefined;
   }
 }
