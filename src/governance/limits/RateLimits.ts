@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { windowMs, type RateLimitConfig, type RedisConfig } from '../../config/governance/governanceSchema.ts';
 import type { Logger } from '../../observability/logger.ts';
-import { globToRegExp } from '../../text/glob.ts';
+import { globMatcher, type GlobMatcher } from '../../text/glob.ts';
 import type { ClientIdentity } from '../identity/ClientIdentity.ts';
 import { memoryStore, redisStore, type Consumed, type LimiterStore } from './limiterStore.ts';
 
 export type LimitVerdict = { readonly limited: false } | { readonly limited: true; readonly retryAfterMs: number; readonly because: string };
 
 interface Budget {
-  readonly server: RegExp | undefined;
-  readonly tool: RegExp | undefined;
+  readonly server: GlobMatcher | undefined;
+  readonly tool: GlobMatcher | undefined;
   readonly perClient: boolean;
   readonly consume: (key: string) => Promise<Consumed>;
   readonly label: string;
@@ -33,8 +33,8 @@ export class RateLimits {
       // Named by what it counts, so gateways with the same entry share it whatever its place in their config.
       const id = createHash('sha256').update(JSON.stringify([entry.server, entry.tool, entry.per, entry.limit, windowMs(entry.window)])).digest('hex').slice(0, 16);
       return {
-        server: entry.server === undefined ? undefined : globToRegExp(entry.server),
-        tool: entry.tool === undefined ? undefined : globToRegExp(entry.tool),
+        server: entry.server === undefined ? undefined : globMatcher(entry.server),
+        tool: entry.tool === undefined ? undefined : globMatcher(entry.tool),
         perClient: entry.per === 'client',
         consume: this.#store.limiter(`${prefix}:${id}`, entry.limit, windowMs(entry.window)),
         label: `rateLimits[${index}] (${entry.limit} per ${entry.window}${entry.per === 'client' ? ' per client' : ''})`,

@@ -1,5 +1,5 @@
 import type { PolicyConfig } from '../../config/governance/governanceSchema.ts';
-import { globToRegExp } from '../../text/glob.ts';
+import { globMatcher, type GlobMatcher } from '../../text/glob.ts';
 
 export type PolicyAction = 'allow' | 'deny' | 'approve';
 
@@ -10,8 +10,8 @@ export interface PolicyDecision {
 }
 
 interface CompiledRule {
-  readonly server: RegExp;
-  readonly tool: RegExp;
+  readonly server: GlobMatcher;
+  readonly tool: GlobMatcher;
   readonly action: PolicyAction;
   readonly label: string;
 }
@@ -26,8 +26,8 @@ export class Policy {
 
   constructor(config: PolicyConfig) {
     this.#rules = config.rules.map((rule, index) => ({
-      server: globToRegExp(rule.server),
-      tool: globToRegExp(rule.tool),
+      server: globMatcher(rule.server),
+      tool: globMatcher(rule.tool),
       action: rule.action,
       label: `policy.rules[${index}] (server "${rule.server}", tool "${rule.tool}")`,
     }));

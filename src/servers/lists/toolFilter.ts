@@ -1,4 +1,4 @@
-import { globToRegExp } from '../../text/glob.ts';
+import { globMatcher } from '../../text/glob.ts';
 
 /**
  * A server's `tools: { allow, deny }` config as a predicate on tool names.
@@ -11,8 +11,8 @@ export interface ToolFilterConfig {
 }
 
 export function compileToolFilter(filter: ToolFilterConfig | undefined): (toolName: string) => boolean {
-  const allow = filter?.allow?.map(globToRegExp);
-  const deny = (filter?.deny ?? []).map(globToRegExp);
+  const allow = filter?.allow?.map(globMatcher);
+  const deny = (filter?.deny ?? []).map(globMatcher);
   return (toolName) =>
     (allow === undefined || allow.some((pattern) => pattern.test(toolName))) &&
     !deny.some((pattern) => pattern.test(toolName));
