@@ -16,5 +16,17 @@ export function describeWithCauses(error: unknown): string {
 }
 
 export function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  // As text.replace(/\s*\n\s*/g, ' ').trim(), in linear time: that pattern backtracks over every run
+  // of white space without a newline, quadratic in its length, and the text is a server's (an error
+  // message of 40,000 spaces took 1.7 s).
+  const lines = text.split('\n');
+  const last = lines.length - 1;
+  return lines
+    .map((line, index) => {
+      const start = index > 0 ? line.trimStart() : line;
+      return index < last ? start.trimEnd() : start;
+    })
+    .filter((piece) => piece !== '')
+    .join(' ')
+    .trim();
 }
