@@ -49,6 +49,12 @@ describe('LineReadBuffer', () => {
     expect(readAll(buffer)).toEqual([message(2)]);
   });
 
+  it('skips what cannot be a message unread (a bare JSON value too), and reads a flood of 200,000 tiny lines in one chunk in one pass (shift() per line made it quadratic)', () => {
+    const buffer = new LineReadBuffer({ maxBufferSize: 64 * 1024 * 1024 });
+    buffer.append(Buffer.from(`42\n  "text"\n${'x\n'.repeat(200_000)}${line(9)}`));
+    expect(readAll(buffer)).toEqual([message(9)]);
+  });
+
   it('refuses more than its limit held at once: drops what it held, says so, and reads on afresh', () => {
     const onOverflow = vi.fn();
     const buffer = new LineReadBuffer({ maxBufferSize: 100, onOverflow });

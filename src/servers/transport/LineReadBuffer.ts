@@ -11,6 +11,8 @@ import { deserializeMessage, STDIO_DEFAULT_MAX_BUFFER_SIZE, type JSONRPCMessage 
  * Same contract as the SDK's (the transports call `append`, then `readMessage` until null):
  * - more than `maxBufferSize` bytes held throws, after dropping them, and the transport closes;
  * - a line that is not JSON is skipped, a JSON line that is not JSON-RPC throws (reported, then skipped);
+ *   a line that does not start with `{` or `[` (past blanks) cannot be a message and is skipped unread
+ *   (the SDK would report a bare JSON value such as `42`; StdoutLineInspector reports such lines);
  * - a trailing `\r` is dropped.
  */
 export class LineReadBuffer {
@@ -19,8 +21,9 @@ export class LineReadBuffer {
   /** The line still open: its chunks so far, joined once its newline comes. */
   #open: Buffer[] = [];
   #openBytes = 0;
-  /** Complete lines not read yet. */
-  readonly #lines: Buffer[] = [];
+  /** Complete lines; those from `#nextLine` on are not read yet (an index, not `shift()`, which is linear in the array). */
+  #lines: Buffer[] = [];
+  #nextLine = 0;
   #lineBytes = 0;
 
   constructor(options: { maxBufferSize?: number | undefined; onOverflow?: (limitBytes: number) => void } = {}) {
@@ -51,8 +54,17 @@ export class LineReadBuffer {
   }
 
   readMessage(): JSONRPCMessage | null {
-    for (let line = this.#lines.shift(); line !== undefined; line = this.#lines.shift()) {
+    while (this.#nextLine < this.#lines.length) {
+      const line = this.#lines[this.#nextLine] as Buffer;
+      this.#nextLine++;
+      if (this.#nextLine === this.#lines.length) {
+        this.#lines = [];
+        this.#nextLine = 0;
+      }
       this.#lineBytes -= line.length;
+      // A line whose first non-blank byte is not `{` or `[` is no JSON-RPC message: skipped without
+      // JSON.parse, whose exception on a flood of such lines cost about 15 µs each.
+      if (!mayBeMessage(line)) continue;
       const text = line.toString('utf8');
       try {
         return deserializeMessage(text.endsWith('\r') ? text.slice(0, -1) : text);
@@ -67,9 +79,19 @@ export class LineReadBuffer {
   clear(): void {
     this.#open = [];
     this.#openBytes = 0;
-    this.#lines.length = 0;
+    this.#lines = [];
+    this.#nextLine = 0;
     this.#lineBytes = 0;
   }
+}
+
+/** Whether the first byte past blanks (space, tab, CR) is `{` or `[`. */
+function mayBeMessage(line: Buffer): boolean {
+  for (const byte of line) {
+    if (byte === 0x20 || byte === 0x09 || byte === 0x0d) continue;
+    return byte === 0x7b || byte === 0x5b;
+  }
+  return false;
 }
 
 /**
