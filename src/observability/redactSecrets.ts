@@ -36,6 +36,11 @@ export interface SecretRedactor {
 }
 
 export const redactionMark = '[redacted]';
+/**
+ * What text that is cut before it is shown must keep past the cut until it is redacted: longer than
+ * any secret's longest form, so a secret that crosses the cut is whole when the redactor looks for it.
+ */
+export const redactionMarginBytes = 64 * 1024;
 export const minimumSecretLength = 4;
 /** Secrets this long or longer are also looked for in base64. */
 export const minimumBase64SecretLength = 8;

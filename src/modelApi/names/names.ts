@@ -61,19 +61,15 @@ function methodChoice(toolName: string): NameChoice {
  * A tool name a server lists twice is kept once: a call by name could only ever reach one of them.
  */
 export function assignNames(catalog: ToolCatalog): NamedCatalog {
-  const toolsByServer = new Map<string, CatalogTool[]>();
-  const namesByServer = new Map<string, Set<string>>();
+  // Each server's tools by name, in listing order: the first of a name listed twice is the one kept.
+  const toolsByServer = new Map<string, Map<string, CatalogTool>>();
   for (const tool of catalog) {
-    const tools = toolsByServer.get(tool.server) ?? [];
-    const names = namesByServer.get(tool.server) ?? new Set<string>();
-    if (!names.has(tool.name)) {
-      names.add(tool.name);
-      tools.push(tool);
-    }
-    toolsByServer.set(tool.server, tools);
-    namesByServer.set(tool.server, names);
+    let tools = toolsByServer.get(tool.server);
+    if (tools === undefined) toolsByServer.set(tool.server, (tools = new Map()));
+    if (!tools.has(tool.name)) tools.set(tool.name, tool);
   }
-  const servers = resolveCollisions([...toolsByServer], ([server]) => server, namespaceChoice);
+  const listed = [...toolsByServer].map(([server, tools]) => [server, [...tools.values()]] as const);
+  const servers = resolveCollisions(listed, ([server]) => server, namespaceChoice);
   return {
     namespaces: servers.map(({ item: [server, tools], choice }) => ({
       name: choice.name,

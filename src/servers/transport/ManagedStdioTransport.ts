@@ -13,11 +13,9 @@ const stdoutBufferBytes = serverDefaults.maxResultBytes;
 
 /** Sent to a server that does not read its stdin while more than `maxUnreadStdinBytes` wait for it. */
 class UnreadStdinError extends Error {
-  readonly waitingBytes: number;
   constructor(waitingBytes: number) {
     super(`the server is not reading its input: ${waitingBytes} bytes already wait to be written to its stdin (maxUnreadStdinBytes ${serverDefaults.maxUnreadStdinBytes})`);
     this.name = 'UnreadStdinError';
-    this.waitingBytes = waitingBytes;
   }
 }
 

@@ -51,13 +51,12 @@ export class ServerOutput {
    * A line of stderr: redacted first, then cut to `maxStderrLineBytes` characters, saying how long it
    * was (`lineBytes`: as written, whatever of it arrived here).
    */
-  stderrLine(rawLine: string, lineBytes: number = Buffer.byteLength(rawLine)): void {
+  stderrLine(rawLine: string, lineBytes?: number): void {
     const redacted = this.#redact(rawLine);
     const max = serverDefaults.maxStderrLineBytes;
-    const cut = redacted.length > max || lineBytes > Buffer.byteLength(rawLine);
-    // Not between the two halves of a surrogate pair.
-    const end = max > 0 && /[\uD800-\uDBFF]/.test(redacted.charAt(max - 1)) ? max - 1 : max;
-    const line = cut ? `${redacted.slice(0, end)}… (a line of ${lineBytes} bytes)` : redacted;
+    const rawBytes = Buffer.byteLength(rawLine);
+    const whole = lineBytes ?? rawBytes;
+    const line = redacted.length <= max && whole <= rawBytes ? redacted : `${withoutHalfPair(redacted.slice(0, max))}… (a line of ${whole} bytes)`;
     this.#tail.push(line);
     if (this.#tail.length > stderrTailLength) this.#tail.shift();
     this.#logger.debug('server stderr', { line });
@@ -103,4 +102,9 @@ export class ServerOutput {
     if (this.#invalidLines <= invalidLinesLogged) this.#logger.warn(message, fields);
     else if (this.#invalidLines === invalidLinesLogged + 1) this.#logger.warn('more invalid stdout output from this server is not logged');
   }
+}
+
+/** The text without a lone first half of a surrogate pair at its end (what a cut can leave). */
+function withoutHalfPair(text: string): string {
+  return /[\uD800-\uDBFF]$/.test(text) ? text.slice(0, -1) : text;
 }

@@ -1,3 +1,5 @@
+import { redactionMarginBytes } from '../../observability/redactSecrets.ts';
+
 /**
  * Finds the lines a stdio server writes to stdout that cannot be JSON-RPC: banners, stray
  * `console.log`s, progress bars. The SDK skips such lines silently, and a server whose answers
@@ -7,9 +9,8 @@
  * line is examined (a JSON-RPC message starts with `{`; `[` is let through as a batch), and only
  * the first bytes of an offending line are kept for the report (and a margin past them, see previewBytes).
  */
-// The report shows 120 characters of it, cut once redacted: what is kept runs past them by more than
-// any secret's longest form, so a secret crossing the cut is whole when the redactor looks for it.
-const previewBytes = 120 + 64 * 1024;
+// The report shows 120 characters of it, cut once redacted (see redactionMarginBytes).
+const previewBytes = 120 + redactionMarginBytes;
 
 export class StdoutLineInspector {
   readonly #onInvalidLine: (preview: string) => void;

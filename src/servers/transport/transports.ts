@@ -5,6 +5,7 @@ import { serverDefaults } from '../../config/defaults.ts';
 import { cappedFetch } from './cappedFetch.ts';
 import { ManagedStdioTransport, type ManagedStdioHooks } from './ManagedStdioTransport.ts';
 import { StderrLines } from './StderrLines.ts';
+import { redactionMarginBytes } from '../../observability/redactSecrets.ts';
 
 /**
  * Transport creation, kept apart from the connection's lifecycle: which transport a config asks for
@@ -30,9 +31,6 @@ export function createStdioTransport(config: StdioServerConfig, hooks: ManagedSt
   );
 }
 
-/** Longer than any secret's longest form: what the redactor must see past the cut to find a secret that crosses it. */
-const stderrRedactionMarginBytes = 64 * 1024;
-
 /**
  * Calls `onLine` for every line the server writes to stderr (the stream exists before `start()`),
  * with at most `maxStderrLineBytes` and a margin of it: the line is cut to `maxStderrLineBytes` only
@@ -41,7 +39,7 @@ const stderrRedactionMarginBytes = 64 * 1024;
 export function onStderrLine(transport: ManagedStdioTransport, onLine: (line: string, lineBytes: number) => void): void {
   const stderr = transport.stderr;
   if (!(stderr instanceof Readable)) return; // a PassThrough whenever `stderr: 'pipe'`, as here
-  const lines = new StderrLines(onLine, serverDefaults.maxStderrLineBytes + stderrRedactionMarginBytes);
+  const lines = new StderrLines(onLine, serverDefaults.maxStderrLineBytes + redactionMarginBytes);
   stderr.on('data', (chunk: Buffer | string) => lines.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
   stderr.on('end', () => lines.end());
   // A broken stderr pipe means the process is going: its exit is what the transport reports.
