@@ -1,6 +1,7 @@
 import ivm from 'isolated-vm';
 import { bridgeGlobals, preludeFilename } from '../prelude/bridge.ts';
 import { PreparedContext } from './PreparedContext.ts';
+import { sandboxPoolDefaults } from '../../config/defaults.ts';
 
 export interface PooledIsolate {
   readonly isolate: ivm.Isolate;
@@ -44,7 +45,10 @@ export class IsolatePool {
 
   constructor(preludeSource: string, options: { maxIdle?: number } = {}) {
     this.#preludeSource = preludeSource;
-    this.#maxIdle = options.maxIdle ?? 4;
+    // As many as the host runs at once on one worker: with fewer, a busy worker disposed the isolates of
+    // the executions past them and made new ones for the next (an isolate, the prelude compiled, two
+    // contexts), which was a fifth of a worker's CPU under load.
+    this.#maxIdle = options.maxIdle ?? sandboxPoolDefaults.executionsPerWorker;
   }
 
   /**
