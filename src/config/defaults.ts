@@ -110,6 +110,14 @@ export const serverDefaults = {
    */
   maxResultBytes: 10 * 1024 * 1024,
   /**
+   * The largest JSON of one call's arguments that code mode sends a server, in bytes: below the 4 MiB
+   * request that SDK HTTP servers (and this gateway's HTTP entry, `httpDefaults.maxBodyBytes`) take,
+   * with room for the request around them, so code makes no larger call than a client could itself.
+   * Larger ones were a way for code to take a server down: SDK stdio servers end their connection on a
+   * request line past 10 MiB, failing every call in flight on it, for everyone.
+   */
+  maxArgumentBytes: 4_000_000,
+  /**
    * The longest line of a stdio server's stderr kept (logged, quoted as its last words), in bytes;
    * the rest of a longer line is counted and dropped as it arrives, so no stderr grows memory.
    */

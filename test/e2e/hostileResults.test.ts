@@ -49,6 +49,26 @@ describe('hostile results through code mode', () => {
     expect(unhandled).toEqual([]);
   });
 
+  it('huge-arguments-fail-the-call-in-the-sandbox-and-never-reach-the-server', async () => {
+    // SDK servers end their connection on a request line past 10 MiB, failing every call on it: code must
+    // not be able to send one. The call is refused where it starts, as a ToolError the code can catch.
+    const limit = serverDefaults.maxArgumentBytes;
+    const echoesBefore = server.echoCalls;
+    const over = await codeMode.executeCode(caught(`mcpTools.Remote.echo({ text: 'x'.repeat(${limit}) })`));
+    expect(over).toMatchObject({ success: true, returnValue: { name: 'ToolError', code: 'INVALID_ARGUMENTS' }, toolCalls: [] });
+    expect((over.returnValue as { message: string }).message).toBe(
+      `remote.echo: invalid arguments: their JSON is ${limit + '{"text":""}'.length} bytes, more than the ${limit} a call may send (maxArgumentBytes); send less per call`,
+    );
+    expect(server.echoCalls).toBe(echoesBefore);
+    // Within the limit (counted in UTF-8 bytes), the same call goes through, to the same server.
+    const within = await codeMode.executeCode(`return (await mcpTools.Remote.echo({ text: 'é'.repeat(${Math.floor((limit - 20) / 2)}) })).length;`);
+    expect(within, within.error).toMatchObject({ success: true, returnValue: 'echo: '.length + Math.floor((limit - 20) / 2) });
+    expect(server.echoCalls).toBe(echoesBefore + 1);
+    const twoByteOver = await codeMode.executeCode(caught(`mcpTools.Remote.echo({ text: 'é'.repeat(${Math.ceil(limit / 2)}) })`));
+    expect(twoByteOver).toMatchObject({ success: true, returnValue: { code: 'INVALID_ARGUMENTS' } });
+    expect(unhandled).toEqual([]);
+  });
+
   it('deep-return-value-is-refused-and-rendered-small', async () => {
     const deep = await codeMode.executeCode('let v = 0; for (let i = 0; i < 12_000; i++) v = [v]; return v;');
     expect(deep).toMatchObject({ success: false });

@@ -107,24 +107,43 @@ describe('garbage on stdout', () => {
     expect(await pool.callTool('fault', 'slow', { ms: 0 })).toEqual({ ok: true, value: 'slept 0 ms' });
   });
 
-  it('that the transport cannot buffer drops the session: the call fails saying why, and the server restarts', async () => {
+  it('an answer past maxResultBytes fails its own call, saying why; the session goes on (no restart), and so do the calls beside it', async () => {
     const log = captureLogger();
-    const pool = await startPool({ garbage: garbageServer(), fault: faultServer() }, { logger: log.logger });
-    const lost = nextEvent<ToolCatalog>((listener) => pool.onCatalogChanged(listener));
-    expect(await pool.callTool('garbage', 'flood', { bytes: 11 * 1024 * 1024 })).toEqual({
+    const pool = await startPool({ garbage: garbageServer() }, { logger: log.logger });
+    const limit = serverDefaults.maxResultBytes;
+    const [huge, beside] = await Promise.all([pool.callTool('garbage', 'huge', { bytes: limit + 1024 * 1024 }), pool.callTool('garbage', 'echo', { text: 'beside' })]);
+    expect(huge).toEqual({
       ok: false,
       code: 'TOOL_CALL_FAILED',
-      message: 'garbage was stopped during flood: it wrote invalid output to stdout (ReadBuffer exceeded maximum size of 10485760 bytes)',
+      message: `garbage.huge failed: the server's answer is larger than ${limit} bytes (maxResultBytes); it was not read`,
     });
-    await lost;
-    expect(await pool.callTool('fault', 'slow', { ms: 0 })).toEqual({ ok: true, value: 'slept 0 ms' });
-    expect(await pool.callTool('garbage', 'echo', { text: 'back' }, { timeoutMs: 20_000 })).toEqual({ ok: true, value: 'echo: back' });
-    expect(pool.status()[0]).toMatchObject({ name: 'garbage', state: 'ready', restarts: 1 });
+    expect(beside).toEqual({ ok: true, value: 'echo: beside' });
+    // Under the cap the same tool answers in full, on the same process.
+    expect(await pool.callTool('garbage', 'huge', { bytes: 1024 * 1024 })).toEqual({ ok: true, value: 'h'.repeat(1024 * 1024) });
+    expect(pool.status()[0]).toMatchObject({ name: 'garbage', state: 'ready' });
+    expect(pool.status()[0]).not.toHaveProperty('restarts');
     expect(log.records).toContainEqual(
       expect.objectContaining({
-        message: 'server went away',
-        fields: expect.objectContaining({ server: 'garbage', reason: 'was stopped: it wrote invalid output to stdout (ReadBuffer exceeded maximum size of 10485760 bytes)' }),
+        message: 'server answered a request with more than maxResultBytes; the answer was dropped and that request fails',
+        fields: expect.objectContaining({ server: 'garbage', limitBytes: limit, bytes: expect.any(Number) }),
       }),
     );
+  });
+
+  it('stdout past maxResultBytes with no newline is dropped as it comes: the session goes on, and the first answer glued to it fails for it', async () => {
+    const log = captureLogger();
+    const pool = await startPool({ garbage: garbageServer() }, { logger: log.logger });
+    // The flood never answers; its bytes (no newline) are dropped, only the ends of the line kept.
+    expect(await pool.callTool('garbage', 'flood', { bytes: 11 * 1024 * 1024 }, { timeoutMs: 3_000 })).toMatchObject({ ok: false, code: 'TOOL_TIMEOUT' });
+    // The next answer ends the flooded line; its id shows at the line's end, so it fails, not hangs.
+    expect(await pool.callTool('garbage', 'echo', { text: 'glued' }, { timeoutMs: 20_000 })).toEqual({
+      ok: false,
+      code: 'TOOL_CALL_FAILED',
+      message: `garbage.echo failed: the server's answer is larger than ${serverDefaults.maxResultBytes} bytes (maxResultBytes); it was not read`,
+    });
+    expect(await pool.callTool('garbage', 'echo', { text: 'back' })).toEqual({ ok: true, value: 'echo: back' });
+    expect(pool.status()[0]).toMatchObject({ name: 'garbage', state: 'ready' });
+    expect(pool.status()[0]).not.toHaveProperty('restarts');
+    expect(log.records.filter((record) => record.message === 'server went away')).toEqual([]);
   });
 });

@@ -6,7 +6,8 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
-import { installLineReadBuffer, LineReadBuffer } from '../../src/servers/transport/LineReadBuffer.ts';
+import { installLineReadBuffer, LineReadBuffer, type OverlongLine } from '../../src/servers/transport/LineReadBuffer.ts';
+import { edgeBytes, idAtEdges, tooLarge } from '../../src/servers/transport/oversizedAnswer.ts';
 
 const message = (id: number) => ({ jsonrpc: '2.0' as const, id, method: 'ping' });
 const line = (id: number) => `${JSON.stringify(message(id))}\n`;
@@ -77,6 +78,71 @@ describe('LineReadBuffer', () => {
     expect(concat).toHaveBeenCalledTimes(1);
     expect(concat.mock.calls[0]?.[1]).toBe(bytes.length);
     expect(buffer.readMessage()).toEqual(JSON.parse(text));
+  });
+});
+
+describe('LineReadBuffer with onOverlongLine: an answer past the cap fails its request, the connection goes on', () => {
+  const limit = 64 * 1024;
+  const chunked = (text: string, size = 16 * 1024): Buffer[] => {
+    const bytes = Buffer.from(text);
+    return Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+  };
+  const answer = (id: number | string, text: string, order: 'id first' | 'id last') =>
+    order === 'id first' ? JSON.stringify({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text }] } }) : JSON.stringify({ result: { content: [{ type: 'text', text }] }, jsonrpc: '2.0', id });
+  const standInFor = (line: OverlongLine) => {
+    const id = idAtEdges(line.head, line.tail, 'line');
+    return id === undefined ? undefined : (tooLarge(id, limit) as never);
+  };
+
+  it.each(['id first', 'id last'] as const)('drops the oversized answer (%s), stands the error in for it, and reads the lines around it', (order) => {
+    const seen: OverlongLine[] = [];
+    const buffer = new LineReadBuffer({ maxBufferSize: limit, onOverlongLine: (line) => (seen.push(line), standInFor(line)) });
+    const big = answer(7, 'x'.repeat(3 * limit), order);
+    for (const chunk of chunked(`${line(1)}${big}
+${line(2)}`)) buffer.append(chunk);
+    expect(readAll(buffer)).toEqual([message(1), tooLarge(7, limit), message(2)]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.bytes).toBe(Buffer.byteLength(big));
+    // Only the ends were kept of it.
+    expect(seen[0]?.head.byteLength).toBe(edgeBytes);
+    expect(seen[0]?.tail.byteLength).toBe(edgeBytes);
+  });
+
+  it('finds a string id, and a nested "id" near the end is not taken for the request\'s', () => {
+    const buffer = new LineReadBuffer({ maxBufferSize: limit, onOverlongLine: standInFor });
+    buffer.append(Buffer.from(`${answer('req-"9"', 'y'.repeat(2 * limit), 'id last')}
+`));
+    expect(readAll(buffer)).toEqual([tooLarge('req-"9"', limit)]);
+    // The last "id" closes a nested object: no top-level id at either end, so no stand-in.
+    const nested = JSON.stringify({ result: { rows: 'z'.repeat(2 * limit), last: { id: 3 } } });
+    buffer.append(Buffer.from(`${nested}
+${line(4)}`));
+    expect(readAll(buffer)).toEqual([message(4)]);
+  });
+
+  it('holds only the ends of a line that never ends, however long, and goes on once it does', () => {
+    const seen: OverlongLine[] = [];
+    const buffer = new LineReadBuffer({ maxBufferSize: limit, onOverlongLine: (line) => (seen.push(line), undefined) });
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    for (let i = 0; i < 400; i++) buffer.append(chunk); // 25 MB, no newline
+    expect(buffer.readMessage()).toBeNull();
+    buffer.append(Buffer.from(`tail\n${line(5)}`));
+    expect(readAll(buffer)).toEqual([message(5)]);
+    expect(seen.map((dropped) => dropped.bytes)).toEqual([400 * chunk.length + 4]);
+  });
+
+  it('reads a line of exactly the cap whole, and drops one byte more', () => {
+    const seen: number[] = [];
+    const buffer = new LineReadBuffer({ maxBufferSize: limit, onOverlongLine: (line) => (seen.push(line.bytes), undefined) });
+    const padded = (bytes: number) => {
+      const text = JSON.stringify({ jsonrpc: '2.0', method: 'note', params: { text: '' } });
+      return JSON.stringify({ jsonrpc: '2.0', method: 'note', params: { text: 'p'.repeat(bytes - text.length) } });
+    };
+    for (const chunk of chunked(`${padded(limit)}
+${padded(limit + 1)}
+`)) buffer.append(chunk);
+    expect(readAll(buffer)).toEqual([JSON.parse(padded(limit))]);
+    expect(seen).toEqual([limit + 1]);
   });
 });
 

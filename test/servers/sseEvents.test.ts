@@ -1,6 +1,7 @@
 /** The event-stream cap of remote transports (see resultCaps.test.ts for it against real servers): events pass whole, an oversized one is replaced by an error for its request. */
 import { describe, expect, it } from 'vitest';
-import { splitSseEvents, type JsonRpcId } from '../../src/servers/transport/sseEvents.ts';
+import { splitSseEvents } from '../../src/servers/transport/sseEvents.ts';
+import type { JsonRpcId } from '../../src/servers/transport/oversizedAnswer.ts';
 import { serverDefaults } from '../../src/config/defaults.ts';
 
 const encoder = new TextEncoder();

@@ -6,6 +6,7 @@ import { isolateRaisedError, type ResolveCall } from '../prelude/bridge.ts';
 import type { ToolCallAnswer, ToolCallRequest } from '../workerMessages.ts';
 import type { OutputCollector } from './OutputCollector.ts';
 import type { PreparedContext } from './PreparedContext.ts';
+import { serverDefaults } from '../../config/defaults.ts';
 
 /** The worker's side of one execution's calls: how they leave for the host, and where the answers arrive. */
 export interface CallChannel {
@@ -66,6 +67,17 @@ export class Bridge {
         message: `Tool call limit reached: an execution may make at most ${this.#limits.maxToolCalls} calls (codeMode.maxToolCalls).`,
       };
       this.#answer(callId, JSON.stringify(limit), limit.code);
+      return;
+    }
+    // Counted before anything else reads them: such a call never crosses to the host (see maxArgumentBytes).
+    const argsBytes = Buffer.byteLength(argsJson);
+    if (argsBytes > serverDefaults.maxArgumentBytes) {
+      const tooLarge: ToolCallOutcome = {
+        ok: false,
+        code: 'INVALID_ARGUMENTS',
+        message: `${server}.${tool}: invalid arguments: their JSON is ${argsBytes} bytes, more than the ${serverDefaults.maxArgumentBytes} a call may send (maxArgumentBytes); send less per call`,
+      };
+      this.#answer(callId, JSON.stringify(tooLarge), tooLarge.code);
       return;
     }
     this.#outstanding.add(callId);

@@ -156,8 +156,7 @@ export class ServerSession {
   /** Only the live session counts: a failed attempt, a renewed session or our own close end theirs on purpose. */
   #clientClosed(client: Client): void {
     if (client !== this.state.client) return;
-    const cause = this.#output.invalidOutput;
-    this.#lose(client, cause !== undefined ? { event: 'was stopped', cause } : { event: describeExit(this.#opener.exit) });
+    this.#lose(client, { event: describeExit(this.#opener.exit) });
   }
 
   #becomeReady(client: Client): void {

@@ -118,7 +118,7 @@ export class SessionOpener {
         output.reset();
       },
       onInvalidLine: (preview) => output.invalidLine(preview),
-      onStdoutOverflow: (limitBytes) => output.stdoutOverflow(limitBytes),
+      onOverlongLine: (bytes, limitBytes, answered) => output.overlongLine(bytes, limitBytes, answered),
       onAttemptFailed: (kind, error) => logger.info('transport attempt failed, trying the next one', { transport: kind, reason: describeError(error) }),
       isClosed,
       timeoutMs: connectTimeoutMs,

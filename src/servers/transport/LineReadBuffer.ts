@@ -1,4 +1,15 @@
 import { deserializeMessage, STDIO_DEFAULT_MAX_BUFFER_SIZE, type JSONRPCMessage } from '@modelcontextprotocol/client';
+import { edgeBytes, keepTail } from './oversizedAnswer.ts';
+
+/** A line longer than the buffer holds, seen by its ends (see `oversizedAnswer.ts`). */
+export interface OverlongLine {
+  /** Its first `edgeBytes` bytes. */
+  readonly head: Uint8Array;
+  /** Its last `edgeBytes` bytes (before the newline). */
+  readonly tail: Uint8Array;
+  /** Its length in bytes. */
+  readonly bytes: number;
+}
 
 /**
  * The stdio transports' read buffer (one JSON-RPC message per line), in linear time. The SDK's own
@@ -14,25 +25,44 @@ import { deserializeMessage, STDIO_DEFAULT_MAX_BUFFER_SIZE, type JSONRPCMessage 
  *   a line that does not start with `{` or `[` (past blanks) cannot be a message and is skipped unread
  *   (the SDK would report a bare JSON value such as `42`; StdoutLineInspector reports such lines);
  * - a trailing `\r` is dropped.
+ *
+ * Except with `onOverlongLine`: a line longer than `maxBufferSize` is then dropped as it arrives (only
+ * its ends are kept), the transport goes on with the next line, and the message `onOverlongLine`
+ * returns for it, if any, is read in its place: the error answer to the request it answered. One
+ * oversized answer fails one request, not every request in flight on the connection.
  */
 export class LineReadBuffer {
   readonly #maxBytes: number;
   readonly #onOverflow: ((limitBytes: number) => void) | undefined;
+  readonly #onOverlongLine: ((line: OverlongLine) => JSONRPCMessage | undefined) | undefined;
   /** The line still open: its chunks so far, joined once its newline comes. */
   #open: Buffer[] = [];
   #openBytes = 0;
-  /** Complete lines; those from `#nextLine` on are not read yet (an index, not `shift()`, which is linear in the array). */
-  #lines: Buffer[] = [];
+  /** Set while an overlong line is being dropped: its ends so far, and its length. */
+  #dropping: { head: Uint8Array; tail: Uint8Array; bytes: number } | undefined;
+  /**
+   * Complete lines, and messages standing in for dropped ones; those from `#nextLine` on are not read
+   * yet (an index, not `shift()`, which is linear in the array).
+   */
+  #lines: (Buffer | JSONRPCMessage)[] = [];
   #nextLine = 0;
   #lineBytes = 0;
 
-  constructor(options: { maxBufferSize?: number | undefined; onOverflow?: (limitBytes: number) => void } = {}) {
+  constructor(
+    options: {
+      maxBufferSize?: number | undefined;
+      onOverflow?: (limitBytes: number) => void;
+      onOverlongLine?: (line: OverlongLine) => JSONRPCMessage | undefined;
+    } = {},
+  ) {
     this.#maxBytes = options.maxBufferSize ?? STDIO_DEFAULT_MAX_BUFFER_SIZE;
     this.#onOverflow = options.onOverflow;
+    this.#onOverlongLine = options.onOverlongLine;
   }
 
   append(chunk: Buffer): void {
-    if (this.#openBytes + this.#lineBytes + chunk.length > this.#maxBytes) {
+    const dropsOverlong = this.#onOverlongLine !== undefined;
+    if (!dropsOverlong && this.#openBytes + this.#lineBytes + chunk.length > this.#maxBytes) {
       this.clear();
       this.#onOverflow?.(this.#maxBytes);
       throw new Error(`ReadBuffer exceeded maximum size of ${this.#maxBytes} bytes`);
@@ -40,27 +70,38 @@ export class LineReadBuffer {
     let start = 0;
     for (let newline = chunk.indexOf(0x0a); newline !== -1; newline = chunk.indexOf(0x0a, start)) {
       const tail = chunk.subarray(start, newline);
+      start = newline + 1;
+      if (dropsOverlong && (this.#dropping !== undefined || this.#openBytes + tail.length > this.#maxBytes)) {
+        this.#drop(tail);
+        this.#endDropped();
+        continue;
+      }
       const line = this.#open.length === 0 ? tail : Buffer.concat([...this.#open, tail], this.#openBytes + tail.length);
       this.#lines.push(line);
       this.#lineBytes += line.length;
       this.#open = [];
       this.#openBytes = 0;
-      start = newline + 1;
     }
     if (start < chunk.length) {
-      this.#open.push(start === 0 ? chunk : chunk.subarray(start));
-      this.#openBytes += chunk.length - start;
+      const rest = start === 0 ? chunk : chunk.subarray(start);
+      if (dropsOverlong && (this.#dropping !== undefined || this.#openBytes + rest.length > this.#maxBytes)) {
+        this.#drop(rest);
+      } else {
+        this.#open.push(rest);
+        this.#openBytes += rest.length;
+      }
     }
   }
 
   readMessage(): JSONRPCMessage | null {
     while (this.#nextLine < this.#lines.length) {
-      const line = this.#lines[this.#nextLine] as Buffer;
+      const line = this.#lines[this.#nextLine] as Buffer | JSONRPCMessage;
       this.#nextLine++;
       if (this.#nextLine === this.#lines.length) {
         this.#lines = [];
         this.#nextLine = 0;
       }
+      if (!Buffer.isBuffer(line)) return line;
       this.#lineBytes -= line.length;
       // A line whose first non-blank byte is not `{` or `[` is no JSON-RPC message: skipped without
       // JSON.parse, whose exception on a flood of such lines cost about 15 µs each.
@@ -79,9 +120,39 @@ export class LineReadBuffer {
   clear(): void {
     this.#open = [];
     this.#openBytes = 0;
+    this.#dropping = undefined;
     this.#lines = [];
     this.#nextLine = 0;
     this.#lineBytes = 0;
+  }
+
+  /** Drops `bytes` of an overlong line, keeping its ends; the first call also drops what the line held. */
+  #drop(bytes: Buffer): void {
+    if (this.#dropping !== undefined) {
+      this.#dropping.tail = keepTail(this.#dropping.tail, bytes);
+      this.#dropping.bytes += bytes.length;
+      return;
+    }
+    // Only the ends are copied out of what the line held, never the whole (up to the buffer's size).
+    const parts = [...this.#open, bytes];
+    let head: Buffer = Buffer.alloc(0);
+    let tail: Uint8Array = new Uint8Array();
+    for (const part of parts) {
+      if (head.length < edgeBytes) head = Buffer.concat([head, part.subarray(0, edgeBytes - head.length)]);
+      tail = keepTail(tail, part);
+    }
+    this.#dropping = { head, tail, bytes: this.#openBytes + bytes.length };
+    this.#open = [];
+    this.#openBytes = 0;
+  }
+
+  /** The overlong line ended: what stands in for it, if anything, is read next. */
+  #endDropped(): void {
+    const dropped = this.#dropping;
+    this.#dropping = undefined;
+    if (dropped === undefined) return;
+    const standIn = this.#onOverlongLine?.(dropped);
+    if (standIn !== undefined) this.#lines.push(standIn);
   }
 }
 

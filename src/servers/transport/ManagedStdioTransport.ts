@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StdoutLineInspector } from './StdoutLineInspector.ts';
 import { installLineReadBuffer, LineReadBuffer } from './LineReadBuffer.ts';
+import { idAtEdges, tooLarge } from './oversizedAnswer.ts';
 import { serverDefaults } from '../../config/defaults.ts';
 
 /** How long `close()` waits, after the SDK's own shutdown sequence, to see the process really gone. */
@@ -31,10 +32,10 @@ export interface ManagedStdioHooks {
   /** A line on stdout that cannot be JSON-RPC (the SDK drops it silently); the first bytes of it. */
   onInvalidLine?(preview: string): void;
   /**
-   * Stdout outgrew the transport's buffer (a line longer than `stdoutBufferBytes`): the SDK reports
-   * an error and closes the transport right after this is called.
+   * A stdout line longer than `stdoutBufferBytes` was dropped; `answered`: it answered a request (its
+   * id showed at one of its ends), which fails with a JSON-RPC error in its place.
    */
-  onStdoutOverflow?(limitBytes: number): void;
+  onOverlongLine?(bytes: number, limitBytes: number, answered: boolean): void;
 }
 
 /**
@@ -49,9 +50,9 @@ export interface ManagedStdioHooks {
  * - lines on stdout that are not JSON-RPC are reported (see `StdoutLineInspector`);
  * - what is sent to a server that stops reading its stdin waits in memory up to `maxUnreadStdinBytes`;
  *   past it a send fails at once (`UnreadStdinError`), so a stuck server cannot grow the gateway;
- * - stdout is read in time linear in a line's length (see `LineReadBuffer`), and a line too long
- *   for the buffer is reported as such, before the SDK's own error (which carries no code to tell
- *   it apart), so the loss that follows is explained by it.
+ * - stdout is read in time linear in a line's length (see `LineReadBuffer`), and a line too long for
+ *   the buffer (an answer past `maxResultBytes`) is dropped as it arrives: the request it answered
+ *   fails saying why, the rest of the connection goes on (see `oversizedAnswer.ts`).
  *
  * The SDK keeps the child process and its read buffer in private fields: read (or replaced) once,
  * and the features that need them quietly off should a future SDK rename them.
@@ -68,9 +69,19 @@ export class ManagedStdioTransport extends StdioClientTransport {
   constructor(parameters: StdioServerParameters, hooks: ManagedStdioHooks) {
     super({ ...parameters, maxBufferSize: stdoutBufferBytes });
     this.#hooks = hooks;
-    // Linear in a long line's length, where the SDK's buffer is quadratic (see LineReadBuffer.ts).
-    // It also tells of an overflow before the SDK reports its error, which carries no code.
-    installLineReadBuffer(this, new LineReadBuffer({ maxBufferSize: stdoutBufferBytes, onOverflow: (limitBytes) => this.#hooks.onStdoutOverflow?.(limitBytes) }));
+    // Linear in a long line's length, where the SDK's buffer is quadratic (see LineReadBuffer.ts); an
+    // answer too long for it fails its own request, where the SDK's buffer closed the whole connection.
+    installLineReadBuffer(
+      this,
+      new LineReadBuffer({
+        maxBufferSize: stdoutBufferBytes,
+        onOverlongLine: (line) => {
+          const id = idAtEdges(line.head, line.tail, 'line');
+          this.#hooks.onOverlongLine?.(line.bytes, stdoutBufferBytes, id !== undefined);
+          return id === undefined ? undefined : tooLarge(id, stdoutBufferBytes);
+        },
+      }),
+    );
   }
 
   override async start(): Promise<void> {

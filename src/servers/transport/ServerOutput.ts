@@ -20,9 +20,6 @@ export class ServerOutput {
   readonly #redact: Redactor;
   #tail: string[] = [];
   #invalidLines = 0;
-  #invalidOutput: string | undefined;
-  /** Set by the transport when stdout outgrew its buffer: the SDK's error that follows says so. */
-  #overflowed = false;
 
   constructor(logger: Logger, redact: Redactor) {
     this.#logger = logger;
@@ -33,18 +30,11 @@ export class ServerOutput {
   reset(): void {
     this.#tail = [];
     this.#invalidLines = 0;
-    this.#invalidOutput = undefined;
-    this.#overflowed = false;
   }
 
   /** The last stderr lines, redacted, oldest first. */
   get tail(): readonly string[] {
     return this.#tail;
-  }
-
-  /** Set when the transport gave up on the server's stdout (it then closes): why, in a phrase. */
-  get invalidOutput(): string | undefined {
-    return this.#invalidOutput;
   }
 
   /**
@@ -67,28 +57,28 @@ export class ServerOutput {
     this.#reportInvalid('server wrote a line that is not JSON-RPC to stdout; ignored', { line: this.#redact(preview).slice(0, 120) });
   }
 
-  /** The transport found a stdout line longer than it buffers; it closes, and the loss is explained by this. */
-  stdoutOverflow(limitBytes: number): void {
-    this.#overflowed = true;
-    this.#invalidOutput = `it wrote invalid output to stdout (a line longer than ${limitBytes} bytes)`;
+  /**
+   * The transport dropped a stdout line longer than it buffers (`limitBytes`, `maxResultBytes`); the
+   * connection goes on. When the line answered a request, that request fails saying so.
+   */
+  overlongLine(bytes: number, limitBytes: number, answered: boolean): void {
+    this.#logger.warn(
+      answered
+        ? "server answered a request with more than maxResultBytes; the answer was dropped and that request fails"
+        : 'server wrote a stdout line longer than maxResultBytes; it was dropped',
+      { bytes, limitBytes },
+    );
   }
 
   /**
    * The transport's `onerror`. JSON that is not JSON-RPC is dropped by the SDK, which goes on (its
-   * schema error lists every union branch: long, and says nothing a reader needs). A line longer
-   * than the buffer makes it close the transport (`stdoutOverflow` came just before): the SDK's
-   * own words then say why.
+   * schema error lists every union branch: long, and says nothing a reader needs).
    */
   transportError(error: unknown): void {
-    const reason = oneLine(this.#redact(describeWithCauses(error)));
-    if (this.#overflowed) {
-      this.#overflowed = false;
-      this.#invalidOutput = `it wrote invalid output to stdout (${reason})`;
-      this.#logger.warn('server wrote invalid output to stdout; the connection is dropped', { reason });
-    } else if (error instanceof ZodError) {
+    if (error instanceof ZodError) {
       this.#reportInvalid('server wrote JSON that is not a JSON-RPC message to stdout; ignored');
     } else {
-      this.#logger.debug('transport error', { error: reason });
+      this.#logger.debug('transport error', { error: oneLine(this.#redact(describeWithCauses(error))) });
     }
   }
 

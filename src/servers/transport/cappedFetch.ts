@@ -1,4 +1,5 @@
-import { splitSseEvents, type JsonRpcId } from './sseEvents.ts';
+import { splitSseEvents } from './sseEvents.ts';
+import { tooLarge, type JsonRpcId } from './oversizedAnswer.ts';
 
 /**
  * A `fetch` for the SDK's Streamable HTTP and SSE transports that holds every message a server sends
@@ -34,15 +35,6 @@ function rebuilt(response: Response, body: ConstructorParameters<typeof Response
   headers.delete('content-encoding');
   if (contentType !== undefined) headers.set('content-type', contentType);
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
-}
-
-/** The JSON-RPC error that stands in for an answer past the cap. */
-export function tooLarge(id: JsonRpcId, maxBytes: number): unknown {
-  return {
-    jsonrpc: '2.0',
-    id,
-    error: { code: -32603, message: `the server's answer is larger than ${maxBytes} bytes (maxResultBytes); it was not read` },
-  };
 }
 
 function sseEvent(message: unknown): Uint8Array {

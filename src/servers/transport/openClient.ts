@@ -24,8 +24,8 @@ export interface OpenClientHooks {
   onSpawned(pid: number): void;
   /** A stdio server wrote a line to stdout that cannot be JSON-RPC (see `StdoutLineInspector`). */
   onInvalidLine(preview: string): void;
-  /** A stdio server's stdout outgrew the transport's buffer; the transport closes next. */
-  onStdoutOverflow(limitBytes: number): void;
+  /** A stdio server wrote a stdout line past the cap; it was dropped (see `ManagedStdioHooks.onOverlongLine`). */
+  onOverlongLine(bytes: number, limitBytes: number, answered: boolean): void;
   /** A failed attempt that a fallback follows. */
   onAttemptFailed(kind: TransportKind, error: unknown): void;
   /** True once the connection was closed: no further attempts. */
@@ -47,7 +47,7 @@ async function openStdio(config: StdioServerConfig, hooks: OpenClientHooks): Pro
   const transport = createStdioTransport(config, {
     onSpawned: hooks.onSpawned,
     onInvalidLine: hooks.onInvalidLine,
-    onStdoutOverflow: hooks.onStdoutOverflow,
+    onOverlongLine: hooks.onOverlongLine,
   });
   onStderrLine(transport, hooks.onStderrLine);
   hooks.onTransport(transport, 'stdio');

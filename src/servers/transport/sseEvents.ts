@@ -1,10 +1,5 @@
 import { serverDefaults } from '../../config/defaults.ts';
-
-/** A JSON-RPC request id. */
-export type JsonRpcId = string | number;
-
-/** Bytes kept of each end of an event past the cap: enough to find its JSON-RPC id. */
-const edgeBytes = 512;
+import { edgeBytes, idAtEdges, keepTail, type JsonRpcId } from './oversizedAnswer.ts';
 
 /**
  * Passes a `text/event-stream` on event by event (an event ends at a blank line; lines end in LF, CR
@@ -28,11 +23,6 @@ export function splitSseEvents(
   /** Set once the stream answered its one request with the error: nothing more is read. */
   let stopped = false;
 
-  const keepTail = (tail: Uint8Array, bytes: Uint8Array): Uint8Array => {
-    const joined = Buffer.concat([tail, bytes.subarray(Math.max(0, bytes.byteLength - edgeBytes))]);
-    return joined.subarray(Math.max(0, joined.byteLength - edgeBytes));
-  };
-
   return new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
       if (stopped) return;
@@ -48,7 +38,8 @@ export function splitSseEvents(
         held.push(part);
         if (heldBytes <= maxBytes) return;
         const all = Buffer.concat(held);
-        dropping = { head: all.subarray(0, edgeBytes), tail: keepTail(new Uint8Array(), all) };
+        // The head copied: a view would hold the whole event (up to `maxBytes`) while the rest is dropped.
+        dropping = { head: Buffer.from(all.subarray(0, edgeBytes)), tail: keepTail(new Uint8Array(), all) };
         held = [];
         heldBytes = 0;
         if (requestId !== undefined) {
@@ -78,7 +69,7 @@ export function splitSseEvents(
         take(i + 1);
         if (stopped) return;
         if (dropping !== undefined) {
-          const id = idAtEdges(dropping.head, dropping.tail);
+          const id = idAtEdges(dropping.head, dropping.tail, 'sseEvent');
           dropping = undefined;
           if (id !== undefined) controller.enqueue(errorEvent(id));
         } else if (heldBytes > 0) {
@@ -108,20 +99,4 @@ function withRetryFloor(event: Uint8Array): Uint8Array {
   const floor = serverDefaults.minSseRetryMs;
   const text = new TextDecoder().decode(event);
   return new TextEncoder().encode(text.replace(retryField, (field, ms: string) => (Number(ms) < floor ? `retry: ${floor}` : field)));
-}
-
-const idPattern = String.raw`(-?\d+|"(?:[^"\\]|\\.)*")`;
-const headId = new RegExp(String.raw`^data:\s?\{\s*"jsonrpc"\s*:\s*"2\.0"\s*,\s*"id"\s*:\s*${idPattern}`, 'm');
-const tailId = new RegExp(String.raw`"id"\s*:\s*${idPattern}\s*\}\s*$`);
-
-/** The JSON-RPC id of an event seen only by its ends, when one of them shows it at the top level. */
-function idAtEdges(head: Uint8Array, tail: Uint8Array): JsonRpcId | undefined {
-  const decoder = new TextDecoder();
-  const match = headId.exec(decoder.decode(head)) ?? tailId.exec(decoder.decode(tail));
-  if (match?.[1] === undefined) return undefined;
-  try {
-    return JSON.parse(match[1]) as JsonRpcId;
-  } catch {
-    return undefined;
-  }
 }
