@@ -1,6 +1,7 @@
-import type { Server } from '@modelcontextprotocol/server';
+import { ProtocolErrorCode, STDIO_DEFAULT_MAX_BUFFER_SIZE, type JSONRPCMessage, type Server } from '@modelcontextprotocol/server';
 import { serveStdio as serveStdioEntry, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import { installLineReadBuffer, LineReadBuffer } from '../servers/transport/LineReadBuffer.ts';
+import { idAtEdges, type JsonRpcId } from '../servers/transport/oversizedAnswer.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
 
 /**
@@ -10,8 +11,21 @@ import type { Gateway, ListKind } from './Gateway.ts';
 export async function serveGatewayOverStdio(gateway: Gateway): Promise<void> {
   let pinned: Server | undefined;
   // stdin read in time linear in a line's length: a client's 10 MB line must not hold the loop (LineReadBuffer.ts).
+  // A request past the line limit is dropped as it arrives and answered with an error; the session goes on
+  // (the SDK's buffer closed it, and the gateway with it, for one request too large).
   const transport = new StdioServerTransport();
-  installLineReadBuffer(transport, new LineReadBuffer());
+  installLineReadBuffer(
+    transport,
+    new LineReadBuffer({
+      maxBufferSize: maxRequestLineBytes,
+      onOverlongLine: (line) => {
+        const id = idAtEdges(line.head, line.tail, 'line');
+        gateway.logger.warn('a stdio request was larger than a line may be; it was dropped', { bytes: line.bytes, limitBytes: maxRequestLineBytes });
+        if (id !== undefined) void transport.send(requestTooLarge(id)).catch(() => {});
+        return undefined;
+      },
+    }),
+  );
   const handle = serveStdioEntry((ctx) => (pinned = gateway.createServer({ era: ctx.era })), {
     transport,
     onerror: (error) => gateway.logger.warn('stdio transport error', { error: error.message }),
@@ -36,4 +50,16 @@ export function notifyListChanged(server: Server, kind: ListKind): Promise<void>
     case 'prompts':
       return server.sendPromptListChanged();
   }
+}
+
+/** The longest request line read from the stdio client, in bytes: the SDK's own limit for a stdio line. */
+const maxRequestLineBytes = STDIO_DEFAULT_MAX_BUFFER_SIZE;
+
+/** The answer to a request that was too large to read: JSON-RPC "Invalid Request", saying why. */
+function requestTooLarge(id: JsonRpcId): JSONRPCMessage {
+  return {
+    jsonrpc: '2.0',
+    id,
+    error: { code: ProtocolErrorCode.InvalidRequest, message: `The request is larger than ${maxRequestLineBytes} bytes, the most a stdio message may be; it was not read. Send less in one request.` },
+  };
 }

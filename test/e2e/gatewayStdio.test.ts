@@ -190,4 +190,45 @@ describe('logs on stderr only', () => {
     expect(stdout).not.toContain('"message":"config loaded"');
     expect(jsonLogLines(stderr).map((log) => log.message)).toEqual(expect.arrayContaining(['config loaded', 'servers started']));
   });
+
+  it('a request larger than a stdio line may be is answered with an error, and the session goes on', async () => {
+    // Before, the SDK's read buffer closed the transport on it, and the gateway exited.
+    const bare = writeConfigFile(workspace, { mcpServers: {} }, 'bare.json');
+    const child = spawn(process.execPath, [...cliNodeArgs, '--config', bare], { cwd: workspace, env: { ...process.env, CODE_GOAT_LOG: 'warn' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    const exited = once(child, 'exit');
+    const answers = () => stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { id?: number; result?: unknown; error?: { code: number; message: string } });
+    const gone = exited.then(([code]) => {
+      throw new Error(`the gateway exited (code ${String(code)}) before answering`);
+    });
+    gone.catch(() => {});
+    const answered = async (id: number) => {
+      while (!answers().some((answer) => answer.id === id)) await Promise.race([once(child.stdout, 'data'), gone]);
+    };
+    const write = (text: string) => new Promise<void>((resolve) => (child.stdin.write(text) ? resolve() : child.stdin.once('drain', resolve)));
+    const big = 'x'.repeat(11 * 1024 * 1024);
+    try {
+      await write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } })}\n`);
+      await answered(1);
+      await write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+      // The id first (as most clients write it), then last (as the TypeScript SDK does).
+      await write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'execute_code', arguments: { code: big } } })}\n`);
+      await write(`${JSON.stringify({ method: 'tools/call', params: { name: 'execute_code', arguments: { code: big } }, jsonrpc: '2.0', id: 3 })}\n`);
+      await write(`${JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'execute_code', arguments: { code: 'return 4' } } })}\n`);
+      await answered(4);
+      const byId = new Map(answers().map((answer) => [answer.id, answer]));
+      for (const id of [2, 3]) {
+        expect(byId.get(id)?.error).toEqual({ code: -32600, message: expect.stringMatching(/^The request is larger than 10485760 bytes, the most a stdio message may be; it was not read\./) });
+      }
+      expect(byId.get(4)?.result).toMatchObject({ structuredContent: { success: true, returnValue: 4 } });
+      child.stdin.end();
+      expect((await exited)[0]).toBe(0);
+      expect(jsonLogLines(stderr).filter((log) => log.message === 'a stdio request was larger than a line may be; it was dropped')).toHaveLength(2);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
 });
