@@ -1,7 +1,7 @@
 import { ProtocolErrorCode, STDIO_DEFAULT_MAX_BUFFER_SIZE, type JSONRPCMessage, type Server } from '@modelcontextprotocol/server';
 import { serveStdio as serveStdioEntry, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import { installLineReadBuffer, LineReadBuffer } from '../servers/transport/LineReadBuffer.ts';
-import { idAtEdges, type JsonRpcId } from '../servers/transport/oversizedAnswer.ts';
+import type { JsonRpcId } from '../servers/transport/oversizedAnswer.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
 
 /**
@@ -18,9 +18,8 @@ export async function serveGatewayOverStdio(gateway: Gateway): Promise<void> {
     transport,
     new LineReadBuffer({
       maxBufferSize: maxRequestLineBytes,
-      onOverlongLine: (line) => {
-        const id = idAtEdges(line.head, line.tail, 'line');
-        gateway.logger.warn('a stdio request was larger than a line may be; it was dropped', { bytes: line.bytes, limitBytes: maxRequestLineBytes });
+      onOverlongLine: ({ bytes, id }) => {
+        gateway.logger.warn('a stdio request was larger than a line may be; it was dropped', { bytes, limitBytes: maxRequestLineBytes });
         if (id !== undefined) void transport.send(requestTooLarge(id)).catch(() => {});
         return undefined;
       },

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import { installLineReadBuffer, LineReadBuffer, type OverlongLine } from '../../src/servers/transport/LineReadBuffer.ts';
-import { edgeBytes, idAtEdges, tooLarge } from '../../src/servers/transport/oversizedAnswer.ts';
+import { edgeBytes, tooLarge } from '../../src/servers/transport/oversizedAnswer.ts';
 
 const message = (id: number) => ({ jsonrpc: '2.0' as const, id, method: 'ping' });
 const line = (id: number) => `${JSON.stringify(message(id))}\n`;
@@ -89,10 +89,7 @@ describe('LineReadBuffer with onOverlongLine: an answer past the cap fails its r
   };
   const answer = (id: number | string, text: string, order: 'id first' | 'id last') =>
     order === 'id first' ? JSON.stringify({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text }] } }) : JSON.stringify({ result: { content: [{ type: 'text', text }] }, jsonrpc: '2.0', id });
-  const standInFor = (line: OverlongLine) => {
-    const id = idAtEdges(line.head, line.tail, 'line');
-    return id === undefined ? undefined : (tooLarge(id, limit) as never);
-  };
+  const standInFor = ({ id }: OverlongLine) => (id === undefined ? undefined : (tooLarge(id, limit) as never));
 
   it.each(['id first', 'id last'] as const)('drops the oversized answer (%s), stands the error in for it, and reads the lines around it', (order) => {
     const seen: OverlongLine[] = [];

@@ -1,5 +1,5 @@
 import { deserializeMessage, STDIO_DEFAULT_MAX_BUFFER_SIZE, type JSONRPCMessage } from '@modelcontextprotocol/client';
-import { edgeBytes, keepTail } from './oversizedAnswer.ts';
+import { edgeBytes, idAtEdges, keepTail, type JsonRpcId } from './oversizedAnswer.ts';
 
 /** A line longer than the buffer holds, seen by its ends (see `oversizedAnswer.ts`). */
 export interface OverlongLine {
@@ -9,6 +9,8 @@ export interface OverlongLine {
   readonly tail: Uint8Array;
   /** Its length in bytes. */
   readonly bytes: number;
+  /** The JSON-RPC id it carries at the top level, when one of its ends shows it (see `idAtEdges`). */
+  readonly id: JsonRpcId | undefined;
 }
 
 /**
@@ -151,7 +153,7 @@ export class LineReadBuffer {
     const dropped = this.#dropping;
     this.#dropping = undefined;
     if (dropped === undefined) return;
-    const standIn = this.#onOverlongLine?.(dropped);
+    const standIn = this.#onOverlongLine?.({ ...dropped, id: idAtEdges(dropped.head, dropped.tail, 'line') });
     if (standIn !== undefined) this.#lines.push(standIn);
   }
 }

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StdoutLineInspector } from './StdoutLineInspector.ts';
 import { installLineReadBuffer, LineReadBuffer } from './LineReadBuffer.ts';
-import { idAtEdges, tooLarge } from './oversizedAnswer.ts';
+import { tooLarge } from './oversizedAnswer.ts';
 import { serverDefaults } from '../../config/defaults.ts';
 
 /** How long `close()` waits, after the SDK's own shutdown sequence, to see the process really gone. */
@@ -75,9 +75,8 @@ export class ManagedStdioTransport extends StdioClientTransport {
       this,
       new LineReadBuffer({
         maxBufferSize: stdoutBufferBytes,
-        onOverlongLine: (line) => {
-          const id = idAtEdges(line.head, line.tail, 'line');
-          this.#hooks.onOverlongLine?.(line.bytes, stdoutBufferBytes, id !== undefined);
+        onOverlongLine: ({ bytes, id }) => {
+          this.#hooks.onOverlongLine?.(bytes, stdoutBufferBytes, id !== undefined);
           return id === undefined ? undefined : tooLarge(id, stdoutBufferBytes);
         },
       }),
