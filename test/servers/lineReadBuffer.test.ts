@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import { installLineReadBuffer, LineReadBuffer, type OverlongLine } from '../../src/servers/transport/LineReadBuffer.ts';
-import { edgeBytes, tooLarge } from '../../src/servers/transport/oversizedAnswer.ts';
+import { edgeBytes, startsAsRequest, tooLarge } from '../../src/servers/transport/oversizedAnswer.ts';
 
 const message = (id: number) => ({ jsonrpc: '2.0' as const, id, method: 'ping' });
 const line = (id: number) => `${JSON.stringify(message(id))}\n`;
@@ -115,6 +115,16 @@ ${line(2)}`)) buffer.append(chunk);
     buffer.append(Buffer.from(`${nested}
 ${line(4)}`));
     expect(readAll(buffer)).toEqual([message(4)]);
+  });
+
+  it('tells a request from an answer by its start: a request carries its own id, not one of ours', () => {
+    const params = { text: 'r'.repeat(1024) };
+    for (const request of [{ jsonrpc: '2.0', id: 5, method: 'sampling/createMessage', params }, { method: 'sampling/createMessage', params, jsonrpc: '2.0', id: 5 }]) {
+      expect(startsAsRequest(Buffer.from(JSON.stringify(request)).subarray(0, edgeBytes))).toBe(true);
+    }
+    for (const answer of [{ jsonrpc: '2.0', id: 5, result: params }, { result: params, jsonrpc: '2.0', id: 5 }, { jsonrpc: '2.0', id: 5, error: { code: 1, message: 'method' } }]) {
+      expect(startsAsRequest(Buffer.from(JSON.stringify(answer)).subarray(0, edgeBytes))).toBe(false);
+    }
   });
 
   it('holds only the ends of a line that never ends, however long, and goes on once it does', () => {

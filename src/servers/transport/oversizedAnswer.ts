@@ -33,6 +33,17 @@ const headId = { line: new RegExp(String.raw`^\s*${headStart}`), sseEvent: new R
 /** The id as the last member of the top-level object: only that object's closing brace may follow it. */
 const tailId = new RegExp(String.raw`"id"\s*:\s*${idPattern}\s*\}\s*$`);
 
+/** A request starts with its method, or with `jsonrpc` and `id` and then its method (as SDKs write them). */
+const requestHead = new RegExp(String.raw`^\s*\{\s*(?:"method"\s*:|"jsonrpc"\s*:\s*"2\.0"\s*,\s*"id"\s*:\s*${idPattern}\s*,\s*"method"\s*:)`);
+
+/**
+ * Whether a line seen only by its start is a request (which has a method), not an answer: the id a
+ * request carries is its own, and an error standing in for it would answer a request of ours instead.
+ */
+export function startsAsRequest(head: Uint8Array): boolean {
+  return requestHead.test(new TextDecoder().decode(head));
+}
+
 /**
  * The JSON-RPC id of a message seen only by its ends, when one of them shows it at the top level. The
  * patterns are linear and read at most `edgeBytes` each.
