@@ -1,7 +1,6 @@
 import ivm from 'isolated-vm';
 import { bridgeGlobals, preludeFilename } from '../prelude/bridge.ts';
 import { PreparedContext } from './PreparedContext.ts';
-import { sandboxPoolDefaults } from '../../config/defaults.ts';
 
 export interface PooledIsolate {
   readonly isolate: ivm.Isolate;
@@ -17,6 +16,14 @@ export interface PooledIsolate {
   spare?: Promise<PreparedContext | undefined> | undefined;
 }
 
+/**
+ * Idle isolates a worker keeps, fewer than the executions it runs at once (`executionsPerWorker`, 8):
+ * past them, an ending execution's isolate is disposed and a later one makes a new one. Keeping 8 cut
+ * that churn (a fifth of a busy worker's CPU in a profile) but not the load benchmark's throughput
+ * (212 against 211 executions/s), and each idle isolate holds its heap: the two workers ended the load
+ * phase at 489 MiB instead of 289.
+ */
+const maxIdleIsolates = 4;
 /** An isolate serves at most this many executions, to bound whatever drift reuse allows. */
 const maxUses = 200;
 /** How long an idle isolate may take to answer a probe before it is judged busy with leftover work. */
@@ -45,10 +52,7 @@ export class IsolatePool {
 
   constructor(preludeSource: string, options: { maxIdle?: number } = {}) {
     this.#preludeSource = preludeSource;
-    // As many as the host runs at once on one worker: with fewer, a busy worker disposed the isolates of
-    // the executions past them and made new ones for the next (an isolate, the prelude compiled, two
-    // contexts), which was a fifth of a worker's CPU under load.
-    this.#maxIdle = options.maxIdle ?? sandboxPoolDefaults.executionsPerWorker;
+    this.#maxIdle = options.maxIdle ?? maxIdleIsolates;
   }
 
   /**
