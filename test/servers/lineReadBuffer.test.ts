@@ -170,7 +170,7 @@ describe('installLineReadBuffer, on the SDK transports in use', () => {
     await transport.start();
     stdin.write(line(1).slice(0, 5));
     stdin.write(line(1).slice(5) + line(2));
-    await vi.waitFor(() => expect(received).toEqual([message(1), message(2)]));
+    await vi.waitFor(() => expect(received).toEqual([message(1), message(2)]), { timeout: 10_000 });
     expect(append).toHaveBeenCalledTimes(2);
     await transport.close();
   });

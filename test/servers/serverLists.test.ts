@@ -124,7 +124,7 @@ describe('ServerList', () => {
     const resolvers: ((value: string[]) => void)[] = [];
     const { list } = makeList(() => new Promise((resolve) => resolvers.push(resolve)));
     const first = list.refresh();
-    await vi.waitFor(() => expect(resolvers).toHaveLength(1)); // the first is fetching
+    await vi.waitFor(() => expect(resolvers).toHaveLength(1), { timeout: 10_000 }); // the first is fetching
     const second = list.refresh();
     const more = Array.from({ length: 50 }, () => list.refresh());
     await new Promise((resolve) => setImmediate(resolve));
@@ -132,7 +132,9 @@ describe('ServerList', () => {
     expect(more.every((refresh) => refresh === second)).toBe(true);
     resolvers[0]?.(['old']);
     expect(await first).toEqual(['old']);
-    await vi.waitFor(() => expect(resolvers).toHaveLength(2));
+    // The second starts relistSpacing.factor times as long after the first as the first took (at most
+    // relistSpacing.maxMs): on a busy machine that is longer than waitFor's default second.
+    await vi.waitFor(() => expect(resolvers).toHaveLength(2), { timeout: serverDefaults.relistSpacing.maxMs + 20_000, interval: 20 });
     resolvers[1]?.(['new']);
     expect(await second).toEqual(['new']);
     expect(resolvers).toHaveLength(2); // fifty-two asked, two fetched
