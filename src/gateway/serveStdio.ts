@@ -18,9 +18,10 @@ export async function serveGatewayOverStdio(gateway: Gateway): Promise<void> {
     transport,
     new LineReadBuffer({
       maxBufferSize: maxRequestLineBytes,
-      onOverlongLine: ({ bytes, id }) => {
+      onOverlongLine: ({ bytes, id, request }) => {
         gateway.logger.warn('a stdio request was larger than a line may be; it was dropped', { bytes, limitBytes: maxRequestLineBytes });
-        if (id !== undefined) void transport.send(requestTooLarge(id)).catch(() => {});
+        // Only a request is answered: an answer of the client's (to an approval question, say) with an id is not one.
+        if (request && id !== undefined) void transport.send(requestTooLarge(id)).catch(() => {});
         return undefined;
       },
     }),

@@ -1,5 +1,5 @@
 import { deserializeMessage, STDIO_DEFAULT_MAX_BUFFER_SIZE, type JSONRPCMessage } from '@modelcontextprotocol/client';
-import { edgeBytes, idAtEdges, keepTail, type JsonRpcId } from './oversizedAnswer.ts';
+import { edgeBytes, idAtEdges, keepTail, startsAsRequest, type JsonRpcId } from './oversizedAnswer.ts';
 
 /** A line longer than the buffer holds, seen by its ends (see `oversizedAnswer.ts`). */
 export interface OverlongLine {
@@ -11,6 +11,8 @@ export interface OverlongLine {
   readonly bytes: number;
   /** The JSON-RPC id it carries at the top level, when one of its ends shows it (see `idAtEdges`). */
   readonly id: JsonRpcId | undefined;
+  /** Whether it starts as a request (a method, see `startsAsRequest`): its id is then the sender's own, not an answer's. */
+  readonly request: boolean;
 }
 
 /**
@@ -153,7 +155,7 @@ export class LineReadBuffer {
     const dropped = this.#dropping;
     this.#dropping = undefined;
     if (dropped === undefined) return;
-    const standIn = this.#onOverlongLine?.({ ...dropped, id: idAtEdges(dropped.head, dropped.tail, 'line') });
+    const standIn = this.#onOverlongLine?.({ ...dropped, id: idAtEdges(dropped.head, dropped.tail, 'line'), request: startsAsRequest(dropped.head) });
     if (standIn !== undefined) this.#lines.push(standIn);
   }
 }

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StdoutLineInspector } from './StdoutLineInspector.ts';
 import { installLineReadBuffer, LineReadBuffer } from './LineReadBuffer.ts';
-import { startsAsRequest, tooLarge } from './oversizedAnswer.ts';
+import { tooLarge } from './oversizedAnswer.ts';
 import { serverDefaults } from '../../config/defaults.ts';
 
 /** How long `close()` waits, after the SDK's own shutdown sequence, to see the process really gone. */
@@ -75,9 +75,9 @@ export class ManagedStdioTransport extends StdioClientTransport {
       this,
       new LineReadBuffer({
         maxBufferSize: stdoutBufferBytes,
-        onOverlongLine: ({ head, bytes, id }) => {
+        onOverlongLine: ({ bytes, id, request }) => {
           // Only an answer's id is one of ours; a request from the server (sampling, say) this large goes unanswered.
-          const answered = id !== undefined && !startsAsRequest(head) ? id : undefined;
+          const answered = request ? undefined : id;
           this.#hooks.onOverlongLine?.(bytes, stdoutBufferBytes, answered !== undefined);
           return answered === undefined ? undefined : tooLarge(answered, stdoutBufferBytes);
         },
