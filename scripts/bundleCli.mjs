@@ -7,7 +7,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { keptPackages } from '../src/launch/sourceBundle.ts';
+import { keptPackages, minified } from '../src/launch/sourceBundle.ts';
 
 const dist = path.resolve(process.argv[2] ?? 'dist');
 const bundleDir = path.join(dist, 'bundle');
@@ -47,6 +47,8 @@ await build({
   mainFields: ['module', 'main'],
   // The packages that stay packages, as in the source bundles (src/launch/sourceBundle.ts says why).
   external: keptPackages,
+  // As the source bundles are built, for the same reason (src/launch/sourceBundle.ts).
+  ...minified,
   // Bundled CommonJS packages call require() for Node's built-ins.
   banner: { js: `import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(${importMetaUrl});` },
   legalComments: 'none',

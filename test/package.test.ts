@@ -124,11 +124,16 @@ describe('the built CLI (`bin.code-goat`)', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ success: true, returnValue: 'Echo: built', toolCalls: [{ server: 'everything', tool: 'echo', ok: true }] });
   });
 
-  it('is a bundle that holds no path of the machine that built it, and runs from another folder', async () => {
+  it('is a bundle that holds no path of the machine that built it, all ASCII, and runs from another folder', async () => {
     const bundleDir = path.join(repoRoot, 'dist', 'bundle');
     const chunks = readdirSync(bundleDir).filter((file) => file.endsWith('.js'));
     expect(chunks).toContain('cli.js');
-    for (const chunk of chunks) expect(readFileSync(path.join(bundleDir, chunk), 'utf8'), chunk).not.toContain(repoRoot);
+    for (const chunk of chunks) {
+      const bytes = readFileSync(path.join(bundleDir, chunk));
+      expect(bytes.toString('utf8'), chunk).not.toContain(repoRoot);
+      // A chunk with one non-ASCII byte is decoded to a two-byte string at every start (src/launch/sourceBundle.ts).
+      expect(bytes.findIndex((byte) => byte >= 0x80), chunk).toBe(-1);
+    }
     // The package as installed elsewhere: its dist/ and package.json, with the packages it depends on.
     const installed = path.join(workspace, 'installed');
     cpSync(path.join(repoRoot, 'dist'), path.join(installed, 'dist'), { recursive: true });
