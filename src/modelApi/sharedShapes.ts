@@ -6,7 +6,7 @@
  * repeat in turn), until nothing more pays.
  */
 import { createNameRegistry, isIdentifierName, splitWords } from './names/identifiers.ts';
-import { countTokens } from './tokenCount.ts';
+import { countTokenPieces } from './tokenCount.ts';
 import { atom, type TypeExpression } from './typescript/typeExpression.ts';
 
 export interface SharedShape {
@@ -80,11 +80,15 @@ function shapeName(hints: readonly (string | undefined)[]): string {
   return isIdentifierName(shared) ? shared : 'Shape'; // `2fa` cannot name a type
 }
 
-/** Whether declaring the shape once (`interface Name { … }` + a name per use) costs less than repeating it. */
+/**
+ * Whether declaring the shape once (`interface Name { … }` + a name per use) costs fewer tokens than
+ * repeating it, counted in o200k pieces (see countTokenPieces: the tokens of such text, without loading
+ * the tokenizer's tables).
+ */
 function pays({ text, count, name }: { text: string; count: number; name: string }): boolean {
   if (count < 2 || text === openObject) return false;
-  const nameTokens = countTokens(name);
-  return (count - 1) * countTokens(text) > count * nameTokens + nameTokens + 3;
+  const nameTokens = countTokenPieces(name);
+  return (count - 1) * countTokenPieces(text) > count * nameTokens + nameTokens + 3;
 }
 
 /** The candidates that contain no other candidate: outer shapes are looked at again once these have names. */

@@ -17,6 +17,22 @@ let countO200kTokens: CountTokens | undefined;
 // tokenizer's default would throw on them.
 const plainText = { disallowedSpecial: new Set<string>() };
 
+type SplitPattern = RegExp;
+let o200kPieces: SplitPattern | undefined;
+
+/**
+ * How many pieces o200k's pre-tokenizer cuts `text` into. BPE never merges across these cuts, so each
+ * piece is at least one token: a lower bound, and in declaration text (identifiers, keywords,
+ * punctuation) almost always the count itself (`{ name: string; entityType: string }` is 10 pieces and
+ * 10 tokens). It needs only the split pattern, not the tables: for choices made while declaring a
+ * catalog (sharedShapes.ts), which would otherwise load the tables for every code mode whose servers
+ * repeat a shape, and stall the event loop for half a second as a server joins.
+ */
+export function countTokenPieces(text: string): number {
+  o200kPieces ??= new RegExp((require('gpt-tokenizer/encodingParams/constants') as { O200K_TOKEN_SPLIT_REGEX: SplitPattern }).O200K_TOKEN_SPLIT_REGEX.source, 'gu');
+  return text.match(o200kPieces)?.length ?? 0;
+}
+
 /** How many o200k tokens `text` takes. */
 export function countTokens(text: string): number {
   countO200kTokens ??= (require('gpt-tokenizer/encoding/o200k_base') as { countTokens: CountTokens }).countTokens;

@@ -4,21 +4,32 @@
  * code mode or running code. A fresh process each, so no other test has loaded it already.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { officialServer } from '../fixtures/servers.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
+const scratch = mkdtempSync(path.join(tmpdir(), 'code-goat-tokenizer-'));
+const memoryFile = path.join(scratch, 'memory.json');
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** Runs `steps` against a fresh createCodeMode over server-everything; says whether the tokenizer was loaded by then. */
+/**
+ * Runs `steps` against a fresh createCodeMode over server-everything and server-memory (whose tools
+ * repeat shapes, which the declarations name once: see sharedShapes.ts); says whether the tokenizer
+ * was loaded by then.
+ */
 function tokenizerLoadedAfter(steps: string): boolean {
   const script = `
     import { createRequire } from 'node:module';
     import { createCodeMode } from ${JSON.stringify(path.join(repoRoot, 'src/index.ts'))};
     // A small budget, so that the description must be sized by counting tokens.
-    const codeMode = await createCodeMode({ mcpServers: { everything: ${JSON.stringify(officialServer('everything'))} }, codeMode: { apiTokenBudget: 200 } });
+    const codeMode = await createCodeMode({ mcpServers: { everything: ${JSON.stringify(officialServer('everything'))}, memory: ${JSON.stringify(officialServer('memory', { memoryFile }))} }, codeMode: { apiTokenBudget: 200 } });
+    if (!codeMode.typeDefinitions.includes('interface Entity')) throw new Error('memory shapes not named once: ' + codeMode.typeDefinitions.slice(0, 2000));
     ${steps}
-    const loaded = Object.keys(createRequire(import.meta.url).cache).some((file) => file.includes('gpt-tokenizer'));
+    // The split pattern's module may load (see tokenCount.ts); the ranks must not.
+    const loaded = Object.keys(createRequire(import.meta.url).cache).some((file) => file.includes('gpt-tokenizer') && file.includes('bpeRanks'));
     await codeMode.close();
     process.stdout.write(JSON.stringify({ loaded }));
   `;

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { renderApiIndex } from '../../src/modelApi/apiIndex.ts';
 import { defaultApiTokenBudget, describeApi } from '../../src/modelApi/describeApi.ts';
 import { assignNames } from '../../src/modelApi/names/names.ts';
-import { countTokens } from '../../src/modelApi/tokenCount.ts';
+import fc from 'fast-check';
+import { countTokenPieces, countTokens } from '../../src/modelApi/tokenCount.ts';
 import { summarizeTool } from '../../src/modelApi/search/toolSummary.ts';
 import { apiDeclarations, generateTypeDefinitions } from '../../src/modelApi/typeDefinitions.ts';
 import type { CatalogTool, JsonSchema } from '../../src/catalog/ToolCatalog.ts';
@@ -25,6 +26,29 @@ describe('countTokens', () => {
 
   it('counts special-token text from a server as plain text instead of throwing', () => {
     expect(countTokens('<|endoftext|>')).toBeGreaterThan(1);
+  });
+});
+
+describe('countTokenPieces', () => {
+  it('is the token count of declaration text (what sharedShapes.ts weighs with it)', () => {
+    for (const text of [
+      '{ name: string; entityType: string; observations: string[] }',
+      '{ from: string; to: string; relationType: string }',
+      '{ [key: string]: unknown }',
+      'Entity',
+      'BillingAddress',
+      '{ type: "text"; text: string; mimeType?: string }',
+    ]) {
+      expect(countTokenPieces(text), text).toBe(countTokens(text));
+    }
+  });
+
+  it('never counts more than the tokens, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => countTokenPieces(text) <= countTokens(text)),
+      { seed: 20261130, numRuns: 500 },
+    );
+    expect(countTokenPieces('')).toBe(0);
   });
 });
 
