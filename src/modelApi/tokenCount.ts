@@ -17,8 +17,7 @@ let countO200kTokens: CountTokens | undefined;
 // tokenizer's default would throw on them.
 const plainText = { disallowedSpecial: new Set<string>() };
 
-type SplitPattern = RegExp;
-let o200kPieces: SplitPattern | undefined;
+let o200kPieces: RegExp | undefined;
 
 /**
  * How many pieces o200k's pre-tokenizer cuts `text` into. BPE never merges across these cuts, so each
@@ -29,7 +28,7 @@ let o200kPieces: SplitPattern | undefined;
  * repeat a shape, and stall the event loop for half a second as a server joins.
  */
 export function countTokenPieces(text: string): number {
-  o200kPieces ??= new RegExp((require('gpt-tokenizer/encodingParams/constants') as { O200K_TOKEN_SPLIT_REGEX: SplitPattern }).O200K_TOKEN_SPLIT_REGEX.source, 'gu');
+  o200kPieces ??= new RegExp((require('gpt-tokenizer/encodingParams/constants') as { O200K_TOKEN_SPLIT_REGEX: RegExp }).O200K_TOKEN_SPLIT_REGEX.source, 'gu');
   return text.match(o200kPieces)?.length ?? 0;
 }
 
