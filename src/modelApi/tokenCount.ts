@@ -29,7 +29,10 @@ let o200kPieces: RegExp | undefined;
  */
 export function countTokenPieces(text: string): number {
   o200kPieces ??= new RegExp((require('gpt-tokenizer/encodingParams/constants') as { O200K_TOKEN_SPLIT_REGEX: RegExp }).O200K_TOKEN_SPLIT_REGEX.source, 'gu');
-  return text.match(o200kPieces)?.length ?? 0;
+  // Counted as they are found, not gathered: a server's schema may make a shape of megabytes.
+  let pieces = 0;
+  for (const _piece of text.matchAll(o200kPieces)) pieces += 1;
+  return pieces;
 }
 
 /** How many o200k tokens `text` takes. */
