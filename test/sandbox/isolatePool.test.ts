@@ -14,11 +14,11 @@ const poolModule = fileURLToPath(new URL('../../src/sandbox/worker/IsolatePool.t
 const preludeModule = fileURLToPath(new URL('../../src/sandbox/worker/preludeScript.ts', import.meta.url));
 
 /** Runs `body` after a pool is made, in a process started as a sandbox worker is; `body` prints JSON. */
-async function inWorkerProcess(body: string): Promise<unknown> {
+async function inWorkerProcess(body: string, poolOptions: { maxIdle?: number; keepIdle?: number; idleTtlMs?: number } = {}): Promise<unknown> {
   const script = `
 import { IsolatePool } from ${JSON.stringify(poolModule)};
 import { preludeScript } from ${JSON.stringify(preludeModule)};
-const pool = new IsolatePool(preludeScript);
+const pool = new IsolatePool(preludeScript, ${JSON.stringify(poolOptions)});
 const settled = () => new Promise((resolve) => setTimeout(resolve, 300));
 ${body}
 pool.dispose();
@@ -28,31 +28,75 @@ pool.dispose();
 }
 
 /** A burst of `size` isolates taken at once, all given back (fit for reuse, or not), then another burst. */
-const twoBursts = (size: number, reusable: boolean) => `
-const first = Array.from({ length: ${size} }, () => pool.acquire(32));
+const twoBursts = (size: number, reusable: boolean, settle = true) => `
+const first = await Promise.all(Array.from({ length: ${size} }, () => pool.acquire(32)));
 for (const pooled of first) pool.release(pooled, { reusable: ${reusable} });
-await settled();
-const second = Array.from({ length: ${size} }, () => pool.acquire(32));
-const answer = {
-  reused: second.filter((pooled) => first.includes(pooled)).length,
-  firstDisposed: first.filter((pooled) => pooled.isolate.isDisposed).length,
-  secondLive: second.filter((pooled) => !pooled.isolate.isDisposed).length,
-};
+${settle ? 'await settled();' : '// the next burst arrives at once, while the first is being given back'}
+const second = await Promise.all(Array.from({ length: ${size} }, () => pool.acquire(32)));
+const reused = second.filter((pooled) => first.includes(pooled)).length;
+const secondLive = second.filter((pooled) => !pooled.isolate.isDisposed).length;
+await settled(); // what the first burst's release disposes, it disposes by now
+const answer = { reused, firstDisposed: first.filter((pooled) => pooled.isolate.isDisposed).length, secondLive };
 for (const pooled of second) pool.release(pooled, { reusable: false });
 await settled();
 process.stdout.write(JSON.stringify(answer));
 `;
 
 describe('the isolate pool of a worker', () => {
-  it('keeps up to four isolates given back fit, disposes the rest, and makes new ones for a larger burst', async () => {
-    // A burst as large as a worker runs at once: four come back to the pool, four are disposed (each idle
-    // isolate holds its heap), and the next burst reuses the four and makes four more.
+  it('keeps the isolates of a burst given back fit, up to as many as a worker runs at once, and disposes the rest', async () => {
+    // A burst as large as a worker runs at once comes back whole: the next one makes none.
     const size = sandboxPoolDefaults.executionsPerWorker;
     expect(size).toBeGreaterThan(4);
-    expect(await inWorkerProcess(twoBursts(size, true))).toEqual({ reused: 4, firstDisposed: size - 4, secondLive: size });
+    expect(await inWorkerProcess(twoBursts(size, true))).toEqual({ reused: size, firstDisposed: 0, secondLive: size });
+    // Past the ceiling: the ones beyond it are disposed, and a larger burst makes new ones.
+    expect(await inWorkerProcess(twoBursts(size, true), { maxIdle: 3 })).toEqual({ reused: 3, firstDisposed: size - 3, secondLive: size });
+  });
+
+  it('disposes the isolates idle past their time beyond the first four, the longest idle first', async () => {
+    const answer = await inWorkerProcess(
+      `
+const first = await Promise.all(Array.from({ length: 6 }, () => pool.acquire(32)));
+// Given back one by one: the first two have been idle longest when the clock runs out.
+for (const pooled of first) { pool.release(pooled, { reusable: true }); await new Promise((resolve) => setTimeout(resolve, 30)); }
+await settled();
+const agedOut = first.map((pooled) => pooled.isolate.isDisposed);
+const second = await Promise.all(Array.from({ length: 6 }, () => pool.acquire(32)));
+const result = { agedOut, reused: second.filter((pooled) => first.includes(pooled)).length };
+for (const pooled of second) pool.release(pooled, { reusable: false });
+await settled();
+process.stdout.write(JSON.stringify(result));
+`,
+      { keepIdle: 4, idleTtlMs: 100 },
+    );
+    expect(answer).toEqual({ agedOut: [true, true, false, false, false, false], reused: 4 });
   });
 
   it('disposes the isolates of executions that did not end well, and the next burst gets fresh ones', async () => {
     expect(await inWorkerProcess(twoBursts(3, false))).toEqual({ reused: 0, firstDisposed: 3, secondLive: 3 });
+    // Arriving while they are given back changes nothing: nobody waits for an isolate that will not return.
+    expect(await inWorkerProcess(twoBursts(3, false, false))).toEqual({ reused: 0, firstDisposed: 3, secondLive: 3 });
+  });
+
+  it('hands isolates being given back to executions that arrive meanwhile, instead of making new ones', async () => {
+    // Under load the next execution comes as the last one ends: it waits for that isolate's check
+    // rather than making an isolate (and the pool disposing one a moment later).
+    const size = sandboxPoolDefaults.executionsPerWorker;
+    expect(await inWorkerProcess(twoBursts(size, true, false))).toEqual({ reused: size, firstDisposed: 0, secondLive: size });
+  });
+
+  it('makes a new isolate for a waiting execution when the one it waited for proves unfit', async () => {
+    // Past half its heap cap still in use after the execution: not reused, so the waiter makes its own.
+    const answer = await inWorkerProcess(`
+const first = await pool.acquire(32);
+const context = await first.isolate.createContext();
+await context.eval('globalThis.keep = new Array(3_000_000).fill(1.5); 0');
+pool.release(first, { reusable: true });
+const second = await pool.acquire(32);
+const result = { same: second === first, firstDisposed: first.isolate.isDisposed, secondLive: !second.isolate.isDisposed };
+pool.release(second, { reusable: false });
+await settled();
+process.stdout.write(JSON.stringify(result));
+`);
+    expect(answer).toEqual({ same: false, firstDisposed: true, secondLive: true });
   });
 });

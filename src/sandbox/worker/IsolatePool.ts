@@ -1,6 +1,7 @@
 import ivm from 'isolated-vm';
 import { bridgeGlobals, preludeFilename } from '../prelude/bridge.ts';
 import { PreparedContext } from './PreparedContext.ts';
+import { sandboxPoolDefaults } from '../../config/defaults.ts';
 
 export interface PooledIsolate {
   readonly isolate: ivm.Isolate;
@@ -9,6 +10,8 @@ export interface PooledIsolate {
   readonly memoryMb: number;
   /** Executions it has served. */
   uses: number;
+  /** When it last went idle (performance.now()), while it waits in the pool. */
+  idleSince?: number;
   /**
    * A context made while the isolate was idle, the prelude run in it for the bindings of the pool's
    * last execution (see PreparedContext): an execution with those bindings does not wait for either.
@@ -17,13 +20,13 @@ export interface PooledIsolate {
 }
 
 /**
- * Idle isolates a worker keeps, fewer than the executions it runs at once (`executionsPerWorker`, 8):
- * past them, an ending execution's isolate is disposed and a later one makes a new one. Keeping 8 cut
- * that churn (a fifth of a busy worker's CPU in a profile) but not the load benchmark's throughput
- * (212 against 211 executions/s), and each idle isolate holds its heap: the two workers ended the load
- * phase at 489 MiB instead of 289.
+ * Idle isolates a worker keeps: while busy, as many as it runs executions at once
+ * (`executionsPerWorker`), so the ebb and flow of a load does not make and dispose isolates (with a
+ * ceiling of 4, that churn was a fifth of a busy worker's CPU in the load benchmark); once an isolate
+ * past the first 4 has sat idle for `idleTtlMs`, it is disposed, since each holds its heap (the two
+ * workers of the load benchmark hold some 200 MiB more with 8 each).
  */
-const maxIdleIsolates = 4;
+const idleDefaults = { maxIdle: sandboxPoolDefaults.executionsPerWorker, keepIdle: 4, idleTtlMs: 10_000 };
 /** An isolate serves at most this many executions, to bound whatever drift reuse allows. */
 const maxUses = 200;
 /** How long an idle isolate may take to answer a probe before it is judged busy with leftover work. */
@@ -44,15 +47,30 @@ const maxHeapShareForReuse = 0.5;
  */
 export class IsolatePool {
   readonly #idle: PooledIsolate[] = [];
+  /**
+   * Isolates given back whose fitness check is still under way, and the executions waiting for one of
+   * them: under load the next execution arrives as the last one ends, before its isolate is judged fit,
+   * and making a new isolate then (and disposing one a moment later, the pool being full) was half of a
+   * busy worker's CPU in the load benchmark's profile.
+   */
+  readonly #returning = new Map<number, number>();
+  readonly #waiting: { memoryMb: number; take: (pooled: PooledIsolate | undefined) => void }[] = [];
   readonly #preludeSource: string;
   readonly #maxIdle: number;
+  readonly #keepIdle: number;
+  readonly #idleTtlMs: number;
+  /** Set while some idle isolate past `keepIdle` may age out. */
+  #trimTimer: NodeJS.Timeout | undefined;
   #disposed = false;
   /** The bindings of the latest execution: what the next one most likely has too (the same client, the same servers). */
   #lastBindingsJson: string | undefined;
 
-  constructor(preludeSource: string, options: { maxIdle?: number } = {}) {
+  constructor(preludeSource: string, options: Partial<typeof idleDefaults> = {}) {
     this.#preludeSource = preludeSource;
-    this.#maxIdle = options.maxIdle ?? maxIdleIsolates;
+    const { maxIdle, keepIdle, idleTtlMs } = { ...idleDefaults, ...options };
+    this.#maxIdle = maxIdle;
+    this.#keepIdle = Math.min(keepIdle, maxIdle);
+    this.#idleTtlMs = idleTtlMs;
   }
 
   /**
@@ -91,9 +109,18 @@ export class IsolatePool {
     await Promise.allSettled(preparing);
   }
 
-  acquire(memoryMb: number): PooledIsolate {
-    const index = this.#idle.findIndex((entry) => entry.memoryMb === memoryMb && !entry.isolate.isDisposed);
-    const pooled = index >= 0 ? this.#idle.splice(index, 1)[0]! : this.#create(memoryMb);
+  /**
+   * An isolate for one execution: an idle one; else one being given back, once judged fit (a wait of a
+   * probe's round trip to its thread, at most `probeTimeoutMs`); else a new one.
+   */
+  async acquire(memoryMb: number): Promise<PooledIsolate> {
+    // The one idle the shortest: those idle longest are the ones to age out.
+    const index = this.#idle.findLastIndex((entry) => entry.memoryMb === memoryMb && !entry.isolate.isDisposed);
+    let pooled = index >= 0 ? this.#idle.splice(index, 1)[0] : undefined;
+    if (pooled === undefined && (this.#returning.get(memoryMb) ?? 0) > this.#waiting.filter((waiter) => waiter.memoryMb === memoryMb).length) {
+      pooled = await new Promise<PooledIsolate | undefined>((take) => this.#waiting.push({ memoryMb, take }));
+    }
+    pooled ??= this.#create(memoryMb);
     pooled.uses += 1;
     return pooled;
   }
@@ -103,25 +130,66 @@ export class IsolatePool {
    * and replaced by a spare. Once this turn of the event loop is over, so the result goes out first.
    */
   release(pooled: PooledIsolate, { reusable }: { reusable: boolean }): void {
+    const { memoryMb } = pooled;
+    // Only an isolate that may pass the check is worth waiting for.
+    const mayReturn = reusable && pooled.uses < maxUses && !pooled.isolate.isDisposed;
+    if (mayReturn) this.#returning.set(memoryMb, (this.#returning.get(memoryMb) ?? 0) + 1);
     setImmediate(() => {
-      void this.#fitForReuse(pooled, reusable).then((fit) => {
-        if (fit && !this.#disposed && this.#idle.length < this.#maxIdle) {
-          pooled.spare = this.#prepareSpare(pooled.isolate, pooled.prelude);
-          this.#idle.push(pooled);
-          return;
-        }
-        if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
-        this.warm(pooled.memoryMb);
-      }).catch(() => {
-        // A new isolate could not be made (memory): the next acquire makes one or fails that execution,
-        // never an unhandled rejection that ends the worker and everything it runs.
-        if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
-      });
+      void this.#fitForReuse(pooled, mayReturn)
+        .catch(() => false)
+        .then((fit) => {
+          if (mayReturn) this.#returning.set(memoryMb, (this.#returning.get(memoryMb) ?? 1) - 1);
+          const waiter = this.#takeWaiter(memoryMb);
+          if (fit && !this.#disposed) {
+            pooled.spare = this.#prepareSpare(pooled.isolate, pooled.prelude);
+            if (waiter !== undefined) return waiter.take(pooled);
+            if (this.#idle.length < this.#maxIdle) return this.#park(pooled);
+          }
+          if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
+          // The waiter makes its own isolate; with nobody waiting, a spare is made for the next one.
+          if (waiter !== undefined) return waiter.take(undefined);
+          try {
+            this.warm(memoryMb);
+          } catch {
+            // A new isolate could not be made (memory): the next acquire makes one or fails that execution,
+            // never an unhandled rejection that ends the worker and everything it runs.
+          }
+        });
     });
   }
 
-  async #fitForReuse(pooled: PooledIsolate, reusable: boolean): Promise<boolean> {
-    if (!reusable || pooled.uses >= maxUses || pooled.isolate.isDisposed) return false;
+  /** Into the idle list, the newest last; one past `keepIdle` starts the clock that ages them out. */
+  #park(pooled: PooledIsolate): void {
+    pooled.idleSince = performance.now();
+    this.#idle.push(pooled);
+    if (this.#idle.length > this.#keepIdle && this.#trimTimer === undefined) {
+      this.#trimTimer = setTimeout(() => this.#trim(), this.#idleTtlMs).unref();
+    }
+  }
+
+  /** Disposes the isolates past `keepIdle` idle for `idleTtlMs` or longer, the oldest first. */
+  #trim(): void {
+    this.#trimTimer = undefined;
+    const now = performance.now();
+    while (this.#idle.length > this.#keepIdle) {
+      const oldest = this.#idle[0]!;
+      const waitMs = (oldest.idleSince ?? now) + this.#idleTtlMs - now;
+      if (waitMs > 0) {
+        this.#trimTimer = setTimeout(() => this.#trim(), waitMs).unref();
+        return;
+      }
+      this.#idle.shift();
+      if (!oldest.isolate.isDisposed) oldest.isolate.dispose();
+    }
+  }
+
+  #takeWaiter(memoryMb: number): { take: (pooled: PooledIsolate | undefined) => void } | undefined {
+    const index = this.#waiting.findIndex((waiter) => waiter.memoryMb === memoryMb);
+    return index >= 0 ? this.#waiting.splice(index, 1)[0] : undefined;
+  }
+
+  async #fitForReuse(pooled: PooledIsolate, mayReturn: boolean): Promise<boolean> {
+    if (!mayReturn || pooled.isolate.isDisposed) return false;
     // The heap statistics are read on the isolate's own thread: no answer in time means it is still busy.
     const probe = pooled.isolate.getHeapStatistics().then((stats) => stats.used_heap_size < maxHeapShareForReuse * pooled.memoryMb * 1024 * 1024);
     const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), probeTimeoutMs).unref());
@@ -131,11 +199,13 @@ export class IsolatePool {
   /** Prepares one isolate ahead of need, so the first execution does not pay for it. */
   warm(memoryMb: number): void {
     if (this.#disposed || this.#idle.length >= this.#maxIdle || this.#idle.some((entry) => entry.memoryMb === memoryMb)) return;
-    this.#idle.push(this.#create(memoryMb));
+    this.#park(this.#create(memoryMb));
   }
 
   dispose(): void {
     this.#disposed = true;
+    clearTimeout(this.#trimTimer);
+    for (const waiter of this.#waiting.splice(0)) waiter.take(undefined);
     for (const entry of this.#idle.splice(0)) if (!entry.isolate.isDisposed) entry.isolate.dispose();
   }
 

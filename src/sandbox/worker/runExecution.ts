@@ -57,7 +57,7 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
     });
   }
 
-  const pooled = isolates.acquire(input.limits.memoryMb);
+  const pooled = await isolates.acquire(input.limits.memoryMb);
   input.onIsolate?.(pooled.isolate);
   const watchdog = new Watchdog(pooled.isolate, input.limits);
   input.onCancellable?.(() => watchdog.cancel());
