@@ -18,6 +18,14 @@ function envInt(name, fallback) {
 
 const clients = envInt('BENCH_LOAD_CLIENTS', 50);
 const seconds = envInt('BENCH_LOAD_SECONDS', 15);
+/**
+ * Unmeasured load before each phase's clock starts. Every process here (gateway, sandbox workers,
+ * servers, the clients) runs its JIT and sizes its heaps under load for some 10 s before its rate levels
+ * off: measured from cold, code mode ran at 123, 187, 251, 293 executions/s in its first four 3-s windows
+ * and about 300-340 after; passthrough 170, 309, 393, 406 and then about 530-550. Without it, the first
+ * phase measured mostly that ramp and the second one less of it.
+ */
+const warmUpSeconds = envInt('BENCH_LOAD_WARMUP_SECONDS', 10);
 
 /** Three calls on two servers: echo and a file read in parallel, then a sum that uses the file. */
 const program = (file) => `
@@ -40,8 +48,15 @@ async function phase(name, gatewayPid, connected, iteration, log) {
   const errors = new Map(); // message → count
   const noteError = (message) => errors.set(message, (errors.get(message) ?? 0) + 1);
   const samples = [];
-  // One iteration per client before the clock starts: sessions open, sandbox workers up.
+  // One iteration per client (sessions open, sandbox workers up), then load until the rates level off.
   await Promise.all(connected.map((client) => iteration(client).catch((error) => noteError(`warm-up: ${error.message}`))));
+  log(`${name}: ${warmUpSeconds} s of warm-up`);
+  const warmUpUntil = performance.now() + warmUpSeconds * 1000;
+  await Promise.all(
+    connected.map(async (client) => {
+      while (performance.now() < warmUpUntil) await iteration(client).catch((error) => noteError(`warm-up: ${error.message}`));
+    }),
+  );
   const atStart = memorySnapshot(gatewayPid);
   log(`${name}: ${seconds} s of load`);
   const started = performance.now();
@@ -129,7 +144,7 @@ export async function run({ log }) {
       return {
         compares: `${clients} concurrent Streamable HTTP clients against one gateway process (dist/cli.js --http 127.0.0.1:0), ${seconds} s each way: execute_code with 3 tool calls across 2 servers (everything echo + filesystem read_text_file in parallel, then everything get-sum), then the same 3 calls as passthrough tools of the same gateway (echo and read in parallel, then the sum), back to back`,
         setup:
-          'The load generator (SDK clients) runs in the bench process on the same 2 cores as the gateway, its sandbox workers and the downstream servers. The config holds everything and filesystem twice: in code mode, and as everythingDirect/filesystemDirect with codeMode: false (their own processes), so both ways go through one gateway. Default sandbox pool (2 workers × 8 isolates, queue 100). RSS from /proc/<pid>/status VmRSS: "gateway" is the gateway process alone; "tree" adds its children (sandbox worker processes and the downstream servers). Start = after one warm-up iteration per client, end = right after that phase stopped. Latency is of one iteration (the three calls).',
+          `The load generator (SDK clients) runs in the bench process on the same 2 cores as the gateway, its sandbox workers and the downstream servers. The config holds everything and filesystem twice: in code mode, and as everythingDirect/filesystemDirect with codeMode: false (their own processes), so both ways go through one gateway. Default sandbox pool (2 workers × 8 isolates, queue 100). RSS from /proc/<pid>/status VmRSS: "gateway" is the gateway process alone; "tree" adds its children (sandbox worker processes and the downstream servers). Each phase first runs ${warmUpSeconds} s unmeasured (BENCH_LOAD_WARMUP_SECONDS): from cold, every process takes some 10 s of load to reach its steady rate. Start = after that warm-up, end = right after that phase stopped. Latency is of one iteration (the three calls).`,
         clients,
         // The figures the first wave reported, kept under their names: the code-mode phase.
         seconds: codeMode.seconds,
