@@ -84,8 +84,27 @@ process.stdout.write(JSON.stringify(result));
     expect(await inWorkerProcess(twoBursts(size, true, false))).toEqual({ reused: size, firstDisposed: 0, secondLive: size });
   });
 
+  it('alternates back-to-back executions between two isolates while below the ceiling', async () => {
+    // The second execution comes while the first one's isolate is being given back: below the ceiling it
+    // gets a new isolate at once (no wait), and the third gets the first one back, its next context made.
+    const answer = await inWorkerProcess(`
+const first = await pool.acquire(32);
+pool.release(first, { reusable: true });
+const second = await pool.acquire(32);
+await settled();
+const third = await pool.acquire(32);
+const result = { secondNew: second !== first, thirdIsFirst: third === first, firstLive: !first.isolate.isDisposed };
+pool.release(second, { reusable: false });
+pool.release(third, { reusable: false });
+await settled();
+process.stdout.write(JSON.stringify(result));
+`);
+    expect(answer).toEqual({ secondNew: true, thirdIsFirst: true, firstLive: true });
+  });
+
   it('makes a new isolate for a waiting execution when the one it waited for proves unfit', async () => {
-    // Past half its heap cap still in use after the execution: not reused, so the waiter makes its own.
+    // At the ceiling (one isolate here) an execution waits for the one being given back; past half its
+    // heap cap still in use after the execution, that one is not reused, so the waiter makes its own.
     const answer = await inWorkerProcess(`
 const first = await pool.acquire(32);
 const context = await first.isolate.createContext();
@@ -96,7 +115,7 @@ const result = { same: second === first, firstDisposed: first.isolate.isDisposed
 pool.release(second, { reusable: false });
 await settled();
 process.stdout.write(JSON.stringify(result));
-`);
+`, { maxIdle: 1 });
     expect(answer).toEqual({ same: false, firstDisposed: true, secondLive: true });
   });
 });

@@ -17,14 +17,17 @@ export interface PooledIsolate {
    * last execution (see PreparedContext): an execution with those bindings does not wait for either.
    */
   spare?: Promise<PreparedContext | undefined> | undefined;
+  /** Its spare has settled: an execution taking it starts at once. */
+  spareReady?: boolean;
 }
 
 /**
  * Idle isolates a worker keeps: while busy, as many as it runs executions at once
  * (`executionsPerWorker`), so the ebb and flow of a load does not make and dispose isolates (with a
- * ceiling of 4, that churn was a fifth of a busy worker's CPU in the load benchmark); once an isolate
- * past the first 4 has sat idle for `idleTtlMs`, it is disposed, since each holds its heap (the two
- * workers of the load benchmark hold some 200 MiB more with 8 each).
+ * ceiling of 4, making and disposing isolates was a third of a busy worker's main-thread CPU in the
+ * load benchmark; with 8, code mode ran 13-19% more executions per second there). Once an isolate past
+ * the first 4 has sat idle for `idleTtlMs`, it is disposed, since each holds its heap: under that load
+ * the two workers hold about 480 MiB instead of 270.
  */
 const idleDefaults = { maxIdle: sandboxPoolDefaults.executionsPerWorker, keepIdle: 4, idleTtlMs: 10_000 };
 /** An isolate serves at most this many executions, to bound whatever drift reuse allows. */
@@ -55,6 +58,8 @@ export class IsolatePool {
    */
   readonly #returning = new Map<number, number>();
   readonly #waiting: { memoryMb: number; take: (pooled: PooledIsolate | undefined) => void }[] = [];
+  /** Isolates acquired and not released yet. */
+  #inUse = 0;
   readonly #preludeSource: string;
   readonly #maxIdle: number;
   readonly #keepIdle: number;
@@ -81,6 +86,7 @@ export class IsolatePool {
     this.#lastBindingsJson = bindingsJson;
     const spare = await pooled.spare?.catch(() => undefined);
     pooled.spare = undefined;
+    pooled.spareReady = false;
     if (spare !== undefined && spare.bindingsJson === bindingsJson) return spare;
     spare?.release();
     return PreparedContext.prepare(pooled.isolate, pooled.prelude, bindingsJson);
@@ -96,13 +102,15 @@ export class IsolatePool {
     this.#lastBindingsJson = bindingsJson;
     const preparing = this.#idle.map((pooled) => {
       const previous = pooled.spare;
-      pooled.spare = (previous ?? Promise.resolve(undefined)).then((spare) => {
-        if (spare?.bindingsJson === bindingsJson) return spare;
-        spare?.release();
-        // The latest word wins: a later expect (or execution) has chained its own preparation after this one.
-        return this.#lastBindingsJson === bindingsJson ? this.#prepareSpare(pooled.isolate, pooled.prelude) : undefined;
-      });
-      return pooled.spare;
+      return this.#setSpare(
+        pooled,
+        (previous ?? Promise.resolve(undefined)).then((spare) => {
+          if (spare?.bindingsJson === bindingsJson) return spare;
+          spare?.release();
+          // The latest word wins: a later expect (or execution) has chained its own preparation after this one.
+          return this.#lastBindingsJson === bindingsJson ? this.#prepareSpare(pooled.isolate, pooled.prelude) : undefined;
+        }),
+      );
     });
     // Settled, not all fulfilled: the worker answers `prepared` whatever became of each (a context that
     // could not be made is made by the execution that needs it).
@@ -110,18 +118,27 @@ export class IsolatePool {
   }
 
   /**
-   * An isolate for one execution: an idle one; else one being given back, once judged fit (a wait of a
-   * probe's round trip to its thread, at most `probeTimeoutMs`); else a new one.
+   * An isolate for one execution: an idle one; else a new one while the worker has fewer than `maxIdle`
+   * (so that back-to-back executions alternate between two isolates, one preparing its next context
+   * while the other runs); else one being given back, once judged fit (a wait of a probe's round trip
+   * to its thread, at most `probeTimeoutMs`); else a new one.
    */
   async acquire(memoryMb: number): Promise<PooledIsolate> {
-    // The one idle the shortest: those idle longest are the ones to age out.
-    const index = this.#idle.findLastIndex((entry) => entry.memoryMb === memoryMb && !entry.isolate.isDisposed);
+    // The one idle the shortest whose next context is ready (those idle longest are the ones to age
+    // out), else the one idle longest, the nearest to ready: taking one still preparing its context
+    // puts that wait on the execution (0.3 ms per warm execution, measured).
+    const usable = (entry: PooledIsolate) => entry.memoryMb === memoryMb && !entry.isolate.isDisposed;
+    const ready = this.#idle.findLastIndex((entry) => usable(entry) && entry.spareReady === true);
+    const index = ready >= 0 ? ready : this.#idle.findIndex(usable);
     let pooled = index >= 0 ? this.#idle.splice(index, 1)[0] : undefined;
-    if (pooled === undefined && (this.#returning.get(memoryMb) ?? 0) > this.#waiting.filter((waiter) => waiter.memoryMb === memoryMb).length) {
+    const returning = this.#returning.get(memoryMb) ?? 0;
+    const atCeiling = this.#inUse + this.#idle.length + returning >= this.#maxIdle;
+    if (pooled === undefined && atCeiling && returning > this.#waiting.filter((waiter) => waiter.memoryMb === memoryMb).length) {
       pooled = await new Promise<PooledIsolate | undefined>((take) => this.#waiting.push({ memoryMb, take }));
     }
     pooled ??= this.#create(memoryMb);
     pooled.uses += 1;
+    this.#inUse += 1;
     return pooled;
   }
 
@@ -131,6 +148,7 @@ export class IsolatePool {
    */
   release(pooled: PooledIsolate, { reusable }: { reusable: boolean }): void {
     const { memoryMb } = pooled;
+    this.#inUse -= 1;
     // Only an isolate that may pass the check is worth waiting for.
     const mayReturn = reusable && pooled.uses < maxUses && !pooled.isolate.isDisposed;
     if (mayReturn) this.#returning.set(memoryMb, (this.#returning.get(memoryMb) ?? 0) + 1);
@@ -141,7 +159,7 @@ export class IsolatePool {
           if (mayReturn) this.#returning.set(memoryMb, (this.#returning.get(memoryMb) ?? 1) - 1);
           const waiter = this.#takeWaiter(memoryMb);
           if (fit && !this.#disposed) {
-            pooled.spare = this.#prepareSpare(pooled.isolate, pooled.prelude);
+            this.#setSpare(pooled, this.#prepareSpare(pooled.isolate, pooled.prelude));
             if (waiter !== undefined) return waiter.take(pooled);
             if (this.#idle.length < this.#maxIdle) return this.#park(pooled);
           }
@@ -220,7 +238,21 @@ export class IsolatePool {
     });
     const prelude = isolate.compileScriptSync(this.#preludeSource, { filename: preludeFilename });
     warmUp(isolate, prelude);
-    return { isolate, prelude, memoryMb, uses: 0, spare: this.#prepareSpare(isolate, prelude) };
+    const pooled: PooledIsolate = { isolate, prelude, memoryMb, uses: 0 };
+    this.#setSpare(pooled, this.#prepareSpare(isolate, prelude));
+    return pooled;
+  }
+
+  /** Makes `spare` the isolate's next context; `spareReady` once it settles (unless replaced meanwhile). */
+  #setSpare(pooled: PooledIsolate, spare: Promise<PreparedContext | undefined> | undefined): Promise<PreparedContext | undefined> | undefined {
+    pooled.spare = spare;
+    pooled.spareReady = spare === undefined;
+    const settled = () => {
+      if (pooled.spare === spare) pooled.spareReady = true;
+    };
+    // Both ways: a spare that failed leaves the execution to make its context, which is no reason to wait.
+    spare?.then(settled, settled);
+    return spare;
   }
 
   /** The isolate's next context, prepared for the latest bindings; none (undefined) when it cannot be made. */
