@@ -26,10 +26,11 @@ export interface PooledIsolate {
  * (`executionsPerWorker`), so the ebb and flow of a load does not make and dispose isolates (with a
  * ceiling of 4, making and disposing isolates was a third of a busy worker's main-thread CPU in the
  * load benchmark; with 8, code mode ran 13-19% more executions per second there). Once an isolate past
- * the first 4 has sat idle for `idleTtlMs`, it is disposed, since each holds its heap: under that load
- * the two workers hold about 480 MiB instead of 270.
+ * the first 2 has sat idle for `idleTtlMs`, it is disposed, since each holds its heap: under that load
+ * a worker holds about 230 MiB instead of 135, and 15-20 s after it, about 140 (170 when it kept 4;
+ * 110 before, when the churn kept the isolates young). Two idle let back-to-back executions alternate.
  */
-const idleDefaults = { maxIdle: sandboxPoolDefaults.executionsPerWorker, keepIdle: 4, idleTtlMs: 10_000 };
+const idleDefaults = { maxIdle: sandboxPoolDefaults.executionsPerWorker, keepIdle: 2, idleTtlMs: 10_000 };
 /** An isolate serves at most this many executions, to bound whatever drift reuse allows. */
 const maxUses = 200;
 /** How long an idle isolate may take to answer a probe before it is judged busy with leftover work. */
