@@ -29,7 +29,8 @@ beforeAll(async () => {
   const build = await run(process.execPath, buildCommand(), { cwd: repoRoot });
   expect(build.code, `${build.stdout}${build.stderr}`).toBe(0);
   expect(existsSync(distCli)).toBe(true);
-});
+  // The build type-checks and bundles: some 20 s of CPU, which took over a minute with both cores busy.
+}, 300_000);
 
 afterAll(() => stopAll());
 

@@ -39,9 +39,10 @@ describe('isolation between servers', () => {
   it('times out a hung tool without affecting the server or its neighbours', async () => {
     const pool = await ServerPool.start({ fault: faultServer(), everything: officialServer('everything') });
     pools.push(pool);
-    const hung = pool.callTool('fault', 'hang', {}, { timeoutMs: 300 });
+    // 1 s: surely sent first (its first send compiles the tool's argument schema), so the server hangs on it.
+    const hung = pool.callTool('fault', 'hang', {}, { timeoutMs: 1_000 });
     expect(await pool.callTool('everything', 'echo', { message: 'meanwhile' })).toEqual({ ok: true, value: 'Echo: meanwhile' });
-    expect(await hung).toEqual({ ok: false, code: 'TOOL_TIMEOUT', message: 'fault.hang timed out after 300 ms' });
+    expect(await hung).toEqual({ ok: false, code: 'TOOL_TIMEOUT', message: 'fault.hang timed out after 1000 ms' });
     expect(await pool.callTool('fault', 'slow', { ms: 0 })).toEqual({ ok: true, value: 'slept 0 ms' });
   });
 });

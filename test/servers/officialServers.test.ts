@@ -104,8 +104,10 @@ describe('calls and unwrapping', () => {
   });
 
   it('times out a long call and says after how long', async () => {
-    const outcome = await pool.callTool('everything', 'trigger-long-running-operation', { duration: 5, steps: 5 }, { timeoutMs: 100 });
-    expect(outcome).toEqual({ ok: false, code: 'TOOL_TIMEOUT', message: 'everything.trigger-long-running-operation timed out after 100 ms' });
+    // 1 s, well within the 5-s operation: the first send compiles the tool's argument schema, which can take
+    // over 100 ms on a busy machine and would time the call out before it is sent (another message).
+    const outcome = await pool.callTool('everything', 'trigger-long-running-operation', { duration: 5, steps: 5 }, { timeoutMs: 1_000 });
+    expect(outcome).toEqual({ ok: false, code: 'TOOL_TIMEOUT', message: 'everything.trigger-long-running-operation timed out after 1000 ms' });
   });
 });
 
