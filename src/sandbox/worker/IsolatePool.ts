@@ -134,7 +134,7 @@ export class IsolatePool {
     let pooled = index >= 0 ? this.#idle.splice(index, 1)[0] : undefined;
     const returning = this.#returning.get(memoryMb) ?? 0;
     const atCeiling = this.#inUse + this.#idle.length + returning >= this.#maxIdle;
-    if (pooled === undefined && atCeiling && returning > this.#waiting.filter((waiter) => waiter.memoryMb === memoryMb).length) {
+    if (pooled === undefined && atCeiling && returning > this.#waitingFor(memoryMb)) {
       pooled = await new Promise<PooledIsolate | undefined>((take) => this.#waiting.push({ memoryMb, take }));
     }
     pooled ??= this.#create(memoryMb);
@@ -159,20 +159,20 @@ export class IsolatePool {
         .then((fit) => {
           if (mayReturn) this.#returning.set(memoryMb, (this.#returning.get(memoryMb) ?? 1) - 1);
           const waiter = this.#takeWaiter(memoryMb);
-          if (fit && !this.#disposed) {
+          // Kept only with somewhere to go (a waiter, or room among the idle); its next context is made then.
+          if (fit && !this.#disposed && (waiter !== undefined || this.#idle.length < this.#maxIdle)) {
             this.#setSpare(pooled, this.#prepareSpare(pooled.isolate, pooled.prelude));
-            if (waiter !== undefined) return waiter.take(pooled);
-            if (this.#idle.length < this.#maxIdle) return this.#park(pooled);
+            return waiter !== undefined ? waiter.take(pooled) : this.#park(pooled);
           }
           if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
           // The waiter makes its own isolate; with nobody waiting, a spare is made for the next one.
           if (waiter !== undefined) return waiter.take(undefined);
-          try {
-            this.warm(memoryMb);
-          } catch {
-            // A new isolate could not be made (memory): the next acquire makes one or fails that execution,
-            // never an unhandled rejection that ends the worker and everything it runs.
-          }
+          this.warm(memoryMb);
+        })
+        .catch(() => {
+          // A new isolate could not be made (memory): the next acquire makes one or fails that execution,
+          // never an unhandled rejection that ends the worker and everything it runs.
+          if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
         });
     });
   }
@@ -200,6 +200,12 @@ export class IsolatePool {
       this.#idle.shift();
       if (!oldest.isolate.isDisposed) oldest.isolate.dispose();
     }
+  }
+
+  #waitingFor(memoryMb: number): number {
+    let count = 0;
+    for (const waiter of this.#waiting) if (waiter.memoryMb === memoryMb) count += 1;
+    return count;
   }
 
   #takeWaiter(memoryMb: number): { take: (pooled: PooledIsolate | undefined) => void } | undefined {
