@@ -6,7 +6,7 @@
  */
 import { apiIndexDetails, renderApiIndex } from './apiIndex.ts';
 import type { NamedCatalog } from './names/names.ts';
-import { countTokens } from './tokenCount.ts';
+import { countTokens, minimumTokens } from './tokenCount.ts';
 import { apiDeclarations } from './typeDefinitions.ts';
 import { codeModeDefaults } from '../config/defaults.ts';
 
@@ -53,10 +53,12 @@ export function describeApi(named: NamedCatalog, options: DescribeApiOptions = {
  * Whether `text` takes at most `maxTokens` tokens. Every o200k token stands for at least one byte of
  * UTF-8, so a text of no more bytes than the budget fits without counting: the tokenizer (about half a
  * second of CPU to load) stays unloaded for small APIs, such as the empty one a gateway lists while
- * its servers are still joining.
+ * its servers are still joining. A text whose lower bound (`minimumTokens`, no tables either) is past
+ * the budget does not fit, also without counting: a catalog of megabytes is judged in one pass.
  */
 function fits(text: string, maxTokens: number): boolean {
-  return Buffer.byteLength(text) <= maxTokens || countTokens(text) <= maxTokens;
+  if (Buffer.byteLength(text) <= maxTokens) return true;
+  return minimumTokens(text) <= maxTokens && countTokens(text) <= maxTokens;
 }
 
 function described(mode: ApiDescription['mode'], text: string): ApiDescription {

@@ -9,7 +9,8 @@ import { renderApiIndex } from '../../src/modelApi/apiIndex.ts';
 import { defaultApiTokenBudget, describeApi } from '../../src/modelApi/describeApi.ts';
 import { assignNames } from '../../src/modelApi/names/names.ts';
 import fc from 'fast-check';
-import { countTokenPieces, countTokens } from '../../src/modelApi/tokenCount.ts';
+import { countTokenPieces, countTokens, minimumTokens } from '../../src/modelApi/tokenCount.ts';
+import { countTokens as countO200kTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { summarizeTool } from '../../src/modelApi/search/toolSummary.ts';
 import { apiDeclarations, generateTypeDefinitions } from '../../src/modelApi/typeDefinitions.ts';
 import type { CatalogTool, JsonSchema } from '../../src/catalog/ToolCatalog.ts';
@@ -49,6 +50,80 @@ describe('countTokenPieces', () => {
       { seed: 20261130, numRuns: 500 },
     );
     expect(countTokenPieces('')).toBe(0);
+  });
+});
+
+/** gpt-tokenizer's own count of the whole text, in one piece per BPE call (what countTokens splits up). */
+const exactTokens = (text: string): number => countO200kTokens(text, { disallowedSpecial: new Set() });
+
+describe('countTokens on text no real catalog has (hostile servers)', () => {
+  it('is exactly the tokenizer\'s count for real declarations (each official server\'s)', () => {
+    for (const server of fixtureServers) {
+      const text = generateTypeDefinitions(assignNames(loadFixtureCatalog([server])));
+      expect(text.length).toBeGreaterThan(1_000);
+      expect(countTokens(text), server).toBe(exactTokens(text));
+    }
+  });
+
+  it('counts a megabyte with no space or punctuation in one linear pass (whole, BPE would take minutes on the event loop)', () => {
+    // The tokenizer's merge time grows with the square of a piece's length: 40,000 letters took it 1 s.
+    for (const unit of ['x', 'Ab', '漢', 'é', '\u{1F600}', ' ']) {
+      const text = `say ${unit.repeat(Math.ceil(1_000_000 / unit.length))} done`;
+      const tokens = countTokens(text);
+      expect(tokens, JSON.stringify(unit)).toBeGreaterThanOrEqual(minimumTokens(text));
+      expect(tokens, JSON.stringify(unit)).toBeLessThanOrEqual(Buffer.byteLength(text));
+    }
+  });
+
+  it('counts a long piece close to the exact figure', () => {
+    for (const text of ['x'.repeat(6_000), 'abcdefghij'.repeat(600), `${'é'.repeat(3_000)} and ${'ö'.repeat(3_000)}`, `word ${'\u{1F600}'.repeat(2_000)} end`]) {
+      const exact = exactTokens(text);
+      // Counted in chunks of 64 characters: a cut may split a token and shift the merges after it
+      // ('abcdefghij' × 600: 1,313 against 1,200).
+      expect(Math.abs(countTokens(text) - exact), text.slice(0, 20)).toBeLessThanOrEqual(Math.ceil(exact * 0.12) + 2);
+    }
+  });
+
+  it('keeps ordinary text around a long piece exact, and splits no surrogate pair', () => {
+    const before = 'Reads a file. Returns its text as UTF-8; fails when the path is outside the allowed roots. ';
+    const after = ' Then more text follows, with `code` and {"json": true}.';
+    const long = '\u{1F600}'.repeat(400);
+    const counted = countTokens(before + long + after);
+    expect(counted).toBeGreaterThanOrEqual(exactTokens(before) + exactTokens(after));
+    expect(counted).toBeLessThanOrEqual(exactTokens(before) + exactTokens(long) + exactTokens(after) + 12);
+  });
+});
+
+describe('minimumTokens', () => {
+  it('never counts more than the tokens, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.nat({ max: 400 }), (text, run) => {
+        const withRun = text + 'q'.repeat(run) + text;
+        return minimumTokens(text) <= exactTokens(text) && minimumTokens(withRun) <= exactTokens(withRun);
+      }),
+      { seed: 20261201, numRuns: 300 },
+    );
+    expect(minimumTokens(' '.repeat(1_000))).toBeLessThanOrEqual(exactTokens(' '.repeat(1_000)));
+    expect(minimumTokens('')).toBe(0);
+  });
+
+  it('grows with a long piece\'s bytes, so a text of megabytes is over any budget without counting', () => {
+    expect(minimumTokens('x'.repeat(1_280_000))).toBe(10_000);
+    expect(minimumTokens('漢'.repeat(1_000_000))).toBeGreaterThan(defaultApiTokenBudget);
+  });
+});
+
+describe('a server whose descriptions are megabytes of one word', () => {
+  it('is described by the index, sized without counting the megabytes', () => {
+    const huge = (letter: string): string => letter.repeat(2_000_000);
+    const tools: CatalogTool[] = [
+      { server: 'hostile', name: 'flood', description: huge('x'), inputSchema: { type: 'object', properties: { text: { type: 'string', description: huge('y') } } } },
+      { server: 'hostile', name: 'fine', description: 'An ordinary tool.', inputSchema: { type: 'object', properties: {} } },
+    ];
+    const api = describeApi(assignNames(tools));
+    expect(api.mode).toBe('index');
+    expect(api.text).toContain('fine');
+    expect(api.tokens).toBeLessThanOrEqual(defaultApiTokenBudget);
   });
 });
 
