@@ -200,6 +200,17 @@ export const httpDefaults = {
   keepAliveTimeoutMs: 65_000,
 } as const;
 
+/** The TypeScript declarations generated from servers' catalogs (modelApi/). */
+export const declarationDefaults = {
+  /**
+   * Characters of one doc comment (a tool's or a property's description, with its constraints). Past
+   * it the comment is cut and says how much was left out: real descriptions run to a few thousand
+   * characters, and a server's description of megabytes would otherwise reach the model whole in
+   * every `search_tools` hit and the console (4 MB for one hit of a 1 MB description).
+   */
+  maxDocCommentChars: 10_000,
+} as const;
+
 /** The `search_tools` tool. */
 export const searchToolsDefaults = {
   /** Hits returned when the call sets no `limit`. */

@@ -7,6 +7,7 @@
  * counts (`code-goat --help`, a library user with no token budget to size) should not pay.
  */
 import { createRequire } from 'node:module';
+import { isLowSurrogate } from '../text/surrogates.ts';
 
 type CountTokens = (text: string, options: { disallowedSpecial: Set<string> }) => number;
 
@@ -88,10 +89,6 @@ export function countTokens(text: string): number {
     countedUpTo = match.index + piece.length;
   }
   return tokens + count(countedUpTo === 0 ? text : text.slice(countedUpTo), plainText);
-}
-
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 /**

@@ -114,16 +114,18 @@ describe('minimumTokens', () => {
 });
 
 describe('a server whose descriptions are megabytes of one word', () => {
-  it('is described by the index, sized without counting the megabytes', () => {
+  it('is described in full with each comment cut, and sized by counting what is left', () => {
     const huge = (letter: string): string => letter.repeat(2_000_000);
     const tools: CatalogTool[] = [
       { server: 'hostile', name: 'flood', description: huge('x'), inputSchema: { type: 'object', properties: { text: { type: 'string', description: huge('y') } } } },
       { server: 'hostile', name: 'fine', description: 'An ordinary tool.', inputSchema: { type: 'object', properties: {} } },
     ];
     const api = describeApi(assignNames(tools));
-    expect(api.mode).toBe('index');
-    expect(api.text).toContain('fine');
+    expect(api.mode).toBe('full');
+    expect(api.text).toContain('function fine(');
+    expect(api.text.match(/… \(1990000 more characters\)/g)).toHaveLength(2);
     expect(api.tokens).toBeLessThanOrEqual(defaultApiTokenBudget);
+    expect(api.tokens).toBeGreaterThanOrEqual(minimumTokens(api.text));
   });
 });
 

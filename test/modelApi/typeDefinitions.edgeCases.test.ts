@@ -258,4 +258,30 @@ describe('names that need care', () => {
     expect(compileDiagnostics({ 'api.d.ts': api })).toEqual([]);
     expect(api.match(/(?:interface|type) \w+/g)).toEqual(['type AInput_2Input_2']);
   });
+
+  it('a description of megabytes is cut to 10,000 characters in its comment, which says how much was left out', () => {
+    const huge = `${'Reads it. '.repeat(1_500)}${'x'.repeat(1_000_000)}`;
+    const emoji = `${'a'.repeat(9_999)}\u{1F600}${'b'.repeat(20)}`;
+    const named = assignNames([
+      edgeTool('flood', { type: 'object', properties: { text: { type: 'string', description: huge } } }, { description: huge }),
+      edgeTool('long_but_real', { type: 'object', properties: {} }, { description: 'Explains at length. '.repeat(450) }),
+      edgeTool('emoji_at_the_cut', { type: 'object', properties: {} }, { description: emoji }),
+    ]);
+    const api = generateTypeDefinitions(named);
+    // Three comments of at most 10,000 characters and one of 9,000, with the fixed declarations: not the 2 MB the server sent.
+    expect(api.length).toBeLessThan(45_000);
+    const flood = generateToolDeclaration(named, 'Edge', 'flood');
+    // Once for the tool, once for its property: each comment keeps 10,000 characters and names the rest.
+    expect(flood.match(/… \(\d+ more characters\)/g)).toEqual([`… (${huge.length - 10_000} more characters)`, `… (${huge.length - 10_000} more characters)`]);
+    expect(flood).toContain('Reads it. Reads it.');
+    // A long real description (9,000 characters) is kept whole.
+    expect(generateToolDeclaration(named, 'Edge', 'longButReal')).toContain('Explains at length. '.repeat(450).trim());
+    expect(generateToolDeclaration(named, 'Edge', 'longButReal')).not.toContain('more characters');
+    // The cut never leaves half of a surrogate pair: the emoji goes with the rest.
+    const emojiDeclaration = generateToolDeclaration(named, 'Edge', 'emojiAtTheCut');
+    expect(emojiDeclaration).toContain(`${'a'.repeat(9_999)}\n`);
+    expect(emojiDeclaration).toContain('… (22 more characters)');
+    expect(emojiDeclaration.isWellFormed()).toBe(true);
+    expect(compileDiagnostics({ 'api.d.ts': api })).toEqual([]);
+  });
 });

@@ -1,0 +1,9 @@
+/**
+ * Where text may be cut: a UTF-16 index that falls between the two halves of a surrogate pair (an
+ * emoji, a rare CJK character) would leave a lone half, which JSON and UTF-8 turn into U+FFFD.
+ */
+
+/** Whether `code` is the second half of a surrogate pair. */
+export function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
