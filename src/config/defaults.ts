@@ -220,6 +220,12 @@ export const searchToolsDefaults = {
    * megabytes (a 4 MB run of camelCase humps) held the gateway's event loop for 12 s.
    */
   maxQueryChars: 1_000,
+  /**
+   * Characters of one hit's declaration; past it the declaration is cut at a line and says how much
+   * was left out. Real declarations run to a few thousand characters; a server's schema of 100,000
+   * properties, or one key of a megabyte, made a hit of 1-2 MB, in every search that found it.
+   */
+  maxDeclarationChars: 20_000,
 } as const;
 
 /** Telemetry (SPEC "Telemetry"): the audit log, the metrics' label bounds, the trace exporter's shutdown. */

@@ -221,3 +221,55 @@ describe('ranking', () => {
     `);
   });
 });
+
+describe('a hit whose declaration is larger than a model should read', () => {
+  // 3,000 definitions, one interface (and its comment) per line, and a signature that names them all.
+  const parts = 3_000;
+  const wide: CatalogTool = {
+    server: 'hostile',
+    name: 'wide_form',
+    description: 'Fills a form with many parts.',
+    inputSchema: {
+      type: 'object',
+      properties: Object.fromEntries(Array.from({ length: parts }, (_, i) => [`field${i}`, { $ref: `#/$defs/Part${i}` }])),
+      $defs: Object.fromEntries(Array.from({ length: parts }, (_, i) => [`Part${i}`, { type: 'object', properties: { a: { type: 'string' } }, description: `Part ${i} of the form.` }])),
+    },
+  };
+  // Keys of one and two letters before the emoji: one of the two puts a pair's second half at the cut.
+  const oneLine = (name: string, letters: string): CatalogTool => ({
+    server: 'hostile',
+    name,
+    description: 'Takes one long key.',
+    inputSchema: { type: 'object', properties: { [`${letters}${'\u{1F600}'.repeat(30_000)}`]: { type: 'string' } } },
+  });
+  const named = assignNames([wide, oneLine('one_key', 'k'), oneLine('other_key', 'kk'), tool('hostile', 'small_form', 'Fills a small form.')]);
+  const index = createToolSearchIndex(named);
+
+  it('is cut at a line before 20,000 characters and says how much was left out', () => {
+    const [hit] = index.search('wide form', 1);
+    const whole = generateToolDeclaration(named, 'Hostile', 'wideForm');
+    expect(whole.length).toBeGreaterThan(100_000);
+    expect(hit!.declaration.length).toBeLessThanOrEqual(20_000 + 120);
+    const noteAt = hit!.declaration.lastIndexOf('\n');
+    const [kept, note] = [hit!.declaration.slice(0, noteAt), hit!.declaration.slice(noteAt + 1)];
+    expect(whole.startsWith(`${kept}\n`)).toBe(true); // whole lines
+    expect(kept).toContain('interface WideFormInput_Part0 { a?: string }');
+    expect(note).toBe(`// … ${whole.length - kept.length} more characters of this declaration left out (search_tools shows at most 20000)`);
+  });
+
+  it('one line of a megabyte is cut at 20,000 characters, never inside a surrogate pair', () => {
+    for (const [query, method] of [['one key', 'oneKey'], ['other key', 'otherKey']] as const) {
+      const [hit] = index.search(query, 1);
+      expect(hit!.method).toBe(method);
+      expect(hit!.declaration.length).toBeLessThanOrEqual(20_000 + 120);
+      expect(hit!.declaration.isWellFormed(), method).toBe(true);
+      expect(hit!.declaration).toMatch(/\n\/\/ … \d+ more characters of this declaration left out/);
+    }
+  });
+
+  it('a declaration of ordinary size is shown whole', () => {
+    const [hit] = index.search('small form', 1);
+    expect(hit!.declaration).toBe(generateToolDeclaration(named, 'Hostile', 'smallForm'));
+    expect(hit!.declaration).not.toContain('left out');
+  });
+});

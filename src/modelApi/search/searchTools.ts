@@ -9,6 +9,7 @@ import { searchTerms } from './searchTerms.ts';
 import { toolSearchDocument, toolSearchFieldWeights, toolSearchPrior } from './toolSearchDocument.ts';
 import { generateToolDeclaration } from '../typeDefinitions.ts';
 import { searchToolsDefaults } from '../../config/defaults.ts';
+import { isLowSurrogate } from '../../text/surrogates.ts';
 
 export interface ToolSearchHit {
   /** `mcpTools.<namespace>.<method>` is how the code calls it. */
@@ -55,7 +56,7 @@ export function createToolSearchIndex(named: NamedCatalog): ToolSearchIndex {
     const { namespace, tool } = entry;
     let declaration = declarations.get(position);
     if (declaration === undefined) {
-      declaration = generateToolDeclaration(named, namespace.name, tool.method);
+      declaration = shownDeclaration(generateToolDeclaration(named, namespace.name, tool.method));
       declarations.set(position, declaration);
     }
     return [{
@@ -106,6 +107,20 @@ function nameMatch(asked: ReadonlySet<string>, terms: { name: Set<string>; serve
 /** One-off search; a caller that searches repeatedly should keep a `createToolSearchIndex`. */
 export function searchTools(named: NamedCatalog, query: string, options: { limit?: number } = {}): ToolSearchHit[] {
   return createToolSearchIndex(named).search(query, options.limit);
+}
+
+/**
+ * `declaration` as a hit shows it: whole up to `maxDeclarationChars`, else cut at the last line break
+ * before that (or at that character, when the text has no line break there, never inside a surrogate
+ * pair) with a last line saying how much was left out.
+ */
+function shownDeclaration(declaration: string): string {
+  const { maxDeclarationChars } = searchToolsDefaults;
+  if (declaration.length <= maxDeclarationChars) return declaration;
+  const lineEnd = declaration.lastIndexOf('\n', maxDeclarationChars);
+  let cut = lineEnd > maxDeclarationChars / 2 ? lineEnd : maxDeclarationChars;
+  if (isLowSurrogate(declaration.charCodeAt(cut))) cut -= 1;
+  return `${declaration.slice(0, cut)}\n// … ${declaration.length - cut} more characters of this declaration left out (search_tools shows at most ${maxDeclarationChars})`;
 }
 
 /** `limit` as a whole number in 1…`maxSearchLimit`; the default when absent or not a finite number. */
