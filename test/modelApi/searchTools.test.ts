@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { assignNames } from '../../src/modelApi/names/names.ts';
 import { searchTerms, splitWords, stem } from '../../src/modelApi/search/searchTerms.ts';
 import { createToolSearchIndex, searchTools, type ToolSearchHit } from '../../src/modelApi/search/searchTools.ts';
+import { toolSearchPrior } from '../../src/modelApi/search/toolSearchDocument.ts';
 import { generateToolDeclaration } from '../../src/modelApi/typeDefinitions.ts';
 import type { CatalogTool } from '../../src/catalog/ToolCatalog.ts';
 import { loadFixtureCatalog } from './fixtureCatalogs.ts';
@@ -271,5 +272,32 @@ describe('a hit whose declaration is larger than a model should read', () => {
     const [hit] = index.search('small form', 1);
     expect(hit!.declaration).toBe(generateToolDeclaration(named, 'Hostile', 'smallForm'));
     expect(hit!.declaration).not.toContain('left out');
+  });
+});
+
+describe('a server whose descriptions and names are megabytes', () => {
+  it('the deprecation marker is still found in its forms, and a megabyte of spaces or blank lines is read in one pass', () => {
+    const prior = (description: string): number => toolSearchPrior({ method: 't', tool: tool('s', 't', description) } as never);
+    for (const marked of ['DEPRECATED: use read_text_file.', 'Reads it. Deprecated.', 'Reads it.  [Deprecated] Use the other one.', 'Reads it.\n\n**Deprecated**: gone soon', '(deprecated)']) {
+      expect(prior(marked), marked).toBe(0.5);
+    }
+    expect(prior('Lists deprecated APIs.')).toBe(1);
+    // With unbounded runs the pattern took time growing with the square of the run: 16,000 spaces 0.27 s, these hours.
+    for (const hostile of [`.${' '.repeat(1_000_000)}x`, `${'\n'.repeat(1_000_000)}x`, `. ${' '.repeat(1_000_000)}deprecatedx`]) {
+      expect(prior(hostile)).toBe(1);
+    }
+  });
+
+  it('indexes the first 10,000 characters of each text, as a doc comment shows them', () => {
+    const flood = `Converts currency amounts. ${'padding '.repeat(2_000)}${'aB'.repeat(500_000)} zebra`;
+    const named = assignNames([
+      { server: 'money', name: 'convert', description: flood, inputSchema: { type: 'object', properties: { amount: { type: 'number', description: flood } } } },
+      { server: 'money', name: `rate_${'x'.repeat(1_000_000)}`, description: 'Exchange rate of a currency pair.', inputSchema: { type: 'object' } },
+    ]);
+    const index = createToolSearchIndex(named);
+    expect(methods(index.search('currency amounts'))).toEqual(['Money.convert', expect.stringMatching(/^Money\.rateXx+$/)]);
+    // Past the first 10,000 characters: not read, so not found.
+    expect(index.search('zebra')).toEqual([]);
+    expect(index.search('exchange rate', 1)[0]?.tool.length).toBe(1_000_005);
   });
 });

@@ -6,7 +6,7 @@
 import { createBm25Index } from './bm25.ts';
 import type { NamedCatalog, NamedNamespace, NamedTool } from '../names/names.ts';
 import { searchTerms } from './searchTerms.ts';
-import { toolSearchDocument, toolSearchFieldWeights, toolSearchPrior } from './toolSearchDocument.ts';
+import { readable, toolSearchDocument, toolSearchFieldWeights, toolSearchPrior } from './toolSearchDocument.ts';
 import { generateToolDeclaration } from '../typeDefinitions.ts';
 import { searchToolsDefaults } from '../../config/defaults.ts';
 import { isLowSurrogate } from '../../text/surrogates.ts';
@@ -87,7 +87,7 @@ export function createToolSearchIndex(named: NamedCatalog): ToolSearchIndex {
 /** The terms of a tool's name (its method name has the same words) and of its server's key and namespace. */
 function toolNameTerms(namespace: NamedNamespace, named: NamedTool): { name: Set<string>; server: Set<string> } {
   return {
-    name: new Set(searchTerms(named.tool.name)),
+    name: new Set(searchTerms(readable(named.tool.name))),
     server: new Set([...searchTerms(namespace.server), ...searchTerms(namespace.name)]),
   };
 }

@@ -6,6 +6,7 @@ import type { FieldedDocument } from './bm25.ts';
 import type { NamedNamespace, NamedTool } from '../names/names.ts';
 import { isSchemaObject } from '../typescript/schemaDoc.ts';
 import { searchTerms } from './searchTerms.ts';
+import { declarationDefaults } from '../../config/defaults.ts';
 
 export const toolSearchFieldWeights = {
   /** The tool's name and method name (`read_text_file`, `readTextFile`): what the tool does, tersely. */
@@ -25,10 +26,23 @@ export type ToolSearchField = keyof typeof toolSearchFieldWeights;
 /**
  * How much a tool's score counts: half for a tool whose description marks it deprecated (`DEPRECATED: use
  * read_text_file instead`, `[Deprecated] …`), so the replacement its text points to ranks above it; else 1.
- * Only the marker form counts: "Lists deprecated APIs" is a description, not a deprecation.
+ * Only the marker form counts: "Lists deprecated APIs" is a description, not a deprecation. The runs of
+ * spaces and markers around the word are bounded: with `\s+` then `[\s…]*`, a description of a period
+ * and 16,000 spaces took the pattern 0.27 s (its time grows with the square of the run), a megabyte of
+ * them minutes.
  */
 export function toolSearchPrior(named: NamedTool): number {
-  return /(?:^|[.!?]\s+)[[(*_\s]*deprecated\b\s*(?:[:.!)\]*_-]|$)/im.test(named.tool.description ?? '') ? 0.5 : 1;
+  return /(?:^|[.!?]\s{1,8})[[(*_\s]{0,8}deprecated\b\s{0,8}(?:[:.!)\]*_-]|$)/im.test(readable(named.tool.description ?? '')) ? 0.5 : 1;
+}
+
+/**
+ * The part of a server's text that search reads: what a doc comment shows the model
+ * (`maxDocCommentChars`). Splitting text into terms costs about a microsecond a character, so a
+ * description of megabytes would otherwise hold the event loop for seconds as the index is built.
+ */
+export function readable(text: string): string {
+  const { maxDocCommentChars } = declarationDefaults;
+  return text.length <= maxDocCommentChars ? text : text.slice(0, maxDocCommentChars);
 }
 
 // Schema keywords whose values are data, not schemas: an enum value or a default is no parameter name.
@@ -42,12 +56,12 @@ export function toolSearchDocument(namespace: NamedNamespace, named: NamedTool):
   collectParameters(tool.inputSchema, parameters, 0);
   return {
     // A word shared by the name and the method counts once: the two are usually the same words.
-    name: distinct([...searchTerms(tool.name), ...searchTerms(named.method)]),
-    title: searchTerms(tool.title ?? ''),
-    parameterNames: parameters.flatMap((parameter) => (parameter.name === undefined ? [] : searchTerms(parameter.name))),
+    name: distinct([...searchTerms(readable(tool.name)), ...searchTerms(readable(named.method))]),
+    title: searchTerms(readable(tool.title ?? '')),
+    parameterNames: parameters.flatMap((parameter) => (parameter.name === undefined ? [] : searchTerms(readable(parameter.name)))),
     server: distinct([...searchTerms(namespace.server), ...searchTerms(namespace.name)]),
-    description: searchTerms(tool.description ?? ''),
-    parameterDescriptions: parameters.flatMap((parameter) => searchTerms(parameter.description ?? '')),
+    description: searchTerms(readable(tool.description ?? '')),
+    parameterDescriptions: parameters.flatMap((parameter) => searchTerms(readable(parameter.description ?? ''))),
   };
 }
 
