@@ -78,6 +78,43 @@ describe('a server listing many bad tools', () => {
   });
 });
 
+describe('a tool whose name is longer than 256 characters', () => {
+  // Every execution carries the names of the tools it may call: one name of a megabyte took each from 3 ms to 80-350 ms.
+  for (const { listing, validOnly } of [
+    { listing: 'a listing the SDK accepts', validOnly: true },
+    { listing: 'a listing read tool by tool (it has invalid tools too)', validOnly: false },
+  ]) {
+    it(`is left out and named with why, the rest served, in ${listing}`, async () => {
+      const log = captureLogger();
+      const pool = await ServerPool.start({ bad: badSchemaServer({ longNameChars: 1_000_000, validOnly }) }, { logger: log.logger });
+      try {
+        const [status] = pool.status();
+        expect(pool.catalog().map((tool) => tool.name)).toEqual(validOnly ? ['good', 'hostile', 'calls'] : ['good', 'noType', 'hostile', 'calls']);
+        expect(status?.skippedTools).toContainEqual({
+          name: `l${'x'.repeat(99)}…`,
+          reason: 'its name is 1000000 characters long, more than the 256 a tool name may have here (MCP recommends at most 128)',
+        });
+        expect(status?.skippedTools).toHaveLength(validOnly ? 1 : 3);
+        expect(await pool.callTool('bad', 'good', { text: 'hi' })).toEqual({ ok: true, value: { tool: 'good', arguments: { text: 'hi' } } });
+        const warning = log.records.find((record) => record.message === 'a listed tool is invalid; it is left out' && String(record.fields['tool']).startsWith('lx'));
+        expect(String(warning?.fields['tool']).length).toBeLessThanOrEqual(101);
+      } finally {
+        await pool.close();
+      }
+    });
+  }
+
+  it('of 256 characters is kept', async () => {
+    const pool = await ServerPool.start({ bad: badSchemaServer({ longNameChars: 256, validOnly: true }) }, { logger: captureLogger().logger });
+    try {
+      expect(pool.catalog().map((tool) => tool.name.length)).toEqual([4, 7, 5, 256]);
+      expect(pool.status()[0]?.skippedTools ?? []).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('a bad tool schema costs only that tool on protocol 2026-07-28', () => {
   // The SDK's 2026-07-28 codec checks every tools/list result against the spec before the request's own
   // schema: the fallback must read the page as it arrived. The pool's clients speak 2025-era today; a

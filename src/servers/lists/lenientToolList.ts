@@ -28,31 +28,49 @@ export interface ToolListing {
  * did not, and the tool stays usable. Any other invalid tool is left out, logged and reported.
  */
 export async function listToolsLeniently(client: Client, timeoutMs: number, logger: Logger): Promise<ToolListing> {
+  const leftOut = leftOutReport(logger);
+  const tools: Tool[] = [];
+  let listed: readonly unknown[] | undefined;
   try {
-    const { tools } = await client.listTools(undefined, { timeout: timeoutMs, cacheMode: 'refresh' });
-    return { tools, skipped: [] };
+    listed = (await client.listTools(undefined, { timeout: timeoutMs, cacheMode: 'refresh' })).tools;
   } catch (error) {
     if (!(error instanceof SdkError && error.code === SdkErrorCode.InvalidResult)) throw error;
   }
-  const tools: Tool[] = [];
-  const skipped: SkippedTool[] = [];
+  const valid = listed !== undefined;
   let repaired = 0;
-  let left = 0;
-  for (const [index, listed] of (await rawTools(client, timeoutMs)).entries()) {
-    const judged = judgeTool(listed, index);
-    if ('tool' in judged) {
+  for (const [index, entry] of (listed ?? (await rawTools(client, timeoutMs))).entries()) {
+    const judged = valid ? { tool: entry as Tool, repaired: false } : judgeTool(entry, index);
+    if ('skipped' in judged) leftOut.add(judged.skipped);
+    else if (judged.tool.name.length > serverDefaults.maxToolNameChars) leftOut.add(nameTooLong(judged.tool.name));
+    else {
       if (judged.repaired && repaired++ < maxReported) logger.warn("a listed tool's inputSchema has no type; read as an object of named arguments", { tool: judged.tool.name });
       tools.push(judged.tool);
-    } else if (left++ < maxReported) {
-      logger.warn('a listed tool is invalid; it is left out', { tool: judged.skipped.name, reason: judged.skipped.reason });
-      skipped.push(judged.skipped);
     }
   }
-  if (left > maxReported) {
-    logger.warn('more listed tools are invalid; they are left out', { more: left - maxReported });
-    skipped.push({ name: '…', reason: `and ${left - maxReported} more tools left out` });
-  }
-  return { tools, skipped };
+  return { tools, skipped: leftOut.skipped() };
+}
+
+/** The tools left out of one listing: the first `maxReported` logged and named one by one, then a count. */
+function leftOutReport(logger: Logger): { add(skipped: SkippedTool): void; skipped(): SkippedTool[] } {
+  const named: SkippedTool[] = [];
+  let count = 0;
+  return {
+    add(skipped) {
+      if (count++ >= maxReported) return;
+      logger.warn('a listed tool is invalid; it is left out', { tool: skipped.name, reason: skipped.reason });
+      named.push(skipped);
+    },
+    skipped() {
+      if (count <= maxReported) return named;
+      logger.warn('more listed tools are invalid; they are left out', { more: count - maxReported });
+      return [...named, { name: '…', reason: `and ${count - maxReported} more tools left out` }];
+    },
+  };
+}
+
+function nameTooLong(name: string): SkippedTool {
+  const { maxToolNameChars } = serverDefaults;
+  return { name: cut(name, 100), reason: `its name is ${name.length} characters long, more than the ${maxToolNameChars} a tool name may have here (MCP recommends at most 128)` };
 }
 
 /** Tools named one by one in the log and the status; past it, a count (a server may list thousands). */
