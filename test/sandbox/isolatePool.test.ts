@@ -13,13 +13,21 @@ import { sandboxPoolDefaults } from '../../src/config/defaults.ts';
 const poolModule = fileURLToPath(new URL('../../src/sandbox/worker/IsolatePool.ts', import.meta.url));
 const preludeModule = fileURLToPath(new URL('../../src/sandbox/worker/preludeScript.ts', import.meta.url));
 
-/** Runs `body` after a pool is made, in a process started as a sandbox worker is; `body` prints JSON. */
+/**
+ * Runs `body` after a pool is made, in a process started as a sandbox worker is; `body` prints JSON.
+ * An isolate given back answers the pool's probe within 30 s here, not 50 ms: with both cores busy
+ * the probe took longer, and an isolate judged busy is disposed, which is not what these tests are about.
+ * `until(isolates)` waits for those given back to be kept or disposed, however long that takes.
+ */
 async function inWorkerProcess(body: string, poolOptions: { maxIdle?: number; keepIdle?: number; idleTtlMs?: number } = {}): Promise<unknown> {
   const script = `
 import { IsolatePool } from ${JSON.stringify(poolModule)};
 import { preludeScript } from ${JSON.stringify(preludeModule)};
-const pool = new IsolatePool(preludeScript, ${JSON.stringify(poolOptions)});
+const pool = new IsolatePool(preludeScript, ${JSON.stringify({ probeTimeoutMs: 30_000, ...poolOptions })});
 const settled = () => new Promise((resolve) => setTimeout(resolve, 300));
+const until = async (isolates) => {
+  while (!isolates.every((pooled) => pooled.idleSince !== undefined || pooled.isolate.isDisposed)) await new Promise((resolve) => setTimeout(resolve, 20));
+};
 ${body}
 pool.dispose();
 `;
@@ -31,11 +39,11 @@ pool.dispose();
 const twoBursts = (size: number, reusable: boolean, settle = true) => `
 const first = await Promise.all(Array.from({ length: ${size} }, () => pool.acquire(32)));
 for (const pooled of first) pool.release(pooled, { reusable: ${reusable} });
-${settle ? 'await settled();' : '// the next burst arrives at once, while the first is being given back'}
+${settle ? 'await until(first);' : '// the next burst arrives at once, while the first is being given back'}
 const second = await Promise.all(Array.from({ length: ${size} }, () => pool.acquire(32)));
 const reused = second.filter((pooled) => first.includes(pooled)).length;
 const secondLive = second.filter((pooled) => !pooled.isolate.isDisposed).length;
-await settled(); // what the first burst's release disposes, it disposes by now
+await until(first.filter((pooled) => !second.includes(pooled))); // the rest of the first burst: kept or disposed by now
 const answer = { reused, firstDisposed: first.filter((pooled) => pooled.isolate.isDisposed).length, secondLive };
 for (const pooled of second) pool.release(pooled, { reusable: false });
 await settled();
@@ -58,7 +66,8 @@ describe('the isolate pool of a worker', () => {
 const first = await Promise.all(Array.from({ length: 6 }, () => pool.acquire(32)));
 // Given back one by one: the first two have been idle longest when the clock runs out.
 for (const pooled of first) { pool.release(pooled, { reusable: true }); await new Promise((resolve) => setTimeout(resolve, 30)); }
-await settled();
+await until(first);
+await new Promise((resolve) => setTimeout(resolve, 1_000)); // ten lifetimes: the clock has run out for all six
 const agedOut = first.map((pooled) => pooled.isolate.isDisposed);
 const second = await Promise.all(Array.from({ length: 6 }, () => pool.acquire(32)));
 const result = { agedOut, reused: second.filter((pooled) => first.includes(pooled)).length };
@@ -91,7 +100,7 @@ process.stdout.write(JSON.stringify(result));
 const first = await pool.acquire(32);
 pool.release(first, { reusable: true });
 const second = await pool.acquire(32);
-await settled();
+await until([first]);
 const third = await pool.acquire(32);
 const result = { secondNew: second !== first, thirdIsFirst: third === first, firstLive: !first.isolate.isDisposed };
 pool.release(second, { reusable: false });

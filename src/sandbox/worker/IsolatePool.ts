@@ -31,10 +31,10 @@ export interface PooledIsolate {
  * 110 before, when the churn kept the isolates young). Two idle let back-to-back executions alternate.
  */
 const idleDefaults = { maxIdle: sandboxPoolDefaults.executionsPerWorker, keepIdle: 2, idleTtlMs: 10_000 };
+/** How long an isolate given back may take to answer a probe before it is judged busy with leftover work. */
+const poolDefaults = { ...idleDefaults, probeTimeoutMs: 50 };
 /** An isolate serves at most this many executions, to bound whatever drift reuse allows. */
 const maxUses = 200;
-/** How long an idle isolate may take to answer a probe before it is judged busy with leftover work. */
-const probeTimeoutMs = 50;
 /** Heap still in use after an execution, as a share of the cap, past which the isolate is not reused. */
 const maxHeapShareForReuse = 0.5;
 
@@ -65,18 +65,20 @@ export class IsolatePool {
   readonly #maxIdle: number;
   readonly #keepIdle: number;
   readonly #idleTtlMs: number;
+  readonly #probeTimeoutMs: number;
   /** Set while some idle isolate past `keepIdle` may age out. */
   #trimTimer: NodeJS.Timeout | undefined;
   #disposed = false;
   /** The bindings of the latest execution: what the next one most likely has too (the same client, the same servers). */
   #lastBindingsJson: string | undefined;
 
-  constructor(preludeSource: string, options: Partial<typeof idleDefaults> = {}) {
+  constructor(preludeSource: string, options: Partial<typeof poolDefaults> = {}) {
     this.#preludeSource = preludeSource;
-    const { maxIdle, keepIdle, idleTtlMs } = { ...idleDefaults, ...options };
+    const { maxIdle, keepIdle, idleTtlMs, probeTimeoutMs } = { ...poolDefaults, ...options };
     this.#maxIdle = maxIdle;
     this.#keepIdle = Math.min(keepIdle, maxIdle);
     this.#idleTtlMs = idleTtlMs;
+    this.#probeTimeoutMs = probeTimeoutMs;
   }
 
   /**
@@ -217,7 +219,7 @@ export class IsolatePool {
     if (!mayReturn || pooled.isolate.isDisposed) return false;
     // The heap statistics are read on the isolate's own thread: no answer in time means it is still busy.
     const probe = pooled.isolate.getHeapStatistics().then((stats) => stats.used_heap_size < maxHeapShareForReuse * pooled.memoryMb * 1024 * 1024);
-    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), probeTimeoutMs).unref());
+    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), this.#probeTimeoutMs).unref());
     return Promise.race([probe.catch(() => false), timeout]);
   }
 
