@@ -61,10 +61,11 @@ export function minimumTokens(text: string): number {
 /**
  * Pieces longer than this are counted in chunks of `longPieceChunkChars`. BPE merges a piece in time
  * that grows with the square of its length: a description of 40,000 letters with no space or
- * punctuation took 1 s to count, 60,000 took 3 s, a megabyte would take minutes, all on the event
- * loop. Real text has no such pieces (words, identifiers, runs of spaces are far shorter), so its
- * count is exact; for a longer one, the sum of its chunks' counts is within a token or so per chunk
- * of the exact figure, and counting stays linear in the text.
+ * punctuation took 1 s to count, 60,000 about 2.5 s, a megabyte would take many minutes, all on the
+ * event loop. Real text has no such pieces (words, identifiers, runs of spaces are far shorter), so
+ * its count is exact; a longer one counts as the sum of its chunks' counts, close to the whole
+ * piece's (a cut may split a token and shift the merges after it: 'abcdefghij' × 600 counts 1,313
+ * against 1,200), and counting stays linear in the text.
  */
 const longPieceChars = 256;
 const longPieceChunkChars = 64;
