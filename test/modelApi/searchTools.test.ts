@@ -282,7 +282,7 @@ describe('a server whose descriptions and names are megabytes', () => {
       expect(prior(marked), marked).toBe(0.5);
     }
     expect(prior('Lists deprecated APIs.')).toBe(1);
-    // With unbounded runs the pattern took time growing with the square of the run: 16,000 spaces 0.27 s, these hours.
+    // With unbounded runs the pattern took time growing with the square of the run: 16,000 spaces 0.27 s, these a quarter of an hour each.
     for (const hostile of [`.${' '.repeat(1_000_000)}x`, `${'\n'.repeat(1_000_000)}x`, `. ${' '.repeat(1_000_000)}deprecatedx`]) {
       expect(prior(hostile)).toBe(1);
     }

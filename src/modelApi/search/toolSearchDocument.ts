@@ -29,7 +29,7 @@ export type ToolSearchField = keyof typeof toolSearchFieldWeights;
  * Only the marker form counts: "Lists deprecated APIs" is a description, not a deprecation. The runs of
  * spaces and markers around the word are bounded: with `\s+` then `[\s…]*`, a description of a period
  * and 16,000 spaces took the pattern 0.27 s (its time grows with the square of the run), a megabyte of
- * them minutes.
+ * them about 17 minutes.
  */
 export function toolSearchPrior(named: NamedTool): number {
   return /(?:^|[.!?]\s{1,8})[[(*_\s]{0,8}deprecated\b\s{0,8}(?:[:.!)\]*_-]|$)/im.test(readable(named.tool.description ?? '')) ? 0.5 : 1;
