@@ -123,6 +123,13 @@ export const serverDefaults = {
    */
   maxStderrLineBytes: 4_096,
   /**
+   * Characters of the one line that says why a server is not available (`/healthz`, the
+   * `execute_code` description, what code reaching for it is told, the log); past it the line is cut
+   * with `…`. A server that failed `initialize` with a message of a megabyte put it into every
+   * execution (380 ms each instead of a few) and into a description sent on every turn.
+   */
+  maxFailureChars: 2_000,
+  /**
    * Bytes the gateway holds for a stdio server that is not reading its stdin (stuck, or never
    * reading on purpose); past it, what is sent to it fails at once rather than pile up in memory.
    */

@@ -154,6 +154,24 @@ describe('errors point at the submitted code', () => {
     expect(result).toMatchObject({ success: false, errorCode: 'TOOL_ERROR', error: 'ToolError: Access denied - path outside allowed directories' });
   });
 
+  it('an error whose message is a megabyte is reported as what it is, not as a return value too large', async () => {
+    // The stack's first line holds the message: whole, it made the failure larger than a return value may be.
+    const hugeFailure: ToolCallHandler = async () => ({ ok: false, code: 'TOOL_ERROR', message: `denied ${'E'.repeat(1_000_000)}` });
+    const cases: [string, ToolCallHandler, string, RegExp][] = [
+      ['await mcpTools.Store.fail({});', hugeFailure, 'TOOL_ERROR', /^ToolError: denied E+/],
+      ['throw new Error("x".repeat(1_000_000));', callTool, 'RUNTIME_ERROR', /^Error: x+/],
+      ['throw "y".repeat(1_000_000);', callTool, 'RUNTIME_ERROR', /^Error: Uncaught y+/],
+      ['throw new Error("line\\n".repeat(300_000));', callTool, 'RUNTIME_ERROR', /^Error: line$/],
+    ];
+    for (const [code, handler, errorCode, error] of cases) {
+      const result = await run(code, handler);
+      expect(result, code).toMatchObject({ success: false, errorCode });
+      expect(result.error, code).toMatch(error);
+      expect(result.error!.length, code).toBeLessThanOrEqual(2_100);
+      expect(JSON.stringify(result).length, code).toBeLessThan(20_000);
+    }
+  });
+
   it('a handler that throws still gives the code a ToolError, not a crash', async () => {
     const throwing: ToolCallHandler = async () => {
       throw new Error('socket closed');

@@ -49,6 +49,24 @@ describe('a server that fails to start', () => {
     expect(connection.failure).toMatch(/\(stderr: config file missing\)$/);
   });
 
+  it('cuts a reason of a megabyte to one line of 2,000 characters, never inside a surrogate pair', async () => {
+    // A server refusing the handshake with a message of a megabyte: that reason went into every execution and description.
+    for (const [unit, prefix] of [['Z', 'boom '], ['\u{1F600}', 'boom!']] as const) {
+      const script = `require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+        const message = JSON.parse(line);
+        if (message.method === 'initialize') process.stdout.write(JSON.stringify({ jsonrpc: '2.0', id: message.id, error: { code: -32603, message: ${JSON.stringify(prefix)} + ${JSON.stringify(unit)}.repeat(500000) } }) + '\\n');
+      });`;
+      const connection = new ServerConnection('loud', nodeScript(script));
+      closables.push(connection);
+      await connection.connect();
+      expect(connection.state).toBe('failed');
+      expect(connection.failure).toContain(`${prefix}${unit}${unit}`);
+      expect(connection.failure!.length).toBeLessThanOrEqual(2_001);
+      expect(connection.failure!.endsWith('…')).toBe(true);
+      expect(connection.failure!.isWellFormed()).toBe(true);
+    }
+  });
+
   it('gives up on a server that never answers the handshake, and ends its process', async () => {
     const connection = new ServerConnection('mute', nodeScript('setInterval(() => {}, 1000)'), { connectTimeoutMs: 300 });
     closables.push(connection);

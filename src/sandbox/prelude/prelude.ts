@@ -133,7 +133,9 @@ function buildConsole(): unknown {
 }
 
 // What of a thrown error goes to the host: the worker reads one line of the message and about fifty
-// frames, and a deep recursion under `Error.stackTraceLimit = Infinity` must still report itself.
+// frames, and a deep recursion under `Error.stackTraceLimit = Infinity` must still report itself. Each
+// stack line is cut too: its first line holds the message, and a message of a megabyte (a tool's error
+// text, a thrown string) made the failure larger than a return value may be, reported as RETURN_TOO_LARGE.
 const maxMessageLength = 2_000;
 const maxStackLines = 200;
 
@@ -145,14 +147,24 @@ function describeThrown(error: unknown): Settlement {
         ok: false,
         name: String(e.name ?? 'Error').slice(0, maxMessageLength),
         message: String(e.message ?? '').slice(0, maxMessageLength),
-        ...(typeof e.stack === 'string' ? { stack: e.stack.split('\n', maxStackLines).join('\n') } : {}),
+        ...(typeof e.stack === 'string' ? { stack: boundedStack(e.stack) } : {}),
         ...(carriesBridgeCode(error) ? { code: String(error.code) as ErrorCode } : {}),
       };
     }
-    return { ok: false, name: 'Error', message: `Uncaught ${formatLogArguments([error])}` };
+    return { ok: false, name: 'Error', message: `Uncaught ${formatLogArguments([error])}`.slice(0, maxMessageLength) };
   } catch {
     return { ok: false, name: 'Error', message: 'Uncaught exception that could not be described' };
   }
+}
+
+/** At most `maxStackLines` lines of `stack`, each at most `maxMessageLength` characters. */
+function boundedStack(stack: string): string {
+  const lines = stack.split('\n', maxStackLines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (line.length > maxMessageLength) lines[i] = `${line.slice(0, maxMessageLength)}…`;
+  }
+  return lines.join('\n');
 }
 
 /**

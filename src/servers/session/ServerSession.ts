@@ -8,6 +8,8 @@ import { describeWithCauses, oneLine } from '../outcomes/errorText.ts';
 import type { Redactor } from '../outcomes/redactSecrets.ts';
 import type { TransportKind } from '../transport/openClient.ts';
 import { ServerOutput } from '../transport/ServerOutput.ts';
+import { serverDefaults } from '../../config/defaults.ts';
+import { isLowSurrogate } from '../../text/surrogates.ts';
 import { describeExit, lossDuring, lossFailure, type LossReport } from './lossReport.ts';
 import type { RestartPolicy } from './RestartBackoff.ts';
 import { RestartSchedule } from './RestartSchedule.ts';
@@ -238,8 +240,12 @@ export class ServerSession {
     return this.#line(tail.length > 0 ? `${reason} (stderr: ${tail.join(' | ')})` : reason);
   }
 
+  /** One redacted line, cut to `maxFailureChars` (after the redaction, so no secret is cut in half and left partly readable). */
   #line(text: string): string {
-    return oneLine(this.#options.redact(text));
+    const line = oneLine(this.#options.redact(text));
+    const { maxFailureChars } = serverDefaults;
+    if (line.length <= maxFailureChars) return line;
+    return `${line.slice(0, isLowSurrogate(line.charCodeAt(maxFailureChars)) ? maxFailureChars - 1 : maxFailureChars)}…`;
   }
 
   /** A method, not an inline test: the phase changes across awaits, which narrowing cannot see. */
