@@ -49,6 +49,14 @@ describe('SharedArrayBuffer, Atomics and WebAssembly', () => {
   });
 });
 
+/**
+ * For the tests whose subject is the heap cap: a CPU budget and a deadline that cannot end them first.
+ * Near the cap V8 collects garbage again and again before it gives up; with both cores busy, filling
+ * an array of a hundred million elements took past the default 10 s of the isolate's CPU (about 2 s idle).
+ */
+const heapCapOnly = { cpuTimeMs: 120_000, timeoutMs: 120_000 } as const;
+const heapCapTestMs = 180_000;
+
 describe('memory outside and inside the heap', () => {
   it('resizable-array-buffer-outside-the-heap-cap', async () => {
     const attempts = [
@@ -96,25 +104,25 @@ describe('memory outside and inside the heap', () => {
   });
 
   it('giant-flat-string-over-the-heap-cap', async () => {
-    const result = await box.run("return 'x'.repeat(100_000_000).toUpperCase().length;");
+    const result = await box.run("return 'x'.repeat(100_000_000).toUpperCase().length;", heapCapOnly);
     expect(result).toMatchObject({ success: false, errorCode: 'MEMORY_LIMIT' });
     await box.expectHealthy();
-  });
+  }, heapCapTestMs);
 
   it('array-of-a-hundred-million-elements', async () => {
-    const result = await box.run('const a = [];\nfor (let i = 0; i < 100_000_000; i++) a.push(i);\nreturn a.length;');
+    const result = await box.run('const a = [];\nfor (let i = 0; i < 100_000_000; i++) a.push(i);\nreturn a.length;', heapCapOnly);
     expect(result).toMatchObject({ success: false, errorCode: 'MEMORY_LIMIT' });
     await box.expectHealthy();
-  });
+  }, heapCapTestMs);
 
   it('single-allocation-far-beyond-the-heap-cap', async () => {
     // One 800 MB backing store: V8 gives up on the isolate as a whole (a "catastrophic" out-of-memory),
     // which takes its worker process down. The host sees a failed execution and the next one gets a new worker.
-    const result = await box.run('return Array.from({ length: 100_000_000 }, () => 0).length;');
+    const result = await box.run('return Array.from({ length: 100_000_000 }, () => 0).length;', heapCapOnly);
     expect(result.success).toBe(false);
     expect(['MEMORY_LIMIT', 'SANDBOX_FAILED']).toContain(result.errorCode);
     await box.expectHealthy();
-  });
+  }, heapCapTestMs);
 
   it('non-interruptible-builtin-past-the-heap-cap', async () => {
     // fill() on a dictionary-mode array does not stop when V8 is told to: the worker holding it is
@@ -132,11 +140,11 @@ describe('memory outside and inside the heap', () => {
 
   it('tool-arguments-amplification', async () => {
     // 100 calls each carrying 4 MB: every call's JSON is built inside the isolate, so the heap cap stops it.
-    const result = await box.run("const s = 'x'.repeat(4_000_000);\nawait Promise.all(Array.from({ length: 100 }, () => mcpTools.Echo.echo({ s })));");
+    const result = await box.run("const s = 'x'.repeat(4_000_000);\nawait Promise.all(Array.from({ length: 100 }, () => mcpTools.Echo.echo({ s })));", heapCapOnly);
     expect(result).toMatchObject({ success: false, errorCode: 'MEMORY_LIMIT' });
     expect(box.calls.length).toBeLessThan(100);
     await box.expectHealthy();
-  });
+  }, heapCapTestMs);
 });
 
 describe('CPU and timing', () => {
