@@ -123,10 +123,10 @@ export const serverDefaults = {
    */
   maxStderrLineBytes: 4_096,
   /**
-   * Characters of the one line that says why a server is not available (`/healthz`, the
-   * `execute_code` description, what code reaching for it is told, the log); past it the line is cut
-   * with `…`. A server that failed `initialize` with a message of a megabyte put it into every
-   * execution (380 ms each instead of a few) and into a description sent on every turn.
+   * Characters of the reason a server is not available (`/healthz`, the `execute_code` description,
+   * what code reaching for it is told, the log), before its last stderr lines (bounded above); past it
+   * the reason is cut with `…`. A server that failed `initialize` with a message of a megabyte put it
+   * into every execution (380 ms each instead of a few) and into a description sent on every turn.
    */
   maxFailureChars: 2_000,
   /**

@@ -1,6 +1,9 @@
 /** How the loss of a working server is worded: in its status, and to each request it took down. */
 import { describe, expect, it } from 'vitest';
-import { describeExit, lossDuring, lossFailure } from '../../src/servers/session/lossReport.ts';
+import { describeExit, lossDuring, lossHead, withStderr, type LossReport } from '../../src/servers/session/lossReport.ts';
+
+/** The status failure of a loss, as ServerSession puts it together (the head cut, the stderr lines after it). */
+const lossFailure = (report: LossReport): string => withStderr(lossHead(report), report.stderr);
 
 describe('describeExit', () => {
   it.each([
@@ -19,6 +22,7 @@ describe('a loss', () => {
   it('is the status failure with the last stderr lines', () => {
     expect(lossFailure(crash)).toBe('crashed (exit code 1) (stderr: loading index | EACCES: /data)');
     expect(lossFailure({ event: 'crashed (exit code 2)', stderr: [] })).toBe('crashed (exit code 2)');
+    expect(lossHead({ event: 'was stopped', cause: 'it wrote invalid output', stderr: ['noise'] })).toBe('was stopped: it wrote invalid output');
   });
 
   it('is told to a request in flight with the last stderr line, or the cause', () => {

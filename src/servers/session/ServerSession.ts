@@ -10,7 +10,7 @@ import type { TransportKind } from '../transport/openClient.ts';
 import { ServerOutput } from '../transport/ServerOutput.ts';
 import { serverDefaults } from '../../config/defaults.ts';
 import { isLowSurrogate } from '../../text/surrogates.ts';
-import { describeExit, lossDuring, lossFailure, type LossReport } from './lossReport.ts';
+import { describeExit, lossDuring, lossHead, withStderr, type LossReport } from './lossReport.ts';
 import type { RestartPolicy } from './RestartBackoff.ts';
 import { RestartSchedule } from './RestartSchedule.ts';
 import { RetiredClients } from './RetiredClients.ts';
@@ -180,7 +180,7 @@ export class ServerSession {
     const restartInMs = this.#restart?.schedule(() => void this.#attemptRestart(), performance.now() - this.#readySince);
     void report.then((full) => {
       if (this.#isClosed() || generation !== this.#losses) return;
-      this.#lossFailure = this.#line(lossFailure(full));
+      this.#lossFailure = this.#lineWithStderr(lossHead(full), full.stderr);
       this.state.explain(this.#lossFailure);
       logger.warn('server went away', { reason: this.#lossFailure, ...(restartInMs !== undefined && { restartInMs }) });
       // Tool listeners always hear of it; the others when their list lost entries.
@@ -233,11 +233,19 @@ export class ServerSession {
     }
   }
 
-  /** A reason with the process's last stderr lines, once they are in; one redacted line. */
+  /** A reason with the process's last stderr lines, once they are in; one redacted line (see `#lineWithStderr`). */
   async #withStderr(reason: string): Promise<string> {
     await this.#output.settle();
-    const tail = this.#output.tail;
-    return this.#line(tail.length > 0 ? `${reason} (stderr: ${tail.join(' | ')})` : reason);
+    return this.#lineWithStderr(reason, this.#output.tail);
+  }
+
+  /**
+   * `head` and then `stderr`, as one redacted line. Only `head` is cut (`#line`): the stderr lines are
+   * bounded where they are kept (three, of at most `maxStderrLineBytes`), and they are the last words.
+   */
+  #lineWithStderr(head: string, stderr: readonly string[]): string {
+    const line = this.#line(head);
+    return stderr.length > 0 ? oneLine(this.#options.redact(withStderr(line, stderr))) : line;
   }
 
   /** One redacted line, cut to `maxFailureChars` (after the redaction, so no secret is cut in half and left partly readable). */

@@ -25,11 +25,14 @@ export function describeExit(exit: ProcessExit | undefined): string {
   return exit.code === 0 ? 'exited (exit code 0)' : `crashed (exit code ${exit.code ?? 'unknown'})`;
 }
 
-/** The server's `failure` line. */
-export function lossFailure(report: LossReport): string {
-  const cause = report.cause !== undefined ? `: ${report.cause}` : '';
-  const stderr = report.stderr.length > 0 ? ` (stderr: ${report.stderr.join(' | ')})` : '';
-  return `${report.event}${cause}${stderr}`;
+/** What happened, without the stderr lines: the head of the server's `failure` line (see `withStderr`). */
+export function lossHead(report: LossReport): string {
+  return report.cause !== undefined ? `${report.event}: ${report.cause}` : report.event;
+}
+
+/** A `failure` line: `head`, then the process's last stderr lines, when it wrote any. */
+export function withStderr(head: string, stderr: readonly string[]): string {
+  return stderr.length > 0 ? `${head} (stderr: ${stderr.join(' | ')})` : head;
 }
 
 /** The failure of a request that was in flight: `what` is what the server was doing (`read_text_file`, `resource file:///x`). */
