@@ -7,3 +7,8 @@
 export function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
+
+/** Where to cut `text` to keep at most `at` UTF-16 units: `at`, or one less when that would split a surrogate pair. */
+export function cutIndex(text: string, at: number): number {
+  return isLowSurrogate(text.charCodeAt(at)) ? at - 1 : at;
+}

@@ -9,7 +9,7 @@ import { searchTerms } from './searchTerms.ts';
 import { readable, toolSearchDocument, toolSearchFieldWeights, toolSearchPrior } from './toolSearchDocument.ts';
 import { generateToolDeclaration } from '../typeDefinitions.ts';
 import { searchToolsDefaults } from '../../config/defaults.ts';
-import { isLowSurrogate } from '../../text/surrogates.ts';
+import { cutIndex } from '../../text/surrogates.ts';
 
 export interface ToolSearchHit {
   /** `mcpTools.<namespace>.<method>` is how the code calls it. */
@@ -118,8 +118,7 @@ function shownDeclaration(declaration: string): string {
   const { maxDeclarationChars } = searchToolsDefaults;
   if (declaration.length <= maxDeclarationChars) return declaration;
   const lineEnd = declaration.lastIndexOf('\n', maxDeclarationChars);
-  let cut = lineEnd > maxDeclarationChars / 2 ? lineEnd : maxDeclarationChars;
-  if (isLowSurrogate(declaration.charCodeAt(cut))) cut -= 1;
+  const cut = lineEnd > maxDeclarationChars / 2 ? lineEnd : cutIndex(declaration, maxDeclarationChars);
   return `${declaration.slice(0, cut)}\n// … ${declaration.length - cut} more characters of this declaration left out (search_tools shows at most ${maxDeclarationChars})`;
 }
 

@@ -4,7 +4,7 @@
  * and a comment longer than `maxDocCommentChars` is cut (see there).
  */
 import { declarationDefaults } from '../../config/defaults.ts';
-import { isLowSurrogate } from '../../text/surrogates.ts';
+import { cutIndex } from '../../text/surrogates.ts';
 
 /** The comment for `lines` (each may hold newlines), or `''` when there is nothing to say. */
 export function jsDoc(lines: readonly string[]): string {
@@ -46,8 +46,7 @@ function tidyLines(lines: readonly string[]): string[] {
     }
     let clean = line.replaceAll('*/', '*\\/').trimEnd();
     if (clean.length > room) {
-      // Never between the two halves of a surrogate pair.
-      const cut = isLowSurrogate(clean.charCodeAt(room)) ? room - 1 : room;
+      const cut = cutIndex(clean, room);
       leftOut += clean.length - cut;
       clean = clean.slice(0, cut);
       room = 0;

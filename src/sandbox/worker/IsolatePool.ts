@@ -31,8 +31,11 @@ export interface PooledIsolate {
  * 110 before, when the churn kept the isolates young). Two idle let back-to-back executions alternate.
  */
 const idleDefaults = { maxIdle: sandboxPoolDefaults.executionsPerWorker, keepIdle: 2, idleTtlMs: 10_000 };
-/** How long an isolate given back may take to answer a probe before it is judged busy with leftover work. */
-const poolDefaults = { ...idleDefaults, probeTimeoutMs: 50 };
+const poolDefaults = {
+  ...idleDefaults,
+  /** How long an isolate given back may take to answer a probe before it is judged busy with leftover work. */
+  probeTimeoutMs: 50,
+};
 /** An isolate serves at most this many executions, to bound whatever drift reuse allows. */
 const maxUses = 200;
 /** Heap still in use after an execution, as a share of the cap, past which the isolate is not reused. */

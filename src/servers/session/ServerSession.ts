@@ -9,7 +9,7 @@ import type { Redactor } from '../outcomes/redactSecrets.ts';
 import type { TransportKind } from '../transport/openClient.ts';
 import { ServerOutput } from '../transport/ServerOutput.ts';
 import { serverDefaults } from '../../config/defaults.ts';
-import { isLowSurrogate } from '../../text/surrogates.ts';
+import { cutIndex } from '../../text/surrogates.ts';
 import { describeExit, lossDuring, lossHead, withStderr, type LossReport } from './lossReport.ts';
 import type { RestartPolicy } from './RestartBackoff.ts';
 import { RestartSchedule } from './RestartSchedule.ts';
@@ -253,7 +253,7 @@ export class ServerSession {
     const line = oneLine(this.#options.redact(text));
     const { maxFailureChars } = serverDefaults;
     if (line.length <= maxFailureChars) return line;
-    return `${line.slice(0, isLowSurrogate(line.charCodeAt(maxFailureChars)) ? maxFailureChars - 1 : maxFailureChars)}…`;
+    return `${line.slice(0, cutIndex(line, maxFailureChars))}…`;
   }
 
   /** A method, not an inline test: the phase changes across awaits, which narrowing cannot see. */
