@@ -14,6 +14,7 @@ import { runExecution } from './runExecution.ts';
 import { warmUpCode } from './warmUpCode.ts';
 import { IpcOutbox, unbatched, type Batch } from '../ipcOutbox.ts';
 import { codeModeDefaults } from '../../config/defaults.ts';
+import { MemorySuspects } from './memoryCharge.ts';
 import type ivm from 'isolated-vm';
 
 /**
@@ -36,8 +37,8 @@ const send = (message: WorkerToHost): void => outbox.send(message);
 const isolates = new IsolatePool(preludeScript);
 /** Where the host's answers go, by execution: the bridge of that execution's isolate. */
 const answerRoutes = new Map<number, (answer: ToolCallAnswer) => void>();
-/** The isolate each running execution got, to charge a memory overrun to one of them. */
-const running = new Map<number, ivm.Isolate>();
+/** The isolates of running (and lately ended) executions, to charge a memory overrun to one of them. */
+const memorySuspects = new MemorySuspects();
 /** Each running execution's cancel: how to stop it at once (once it can be), and whether its caller already asked. */
 const cancels = new Map<number, { stop?: () => void; asked: boolean }>();
 /** Each running execution's deadline, which the host may pause. */
@@ -87,7 +88,7 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
     send: (call) => send({ type: 'toolCall', executionId, ...call }),
     onAnswer: (deliver) => answerRoutes.set(executionId, deliver),
   };
-  const onIsolate = (isolate: ivm.Isolate) => running.set(executionId, isolate);
+  const onIsolate = (isolate: ivm.Isolate) => memorySuspects.started(executionId, isolate);
   const cancel: { stop?: () => void; asked: boolean } = { asked: false };
   cancels.set(executionId, cancel);
   const onCancellable = (stop: () => void) => {
@@ -104,7 +105,7 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
   );
   // Answers still on their way belong to an execution that is over (deadline, throw): nobody takes them.
   answerRoutes.delete(executionId);
-  running.delete(executionId);
+  memorySuspects.ended(executionId);
   cancels.delete(executionId);
   deadlines.delete(executionId);
   send({ type: 'done', executionId, result, rssBytes: process.memoryUsage.rss() });
@@ -155,40 +156,11 @@ function guardResidentMemory(limitMb: number): void {
     over = true;
     // The host kills us on that message; this is the fallback should the channel be gone.
     setTimeout(() => process.kill(process.pid, 'SIGKILL'), 1_000).unref();
-    void chargeMemory().then((executionId) => {
+    void memorySuspects.charge().then((executionId) => {
       send({ type: 'overMemory', rssBytes, limitBytes, ...(executionId !== undefined && { executionId }) });
       outbox.flush(); // now: the process may not see another turn
     });
   }, 100).unref();
-}
-
-/** How long an isolate may take to report its heap before it is judged busy allocating. */
-const heapProbeMs = 50;
-
-/**
- * The execution a memory overrun is charged to: the one whose isolate holds the most (heap and
- * external memory), an isolate too busy to answer (still allocating) counting as the most. None when
- * two or more are equally suspect: then no execution is named and all fail alike.
- */
-async function chargeMemory(): Promise<number | undefined> {
-  if (running.size <= 1) return [...running.keys()][0];
-  const sizes = await Promise.all(
-    [...running].map(async ([executionId, isolate]) => {
-      // A disposed isolate (its heap cap hit, or torn down) may still hold what it took: as suspect as a busy one.
-      const probe = isolate.isDisposed
-        ? Promise.resolve(Number.POSITIVE_INFINITY)
-        : isolate.getHeapStatistics().then(
-            (stats) => stats.total_heap_size + stats.externally_allocated_size,
-            () => Number.POSITIVE_INFINITY,
-          );
-      const busy = new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), heapProbeMs).unref());
-      return { executionId, bytes: await Promise.race([probe, busy]) };
-    }),
-  );
-  sizes.sort((a, b) => b.bytes - a.bytes);
-  const [first, second] = sizes;
-  if (first === undefined || (second !== undefined && second.bytes === first.bytes)) return undefined;
-  return first.executionId;
 }
 
 guardResidentMemory(Number(process.argv[3] ?? codeModeDefaults.maxWorkerRssMb));
