@@ -107,6 +107,36 @@ describe('garbage on stdout', () => {
     expect(await pool.callTool('fault', 'slow', { ms: 0 })).toEqual({ ok: true, value: 'slept 0 ms' });
   });
 
+  it('an answer that is JSON but not valid JSON-RPC fails its own call at once, saying what was wrong; the session goes on', async () => {
+    // The SDK drops such an answer after reporting it: the call waited for its deadline (60 s here, the whole execution in code).
+    const log = captureLogger();
+    const pool = await startPool({ garbage: garbageServer() }, { logger: log.logger, defaultToolTimeoutMs: 120_000 });
+    const started = performance.now();
+    const [nullResult, arrayResult, badError, beside] = await Promise.all([
+      pool.callTool('garbage', 'badAnswer', { kind: 'nullResult' }),
+      pool.callTool('garbage', 'badAnswer', { kind: 'arrayResult' }),
+      pool.callTool('garbage', 'badAnswer', { kind: 'badError' }),
+      pool.callTool('garbage', 'echo', { text: 'beside' }),
+    ]);
+    expect(nullResult).toEqual({ ok: false, code: 'TOOL_CALL_FAILED', message: 'garbage.badAnswer failed: the answer is not valid JSON-RPC: its result is null, where an object is required' });
+    expect(arrayResult).toEqual({ ok: false, code: 'TOOL_CALL_FAILED', message: 'garbage.badAnswer failed: the answer is not valid JSON-RPC: its result is an array, where an object is required' });
+    expect(badError).toEqual({
+      ok: false,
+      code: 'TOOL_CALL_FAILED',
+      message: 'garbage.badAnswer failed: the answer is not valid JSON-RPC: its error is not an object of an integer code and a string message',
+    });
+    expect(beside).toEqual({ ok: true, value: 'echo: beside' });
+    // Not the tool deadline: a generous bound that only a waiting call would pass.
+    expect(performance.now() - started).toBeLessThan(60_000);
+    expect(pool.status()[0]).toMatchObject({ name: 'garbage', state: 'ready' });
+    expect(log.records).toContainEqual(
+      expect.objectContaining({
+        message: 'server answered a request with a message that is not valid JSON-RPC; that request fails',
+        fields: expect.objectContaining({ server: 'garbage', why: 'its result is null, where an object is required' }),
+      }),
+    );
+  });
+
   it('an answer past maxResultBytes fails its own call, saying why; the session goes on (no restart), and so do the calls beside it', async () => {
     const log = captureLogger();
     const pool = await startPool({ garbage: garbageServer() }, { logger: log.logger });

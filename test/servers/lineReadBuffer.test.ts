@@ -50,6 +50,34 @@ describe('LineReadBuffer', () => {
     expect(readAll(buffer)).toEqual([message(2)]);
   });
 
+  it('reads an answer that is JSON but not valid JSON-RPC as an error for its request, saying what was wrong; a request the SDK refuses still throws', () => {
+    const whys: string[] = [];
+    const buffer = new LineReadBuffer({ onInvalidAnswer: (why) => whys.push(why) });
+    const answers = [
+      { jsonrpc: '2.0', id: 7, result: null },
+      { jsonrpc: '2.0', id: 'a', result: 42 },
+      { jsonrpc: '2.0', id: 8, error: { code: 'x', message: 'm' } },
+      { jsonrpc: '2.0', id: 9, result: {}, error: { code: 1, message: 'm' } },
+      { jsonrpc: '2.0', id: 10 },
+      { jsonrpc: '1.0', id: 11, result: {} },
+    ];
+    buffer.append(Buffer.from(answers.map((answer) => `${JSON.stringify(answer)}\n`).join('') + line(12)));
+    const error = (id: number | string, why: string) => ({ jsonrpc: '2.0', id, error: { code: -32603, message: `the answer is not valid JSON-RPC: ${why}` } });
+    expect(readAll(buffer)).toEqual([
+      error(7, 'its result is null, where an object is required'),
+      error('a', 'its result is a number, where an object is required'),
+      error(8, 'its error is not an object of an integer code and a string message'),
+      error(9, 'it has both a result and an error'),
+      error(10, 'it has neither a result nor an error'),
+      error(11, 'its "jsonrpc" member is not "2.0"'),
+      message(12),
+    ]);
+    expect(whys).toHaveLength(6);
+    // A request (it has a method) with an id of its own is no answer of ours: reported as before, never answered for.
+    buffer.append(Buffer.from('{"jsonrpc":"2.0","id":13,"method":42}\n'));
+    expect(() => buffer.readMessage()).toThrow();
+  });
+
   it('skips what cannot be a message unread (a bare JSON value too), and reads a flood of 200,000 tiny lines in one chunk in one pass (shift() per line made it quadratic)', () => {
     const buffer = new LineReadBuffer({ maxBufferSize: 64 * 1024 * 1024 });
     buffer.append(Buffer.from(`42\n  "text"\n${'x\n'.repeat(200_000)}${line(9)}`));

@@ -50,6 +50,25 @@ describe.each(transports)('results over %s', (_name, config) => {
     });
   });
 
+  it('invalid-answer-fails-the-call-at-once-saying-what-was-wrong', async () => {
+    // The SDK drops an answer that is not valid JSON-RPC: the call waited for its deadline (120 s here).
+    await withPool(config(), async (pool) => {
+      const started = performance.now();
+      expect(await pool.callTool('remote', 'badAnswer', { kind: 'nullResult' }, { timeoutMs: 120_000 })).toEqual({
+        ok: false,
+        code: 'TOOL_CALL_FAILED',
+        message: 'remote.badAnswer failed: the answer is not valid JSON-RPC: its result is null, where an object is required',
+      });
+      expect(await pool.callTool('remote', 'badAnswer', { kind: 'badError' }, { timeoutMs: 120_000 })).toEqual({
+        ok: false,
+        code: 'TOOL_CALL_FAILED',
+        message: 'remote.badAnswer failed: the answer is not valid JSON-RPC: its error is not an object of an integer code and a string message',
+      });
+      expect(performance.now() - started).toBeLessThan(60_000);
+      expect(await pool.callTool('remote', 'echo', { text: 'after' })).toEqual({ ok: true, value: 'echo: after' });
+    });
+  });
+
   it('deep-result-fails-the-call-naming-server-and-tool', async () => {
     await withPool(config(), async (pool) => {
       for (const args of [{ depth: 50_000 }, { depth: 1_000, structured: true }]) {

@@ -1,6 +1,6 @@
 /** The event-stream cap of remote transports (see resultCaps.test.ts for it against real servers): events pass whole, an oversized one is replaced by an error for its request. */
 import { describe, expect, it } from 'vitest';
-import { splitSseEvents } from '../../src/servers/transport/sseEvents.ts';
+import { eventData, splitSseEvents } from '../../src/servers/transport/sseEvents.ts';
 import type { JsonRpcId } from '../../src/servers/transport/oversizedAnswer.ts';
 import { serverDefaults } from '../../src/config/defaults.ts';
 
@@ -51,5 +51,10 @@ describe('splitSseEvents', () => {
   it('a stream answering one request stops at the error', async () => {
     const text = event('{"note":1}') + event(`{"result":"${'x'.repeat(5_000)}","jsonrpc":"2.0","id":3}`) + event('{"after":1}');
     expect(await through(text, 100, 1_000, 3)).toBe(`${event('{"note":1}')}data: too large 3\n\n`);
+  });
+
+  it('reads an event\'s data as a reader does: its data lines joined by newlines, none without them', () => {
+    expect(eventData(encoder.encode('event: message\nid: 3\ndata: {"a":\ndata:1}\n\n'))).toBe('{"a":\n1}');
+    expect(eventData(encoder.encode('retry: 5000\n\n'))).toBeUndefined();
   });
 });

@@ -119,6 +119,7 @@ export class SessionOpener {
       },
       onInvalidLine: (preview) => output.invalidLine(preview),
       onOverlongLine: (bytes, limitBytes, answered) => output.overlongLine(bytes, limitBytes, answered),
+      onInvalidAnswer: (why) => output.invalidAnswer(why),
       onAttemptFailed: (kind, error) => logger.info('transport attempt failed, trying the next one', { transport: kind, reason: describeError(error) }),
       isClosed,
       timeoutMs: connectTimeoutMs,

@@ -1,5 +1,6 @@
 import { deserializeMessage, STDIO_DEFAULT_MAX_BUFFER_SIZE, type JSONRPCMessage } from '@modelcontextprotocol/client';
 import { edgeBytes, idAtEdges, keepTail, startsAsRequest, type JsonRpcId } from './oversizedAnswer.ts';
+import { invalidAnswer, invalidAnswerError } from './invalidAnswer.ts';
 
 /** A line longer than the buffer holds, seen by its ends (see `oversizedAnswer.ts`). */
 export interface OverlongLine {
@@ -25,7 +26,9 @@ export interface OverlongLine {
  *
  * Same contract as the SDK's (the transports call `append`, then `readMessage` until null):
  * - more than `maxBufferSize` bytes held throws, after dropping them, and the transport closes;
- * - a line that is not JSON is skipped, a JSON line that is not JSON-RPC throws (reported, then skipped);
+ * - a line that is not JSON is skipped, a JSON line that is not JSON-RPC throws (reported, then skipped),
+ *   except an answer (an id, no method): the error of `invalidAnswer.ts` is read in its place, so the
+ *   request it answers fails at once rather than wait for its deadline;
  *   a line that does not start with `{` or `[` (past blanks) cannot be a message and is skipped unread
  *   (the SDK would report a bare JSON value such as `42`; StdoutLineInspector reports such lines);
  * - a trailing `\r` is dropped.
@@ -39,6 +42,7 @@ export class LineReadBuffer {
   readonly #maxBytes: number;
   readonly #onOverflow: ((limitBytes: number) => void) | undefined;
   readonly #onOverlongLine: ((line: OverlongLine) => JSONRPCMessage | undefined) | undefined;
+  readonly #onInvalidAnswer: ((why: string) => void) | undefined;
   /** The line still open: its chunks so far, joined once its newline comes. */
   #open: Buffer[] = [];
   #openBytes = 0;
@@ -57,11 +61,14 @@ export class LineReadBuffer {
       maxBufferSize?: number | undefined;
       onOverflow?: (limitBytes: number) => void;
       onOverlongLine?: (line: OverlongLine) => JSONRPCMessage | undefined;
+      /** An answer that was not valid JSON-RPC was read as an error (see `invalidAnswer.ts`); why. */
+      onInvalidAnswer?: (why: string) => void;
     } = {},
   ) {
     this.#maxBytes = options.maxBufferSize ?? STDIO_DEFAULT_MAX_BUFFER_SIZE;
     this.#onOverflow = options.onOverflow;
     this.#onOverlongLine = options.onOverlongLine;
+    this.#onInvalidAnswer = options.onInvalidAnswer;
   }
 
   append(chunk: Buffer): void {
@@ -111,11 +118,16 @@ export class LineReadBuffer {
       // JSON.parse, whose exception on a flood of such lines cost about 15 µs each.
       if (!mayBeMessage(line)) continue;
       const text = line.toString('utf8');
+      const json = text.endsWith('\r') ? text.slice(0, -1) : text;
       try {
-        return deserializeMessage(text.endsWith('\r') ? text.slice(0, -1) : text);
+        return deserializeMessage(json);
       } catch (error) {
         if (error instanceof SyntaxError) continue;
-        throw error;
+        // JSON, not JSON-RPC: an answer gets an error in its place (see invalidAnswer.ts), anything else is reported.
+        const answer = invalidAnswer(JSON.parse(json));
+        if (answer === undefined) throw error;
+        this.#onInvalidAnswer?.(answer.why);
+        return invalidAnswerError(answer.id, answer.why);
       }
     }
     return null;

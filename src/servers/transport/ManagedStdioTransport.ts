@@ -36,6 +36,8 @@ export interface ManagedStdioHooks {
    * id showed at one of its ends), which fails with a JSON-RPC error in its place.
    */
   onOverlongLine?(bytes: number, limitBytes: number, answered: boolean): void;
+  /** An answer that was not valid JSON-RPC; the request it answered fails with an error saying `why` (see `invalidAnswer.ts`). */
+  onInvalidAnswer?(why: string): void;
 }
 
 /**
@@ -81,6 +83,7 @@ export class ManagedStdioTransport extends StdioClientTransport {
           this.#hooks.onOverlongLine?.(bytes, stdoutBufferBytes, answered !== undefined);
           return answered === undefined ? undefined : tooLarge(answered, stdoutBufferBytes);
         },
+        onInvalidAnswer: (why) => this.#hooks.onInvalidAnswer?.(why),
       }),
     );
   }

@@ -57,6 +57,11 @@ export class ServerOutput {
     this.#reportInvalid('server wrote a line that is not JSON-RPC to stdout; ignored', { line: this.#redact(preview).slice(0, 120) });
   }
 
+  /** An answer that was not valid JSON-RPC: the request it answered fails saying `why` (see `invalidAnswer.ts`). */
+  invalidAnswer(why: string): void {
+    this.#logger.warn('server answered a request with a message that is not valid JSON-RPC; that request fails', { why });
+  }
+
   /**
    * The transport dropped a stdout line longer than it buffers (`limitBytes`, `maxResultBytes`); the
    * connection goes on. When the line answered a request, that request fails saying so.

@@ -1,4 +1,5 @@
-import { splitSseEvents } from './sseEvents.ts';
+import { eventData, splitSseEvents } from './sseEvents.ts';
+import { errorInPlaceOf } from './invalidAnswer.ts';
 import { tooLarge, type JsonRpcId } from './oversizedAnswer.ts';
 
 /**
@@ -9,7 +10,9 @@ import { tooLarge, type JsonRpcId } from './oversizedAnswer.ts';
  *   JSON-RPC error saying why, in place of the body;
  * - an event stream passes whole events; an event past the cap is dropped as it arrives, and the
  *   request it answers gets the same error. A stream that answers one POSTed request is cut there;
- *   a session's long-lived stream goes on with the next event.
+ *   a session's long-lived stream goes on with the next event;
+ * - an answer that is JSON but not valid JSON-RPC (a `null` result, say), which the SDK would drop and
+ *   leave its request waiting, is passed on as an error saying what was wrong (see invalidAnswer.ts).
  * The request's label (`server.tool`) is added by the request's own failure: `<label> failed: …`.
  */
 export function cappedFetch(maxBytes: number, base: typeof fetch = fetch): typeof fetch {
@@ -19,10 +22,13 @@ export function cappedFetch(maxBytes: number, base: typeof fetch = fetch): typeo
     const requestId = postedRequestId(init?.body);
     const contentType = response.headers.get('content-type')?.split(';', 1)[0]?.trim().toLowerCase();
     if (contentType === 'text/event-stream') {
-      return rebuilt(response, response.body.pipeThrough(splitSseEvents(maxBytes, requestId, (id) => sseEvent(tooLarge(id, maxBytes)))));
+      return rebuilt(response, response.body.pipeThrough(splitSseEvents(maxBytes, requestId, (id) => sseEvent(tooLarge(id, maxBytes)), eventOrError)));
     }
     const body = await readCapped(response.body, maxBytes);
-    if (body !== undefined) return rebuilt(response, body);
+    if (body !== undefined) {
+      const error = contentType === 'application/json' ? errorInPlaceOf(new TextDecoder().decode(body)) : undefined;
+      return rebuilt(response, error === undefined ? body : JSON.stringify(error));
+    }
     if (requestId === undefined) throw new Error(`the server's answer is larger than ${maxBytes} bytes (maxResultBytes)`);
     return rebuilt(response, JSON.stringify(tooLarge(requestId, maxBytes)), 'application/json');
   };
@@ -35,6 +41,13 @@ function rebuilt(response: Response, body: ConstructorParameters<typeof Response
   headers.delete('content-encoding');
   if (contentType !== undefined) headers.set('content-type', contentType);
   return new Response(body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** The event, or one carrying the error in place of an answer that is not valid JSON-RPC (see invalidAnswer.ts). */
+function eventOrError(event: Uint8Array): Uint8Array {
+  const data = eventData(event);
+  const error = data === undefined ? undefined : errorInPlaceOf(data);
+  return error === undefined ? event : sseEvent(error);
 }
 
 function sseEvent(message: unknown): Uint8Array {

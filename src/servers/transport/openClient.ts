@@ -26,6 +26,8 @@ export interface OpenClientHooks {
   onInvalidLine(preview: string): void;
   /** A stdio server wrote a stdout line past the cap; it was dropped (see `ManagedStdioHooks.onOverlongLine`). */
   onOverlongLine(bytes: number, limitBytes: number, answered: boolean): void;
+  /** A stdio server's answer was not valid JSON-RPC; its request fails (see `ManagedStdioHooks.onInvalidAnswer`). */
+  onInvalidAnswer(why: string): void;
   /** A failed attempt that a fallback follows. */
   onAttemptFailed(kind: TransportKind, error: unknown): void;
   /** True once the connection was closed: no further attempts. */
@@ -48,6 +50,7 @@ async function openStdio(config: StdioServerConfig, hooks: OpenClientHooks): Pro
     onSpawned: hooks.onSpawned,
     onInvalidLine: hooks.onInvalidLine,
     onOverlongLine: hooks.onOverlongLine,
+    onInvalidAnswer: hooks.onInvalidAnswer,
   });
   onStderrLine(transport, hooks.onStderrLine);
   hooks.onTransport(transport, 'stdio');

@@ -13,6 +13,8 @@ export function splitSseEvents(
   maxBytes: number,
   requestId: JsonRpcId | undefined,
   errorEvent: (id: JsonRpcId) => Uint8Array,
+  /** Each whole event on its way: what goes on in its place (itself, or an error standing in for it). */
+  passed: (event: Uint8Array) => Uint8Array = (event) => event,
 ): TransformStream<Uint8Array, Uint8Array> {
   let held: Uint8Array[] = [];
   let heldBytes = 0;
@@ -73,7 +75,7 @@ export function splitSseEvents(
           dropping = undefined;
           if (id !== undefined) controller.enqueue(errorEvent(id));
         } else if (heldBytes > 0) {
-          controller.enqueue(withRetryFloor(held.length === 1 ? held[0]! : Buffer.concat(held)));
+          controller.enqueue(passed(withRetryFloor(held.length === 1 ? held[0]! : Buffer.concat(held))));
           held = [];
           heldBytes = 0;
         }
@@ -81,7 +83,7 @@ export function splitSseEvents(
       if (start < chunk.byteLength) take(chunk.byteLength);
     },
     flush(controller) {
-      if (!stopped && dropping === undefined && heldBytes > 0) controller.enqueue(withRetryFloor(Buffer.concat(held)));
+      if (!stopped && dropping === undefined && heldBytes > 0) controller.enqueue(passed(withRetryFloor(Buffer.concat(held))));
     },
   });
 }
@@ -99,4 +101,12 @@ function withRetryFloor(event: Uint8Array): Uint8Array {
   const floor = serverDefaults.minSseRetryMs;
   const text = new TextDecoder().decode(event);
   return new TextEncoder().encode(text.replace(retryField, (field, ms: string) => (Number(ms) < floor ? `retry: ${floor}` : field)));
+}
+
+const dataField = /^data: ?(.*)$/gm;
+
+/** The data of an event (its `data:` lines joined by newlines, as a reader sees it), or undefined when it has none. */
+export function eventData(event: Uint8Array): string | undefined {
+  const lines = [...new TextDecoder().decode(event).matchAll(dataField)].map((match) => match[1] ?? '');
+  return lines.length === 0 ? undefined : lines.join('\n');
 }
