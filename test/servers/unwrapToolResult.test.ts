@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { unwrapToolResult } from '../../src/servers/requests/unwrapToolResult.ts';
+import { tooDeepMessage, unwrapToolResult } from '../../src/servers/requests/unwrapToolResult.ts';
+import { nestingDefaults } from '../../src/config/defaults.ts';
 
 const text = (value: string) => ({ type: 'text', text: value });
 
@@ -60,4 +61,18 @@ describe('unwrapToolResult', () => {
     const outcome = unwrapToolResult({ content: [], structuredContent: { reason: 'quota' }, isError: true }, 's.t');
     expect(outcome).toEqual({ ok: false, code: 'TOOL_ERROR', message: 's.t failed: {"reason":"quota"}' });
   });
+
+  it('refuses JSON text nested deeper than maxValueDepth, and only that: not a string with brackets, not text that is no JSON', () => {
+    const max = nestingDefaults.maxValueDepth;
+    const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+    expect(unwrapToolResult({ content: [text(nested(max))] }, 's.t')).toMatchObject({ ok: true });
+    expect(unwrapToolResult({ content: [text(`{"a":${nested(max - 1)}}`)] }, 's.t')).toMatchObject({ ok: true });
+    expect(unwrapToolResult({ content: [text(nested(max + 1))] }, 's.t')).toEqual({ ok: false, code: 'TOOL_CALL_FAILED', message: `s.t failed: ${tooDeepMessage}` });
+    expect(unwrapToolResult({ content: [text(`{"a":${nested(max)}}`)] }, 's.t')).toMatchObject({ ok: false, code: 'TOOL_CALL_FAILED' });
+    // Brackets inside a JSON string are text, and so is a bracket run that does not parse.
+    const inString = JSON.stringify({ a: nested(max + 10) });
+    expect(unwrapToolResult({ content: [text(inString)] }, 's.t')).toEqual({ ok: true, value: { a: nested(max + 10) } });
+    expect(unwrapToolResult({ content: [text('['.repeat(max + 10))] }, 's.t')).toEqual({ ok: true, value: '['.repeat(max + 10) });
+  });
 });
+
