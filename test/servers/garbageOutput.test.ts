@@ -75,6 +75,17 @@ describe('garbage on stdout', () => {
     expect(logged.at(-1)).toBe('more invalid stdout output from this server is not logged');
   });
 
+  it('answers that are not valid JSON-RPC, written without end, are not logged one by one either', async () => {
+    const log = captureLogger();
+    const pool = await startPool({ garbage: garbageServer() }, { logger: log.logger });
+    expect(await pool.callTool('garbage', 'badAnswerFlood', { count: 200 })).toEqual({ ok: true, value: 'wrote 200 invalid answers' });
+    const logged = warnings(log.records).map((warning) => warning.message);
+    expect(logged.filter((message) => message === 'server answered a request with a message that is not valid JSON-RPC; that request fails').length).toBeLessThanOrEqual(5);
+    expect(logged).toContain('more invalid stdout output from this server is not logged');
+    expect(logged.length).toBeLessThanOrEqual(6);
+    expect(await pool.callTool('garbage', 'echo', { text: 'after' })).toEqual({ ok: true, value: 'echo: after' });
+  });
+
   it('on stderr, a line without end is kept to its first maxStderrLineBytes and the rest counted: memory stays bounded, the last words stay readable', async () => {
     const pool = await startPool({ garbage: garbageServer() }, { restart: false });
     const flood = 30 * 1024 * 1024;

@@ -57,9 +57,13 @@ export class ServerOutput {
     this.#reportInvalid('server wrote a line that is not JSON-RPC to stdout; ignored', { line: this.#redact(preview).slice(0, 120) });
   }
 
-  /** An answer that was not valid JSON-RPC: the request it answered fails saying `why` (see `invalidAnswer.ts`). */
+  /**
+   * An answer that was not valid JSON-RPC: the request it answered fails saying `why` (see
+   * `invalidAnswer.ts`). Counted with the invalid lines: a server writing such answers without end
+   * (for ids it was never asked, say) does not fill the log.
+   */
   invalidAnswer(why: string): void {
-    this.#logger.warn('server answered a request with a message that is not valid JSON-RPC; that request fails', { why });
+    this.#reportInvalid('server answered a request with a message that is not valid JSON-RPC; that request fails', { why });
   }
 
   /**
