@@ -83,6 +83,24 @@ describe('MemorySuspects', () => {
     expect(charged).toEqual([3, 1]);
   });
 
+  it('charges an isolate busy running code over an idle one: it does not answer in time and its CPU time moves', async () => {
+    const charged = await inWorkerProcess(`
+      const idle = isolate();
+      const busy = isolate();
+      suspects.started(1, idle);
+      suspects.started(2, busy);
+      const context = await busy.createContext();
+      const script = await busy.compileScript('for (;;) {}');
+      const running = script.run(context, { timeout: 3_000 }).catch(() => 'stopped');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const charged = await suspects.charge();
+      await running;
+      console.log(JSON.stringify(charged));
+      busy.dispose(); idle.dispose();
+    `);
+    expect(charged).toBe(2);
+  });
+
   it('names nobody when two are equally suspect', async () => {
     const charged = await inWorkerProcess(`
       const a = isolate();

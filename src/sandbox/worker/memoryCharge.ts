@@ -1,7 +1,13 @@
 import type ivm from 'isolated-vm';
 
-/** How long an isolate may take to report its heap before it is judged busy allocating. */
-const heapProbeMs = 50;
+/**
+ * How long an isolate may take to report its heap before it is judged busy allocating. An isolate
+ * running code answers only once its code yields; an idle one (its execution waiting on a tool) answers
+ * at once, unless the machine is busy: at 50 ms, with both cores busy, an idle neighbour was judged
+ * busy too, tied with the culprit, and failed with it as if it had done it. Well within the second
+ * the worker gives the host to end it (see guardResidentMemory in worker.ts).
+ */
+const heapProbeMs = 400;
 
 /**
  * How long an execution whose isolate was disposed (its heap cap hit, its deadline passed) stays a
@@ -51,13 +57,32 @@ export class MemorySuspects {
   }
 }
 
-/** What a running execution's isolate holds; infinite when it is disposed or too busy to say. */
+/**
+ * What a running execution's isolate holds; infinite when it is disposed or busy running code (it
+ * does not answer in time and its CPU time moved meanwhile). One that does not answer and whose CPU
+ * time stood still runs no code, so allocates nothing: a busy machine was slow to let it answer.
+ */
 function runningBytes(isolate: ivm.Isolate): Promise<number> {
   if (isolate.isDisposed) return Promise.resolve(Number.POSITIVE_INFINITY);
+  const cpuBefore = cpuTimeOf(isolate);
   const probe = isolate.getHeapStatistics().then(
     (stats) => stats.total_heap_size + stats.externally_allocated_size,
     () => Number.POSITIVE_INFINITY,
   );
-  const busy = new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), heapProbeMs).unref());
-  return Promise.race([probe, busy]);
+  const unanswered = new Promise<number>((resolve) =>
+    setTimeout(() => {
+      const cpuAfter = cpuTimeOf(isolate);
+      resolve(cpuBefore === undefined || cpuAfter === undefined || cpuAfter !== cpuBefore ? Number.POSITIVE_INFINITY : 0);
+    }, heapProbeMs).unref(),
+  );
+  return Promise.race([probe, unanswered]);
+}
+
+/** The isolate's CPU time so far; undefined once it is disposed. */
+function cpuTimeOf(isolate: ivm.Isolate): bigint | undefined {
+  try {
+    return isolate.cpuTime;
+  } catch {
+    return undefined;
+  }
 }
