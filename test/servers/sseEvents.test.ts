@@ -56,5 +56,7 @@ describe('splitSseEvents', () => {
   it('reads an event\'s data as a reader does: its data lines joined by newlines, none without them', () => {
     expect(eventData(encoder.encode('event: message\nid: 3\ndata: {"a":\ndata:1}\n\n'))).toBe('{"a":\n1}');
     expect(eventData(encoder.encode('retry: 5000\n\n'))).toBeUndefined();
+    // U+2028 may stand unescaped inside a JSON string: it ends no line.
+    expect(eventData(encoder.encode('data: {"text":"a\u2028b"}\r\ndata:2\r\n\r\n'))).toBe('{"text":"a\u2028b"}\n2');
   });
 });

@@ -103,10 +103,16 @@ function withRetryFloor(event: Uint8Array): Uint8Array {
   return new TextEncoder().encode(text.replace(retryField, (field, ms: string) => (Number(ms) < floor ? `retry: ${floor}` : field)));
 }
 
-const dataField = /^data: ?(.*)$/gm;
-
-/** The data of an event (its `data:` lines joined by newlines, as a reader sees it), or undefined when it has none. */
+/**
+ * The data of an event (its `data:` lines joined by newlines, as a reader sees it), or undefined when it
+ * has none. Lines end in CRLF, LF or CR only (a regular expression's `$` would also end one at U+2028,
+ * which JSON may carry inside a string).
+ */
 export function eventData(event: Uint8Array): string | undefined {
-  const lines = [...new TextDecoder().decode(event).matchAll(dataField)].map((match) => match[1] ?? '');
+  const lines = new TextDecoder()
+    .decode(event)
+    .split(/\r\n|\r|\n/)
+    .filter((line) => line.startsWith('data:'))
+    .map((line) => (line.startsWith('data: ') ? line.slice(6) : line.slice(5)));
   return lines.length === 0 ? undefined : lines.join('\n');
 }
