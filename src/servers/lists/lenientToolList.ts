@@ -2,6 +2,7 @@ import { SdkError, SdkErrorCode, specTypeSchemas, type Client, type Tool, type T
 import { z } from 'zod';
 import { serverDefaults } from '../../config/defaults.ts';
 import type { Logger } from '../../observability/logger.ts';
+import { isPlainObject } from '../../config/ConfigIssue.ts';
 
 /** A listed tool left out because it is not a valid MCP tool, as `/healthz` names it. */
 export interface SkippedTool {
@@ -150,14 +151,14 @@ function judgeTool(listed: unknown, index: number): Judged {
   const repaired = withObjectType(listed);
   const result = specTypeSchemas.Tool['~standard'].validate(repaired ?? listed);
   if (result.issues === undefined) return { tool: result.value, repaired: repaired !== undefined };
-  const name = isRecord(listed) && typeof listed['name'] === 'string' ? cut(listed['name'], 100) : `#${index}`;
+  const name = isPlainObject(listed) && typeof listed['name'] === 'string' ? cut(listed['name'], 100) : `#${index}`;
   const reason = result.issues.map((issue) => `${issuePath(issue.path)}: ${issue.message}`).join('; ');
   return { skipped: { name, reason: cut(reason, 300) } };
 }
 
 /** The tool with `type: "object"` added to an input schema that has no `type`; `undefined` when there is nothing to add. */
 function withObjectType(listed: unknown): unknown {
-  if (!isRecord(listed) || !isRecord(listed['inputSchema']) || 'type' in listed['inputSchema']) return undefined;
+  if (!isPlainObject(listed) || !isPlainObject(listed['inputSchema']) || 'type' in listed['inputSchema']) return undefined;
   return { ...listed, inputSchema: { type: 'object', ...listed['inputSchema'] } };
 }
 
@@ -166,9 +167,6 @@ function issuePath(path: readonly (PropertyKey | { key: PropertyKey })[] | undef
   return keys.length === 0 ? 'the tool' : keys.join('.');
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;

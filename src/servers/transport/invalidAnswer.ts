@@ -1,6 +1,7 @@
 import { isJSONRPCResponse } from '@modelcontextprotocol/client';
 import type { JsonRpcId } from './oversizedAnswer.ts';
 import { topLevelMembers, type JsonMember } from '../../text/jsonMembers.ts';
+import { isPlainObject } from '../../config/ConfigIssue.ts';
 
 /**
  * An answer that is JSON but not a JSON-RPC response the SDK accepts: a `result` that is not an object
@@ -21,7 +22,7 @@ export function invalidAnswerError(id: JsonRpcId, why: string): { jsonrpc: '2.0'
  * request or notification the SDK refused is not ours to answer (undefined: it is reported as before).
  */
 export function invalidAnswer(message: unknown): { id: JsonRpcId; why: string } | undefined {
-  if (!isObject(message) || 'method' in message) return undefined;
+  if (!isPlainObject(message) || 'method' in message) return undefined;
   const { id } = message;
   if (typeof id !== 'string' && typeof id !== 'number') return undefined;
   return { id, why: whatIsWrong(message) };
@@ -37,13 +38,9 @@ function whatIsWrong(message: Record<string, unknown>): string {
   if (extra.length > 0) return `it has members an answer does not have: ${extra.slice(0, 3).map((key) => JSON.stringify(key.slice(0, 40))).join(', ')}`;
   if (typeof message['id'] === 'number' && !Number.isInteger(message['id'])) return 'its id is a number that is not an integer';
   if (hasResult && hasError) return 'it has both a result and an error';
-  if (hasResult) return isObject(message['result']) ? 'its result does not have the shape of one' : `its result is ${kindOf(message['result'])}, where an object is required`;
+  if (hasResult) return isPlainObject(message['result']) ? 'its result does not have the shape of one' : `its result is ${kindOf(message['result'])}, where an object is required`;
   if (hasError) return 'its error is not an object of an integer code and a string message';
   return 'it has neither a result nor an error';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function kindOf(value: unknown): string {
