@@ -53,6 +53,32 @@ describe('limits', () => {
     expect(result.logs.at(-1)?.message).toMatch(/^\[output truncated: \d+ more line\(s\), \d+ bytes past the 200-byte limit\]$/);
   });
 
+  // Past the budget the isolate counts lines itself (see prelude/bridge.ts `Dropped`): the marker must
+  // say exactly what the worker would have counted, in UTF-8 bytes, whether the code returns or throws.
+  it.each([
+    ['returns', 'return "done";'],
+    ['throws', 'throw new Error("after the logs");'],
+  ])('output size: the marker counts every line past the limit and its UTF-8 bytes when the code %s', async (_how, end) => {
+    const lines = ['plain', 'é', '😀 and é', '\ud800 lone', '', 'x'.repeat(300)];
+    const total = 5_000;
+    const result = await run(`const lines = ${JSON.stringify(lines)};\nfor (let i = 0; i < ${total}; i++) console.log(lines[i % lines.length], i);\n${end}`, { maxOutputBytes: 2_000 });
+    const kept = result.logs.length - 1;
+    expect(kept).toBeGreaterThan(3);
+    expect(result.logs.slice(0, kept).map((entry) => entry.message)).toEqual(Array.from({ length: kept }, (_, i) => `${lines[i % lines.length]} ${i}`));
+    let bytes = 0;
+    for (let i = kept; i < total; i++) bytes += Buffer.byteLength(`${lines[i % lines.length]} ${i}`) + 1;
+    expect(result.logs.at(-1)).toEqual({ level: 'warn', message: `[output truncated: ${total - kept} more line(s), ${bytes} bytes past the 2000-byte limit]` });
+  });
+
+  it('output size: an execution stopped at its CPU budget while logging past the limit still reports the lines counted so far', async () => {
+    const result = await run('for (;;) console.log("again");', { cpuTimeMs: 300, maxOutputBytes: 200 });
+    expect(result).toMatchObject({ success: false, errorCode: 'CPU_TIME_LIMIT' });
+    const counted = Number(/^\[output truncated: (\d+) more line\(s\)/.exec(result.logs.at(-1)?.message ?? '')?.[1]);
+    // Reported every 1,024 lines: a loop that ran for 300 ms of CPU got well past the first report.
+    expect(counted).toBeGreaterThan(1_024);
+    await expectHealthyAfter();
+  });
+
   it('tool calls: the call past the limit throws a ToolError naming the limit', async () => {
     const result = await run('for (let i = 0; i < 10; i++) await mcpTools.Echo.echo({ i });', { maxToolCalls: 3 });
     expect(result).toMatchObject({ success: false, errorCode: 'TOOL_CALL_LIMIT' });

@@ -17,6 +17,8 @@ export const bridgeGlobals = {
   resolveCall: '__codeGoatResolveCall',
   /** `Log`: set by the worker, taken by the prelude. */
   log: '__codeGoatLog',
+  /** `Dropped`: set by the worker, taken by the prelude. */
+  dropped: '__codeGoatDropped',
   /** JSON of the ToolBindings: set by the worker, taken by the prelude. */
   bindings: '__codeGoatBindings',
   /** `Run`: set by the prelude, taken by the user script's wrapper. */
@@ -37,8 +39,20 @@ export type StartCall = (...calls: (number | string)[]) => void;
  * answers the worker has in one turn cross together.
  */
 export type ResolveCall = (...answers: (number | string)[]) => void;
-/** One console line, synchronously. */
-export type Log = (level: string, message: string) => void;
+/**
+ * One console line, synchronously. Answers `false` once the output budget is spent (the line was not
+ * kept): from then on the prelude counts lines itself and reports them with `Dropped`, because each
+ * crossing wakes the worker's thread (about 50 µs) and a loop of logs past the budget would otherwise
+ * cost that per line for lines nobody keeps.
+ */
+export type Log = (level: string, message: string) => boolean | undefined;
+/**
+ * Console lines past the output budget that the prelude counted without sending them: how many, and
+ * their UTF-8 bytes with a newline each. Reported every `droppedReportEvery` lines and when the code
+ * settles, so an execution ended from outside (deadline, memory) misses fewer than that many.
+ */
+export type Dropped = (lines: number, bytes: number) => void;
+export const droppedReportEvery = 1_024;
 /** Runs the submitted code (the transpiled body, as an async function) and settles with a `Settlement`'s JSON. */
 export type Run = (main: () => Promise<unknown>) => Promise<string>;
 

@@ -4,13 +4,13 @@
  * it must use nothing but plain JavaScript. The bridge it talks through is declared in bridge.ts.
  *
  * It takes the bridge functions the worker put on the global object, removes them, and builds
- * what the model's code sees: a frozen `mcpTools`, a `console` that reports every line to the host,
- * and `ToolError`. Everything that crosses to the host is a JSON string, so no object of the
+ * what the model's code sees: a frozen `mcpTools`, a `console` that reports its lines to the worker
+ * (and only counts those past the output budget), and `ToolError`. Everything that crosses to the host is a JSON string, so no object of the
  * isolate (getter, Proxy, toJSON) is ever touched outside it.
  */
 import type { ErrorCode } from '../../errors.ts';
 import type { ToolBindings } from '../Sandbox.ts';
-import { bridgeGlobals, type BridgeOutcome, type Log, type Run, type Settlement, type StartCall } from './bridge.ts';
+import { bridgeGlobals, droppedReportEvery, type BridgeOutcome, type Dropped, type Log, type Run, type Settlement, type StartCall } from './bridge.ts';
 import { carriesBridgeCode, failureError, PolicyError, RateLimitError, ToolError, UnknownToolError } from './callErrors.ts';
 import { createHostCalls } from './hostCalls.ts';
 import { closeUnmeteredMemory } from './closeUnmeteredMemory.ts';
@@ -21,12 +21,14 @@ import { someNames } from '../../text/someNames.ts';
 const global = globalThis as unknown as Record<string, unknown>;
 const startCall = global[bridgeGlobals.callTool] as StartCall;
 const logBridge = global[bridgeGlobals.log] as Log;
+const droppedBridge = global[bridgeGlobals.dropped] as Dropped;
 const parsedBindings = JSON.parse(global[bridgeGlobals.bindings] as string) as ToolBindings;
 const bindings = parsedBindings.namespaces;
 const unavailable: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, parsedBindings.unavailable);
 const connecting: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, parsedBindings.connecting);
 delete global[bridgeGlobals.callTool];
 delete global[bridgeGlobals.log];
+delete global[bridgeGlobals.dropped];
 delete global[bridgeGlobals.bindings];
 
 // Captured now, so code that later replaces JSON or Object only changes what it itself sees.
@@ -127,9 +129,44 @@ function buildMcpTools(): unknown {
   });
 }
 
+/** Lines past the output budget, counted here and not yet reported (see `Dropped`). */
+const droppedLines = { full: false, lines: 0, bytes: 0 };
+
+function reportDropped(): void {
+  if (droppedLines.lines === 0) return;
+  const { lines, bytes } = droppedLines;
+  droppedLines.lines = 0;
+  droppedLines.bytes = 0;
+  droppedBridge(lines, bytes);
+}
+
 function buildConsole(): unknown {
-  const make = (level: string) => (...args: unknown[]) => logBridge(level, formatLogArguments(args));
+  const make = (level: string) => (...args: unknown[]) => {
+    const line = formatLogArguments(args);
+    if (!droppedLines.full) {
+      droppedLines.full = logBridge(level, line) === false;
+      return;
+    }
+    droppedLines.lines += 1;
+    droppedLines.bytes += utf8Length(line) + 1;
+    if (droppedLines.lines >= droppedReportEvery) reportDropped();
+  };
   return freeze({ log: make('log'), info: make('info'), warn: make('warn'), error: make('error'), debug: make('debug') });
+}
+
+/** Bytes of `text` in UTF-8 (a lone surrogate as the 3 bytes of U+FFFD), with no TextEncoder in the isolate. */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) bytes += 1;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a pair: 2 units, 4 bytes
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
 }
 
 // What of a thrown error goes to the host: the worker reads one line of the message and about fifty
@@ -185,8 +222,10 @@ const run: Run = async (main) => {
   try {
     value = await main();
   } catch (error) {
+    reportDropped();
     return failureJson(describeThrown(error));
   }
+  reportDropped();
   try {
     const json = value === undefined ? undefined : stringify(value);
     return json === undefined ? '{"ok":true}' : `{"ok":true,"value":${json}}`;

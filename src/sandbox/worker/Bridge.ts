@@ -43,6 +43,7 @@ export class Bridge {
         for (let i = 0; i + 3 < calls.length; i += 4) this.#start(Number(calls[i]), String(calls[i + 1]), String(calls[i + 2]), String(calls[i + 3]));
       },
       log: (level, message) => output.add(asLevel(level), String(message)),
+      dropped: (lines, bytes) => output.addDropped(lines, bytes),
     });
     this.#channel.onAnswer(({ callId, outcomeJson, failureCode }) => {
       // Only calls this bridge sent are answered, each once.

@@ -286,6 +286,7 @@ function warmUp(isolate: ivm.Isolate, prelude: ivm.Script): void {
   const global = context.global;
   global.setSync(bridgeGlobals.callTool, new ivm.Callback(() => {}));
   global.setSync(bridgeGlobals.log, new ivm.Callback(() => {}));
+  global.setSync(bridgeGlobals.dropped, new ivm.Callback(() => {}));
   global.setSync(bridgeGlobals.bindings, JSON.stringify({ namespaces: { Warm: { up: { server: 'warm', tool: 'up' } } } }));
   prelude.runSync(context);
   context.release();

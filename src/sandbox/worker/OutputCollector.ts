@@ -19,18 +19,29 @@ export class OutputCollector {
     this.#maxBytes = maxBytes;
   }
 
-  add(level: LogLevel, message: string): void {
+  /** Keeps the line if it fits; false once the budget is spent (this line and every later one is only counted). */
+  add(level: LogLevel, message: string): boolean {
     if (this.#droppedLines === 0) {
       const size = serializedBytes(level, message);
       if (this.#bytes + size <= this.#maxBytes) {
         this.#bytes += size;
         this.#logs.push({ level, message });
-        return;
+        return true;
       }
     }
     // Past the budget a line costs no escaping: its plain size is what the marker reports.
-    this.#droppedLines += 1;
-    this.#droppedBytes += Buffer.byteLength(message) + 1;
+    this.addDropped(1, Buffer.byteLength(message) + 1);
+    return false;
+  }
+
+  /**
+   * Lines past the budget counted elsewhere (the isolate's console, see bridge.ts `Dropped`). The counts
+   * come from the code's isolate: anything but a count is ignored, and the sums stop at a safe integer.
+   */
+  addDropped(lines: number, bytes: number): void {
+    if (!isCount(lines) || !isCount(bytes)) return;
+    this.#droppedLines = Math.min(this.#droppedLines + lines, Number.MAX_SAFE_INTEGER);
+    this.#droppedBytes = Math.min(this.#droppedBytes + bytes, Number.MAX_SAFE_INTEGER);
   }
 
   result(): { output: string; logs: LogEntry[] } {
@@ -43,6 +54,10 @@ export class OutputCollector {
     }
     return { output: logs.map((entry) => entry.message).join('\n'), logs };
   }
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 /** What one line adds to the result's JSON: its `logs` entry with a comma, and its escaped text with "\\n" in `output`. */

@@ -1,11 +1,13 @@
 import ivm from 'isolated-vm';
-import { bridgeGlobals, type Log, type ResolveCall, type StartCall } from '../prelude/bridge.ts';
+import { bridgeGlobals, type Dropped, type Log, type ResolveCall, type StartCall } from '../prelude/bridge.ts';
 
 /** Where a prepared context's calls and console lines go: the execution that took it. */
 export interface BridgeTarget {
   /** `StartCall`'s values, four per call. */
   start(calls: readonly (number | string)[]): void;
-  log(level: string, message: string): void;
+  /** False once the output budget is spent (see `Log`). */
+  log(level: string, message: string): boolean;
+  dropped(lines: number, bytes: number): void;
 }
 
 /**
@@ -32,8 +34,11 @@ export class PreparedContext {
     // The prelude only captures these; they are first called by the code, after an execution attached itself.
     const startCall: StartCall = (...calls) => this.#target?.start(calls);
     const log: Log = (level, message) => this.#target?.log(level, message);
+    const dropped: Dropped = (lines, bytes) => this.#target?.dropped(lines, bytes);
     jail.setSync(bridgeGlobals.callTool, new ivm.Callback(startCall, { ignored: true }));
     jail.setSync(bridgeGlobals.log, new ivm.Callback(log));
+    // Synchronous like `Log`: the last report, made as the code settles, is in before its result is read.
+    jail.setSync(bridgeGlobals.dropped, new ivm.Callback(dropped));
     jail.setSync(bridgeGlobals.bindings, bindingsJson);
   }
 
