@@ -27,10 +27,15 @@ const options: TypeScript.CompilerOptions = {
   skipDefaultLibCheck: true,
 };
 
-// In-memory files live under a directory that cannot exist, so nothing on disk is picked up by accident.
+// In-memory files live under a directory that cannot exist, so nothing on disk is picked up by accident;
+// each checker has its own, so that checkers sharing a registry never share a file of theirs.
 const root = '/__code-goat-check__/';
-const apiFile = `${root}api.d.ts`;
-const codeFile = `${root}code.ts`;
+/**
+ * The parsed lib files, shared by every checker of the thread: a document registry keeps one
+ * SourceFile per file and settings for all the language services that use it.
+ */
+const registry = ts.createDocumentRegistry();
+const libSnapshots = new Map<string, TypeScript.IScriptSnapshot | undefined>();
 /** The code is the body of an async function (as the sandbox runs it): `await` and `return` are legal. */
 const wrapperStart = 'async function __codeGoatExecution__() {\n';
 const wrapperEnd = '\n}\n';
@@ -42,37 +47,49 @@ const wrapperEnd = '\n}\n';
  * checker's worker thread, never on the gateway's main thread.
  */
 export class CodeDiagnostics {
-  readonly #files = new Map<string, { text: string; version: number }>([
-    [apiFile, { text: '', version: 0 }],
-    [codeFile, { text: wrapperStart + wrapperEnd, version: 0 }],
-  ]);
-  readonly #libSnapshots = new Map<string, TypeScript.IScriptSnapshot | undefined>();
+  readonly #apiFile: string;
+  readonly #codeFile: string;
+  readonly #files: Map<string, { text: string; version: number }>;
   readonly #service: TypeScript.LanguageService;
 
-  constructor(declarations: string) {
+  /** `client` names the checker's own files: unique among the checkers of one thread. */
+  constructor(client: number, declarations: string) {
+    const directory = `${root}${client}/`;
+    this.#apiFile = `${directory}api.d.ts`;
+    this.#codeFile = `${directory}code.ts`;
+    this.#files = new Map([
+      [this.#apiFile, { text: '', version: 0 }],
+      [this.#codeFile, { text: wrapperStart + wrapperEnd, version: 0 }],
+    ]);
     this.setDeclarations(declarations);
     const host: TypeScript.LanguageServiceHost = {
       getCompilationSettings: () => options,
-      getScriptFileNames: () => [apiFile, codeFile],
+      getScriptFileNames: () => [this.#apiFile, this.#codeFile],
       getScriptVersion: (fileName) => String(this.#files.get(fileName)?.version ?? 0),
       getScriptSnapshot: (fileName) => {
         const file = this.#files.get(fileName);
-        return file ? ts.ScriptSnapshot.fromString(file.text) : this.#libSnapshot(fileName);
+        return file ? ts.ScriptSnapshot.fromString(file.text) : libSnapshot(fileName);
       },
-      getCurrentDirectory: () => root,
+      getCurrentDirectory: () => directory,
       getDefaultLibFileName: (settings) => ts.getDefaultLibFilePath(settings),
-      fileExists: (fileName) => this.#files.has(fileName) || this.#libSnapshot(fileName) !== undefined,
+      fileExists: (fileName) => this.#files.has(fileName) || libSnapshot(fileName) !== undefined,
       readFile: (fileName) => this.#files.get(fileName)?.text ?? ts.sys.readFile(fileName),
     };
-    this.#service = ts.createLanguageService(host, ts.createDocumentRegistry());
+    this.#service = ts.createLanguageService(host, registry);
   }
 
   setDeclarations(text: string): void {
-    this.#set(apiFile, forChecking(text));
+    this.#set(this.#apiFile, forChecking(text));
+  }
+
+  /** Lets go of this checker's files in the shared registry. */
+  dispose(): void {
+    this.#service.dispose();
   }
 
   /** The errors of `code` against the declarations, at lines and columns of `code`, at most `maxDiagnostics` of them. */
   check(code: string): TypeDiagnostic[] {
+    const codeFile = this.#codeFile;
     this.#set(codeFile, wrapperStart + code + wrapperEnd);
     const found = [...this.#service.getSyntacticDiagnostics(codeFile), ...this.#service.getSemanticDiagnostics(codeFile)];
     const source = this.#service.getProgram()?.getSourceFile(codeFile);
@@ -99,15 +116,15 @@ export class CodeDiagnostics {
     file.text = text;
     file.version += 1;
   }
+}
 
-  /** The compiler's lib files, read once: they never change. */
-  #libSnapshot(fileName: string): TypeScript.IScriptSnapshot | undefined {
-    if (!this.#libSnapshots.has(fileName)) {
-      const text = ts.sys.readFile(fileName);
-      this.#libSnapshots.set(fileName, text === undefined ? undefined : ts.ScriptSnapshot.fromString(text));
-    }
-    return this.#libSnapshots.get(fileName);
+/** The compiler's lib files, read once: they never change. */
+function libSnapshot(fileName: string): TypeScript.IScriptSnapshot | undefined {
+  if (!libSnapshots.has(fileName)) {
+    const text = ts.sys.readFile(fileName);
+    libSnapshots.set(fileName, text === undefined ? undefined : ts.ScriptSnapshot.fromString(text));
   }
+  return libSnapshots.get(fileName);
 }
 
 /**

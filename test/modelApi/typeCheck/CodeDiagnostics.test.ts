@@ -19,7 +19,7 @@ declare namespace mcpTools {
 
 let checker: CodeDiagnostics;
 beforeAll(() => {
-  checker = new CodeDiagnostics(declarations);
+  checker = new CodeDiagnostics(1, declarations);
 });
 
 describe('CodeDiagnostics', () => {
@@ -70,7 +70,7 @@ return ids;`;
   });
 
   it('the generated declarations declare what the sandbox provides: console and ToolError check clean', () => {
-    const generated = new CodeDiagnostics(generateTypeDefinitions({ namespaces: [] }));
+    const generated = new CodeDiagnostics(2, generateTypeDefinitions({ namespaces: [] }));
     const code = `console.log('a');\nconsole.error(new Error('b'));\ntry { throw new Error('c'); } catch (error) { if (error instanceof ToolError) return error.code; }\nreturn 1;`;
     expect(generated.check(code)).toEqual([]);
   });

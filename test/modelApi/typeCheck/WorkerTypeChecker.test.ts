@@ -65,6 +65,61 @@ describe('WorkerTypeChecker', () => {
     }
   });
 
+  it('checkers of one process share one thread, each checking against its own declarations', async () => {
+    const other = new WorkerTypeChecker();
+    other.setDeclarations(declarations.replace('title', 'titel'));
+    try {
+      const [mine, theirs] = await Promise.all([checker.check(wrongName), other.check(wrongName)]);
+      expect(mine).toMatchObject({ status: 'checked', diagnostics: [{ line: 2, code: 2561 }] });
+      expect(theirs).toEqual({ status: 'checked', diagnostics: [] });
+      expect(other.threadId).toBeDefined();
+      expect(other.threadId).toBe(checker.threadId);
+    } finally {
+      await other.close();
+    }
+    // The one that stays keeps its thread and its declarations.
+    expect(await checker.check(wrongName)).toMatchObject({ status: 'checked', diagnostics: [{ line: 2, code: 2561 }] });
+  });
+
+  it('a check that stalls the shared thread restarts it: only its own checker is told, and the others keep their declarations', async () => {
+    const seen: string[] = [];
+    const mine: string[] = [];
+    const steady = new WorkerTypeChecker({ onProblem: (message) => mine.push(message) });
+    steady.setDeclarations(declarations.replace('title', 'titel'));
+    const hasty = new WorkerTypeChecker({ timeoutMs: 1, onProblem: (message) => seen.push(message) });
+    hasty.setDeclarations(declarations);
+    try {
+      expect(await steady.check(wrongName)).toEqual({ status: 'checked', diagnostics: [] });
+      const before = steady.threadId;
+      expect(await hasty.check(wrongName)).toMatchObject({ status: 'unavailable' });
+      expect(seen).toEqual([expect.stringContaining('the checker is restarted')]);
+      expect(mine).toEqual([]);
+      // A new thread, given every checker's current declarations as it starts.
+      expect(await steady.check(wrongName)).toEqual({ status: 'checked', diagnostics: [] });
+      expect(steady.threadId).not.toBe(before);
+    } finally {
+      await Promise.all([hasty.close(), steady.close()]);
+    }
+  });
+
+  it('the thread ends with the last checker that uses it; a later checker starts another', async () => {
+    const heap = { maxHeapMb: 512 }; // a heap of its own: a thread no other test shares
+    const first = new WorkerTypeChecker(heap);
+    first.setDeclarations(declarations);
+    expect(await first.check(wrongName)).toMatchObject({ status: 'checked' });
+    const ended = first.threadId;
+    await first.close();
+    expect(first.threadId).toBeUndefined();
+    const later = new WorkerTypeChecker(heap);
+    later.setDeclarations(declarations);
+    try {
+      expect(await later.check(wrongName)).toMatchObject({ status: 'checked', diagnostics: [{ line: 2, code: 2561 }] });
+      expect(later.threadId).not.toBe(ended);
+    } finally {
+      await later.close();
+    }
+  });
+
   it('a closed checker answers unavailable at once', async () => {
     const closed = new WorkerTypeChecker();
     await closed.close();
