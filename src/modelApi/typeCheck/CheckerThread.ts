@@ -36,7 +36,7 @@ interface Running {
  * too slowly, stuck on one check, crashed, out of heap, too many checks waiting) comes back
  * `unavailable`. A thread stuck on a check or gone is replaced by the next check, which sends every
  * client's current declarations. The thread answers in order, so one client's long check delays the
- * others' (each has its own timeout); the thread ends once its last client leaves.
+ * others' (each has its own timeout). It ends a while after its last client left (`idleMs`).
  */
 export class CheckerThread {
   static readonly #shared = new Map<number, CheckerThread>();
@@ -56,6 +56,8 @@ export class CheckerThread {
   /** Checks sent and not answered, in the order they were sent (the order the thread answers them). */
   readonly #pending = new Map<number, Pending>();
   #running: Running | undefined;
+  /** Set while the thread has no client: it ends when this fires. */
+  #idle: NodeJS.Timeout | undefined;
   #nextClient = 1;
   #nextId = 1;
 
@@ -70,22 +72,29 @@ export class CheckerThread {
 
   /** A new client; `leave` when done with it. */
   join(onProblem: (message: string) => void): number {
+    clearTimeout(this.#idle);
+    this.#idle = undefined;
     const client = this.#nextClient++;
     this.#clients.set(client, { declarations: '', onProblem, waiting: 0 });
     return client;
   }
 
-  /** The client's checks still waiting come back unavailable; the thread ends with its last client. */
-  async leave(client: number, reason: string): Promise<void> {
+  /**
+   * The client's checks still waiting come back unavailable and the thread forgets its declarations.
+   * The thread ends `idleMs` after its last client left, unless another joins meanwhile.
+   */
+  leave(client: number, reason: string, idleMs: number): void {
     if (!this.#clients.has(client)) return;
     for (const [id, pending] of this.#pending) if (pending.client === client) this.#settle(id, unavailable(reason));
     this.#clients.delete(client);
-    if (this.#clients.size > 0) {
-      this.#running?.worker.postMessage({ kind: 'forget', client } satisfies ToChecker);
-      return;
-    }
-    if (CheckerThread.#shared.get(this.#maxHeapMb) === this) CheckerThread.#shared.delete(this.#maxHeapMb);
-    await this.#end(reason, false);
+    this.#running?.worker.postMessage({ kind: 'forget', client } satisfies ToChecker);
+    if (this.#clients.size > 0) return;
+    clearTimeout(this.#idle);
+    this.#idle = setTimeout(() => {
+      this.#idle = undefined;
+      void this.#end('no checker used the thread', false);
+    }, idleMs);
+    this.#idle.unref();
   }
 
   setDeclarations(client: number, text: string): void {

@@ -10,6 +10,8 @@ export interface WorkerTypeCheckerOptions {
   readonly startTimeoutMs?: number;
   /** The checker thread's heap; checkers with the same heap share one thread. */
   readonly maxHeapMb?: number;
+  /** How long the thread stays once this checker, its last, closed. */
+  readonly idleMs?: number;
   /** Told why the checker thread was ended or lost (for the log); the next check starts another. */
   readonly onProblem?: (message: string) => void;
 }
@@ -22,12 +24,14 @@ export interface WorkerTypeCheckerOptions {
  */
 export class WorkerTypeChecker implements CodeTypeChecker {
   readonly #timing: { timeoutMs: number; startTimeoutMs: number };
+  readonly #idleMs: number;
   readonly #thread: CheckerThread;
   readonly #client: number;
   #closed = false;
 
   constructor(options: WorkerTypeCheckerOptions = {}) {
     this.#timing = { timeoutMs: options.timeoutMs ?? typeCheckDefaults.timeoutMs, startTimeoutMs: options.startTimeoutMs ?? typeCheckDefaults.startTimeoutMs };
+    this.#idleMs = options.idleMs ?? typeCheckDefaults.idleMs;
     this.#thread = CheckerThread.shared(options.maxHeapMb ?? typeCheckDefaults.maxHeapMb);
     this.#client = this.#thread.join(options.onProblem ?? (() => {}));
   }
@@ -54,6 +58,6 @@ export class WorkerTypeChecker implements CodeTypeChecker {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#thread.leave(this.#client, 'the type checker is closed');
+    this.#thread.leave(this.#client, 'the type checker is closed', this.#idleMs);
   }
 }

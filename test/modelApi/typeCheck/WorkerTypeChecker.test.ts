@@ -4,7 +4,7 @@
  * that dies, comes back `unavailable` and the next check gets a new thread. With the execution around
  * it (`typeCheckedExecution`): an unavailable check never fails an execution.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { typeCheckedExecution } from '../../../src/codeMode/typeCheckedExecution.ts';
 import { WorkerTypeChecker } from '../../../src/modelApi/index.ts';
 import type { ExecutionResult } from '../../../src/sandbox/ExecutionResult.ts';
@@ -102,21 +102,26 @@ describe('WorkerTypeChecker', () => {
     }
   });
 
-  it('the thread ends with the last checker that uses it; a later checker starts another', async () => {
-    const heap = { maxHeapMb: 512 }; // a heap of its own: a thread no other test shares
-    const first = new WorkerTypeChecker(heap);
+  it('a checker made soon after the last one closed finds the thread warm; past idleMs the thread ends and a later checker starts another', async () => {
+    const first = new WorkerTypeChecker({ maxHeapMb: 512 }); // a heap of its own: a thread no other test shares
     first.setDeclarations(declarations);
     expect(await first.check(wrongName)).toMatchObject({ status: 'checked' });
-    const ended = first.threadId;
+    const warm = first.threadId;
     await first.close();
-    expect(first.threadId).toBeUndefined();
-    const later = new WorkerTypeChecker(heap);
-    later.setDeclarations(declarations);
+    const second = new WorkerTypeChecker({ maxHeapMb: 512, idleMs: 0 });
+    second.setDeclarations(declarations.replace('title', 'titel'));
+    expect(await second.check(wrongName)).toEqual({ status: 'checked', diagnostics: [] });
+    expect(second.threadId).toBe(warm);
+    await second.close();
+    await vi.waitFor(() => expect(second.threadId).toBeUndefined(), { timeout: 10_000 });
+    const third = new WorkerTypeChecker({ maxHeapMb: 512, idleMs: 0 });
+    third.setDeclarations(declarations);
     try {
-      expect(await later.check(wrongName)).toMatchObject({ status: 'checked', diagnostics: [{ line: 2, code: 2561 }] });
-      expect(later.threadId).not.toBe(ended);
+      expect(await third.check(wrongName)).toMatchObject({ status: 'checked', diagnostics: [{ line: 2, code: 2561 }] });
+      expect(third.threadId).toBeDefined();
+      expect(third.threadId).not.toBe(warm);
     } finally {
-      await later.close();
+      await third.close();
     }
   });
 
