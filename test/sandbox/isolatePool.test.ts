@@ -19,7 +19,7 @@ const preludeModule = fileURLToPath(new URL('../../src/sandbox/worker/preludeScr
  * the probe took longer, and an isolate judged busy is disposed, which is not what these tests are about.
  * `until(isolates)` waits for those given back to be kept or disposed, however long that takes.
  */
-async function inWorkerProcess(body: string, poolOptions: { maxIdle?: number; keepIdle?: number; idleTtlMs?: number } = {}): Promise<unknown> {
+async function inWorkerProcess(body: string, poolOptions: { maxIdle?: number; keepIdle?: number; idleTtlMs?: number; probeTimeoutMs?: number } = {}): Promise<unknown> {
   const script = `
 import { IsolatePool } from ${JSON.stringify(poolModule)};
 import { preludeScript } from ${JSON.stringify(preludeModule)};
@@ -125,6 +125,23 @@ pool.release(second, { reusable: false });
 await settled();
 process.stdout.write(JSON.stringify(result));
 `, { maxIdle: 1 });
+    expect(answer).toEqual({ same: false, firstDisposed: true, secondLive: true });
+  });
+
+  it('disposes an isolate given back while code still runs on its thread: its next context never comes, and the waiter makes its own isolate', async () => {
+    // The probe is the isolate's next context, made on its own thread: an endless microtask chain left
+    // running there keeps it from ever being made. Both answers come after the probe's 500 ms.
+    const answer = await inWorkerProcess(`
+const first = await pool.acquire(32);
+const context = await first.isolate.createContext();
+context.evalIgnored('(async () => { for (;;) await null; })(); 0');
+pool.release(first, { reusable: true });
+const second = await pool.acquire(32);
+const result = { same: second === first, firstDisposed: first.isolate.isDisposed, secondLive: !second.isolate.isDisposed };
+pool.release(second, { reusable: false });
+await settled();
+process.stdout.write(JSON.stringify(result));
+`, { maxIdle: 1, probeTimeoutMs: 500 });
     expect(answer).toEqual({ same: false, firstDisposed: true, secondLive: true });
   });
 });

@@ -33,7 +33,7 @@ export interface PooledIsolate {
 const idleDefaults = { maxIdle: sandboxPoolDefaults.executionsPerWorker, keepIdle: 2, idleTtlMs: 10_000 };
 const poolDefaults = {
   ...idleDefaults,
-  /** How long an isolate given back may take to answer a probe before it is judged busy with leftover work. */
+  /** How long an isolate given back may take to make its next context (the probe) before it is judged busy with leftover work. */
   probeTimeoutMs: 50,
 };
 /** An isolate serves at most this many executions, to bound whatever drift reuse allows. */
@@ -48,8 +48,8 @@ const maxHeapShareForReuse = 0.5;
  * Reuse must not let one execution's leftovers run unwatched later, in the next execution or between
  * executions. The prelude removes what V8 would run on its own later (FinalizationRegistry callbacks,
  * Atomics.waitAsync), and an isolate goes back to the pool only when its execution ended normally with
- * no tool call left unanswered (an answer would resume that code), it answers a probe at once (no
- * endless microtask chain still running), and less than half its heap cap is still in use. Otherwise,
+ * no tool call left unanswered (an answer would resume that code), it makes its next context at once (no
+ * endless microtask chain still running on its thread), and less than half its heap cap is still in use. Otherwise,
  * and after `maxUses`, it is disposed and a fresh spare takes its place.
  */
 export class IsolatePool {
@@ -160,15 +160,16 @@ export class IsolatePool {
     if (mayReturn) this.#returning.set(memoryMb, (this.#returning.get(memoryMb) ?? 0) + 1);
     setImmediate(() => {
       void this.#fitForReuse(pooled, mayReturn)
-        .catch(() => false)
-        .then((fit) => {
+        .catch(() => undefined)
+        .then((nextContext) => {
           if (mayReturn) this.#returning.set(memoryMb, (this.#returning.get(memoryMb) ?? 1) - 1);
           const waiter = this.#takeWaiter(memoryMb);
           // Kept only with somewhere to go (a waiter, or room among the idle); its next context is made then.
-          if (fit && !this.#disposed && (waiter !== undefined || this.#idle.length < this.#maxIdle)) {
-            this.#setSpare(pooled, this.#prepareSpare(pooled.isolate, pooled.prelude));
+          if (nextContext !== undefined && !this.#disposed && (waiter !== undefined || this.#idle.length < this.#maxIdle)) {
+            this.#setSpare(pooled, this.#prepareSpare(pooled.isolate, pooled.prelude, nextContext));
             return waiter !== undefined ? waiter.take(pooled) : this.#park(pooled);
           }
+          releaseQuietly(nextContext);
           if (!pooled.isolate.isDisposed) pooled.isolate.dispose();
           // The waiter makes its own isolate; with nobody waiting, a spare is made for the next one.
           if (waiter !== undefined) return waiter.take(undefined);
@@ -218,12 +219,30 @@ export class IsolatePool {
     return index >= 0 ? this.#waiting.splice(index, 1)[0] : undefined;
   }
 
-  async #fitForReuse(pooled: PooledIsolate, mayReturn: boolean): Promise<boolean> {
-    if (!mayReturn || pooled.isolate.isDisposed) return false;
-    // The heap statistics are read on the isolate's own thread: no answer in time means it is still busy.
-    const probe = pooled.isolate.getHeapStatistics().then((stats) => stats.used_heap_size < maxHeapShareForReuse * pooled.memoryMb * 1024 * 1024);
-    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), this.#probeTimeoutMs).unref());
-    return Promise.race([probe.catch(() => false), timeout]);
+  /**
+   * Whether an isolate given back may serve again; if so, its next context, already made. The probe is
+   * that context: it is made on the isolate's own thread, which gets to it only once any code still
+   * running there is done, so no context in time means the isolate is busy with leftover work. One
+   * crossing both judges the isolate and makes its next context (a crossing is two thread switches).
+   */
+  async #fitForReuse(pooled: PooledIsolate, mayReturn: boolean): Promise<ivm.Context | undefined> {
+    if (!mayReturn || pooled.isolate.isDisposed) return undefined;
+    const made = pooled.isolate.createContext();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.#probeTimeoutMs).unref()));
+    const context = await Promise.race([made.catch(() => undefined), timeout]);
+    clearTimeout(timer);
+    if (context === undefined) {
+      // Too late: whatever it makes goes with the isolate, which is disposed.
+      made.then(releaseQuietly, () => {});
+      return undefined;
+    }
+    // The isolate has just answered and nothing can wake its code (no call left unanswered): read here.
+    if (pooled.isolate.getHeapStatisticsSync().used_heap_size >= maxHeapShareForReuse * pooled.memoryMb * 1024 * 1024) {
+      releaseQuietly(context);
+      return undefined;
+    }
+    return context;
   }
 
   /** Prepares one isolate ahead of need, so the first execution does not pay for it. */
@@ -267,12 +286,27 @@ export class IsolatePool {
     return spare;
   }
 
-  /** The isolate's next context, prepared for the latest bindings; none (undefined) when it cannot be made. */
-  #prepareSpare(isolate: ivm.Isolate, prelude: ivm.Script): Promise<PreparedContext | undefined> | undefined {
+  /**
+   * The isolate's next context, prepared for the latest bindings (in `context` when one was made for
+   * it); none (undefined) when it cannot be made.
+   */
+  #prepareSpare(isolate: ivm.Isolate, prelude: ivm.Script, context?: ivm.Context): Promise<PreparedContext | undefined> | undefined {
     const bindingsJson = this.#lastBindingsJson;
-    if (bindingsJson === undefined) return undefined;
+    if (bindingsJson === undefined) {
+      releaseQuietly(context);
+      return undefined;
+    }
     // Disposed before use, or out of memory: the execution that takes it makes a context itself.
-    return PreparedContext.prepare(isolate, prelude, bindingsJson).catch(() => undefined);
+    return PreparedContext.prepare(isolate, prelude, bindingsJson, context).catch(() => undefined);
+  }
+}
+
+/** Releases a context, if any, whose isolate may be gone already (then there is nothing to release). */
+function releaseQuietly(context: ivm.Context | undefined): void {
+  try {
+    context?.release();
+  } catch {
+    // Disposed with its isolate.
   }
 }
 
