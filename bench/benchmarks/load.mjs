@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bundledServer, connectHttp, makeTempDir, resultText, spawnHttpGateway, writeConfig } from '../lib/servers.mjs';
-import { memorySnapshot } from '../lib/processes.mjs';
+import { cpuPerIteration, cpuSnapshot, memorySnapshot } from '../lib/processes.mjs';
 import { round, summarize } from '../stats.mjs';
 
 function envInt(name, fallback) {
@@ -58,6 +58,7 @@ async function phase(name, gatewayPid, connected, iteration, log) {
     }),
   );
   const atStart = memorySnapshot(gatewayPid);
+  const cpuAtStart = cpuSnapshot(gatewayPid);
   log(`${name}: ${seconds} s of load`);
   const started = performance.now();
   const sampler = setInterval(() => samples.push({ at: (performance.now() - started) / 1000, ...memorySnapshot(gatewayPid) }), 500);
@@ -80,6 +81,7 @@ async function phase(name, gatewayPid, connected, iteration, log) {
     clearInterval(sampler);
   }
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = cpuPerIteration(cpuAtStart, cpuSnapshot(gatewayPid), latencies.length);
   await sleep(200);
   const atEnd = memorySnapshot(gatewayPid);
   const errorCount = [...errors.values()].reduce((sum, n) => sum + n, 0);
@@ -92,6 +94,7 @@ async function phase(name, gatewayPid, connected, iteration, log) {
     latencyMs: summarize(latencies),
     errors: errorCount,
     errorMessages: Object.fromEntries(errors),
+    cpuPerIteration: cpu,
     rss: {
       start: atStart,
       end: atEnd,
@@ -174,6 +177,14 @@ export function table(result) {
         ['execute_code', result.phases.executeCode],
         ['passthrough (3 tool calls)', result.phases.passthrough],
       ].map(([name, p]) => [name, result.clients, p.seconds, p.iterationsPerSecond, p.toolCallsPerSecond, p.latencyMs.median, p.latencyMs.p99, p.latencyMs.max, p.errors]),
+    },
+    {
+      title: 'CPU per iteration (ms of user + system time, and context switches of every thread), by process',
+      headers: ['process', 'execute_code ms', 'switches', 'passthrough ms', 'switches'],
+      rows: [...new Set([...Object.keys(result.phases.executeCode.cpuPerIteration ?? {}), ...Object.keys(result.phases.passthrough.cpuPerIteration ?? {})])].map((kind) => {
+        const of = (phase) => phase.cpuPerIteration?.[kind] ?? { cpuMs: '–', switches: '–' };
+        return [kind, of(result.phases.executeCode).cpuMs, of(result.phases.executeCode).switches, of(result.phases.passthrough).cpuMs, of(result.phases.passthrough).switches];
+      }),
     },
     {
       title: 'RSS (MiB), execute_code phase; passthrough phase end: gateway ' + result.phases.passthrough.rss.end.gatewayMiB + ', tree ' + result.phases.passthrough.rss.end.treeMiB,
