@@ -50,6 +50,22 @@ await settled();
 process.stdout.write(JSON.stringify(answer));
 `;
 
+/**
+ * At the ceiling (`maxIdle: 1`), an isolate given back after `leftBehind` ran in a context of it, and an
+ * execution that arrives meanwhile and waits for it: whether it got that isolate, and which one lives.
+ */
+const waiterBehindOne = (leftBehind: string) => `
+const first = await pool.acquire(32);
+const context = await first.isolate.createContext();
+${leftBehind}
+pool.release(first, { reusable: true });
+const second = await pool.acquire(32);
+const result = { same: second === first, firstDisposed: first.isolate.isDisposed, secondLive: !second.isolate.isDisposed };
+pool.release(second, { reusable: false });
+await settled();
+process.stdout.write(JSON.stringify(result));
+`;
+
 describe('the isolate pool of a worker', () => {
   it('keeps the isolates of a burst given back fit, up to as many as a worker runs at once, and disposes the rest', async () => {
     // A burst as large as a worker runs at once comes back whole: the next one makes none.
@@ -114,34 +130,14 @@ process.stdout.write(JSON.stringify(result));
   it('makes a new isolate for a waiting execution when the one it waited for proves unfit', async () => {
     // At the ceiling (one isolate here) an execution waits for the one being given back; past half its
     // heap cap still in use after the execution, that one is not reused, so the waiter makes its own.
-    const answer = await inWorkerProcess(`
-const first = await pool.acquire(32);
-const context = await first.isolate.createContext();
-await context.eval('globalThis.keep = new Array(3_000_000).fill(1.5); 0');
-pool.release(first, { reusable: true });
-const second = await pool.acquire(32);
-const result = { same: second === first, firstDisposed: first.isolate.isDisposed, secondLive: !second.isolate.isDisposed };
-pool.release(second, { reusable: false });
-await settled();
-process.stdout.write(JSON.stringify(result));
-`, { maxIdle: 1 });
+    const answer = await inWorkerProcess(waiterBehindOne("await context.eval('globalThis.keep = new Array(3_000_000).fill(1.5); 0');"), { maxIdle: 1 });
     expect(answer).toEqual({ same: false, firstDisposed: true, secondLive: true });
   });
 
   it('disposes an isolate given back while code still runs on its thread: its next context never comes, and the waiter makes its own isolate', async () => {
     // The probe is the isolate's next context, made on its own thread: an endless microtask chain left
     // running there keeps it from ever being made. Both answers come after the probe's 500 ms.
-    const answer = await inWorkerProcess(`
-const first = await pool.acquire(32);
-const context = await first.isolate.createContext();
-context.evalIgnored('(async () => { for (;;) await null; })(); 0');
-pool.release(first, { reusable: true });
-const second = await pool.acquire(32);
-const result = { same: second === first, firstDisposed: first.isolate.isDisposed, secondLive: !second.isolate.isDisposed };
-pool.release(second, { reusable: false });
-await settled();
-process.stdout.write(JSON.stringify(result));
-`, { maxIdle: 1, probeTimeoutMs: 500 });
+    const answer = await inWorkerProcess(waiterBehindOne("context.evalIgnored('(async () => { for (;;) await null; })(); 0');"), { maxIdle: 1, probeTimeoutMs: 500 });
     expect(answer).toEqual({ same: false, firstDisposed: true, secondLive: true });
   });
 });

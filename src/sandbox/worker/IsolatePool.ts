@@ -1,25 +1,10 @@
-import ivm from 'isolated-vm';
-import { bridgeGlobals, preludeFilename } from '../prelude/bridge.ts';
+import type ivm from 'isolated-vm';
 import { PreparedContext } from './PreparedContext.ts';
+import { createPooledIsolate, nextContextIfFit, releaseQuietly, type PooledIsolate } from './pooledIsolate.ts';
 import { sandboxPoolDefaults } from '../../config/defaults.ts';
 
-export interface PooledIsolate {
-  readonly isolate: ivm.Isolate;
-  /** The prelude compiled once for this isolate; run in each execution's fresh context. */
-  readonly prelude: ivm.Script;
-  readonly memoryMb: number;
-  /** Executions it has served. */
-  uses: number;
-  /** When it last went idle (performance.now()), while it waits in the pool. */
-  idleSince?: number;
-  /**
-   * A context made while the isolate was idle, the prelude run in it for the bindings of the pool's
-   * last execution (see PreparedContext): an execution with those bindings does not wait for either.
-   */
-  spare?: Promise<PreparedContext | undefined> | undefined;
-  /** Its spare has settled: an execution taking it starts at once. */
-  spareReady?: boolean;
-}
+export type { PooledIsolate };
+
 
 /**
  * Idle isolates a worker keeps: while busy, as many as it runs executions at once
@@ -38,8 +23,6 @@ const poolDefaults = {
 };
 /** An isolate serves at most this many executions, to bound whatever drift reuse allows. */
 const maxUses = 200;
-/** Heap still in use after an execution, as a share of the cap, past which the isolate is not reused. */
-const maxHeapShareForReuse = 0.5;
 
 /**
  * Isolates made ready ahead of need: creating one costs milliseconds, and its first execution runs
@@ -159,7 +142,7 @@ export class IsolatePool {
     const mayReturn = reusable && pooled.uses < maxUses && !pooled.isolate.isDisposed;
     if (mayReturn) this.#returning.set(memoryMb, (this.#returning.get(memoryMb) ?? 0) + 1);
     setImmediate(() => {
-      void this.#fitForReuse(pooled, mayReturn)
+      void (mayReturn ? nextContextIfFit(pooled, this.#probeTimeoutMs) : Promise.resolve(undefined))
         .catch(() => undefined)
         .then((nextContext) => {
           if (mayReturn) this.#returning.set(memoryMb, (this.#returning.get(memoryMb) ?? 1) - 1);
@@ -219,32 +202,6 @@ export class IsolatePool {
     return index >= 0 ? this.#waiting.splice(index, 1)[0] : undefined;
   }
 
-  /**
-   * Whether an isolate given back may serve again; if so, its next context, already made. The probe is
-   * that context: it is made on the isolate's own thread, which gets to it only once any code still
-   * running there is done, so no context in time means the isolate is busy with leftover work. One
-   * crossing both judges the isolate and makes its next context (a crossing is two thread switches).
-   */
-  async #fitForReuse(pooled: PooledIsolate, mayReturn: boolean): Promise<ivm.Context | undefined> {
-    if (!mayReturn || pooled.isolate.isDisposed) return undefined;
-    const made = pooled.isolate.createContext();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.#probeTimeoutMs).unref()));
-    const context = await Promise.race([made.catch(() => undefined), timeout]);
-    clearTimeout(timer);
-    if (context === undefined) {
-      // Too late: whatever it makes goes with the isolate, which is disposed.
-      made.then(releaseQuietly, () => {});
-      return undefined;
-    }
-    // The isolate has just answered and nothing can wake its code (no call left unanswered): read here.
-    if (pooled.isolate.getHeapStatisticsSync().used_heap_size >= maxHeapShareForReuse * pooled.memoryMb * 1024 * 1024) {
-      releaseQuietly(context);
-      return undefined;
-    }
-    return context;
-  }
-
   /** Prepares one isolate ahead of need, so the first execution does not pay for it. */
   warm(memoryMb: number): void {
     if (this.#disposed || this.#idle.length >= this.#maxIdle || this.#idle.some((entry) => entry.memoryMb === memoryMb)) return;
@@ -259,18 +216,8 @@ export class IsolatePool {
   }
 
   #create(memoryMb: number): PooledIsolate {
-    const isolate = new ivm.Isolate({
-      memoryLimit: memoryMb,
-      onCatastrophicError: (message) => {
-        // isolated-vm's advice: V8 lost control of an isolate; this process cannot be trusted anymore.
-        process.stderr.write(`code-goat sandbox worker: catastrophic isolate error: ${message}\n`);
-        process.abort();
-      },
-    });
-    const prelude = isolate.compileScriptSync(this.#preludeSource, { filename: preludeFilename });
-    warmUp(isolate, prelude);
-    const pooled: PooledIsolate = { isolate, prelude, memoryMb, uses: 0 };
-    this.#setSpare(pooled, this.#prepareSpare(isolate, prelude));
+    const pooled = createPooledIsolate(memoryMb, this.#preludeSource);
+    this.#setSpare(pooled, this.#prepareSpare(pooled.isolate, pooled.prelude));
     return pooled;
   }
 
@@ -299,29 +246,4 @@ export class IsolatePool {
     // Disposed before use, or out of memory: the execution that takes it makes a context itself.
     return PreparedContext.prepare(isolate, prelude, bindingsJson, context).catch(() => undefined);
   }
-}
-
-/** Releases a context, if any, whose isolate may be gone already (then there is nothing to release). */
-function releaseQuietly(context: ivm.Context | undefined): void {
-  try {
-    context?.release();
-  } catch {
-    // Disposed with its isolate.
-  }
-}
-
-/**
- * Runs the prelude once in a scratch context with an inert bridge, so V8 has compiled its functions
- * before the isolate's real execution: a fresh isolate otherwise pays for that inside the execution.
- * Only our own code ever runs in the scratch context.
- */
-function warmUp(isolate: ivm.Isolate, prelude: ivm.Script): void {
-  const context = isolate.createContextSync();
-  const global = context.global;
-  global.setSync(bridgeGlobals.callTool, new ivm.Callback(() => {}));
-  global.setSync(bridgeGlobals.log, new ivm.Callback(() => {}));
-  global.setSync(bridgeGlobals.dropped, new ivm.Callback(() => {}));
-  global.setSync(bridgeGlobals.bindings, JSON.stringify({ namespaces: { Warm: { up: { server: 'warm', tool: 'up' } } } }));
-  prelude.runSync(context);
-  context.release();
 }

@@ -62,9 +62,7 @@ export interface ManagedStdioHooks {
 export class ManagedStdioTransport extends StdioClientTransport {
   readonly #hooks: ManagedStdioHooks;
   #pid: number | undefined;
-  #stdin: (NodeJS.WritableStream & { readonly writableLength: number; readonly writable: boolean; cork(): void; uncork(): void }) | undefined;
-  /** The stdin is corked until this turn of the event loop ends (see `#holdWritesForThisTurn`). */
-  #corked = false;
+  #stdin: (NodeJS.WritableStream & { readonly writableLength: number; readonly writableCorked: number; readonly writable: boolean; cork(): void; uncork(): void }) | undefined;
   #exit: ProcessExit | undefined;
   #closing: Promise<void> | undefined;
   /** Set once the process is known gone, so its pid (which the OS may reuse) is never signalled again. */
@@ -126,13 +124,10 @@ export class ManagedStdioTransport extends StdioClientTransport {
    */
   #holdWritesForThisTurn(): void {
     const stdin = this.#stdin;
-    if (stdin === undefined || this.#corked || !stdin.writable) return;
-    this.#corked = true;
+    // Only this method corks the stream: corked means held for this turn already.
+    if (stdin === undefined || stdin.writableCorked > 0 || !stdin.writable) return;
     stdin.cork();
-    setImmediate(() => {
-      this.#corked = false;
-      stdin.uncork();
-    });
+    setImmediate(() => stdin.uncork());
   }
 
   /** How the process ended; set before the transport's `onclose` runs (Node emits `exit` before `close`). */
