@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { runnablePackageEntry } from '../launch/sourceBundle.ts';
 import type { StdioServerConfig } from './schema.ts';
 
 /**
@@ -33,8 +34,11 @@ export interface BundledServerOptions {
   everythingMode?: 'stdio' | 'sse' | 'streamableHttp';
 }
 
+/** The file a bundled server is started from: from a source checkout, its JavaScript bundle once built (see launch/sourceBundle.ts). */
+export const bundledServerScript = (name: BundledServerName): string => runnablePackageEntry(bundledServerEntry(name));
+
 export function bundledServer(name: BundledServerName, options: BundledServerOptions = {}): StdioServerConfig {
-  const entry = bundledServerEntry(name);
+  const entry = bundledServerScript(name);
   switch (name) {
     case 'everything':
       return { command: process.execPath, args: [entry, options.everythingMode ?? 'stdio'] };

@@ -21,7 +21,8 @@ describe('defaultConfig', () => {
     const server = stdio(name);
     expect(server.command).toBe(process.execPath);
     const entry = server.args?.[0];
-    expect(entry).toMatch(/node_modules[\\/]@modelcontextprotocol[\\/]server-/);
+    // From a source checkout, the package's JavaScript bundle once built (src/launch/sourceBundle.ts).
+    expect(entry).toMatch(new RegExp(`node_modules[\\\\/](@modelcontextprotocol[\\\\/]server-${name}[\\\\/]|\\.cache[\\\\/]code-goat-bundles[\\\\/]server-${name}-)`));
     expect(entry !== undefined && existsSync(entry)).toBe(true);
   });
 

@@ -10,13 +10,13 @@ import type { ServerConfig } from '../../src/config/schema.ts';
 import { createGateway } from '../../src/gateway/Gateway.ts';
 import { createCodeMode } from '../../src/index.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
-import { officialServer, officialServerEntry } from '../fixtures/servers.ts';
+import { officialServer, officialServerScript } from '../fixtures/servers.ts';
 import { childEnv, freePort, makeTempDir, removeDir, runCli, start, stopAll, waitForOutput, writeJson } from './cliHelpers.ts';
 
 /** server-everything in an HTTP mode on a free port; resolves with its base URL once it listens. */
 async function startEverything(mode: 'sse' | 'streamableHttp'): Promise<string> {
   const port = await freePort();
-  const server = start(process.execPath, [officialServerEntry('everything'), mode], { env: childEnv({ PORT: String(port) }) });
+  const server = start(process.execPath, [officialServerScript('everything'), mode], { env: childEnv({ PORT: String(port) }) });
   // sse.js: "Server is running on port N"; streamableHttp.js: "… listening on port N".
   await waitForOutput(server, new RegExp(`(running|listening) on port ${port}\\b`));
   return `http://127.0.0.1:${port}`;

@@ -4,12 +4,12 @@
  * its own `import.meta.url`, and never for code that reads another part of `import.meta`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildSourceBundle, runnableEntry } from '../../src/launch/sourceBundle.ts';
+import { buildSourceBundle, runnableEntry, runnablePackageEntry } from '../../src/launch/sourceBundle.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'code-goat-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,6 +64,24 @@ describe('source bundles', () => {
     expect(text.every((byte) => byte < 0x80)).toBe(true);
     expect(text.toString()).not.toContain('A comment');
     expect(run(bundle!)).toEqual({ text: 'left \u2192 right \u{1F410}', name: 'describeArrow', type: 'Arrow' });
+  });
+
+  it("an installed package's entry runs from its bundle (named after the package) until one of its files changes; its modules keep their own import.meta.url", async () => {
+    const packageDir = path.join(dir, 'node_modules', '@scope', 'some-server');
+    mkdirSync(packageDir, { recursive: true });
+    const data = path.join(packageDir, 'data.js');
+    writeFileSync(data, 'export const where = import.meta.url;\nexport const version = 1;\n');
+    const entry = path.join(packageDir, 'index.js');
+    writeFileSync(entry, "import { version, where } from './data.js';\nconsole.log(JSON.stringify({ version, where }));\n");
+    expect(runnablePackageEntry(entry)).toBe(entry);
+    const bundle = await buildSourceBundle(entry);
+    expect(bundle).toMatch(/[\\/]some-server-index-[0-9a-f]+[\\/]index\.mjs$/);
+    expect(runnablePackageEntry(entry)).toBe(bundle);
+    expect(run(bundle!)).toEqual({ version: 1, where: pathToFileURL(data).href });
+    // A package's files are compared by size and modification time (an install writes them anew).
+    writeFileSync(data, 'export const where = import.meta.url;\nexport const version = 22;\n');
+    expect(runnablePackageEntry(entry)).toBe(entry);
+    expect(run((await buildSourceBundle(entry))!)).toEqual({ version: 22, where: pathToFileURL(data).href });
   });
 
   it('a .js entry (the published package) runs as it is', () => {

@@ -6,13 +6,13 @@ import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerPool } from '../../src/servers/index.ts';
-import { officialServerEntry } from '../fixtures/servers.ts';
+import { officialServerScript } from '../fixtures/servers.ts';
 import { captureLogger } from './helpers.ts';
 
 /** Starts server-everything in `mode` on a free port; resolves once it says it listens. */
 async function startEverything(mode: 'streamableHttp' | 'sse'): Promise<{ url: string; process: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [officialServerEntry('everything'), mode], {
+  const child = spawn(process.execPath, [officialServerScript('everything'), mode], {
     env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

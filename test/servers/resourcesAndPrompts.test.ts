@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerPool } from '../../src/servers/index.ts';
-import { officialServer, officialServerEntry } from '../fixtures/servers.ts';
+import { officialServer, officialServerEntry, officialServerScript } from '../fixtures/servers.ts';
 import { makeTempDir } from './helpers.ts';
 
 const temp = makeTempDir('resources');
@@ -83,7 +83,7 @@ describe('lists', () => {
   it('exposes the same lists per connection', () => {
     const everything = pool.connection('everything');
     expect(everything?.resources()).toEqual(pool.resources().filter((resource) => resource.server === 'everything'));
-    expect(everything?.config).toMatchObject({ args: [officialServerEntry('everything'), 'stdio'] });
+    expect(everything?.config).toMatchObject({ args: [officialServerScript('everything'), 'stdio'] });
   });
 });
 
