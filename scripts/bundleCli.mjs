@@ -8,6 +8,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { keptPackages, minified } from '../src/launch/sourceBundle.ts';
+import { builtinImportsWithoutUndici } from '../src/launch/builtinImports.ts';
 
 const dist = path.resolve(process.argv[2] ?? 'dist');
 const bundleDir = path.join(dist, 'bundle');
@@ -53,7 +54,8 @@ await build({
   banner: { js: `import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(${importMetaUrl});` },
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [keepModuleUrls],
+  // `node:http` read as CommonJS reads it, without loading undici (src/launch/builtinImports.ts).
+  plugins: [keepModuleUrls, builtinImportsWithoutUndici()],
 });
 
 rmSync(path.join(dist, 'cli.js.map'), { force: true });

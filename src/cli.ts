@@ -99,12 +99,19 @@ async function main(argv: string[]): Promise<number> {
     return withGateway(config, logger, (gateway) => runCode(gateway, code));
   }
 
-  const { createGateway, listenHttp, serveGatewayOverStdio, listenMetrics } = await gatewayModules();
+  const [{ createGateway }, { serveGatewayOverStdio }, httpEntry, metricsEntry] = await Promise.all([
+    gatewayModules(),
+    import('./gateway/serveStdio.ts'),
+    // Only when asked for: the MCP SDK's Node adapter (HTTP) sets up web Request and Response classes
+    // as it loads, which loads Node's fetch stack (undici), some 40 ms of CPU a stdio start never needs.
+    listen === undefined ? undefined : import('./gateway/httpServer.ts'),
+    metricsListen === undefined ? undefined : import('./gateway/metricsListener.ts'),
+  ]);
   // Serve at once: a slow or silent server must not keep clients waiting (it joins when it is up).
   const gateway = await createGateway(config, { logger, waitForServers: false });
   const metricsListener =
-    metricsListen && gateway.telemetry.metrics
-      ? await listenMetrics(gateway.telemetry.metrics, metricsListen).catch(async (error: unknown) => {
+    metricsListen && metricsEntry && gateway.telemetry.metrics
+      ? await metricsEntry.listenMetrics(gateway.telemetry.metrics, metricsListen).catch(async (error: unknown) => {
           await gateway.close();
           throw error;
         })
@@ -114,9 +121,9 @@ async function main(argv: string[]): Promise<number> {
     await metricsListener?.close();
     await gateway.close();
   };
-  if (listen !== undefined) {
+  if (listen !== undefined && httpEntry !== undefined) {
     // A port in use must still stop the downstream servers already started, not leave it to exit.
-    const http = await listenHttp(gateway, { ...listen, ...security }).catch(async (error: unknown) => {
+    const http = await httpEntry.listenHttp(gateway, { ...listen, ...security }).catch(async (error: unknown) => {
       await stop();
       throw error;
     });
@@ -143,13 +150,7 @@ async function main(argv: string[]): Promise<number> {
  * arguments are known to be good: `--help`, `--version` and a usage error answer without that cost.
  */
 async function gatewayModules() {
-  const [{ createGateway }, { listenHttp }, { serveGatewayOverStdio }, { listenMetrics }] = await Promise.all([
-    import('./gateway/Gateway.ts'),
-    import('./gateway/httpServer.ts'),
-    import('./gateway/serveStdio.ts'),
-    import('./gateway/metricsListener.ts'),
-  ]);
-  return { createGateway, listenHttp, serveGatewayOverStdio, listenMetrics };
+  return import('./gateway/Gateway.ts');
 }
 
 /** For `types` and `run`: they need the whole API, so they wait until every server is up or failed. */

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { builtinImportsWithoutUndici, isVirtualInput } from './builtinImports.ts';
 
 /**
  * JavaScript bundles of TypeScript entry files, for processes started from a source checkout.
@@ -66,12 +67,23 @@ export const keptPackages = ['isolated-vm', 'esbuild', 'typescript', 'gpt-tokeni
  */
 export const minified = { minifyWhitespace: true, minifySyntax: true, charset: 'ascii' } as const;
 
+/**
+ * How bundles are made: this module and its plugin's text, and the minifier's options. A change to
+ * any of them makes every bundle's folder new, so no start runs a bundle made the old way.
+ */
+let recipeText: string | undefined;
+function recipe(): string {
+  const self = fileURLToPath(import.meta.url);
+  recipeText ??= [self, path.join(path.dirname(self), `builtinImports${path.extname(self)}`)].map((file) => readFileSync(file, 'utf8')).join('\n') + JSON.stringify(minified);
+  return recipeText;
+}
+
 /** Each entry's own folder (its bundle, the chunks its dynamic imports load, its manifest), by entry and how it is built. */
 function bundlePaths(entry: string): { dir: string; bundle: string; manifest: string } {
   // A package's entry is named after its package too (server-everything-index-…), so a process list says which server runs.
   const owner = /.*[\\/]node_modules[\\/](?:@[^\\/]+[\\/])?([^\\/]+)[\\/]/.exec(entry)?.[1];
   const name = path.basename(entry).replace(/\.(ts|m?js)$/, '');
-  const dir = path.join(cacheDir, `${owner === undefined ? '' : `${owner}-`}${name}-${hashOf(entry + JSON.stringify(minified)).slice(0, 12)}`);
+  const dir = path.join(cacheDir, `${owner === undefined ? '' : `${owner}-`}${name}-${hashOf(entry + recipe()).slice(0, 12)}`);
   return { dir, bundle: path.join(dir, `${name}.mjs`), manifest: path.join(dir, 'manifest.json') };
 }
 
@@ -166,12 +178,13 @@ async function build(entry: string): Promise<string | undefined> {
     write: false,
     metafile: true,
     logLevel: 'silent',
-    plugins: [keepModuleUrls(hashes)],
+    plugins: [keepModuleUrls(hashes), builtinImportsWithoutUndici()],
   });
   // Any other use of import.meta (ours beyond its URL, or a package's) would read the bundle's: not bundled.
   if (result.outputFiles.some((file) => file.text.replace(banner, '').includes(importMeta))) return undefined;
   const inputs: Record<string, string> = {};
   for (const input of Object.keys(result.metafile.inputs)) {
+    if (isVirtualInput(input)) continue;
     const file = path.resolve(input);
     inputs[file] = hashes.get(file) ?? signatureOf(file);
   }

@@ -84,6 +84,17 @@ describe('source bundles', () => {
     expect(run((await buildSourceBundle(entry))!)).toEqual({ version: 22, where: pathToFileURL(data).href });
   });
 
+  it("node:http imported by an ES module reads the built-in as require does: its exports work, undici (Node's fetch stack) is not loaded", async () => {
+    // An ES module import of node:http loads undici for its WebSocket getters (nodejs/node#59686).
+    const entry = write(
+      'http.ts',
+      "import http, { createServer, STATUS_CODES } from 'node:http';\nconst undici = process.moduleLoadList.some((name) => name.includes('undici'));\nconsole.log(JSON.stringify({ undici, createServer: typeof createServer, same: http.createServer === createServer, teapot: STATUS_CODES[418] }));\n",
+    );
+    expect(run(entry)).toEqual({ undici: true, createServer: 'function', same: true, teapot: "I'm a Teapot" });
+    const bundle = await buildSourceBundle(entry);
+    expect(run(bundle!)).toEqual({ undici: false, createServer: 'function', same: true, teapot: "I'm a Teapot" });
+  });
+
   it('a .js entry (the published package) runs as it is', () => {
     expect(runnableEntry('/somewhere/dist/sandbox/worker/worker.js')).toBe('/somewhere/dist/sandbox/worker/worker.js');
   });
