@@ -52,12 +52,14 @@ function signatureOf(file: string, content?: string): string {
 
 /**
  * Packages that stay packages: native addons and their binaries, the TypeScript compiler and the
- * tokenizer (large, and loaded on demand), pino (its transports load files by path), and the CommonJS
- * packages we load with a dynamic `import()` and take named exports from (ioredis,
+ * tokenizer (large, and loaded on demand), pino-pretty (required by name, only on a terminal), and the
+ * CommonJS packages we load with a dynamic `import()` and take named exports from (ioredis,
  * rate-limiter-flexible): bundled, such an import yields only `default`. The CLI's published bundle
- * (scripts/bundleCli.mjs) keeps the same ones.
+ * (scripts/bundleCli.mjs) keeps the same ones. pino is bundled: only its transports (worker threads
+ * started from files found by path) would need it whole, and observability/logger.ts writes to stderr
+ * without one; loading it as a package was some 25 ms of every gateway's start.
  */
-export const keptPackages = ['isolated-vm', 'esbuild', 'typescript', 'gpt-tokenizer', 'pino', 'pino-pretty', 'ioredis', 'rate-limiter-flexible'];
+export const keptPackages = ['isolated-vm', 'esbuild', 'typescript', 'gpt-tokenizer', 'pino-pretty', 'ioredis', 'rate-limiter-flexible'];
 
 /**
  * Whitespace and comments out, names kept (stack traces still name functions): every start reads,
