@@ -67,4 +67,24 @@ describe('the cache', () => {
     expect(other).not.toBe(first);
     expect(other.ok && other.script.includes('= 2;')).toBe(true);
   });
+
+  it('keeps the 256 most recently used codes: the 257th new one pushes out the least recent', async () => {
+    const first = await transpile('return "kept while recent";');
+    const oldest = await transpile('return "oldest";');
+    for (let i = 0; i < 254; i += 1) await transpile(`return ${i};`);
+    expect(await transpile('return "kept while recent";')).toBe(first); // used again: now the most recent
+    await transpile('return "one more";');
+    expect(await transpile('return "kept while recent";')).toBe(first);
+    const again = await transpile('return "oldest";');
+    expect(again).not.toBe(oldest);
+    expect(again).toEqual(oldest);
+  });
+
+  it('holds at most some four million characters: large codes push out the oldest before the count is reached', async () => {
+    const large = (n: number) => `const text: string = "${String(n).repeat(900_000)}";\nreturn text.length;`;
+    const first = await transpile(large(1));
+    expect(await transpile(large(1))).toBe(first);
+    for (let n = 2; n <= 3; n += 1) await transpile(large(n)); // about 5.4 million characters with their scripts
+    expect(await transpile(large(1))).not.toBe(first);
+  });
 });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { stripTypeScriptTypes } from 'node:module';
 import type { Message } from 'esbuild';
 import type { SourceMapInput } from '@jridgewell/trace-mapping';
@@ -28,21 +27,37 @@ const wrapperHead = '(async () => {\n';
 const wrapperTail = '\n})';
 export const wrapperLineOffset = 1;
 
+/**
+ * Recent results by the code itself. Not by a hash of it: executions of every client share a worker,
+ * so a key must never let one code stand for another (a fast hash could be made to collide), and
+ * loading node:crypto for SHA-256 was some 26 ms of every worker's start (no startup snapshot here).
+ * Bounded by count and by the characters it holds (codes and scripts), oldest out first.
+ */
 const cache = new Map<string, TranspileResult>();
-const cacheSize = 256;
+const cacheEntries = 256;
+const cacheChars = 4_000_000;
+let cachedChars = 0;
+
+const charsOf = (code: string, result: TranspileResult): number => code.length + (result.ok ? result.script.length : result.message.length);
 
 export async function transpile(code: string): Promise<TranspileResult> {
-  const key = createHash('sha256').update(code).digest('base64');
-  const cached = cache.get(key);
+  const cached = cache.get(code);
   if (cached) {
     // Refresh its place: the map's order is its recency.
-    cache.delete(key);
-    cache.set(key, cached);
+    cache.delete(code);
+    cache.set(code, cached);
     return cached;
   }
   const result = await transpileUncached(code);
-  cache.set(key, result);
-  if (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);
+  if (!cache.has(code)) {
+    cache.set(code, result);
+    cachedChars += charsOf(code, result);
+  }
+  for (const [oldest, oldResult] of cache) {
+    if (cache.size <= cacheEntries && cachedChars <= cacheChars) break;
+    cache.delete(oldest);
+    cachedChars -= charsOf(oldest, oldResult);
+  }
   return result;
 }
 
