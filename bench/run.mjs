@@ -18,6 +18,7 @@ const benchmarks = {
   typeCheck: () => import('./benchmarks/typeCheck.mjs'),
   tracing: () => import('./benchmarks/tracing.mjs'),
   startup: () => import('./benchmarks/startup.mjs'),
+  floor: () => import('./benchmarks/floor.mjs'),
 };
 
 // Gateways learn return types as tools answer (codeMode.inferOutputTypes) and keep them under the state
