@@ -199,6 +199,12 @@ export class SandboxWorker {
       );
       return;
     }
+    if (message.type === 'isolateFailed') {
+      // The worker aborts next. Without this word, the exit would fail every execution alike and run
+      // the culprit again (it had called no tool) on another worker, to bring that one down too.
+      this.kill(message.errorCode, message.message, { executionId: message.executionId, did: 'failed beyond recovery in its isolate' });
+      return;
+    }
     const pending = this.#pending.get(message.executionId);
     if (!pending) return;
     if (message.type === 'done') {

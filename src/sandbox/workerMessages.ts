@@ -30,6 +30,13 @@ export type WorkerToHost =
    * `executionId` names the execution it is charged to, when the worker could tell (see worker.ts).
    */
   | { type: 'overMemory'; rssBytes: number; limitBytes: number; executionId?: number }
+  /**
+   * Sent just before the worker aborts: the isolate of execution `executionId` failed beyond what
+   * isolated-vm can recover from (its heap ran away inside a built-in that cannot be interrupted, or
+   * its code could not be stopped). `errorCode` and `message` are that execution's failure; the
+   * others on the worker were not at fault.
+   */
+  | { type: 'isolateFailed'; executionId: number; errorCode: ErrorCode; message: string }
   /** The idle isolates' next contexts are prepared for the bindings of the latest `expect`. */
   | { type: 'prepared' };
 

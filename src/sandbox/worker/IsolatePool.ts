@@ -1,6 +1,6 @@
 import type ivm from 'isolated-vm';
 import { PreparedContext } from './PreparedContext.ts';
-import { createPooledIsolate, nextContextIfFit, releaseQuietly, type PooledIsolate } from './pooledIsolate.ts';
+import { createPooledIsolate, nextContextIfFit, releaseQuietly, type OnIsolateCatastrophe, type PooledIsolate } from './pooledIsolate.ts';
 import { sandboxPoolDefaults } from '../../config/defaults.ts';
 
 export type { PooledIsolate };
@@ -48,6 +48,7 @@ export class IsolatePool {
   /** Isolates acquired and not released yet. */
   #inUse = 0;
   readonly #preludeSource: string;
+  readonly #onCatastrophe: OnIsolateCatastrophe | undefined;
   readonly #maxIdle: number;
   readonly #keepIdle: number;
   readonly #idleTtlMs: number;
@@ -58,8 +59,10 @@ export class IsolatePool {
   /** The bindings of the latest execution: what the next one most likely has too (the same client, the same servers). */
   #lastBindingsJson: string | undefined;
 
-  constructor(preludeSource: string, options: Partial<typeof poolDefaults> = {}) {
+  /** `onCatastrophe`: see `OnIsolateCatastrophe`, for every isolate of this pool. */
+  constructor(preludeSource: string, options: Partial<typeof poolDefaults> & { onCatastrophe?: OnIsolateCatastrophe } = {}) {
     this.#preludeSource = preludeSource;
+    this.#onCatastrophe = options.onCatastrophe;
     const { maxIdle, keepIdle, idleTtlMs, probeTimeoutMs } = { ...poolDefaults, ...options };
     this.#maxIdle = maxIdle;
     this.#keepIdle = Math.min(keepIdle, maxIdle);
@@ -216,7 +219,7 @@ export class IsolatePool {
   }
 
   #create(memoryMb: number): PooledIsolate {
-    const pooled = createPooledIsolate(memoryMb, this.#preludeSource);
+    const pooled = createPooledIsolate(memoryMb, this.#preludeSource, this.#onCatastrophe);
     this.#setSpare(pooled, this.#prepareSpare(pooled.isolate, pooled.prelude));
     return pooled;
   }

@@ -29,6 +29,12 @@ export class MemorySuspects {
     this.#running.set(executionId, isolate);
   }
 
+  /** The running execution whose isolate `isolate` is, if one is. */
+  runningOn(isolate: ivm.Isolate): number | undefined {
+    for (const [executionId, running] of this.#running) if (running === isolate) return executionId;
+    return undefined;
+  }
+
   ended(executionId: number): void {
     const isolate = this.#running.get(executionId);
     this.#running.delete(executionId);

@@ -27,14 +27,24 @@ export interface PooledIsolate {
 /** Heap still in use after an execution, as a share of the cap, past which the isolate is not reused. */
 const maxHeapShareForReuse = 0.5;
 
+/**
+ * Told, synchronously and just before the worker aborts, that `isolate` failed beyond recovery, with
+ * isolated-vm's words for it: the last chance to say which execution brought the worker down.
+ */
+export type OnIsolateCatastrophe = (isolate: ivm.Isolate, cause: string) => void;
+
 /** A new isolate with a heap cap of `memoryMb`, the prelude compiled and run once in a scratch context. */
-export function createPooledIsolate(memoryMb: number, preludeSource: string): PooledIsolate {
-  const isolate = new ivm.Isolate({
+export function createPooledIsolate(memoryMb: number, preludeSource: string, onCatastrophe?: OnIsolateCatastrophe): PooledIsolate {
+  const isolate: ivm.Isolate = new ivm.Isolate({
     memoryLimit: memoryMb,
     onCatastrophicError: (message) => {
       // isolated-vm's advice: V8 lost control of an isolate; this process cannot be trusted anymore.
       process.stderr.write(`code-goat sandbox worker: catastrophic isolate error: ${message}\n`);
-      process.abort();
+      try {
+        onCatastrophe?.(isolate, message);
+      } finally {
+        process.abort();
+      }
     },
   });
   const prelude = isolate.compileScriptSync(preludeSource, { filename: preludeFilename });

@@ -11,7 +11,7 @@ import { mapStack } from './mapStack.ts';
 import { readSettlement } from './readSettlement.ts';
 import { transpile } from './transpile.ts';
 import { OutputCollector } from './OutputCollector.ts';
-import { Watchdog } from './Watchdog.ts';
+import { Watchdog, type StopReason } from './Watchdog.ts';
 import { nestingDefaults } from '../../config/defaults.ts';
 import { jsonTextDeeperThan } from '../../text/jsonDepth.ts';
 
@@ -25,9 +25,15 @@ export interface ExecutionInput {
   onIsolate?: (isolate: ivm.Isolate) => void;
   /** Given the function that stops the execution at once, for its caller's cancel (see worker.ts). */
   onCancellable?: (cancel: () => void) => void;
-  /** Given the execution's deadline, which the host may pause while a call waits (see `DeadlineHold`). */
-  onDeadline?: (deadline: { pause(): void; resume(): void }) => void;
+  /**
+   * Given the execution's watchdog: its deadline, which the host may pause while a call waits (see
+   * `DeadlineHold`), and its record of why it stopped the execution (see `catastropheFailure`).
+   */
+  onDeadline?: (watchdog: ExecutionWatchdog) => void;
 }
+
+/** What the worker may do with an execution's watchdog from outside the execution. */
+export type ExecutionWatchdog = Pick<Watchdog, 'pause' | 'resume' | 'reason' | 'pastDeadline'>;
 
 interface FailureFields {
   error: string;
@@ -127,18 +133,13 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
  * execution only the watchdog and the heap cap dispose an isolate), the clock, the error's name.
  */
 function abortedExecution(error: unknown, watchdog: Watchdog, pooled: PooledIsolate, limits: SandboxLimits, evaluating: boolean): FailureFields {
-  const timeout = () => failureFields('TIMEOUT', `Execution exceeded its ${limits.timeoutMs} ms deadline (codeMode.timeout) and was stopped.`);
-  if (watchdog.reason === 'deadline') return timeout();
-  if (watchdog.reason === 'cancelled') return failureFields('CANCELLED', 'The execution was cancelled by its caller and was stopped.');
-  if (watchdog.reason === 'cpu') {
-    return failureFields('CPU_TIME_LIMIT', `Execution used more than ${limits.cpuTimeMs} ms of CPU time (codeMode.cpuTimeMs) and was stopped.`);
-  }
+  const named = ({ code, message }: Failure) => failureFields(code, message);
+  const stopped = watchdogStop(watchdog, limits, '');
+  if (stopped !== undefined) return named(stopped);
   // Disposed, and not by the watchdog: the heap cap (isolated-vm disposes an isolate that passes it).
-  if (pooled.isolate.isDisposed) {
-    return failureFields('MEMORY_LIMIT', `Execution exceeded its ${limits.memoryMb} MB heap limit (codeMode.memoryMb) and was stopped.`);
-  }
+  if (pooled.isolate.isDisposed) return named(heapLimit(limits, ''));
   // isolated-vm's own `timeout` on the script, when it fires before the watchdog's timer.
-  if (watchdog.pastDeadline) return timeout();
+  if (watchdog.pastDeadline) return named(stoppedAt('deadline', limits, ''));
   const message = error instanceof Error ? error.message : String(error);
   // Code esbuild accepts but V8 will not compile as a script (`import.meta`): the code's fault, not the sandbox's.
   if (error instanceof Error && error.name === 'SyntaxError') {
@@ -150,6 +151,38 @@ function abortedExecution(error: unknown, watchdog: Watchdog, pooled: PooledIsol
     return failureFields('SYNTAX_ERROR', 'The code nests expressions too deeply to compile (the parser ran out of stack). Write it flatter.');
   }
   return failureFields('SANDBOX_FAILED', firstLine(message));
+}
+
+/** A failure before it is named (see `failureFields`): its code and its message. */
+export interface Failure {
+  code: ErrorCode;
+  message: string;
+}
+
+/** The limit the watchdog stopped the execution for, if it did (`how` says what stopping took). */
+function watchdogStop(watchdog: ExecutionWatchdog, limits: SandboxLimits, how: string): Failure | undefined {
+  return watchdog.reason === undefined ? undefined : stoppedAt(watchdog.reason, limits, how);
+}
+
+function stoppedAt(reason: StopReason, limits: SandboxLimits, how: string): Failure {
+  if (reason === 'cancelled') return { code: 'CANCELLED', message: `The execution was cancelled by its caller and was stopped${how}.` };
+  if (reason === 'cpu') return { code: 'CPU_TIME_LIMIT', message: `Execution used more than ${limits.cpuTimeMs} ms of CPU time (codeMode.cpuTimeMs) and was stopped${how}.` };
+  return { code: 'TIMEOUT', message: `Execution exceeded its ${limits.timeoutMs} ms deadline (codeMode.timeout) and was stopped${how}.` };
+}
+
+function heapLimit(limits: SandboxLimits, how: string): Failure {
+  return { code: 'MEMORY_LIMIT', message: `Execution exceeded its ${limits.memoryMb} MB heap limit (codeMode.memoryMb) and was stopped${how}.` };
+}
+
+/**
+ * The failure of an execution whose isolate failed beyond recovery (`cause`: isolated-vm's words),
+ * which ends the worker, classified from facts: the limit the watchdog had already stopped it for
+ * (a stop that a built-in running on could not carry out), the clock; else its heap, the one other
+ * way an isolate fails so (isolated-vm raises it from V8's out-of-memory handler).
+ */
+export function catastropheFailure(watchdog: ExecutionWatchdog, limits: SandboxLimits, cause: string): Failure {
+  const how = ` by ending its sandbox worker, which was replaced: its isolate could not be stopped otherwise (isolated-vm: ${firstLine(cause)})`;
+  return watchdogStop(watchdog, limits, how) ?? (watchdog.pastDeadline ? stoppedAt('deadline', limits, how) : heapLimit(limits, how));
 }
 
 function failure(output: OutputCollector, fields: FailureFields): WorkerExecutionResult {

@@ -4,13 +4,13 @@
  * A fault here (a V8 crash, a leak) takes down this process only; the host fails its executions
  * and starts another.
  */
-import { defaultSandboxLimits } from '../Sandbox.ts';
+import { defaultSandboxLimits, type SandboxLimits } from '../Sandbox.ts';
 import { failureFields } from '../sandboxFailure.ts';
 import type { CallChannel } from './Bridge.ts';
 import { IsolatePool } from './IsolatePool.ts';
 import type { HostToWorker, ToolCallAnswer, WorkerExecutionResult, WorkerToHost } from '../workerMessages.ts';
 import { preludeScript } from './preludeScript.ts';
-import { runExecution } from './runExecution.ts';
+import { catastropheFailure, runExecution, type ExecutionWatchdog } from './runExecution.ts';
 import { warmUpCode } from './warmUpCode.ts';
 import { IpcOutbox, unbatched, type Batch } from '../ipcOutbox.ts';
 import { codeModeDefaults } from '../../config/defaults.ts';
@@ -34,15 +34,15 @@ const outbox = new IpcOutbox<WorkerToHost>(write, (message) =>
 );
 const send = (message: WorkerToHost): void => outbox.send(message);
 
-const isolates = new IsolatePool(preludeScript);
+const isolates = new IsolatePool(preludeScript, { onCatastrophe: reportCatastrophe });
 /** Where the host's answers go, by execution: the bridge of that execution's isolate. */
 const answerRoutes = new Map<number, (answer: ToolCallAnswer) => void>();
 /** The isolates of running (and lately ended) executions, to charge a memory overrun to one of them. */
 const memorySuspects = new MemorySuspects();
 /** Each running execution's cancel: how to stop it at once (once it can be), and whether its caller already asked. */
 const cancels = new Map<number, { stop?: () => void; asked: boolean }>();
-/** Each running execution's deadline, which the host may pause. */
-const deadlines = new Map<number, { pause(): void; resume(): void }>();
+/** Each running execution's watchdog (its deadline, which the host may pause) and limits. */
+const watchdogs = new Map<number, { watchdog: ExecutionWatchdog; limits: SandboxLimits }>();
 
 process.on('message', (received: HostToWorker | Batch<HostToWorker>) => {
   for (const message of unbatched(received)) onMessage(message);
@@ -59,7 +59,7 @@ function onMessage(message: HostToWorker): void {
     execute(message).catch((error: unknown) => {
       answerRoutes.delete(message.executionId);
       cancels.delete(message.executionId);
-      deadlines.delete(message.executionId);
+      watchdogs.delete(message.executionId);
       const result = { success: false, output: '', logs: [], ...failureFields('SANDBOX_FAILED', describe(error)) };
       send({ type: 'done', executionId: message.executionId, result, rssBytes: process.memoryUsage.rss() });
     });
@@ -69,9 +69,9 @@ function onMessage(message: HostToWorker): void {
     return;
   }
   if (message.type === 'deadline') {
-    const deadline = deadlines.get(message.executionId);
-    if (message.paused) deadline?.pause();
-    else deadline?.resume();
+    const watchdog = watchdogs.get(message.executionId)?.watchdog;
+    if (message.paused) watchdog?.pause();
+    else watchdog?.resume();
     return;
   }
   if (message.type === 'cancel') {
@@ -95,7 +95,7 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
     cancel.stop = stop;
     if (cancel.asked) stop();
   };
-  const onDeadline = (deadline: { pause(): void; resume(): void }) => deadlines.set(executionId, deadline);
+  const onDeadline = (watchdog: ExecutionWatchdog) => watchdogs.set(executionId, { watchdog, limits: request.limits });
   const input = { code: request.code, bindings: request.bindings, limits: request.limits, calls, onIsolate, onCancellable, onDeadline };
   const result = await runExecution(input, isolates).catch(
     (error: unknown): WorkerExecutionResult => {
@@ -107,8 +107,24 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
   answerRoutes.delete(executionId);
   memorySuspects.ended(executionId);
   cancels.delete(executionId);
-  deadlines.delete(executionId);
+  watchdogs.delete(executionId);
   send({ type: 'done', executionId, result, rssBytes: process.memoryUsage.rss() });
+}
+
+/**
+ * An isolate failed beyond recovery and this process aborts when this returns (see
+ * `OnIsolateCatastrophe`): the host is told which execution's isolate it was and why it failed, so
+ * that execution fails for it alone, not run again on another worker to fail there too, and its
+ * neighbours here are told they were not at fault. An isolate running no execution (a spare context
+ * in the making) names none: the host then learns of the exit alone.
+ */
+function reportCatastrophe(isolate: ivm.Isolate, cause: string): void {
+  const executionId = memorySuspects.runningOn(isolate);
+  const running = executionId === undefined ? undefined : watchdogs.get(executionId);
+  if (executionId === undefined || running === undefined) return;
+  const { code, message } = catastropheFailure(running.watchdog, running.limits, cause);
+  send({ type: 'isolateFailed', executionId, errorCode: code, message });
+  outbox.flush(); // now: the process does not see another turn
 }
 
 /** One line saying what went wrong. */

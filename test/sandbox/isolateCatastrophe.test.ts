@@ -1,0 +1,67 @@
+/**
+ * An isolate that fails beyond what isolated-vm can recover from ends its worker (see
+ * `createPooledIsolate`): `new Array(1e9).fill(0)` grows a dictionary inside one built-in that checks
+ * for no interrupt, past the heap cap, until V8's out-of-memory handler fires. The worker says which
+ * execution's isolate it was before it aborts, so that execution fails with MEMORY_LIMIT and is not
+ * run again on another worker (where it would bring that one down too, and its neighbours with it),
+ * and its neighbour on the worker is told it was not at fault. Real worker processes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkerSandbox } from '../../src/sandbox/WorkerSandbox.ts';
+import type { ToolBindings, ToolCallHandler, ToolCallOutcome } from '../../src/sandbox/Sandbox.ts';
+
+const bindings: ToolBindings = { namespaces: { Hold: { wait: { server: 'hold', tool: 'wait' } } } };
+const bomb = 'const a = new Array(1e9).fill(0); return a.length;';
+
+let sandbox: WorkerSandbox;
+let workerStderr = '';
+beforeAll(() => {
+  // One worker, so that the neighbour shares the culprit's. Deadline and CPU budget far off: the heap is what gives.
+  sandbox = new WorkerSandbox({
+    limits: { timeoutMs: 120_000, cpuTimeMs: 120_000, memoryMb: 16 },
+    pool: { workers: 1 },
+    onWorkerStderr: (text) => {
+      workerStderr += text;
+    },
+  });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+describe('an isolate that fails beyond recovery', () => {
+  it('fails its own execution with MEMORY_LIMIT, once, and tells its neighbour it was not at fault', async () => {
+    // The neighbour starts first and waits on a tool call the test answers only after the culprit is over.
+    let answerHeld!: (outcome: ToolCallOutcome) => void;
+    const held = new Promise<ToolCallOutcome>((resolve) => (answerHeld = resolve));
+    let neighbourCalled!: () => void;
+    const called = new Promise<void>((resolve) => (neighbourCalled = resolve));
+    const hold: ToolCallHandler = () => {
+      neighbourCalled();
+      return held;
+    };
+    const neighbour = sandbox.execute({ code: 'return await mcpTools.Hold.wait({});', bindings }, hold);
+    await called;
+    const firstPid = sandbox.workerPid;
+
+    const culprit = await sandbox.execute({ code: bomb, bindings }, hold);
+    answerHeld({ ok: true, value: 'late' });
+
+    expect(culprit.success).toBe(false);
+    expect(culprit.errorCode).toBe('MEMORY_LIMIT');
+    expect(culprit.error).toContain('16 MB heap limit');
+    expect(culprit.error).toContain('by ending its sandbox worker');
+    // Ended once: the exit alone would have run it again (it had called no tool) on a new worker, to crash that one too.
+    expect(workerStderr.match(/catastrophic isolate error/g)).toHaveLength(1);
+
+    const aside = await neighbour;
+    expect(aside.success).toBe(false);
+    expect(aside.errorCode).toBe('SANDBOX_FAILED');
+    expect(aside.error).toContain('another execution on it failed beyond recovery in its isolate; this execution was not at fault');
+
+    // The worker was replaced and serves.
+    const after = await sandbox.execute({ code: 'return 6 * 7', bindings }, hold);
+    expect(after.returnValue).toBe(42);
+    expect(sandbox.workerPid).not.toBe(firstPid);
+  });
+});
