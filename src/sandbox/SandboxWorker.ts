@@ -200,9 +200,10 @@ export class SandboxWorker {
       return;
     }
     if (message.type === 'isolateFailed') {
-      // The worker aborts next. Without this word, the exit would fail every execution alike and run
-      // the culprit again (it had called no tool) on another worker, to bring that one down too.
-      this.kill(message.errorCode, message.message, { executionId: message.executionId, did: 'failed beyond recovery in its isolate' });
+      // Only ending the worker stops that execution (and an isolate that failed so aborts it anyway).
+      // Without this word, the exit would fail every execution alike and run the culprit again (it had
+      // called no tool) on another worker, to bring that one down too.
+      this.kill(message.errorCode, message.message, { executionId: message.executionId, did: 'could not be stopped but by ending the worker' });
       return;
     }
     const pending = this.#pending.get(message.executionId);

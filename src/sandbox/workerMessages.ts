@@ -31,10 +31,11 @@ export type WorkerToHost =
    */
   | { type: 'overMemory'; rssBytes: number; limitBytes: number; executionId?: number }
   /**
-   * Sent just before the worker aborts: the isolate of execution `executionId` failed beyond what
-   * isolated-vm can recover from (its heap ran away inside a built-in that cannot be interrupted, or
-   * its code could not be stopped). `errorCode` and `message` are that execution's failure; the
-   * others on the worker were not at fault.
+   * The isolate of execution `executionId` cannot be stopped but by ending the worker: it failed
+   * beyond what isolated-vm can recover from (sent just before the worker aborts), or its code ran on
+   * `stopGraceMs` after its isolate was disposed (inside a built-in that checks for no interrupt). The
+   * host ends the worker; `errorCode` and `message` are that execution's failure, the others on the
+   * worker were not at fault.
    */
   | { type: 'isolateFailed'; executionId: number; errorCode: ErrorCode; message: string }
   /** The idle isolates' next contexts are prepared for the bindings of the latest `expect`. */

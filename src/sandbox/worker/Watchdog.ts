@@ -4,6 +4,14 @@ import type { SandboxLimits } from '../Sandbox.ts';
 /** How often CPU time is sampled: the budget may be overrun by about this much. */
 const cpuSampleMs = 20;
 
+/**
+ * How long a disposed isolate may take to stop its code before the stop is judged not to take: code
+ * stops at V8's next interrupt check, within milliseconds, except inside a built-in that checks none
+ * (a `fill` of a huge sparse array runs on until the heap gives, many seconds later). Past this, the
+ * only way to stop it is to end the worker (see `onStuck`).
+ */
+export const stopGraceMs = 2_000;
+
 export type StopReason = 'deadline' | 'cpu' | 'cancelled';
 
 /**
@@ -19,12 +27,16 @@ export class Watchdog {
   #pausedWithMs: number | undefined;
   readonly #cpuSampler: NodeJS.Timeout;
   readonly #stop: (reason: StopReason) => void;
+  /** Runs once the stop has not taken after `stopGraceMs`, until the execution ends. */
+  #stuck: NodeJS.Timeout | undefined;
 
-  constructor(isolate: ivm.Isolate, limits: SandboxLimits) {
+  /** `onStuck`: the execution did not end within `stopGraceMs` of being stopped (for `reason`). */
+  constructor(isolate: ivm.Isolate, limits: SandboxLimits, onStuck?: () => void) {
     const stop = (reason: StopReason) => {
       if (this.#reason !== undefined || isolate.isDisposed) return;
       this.#reason = reason;
       isolate.dispose();
+      if (onStuck !== undefined) this.#stuck = setTimeout(onStuck, stopGraceMs);
     };
     this.#stop = stop;
     this.#deadlineAt = performance.now() + limits.timeoutMs;
@@ -72,9 +84,11 @@ export class Watchdog {
     this.#stop('cancelled');
   }
 
+  /** The execution ended: nothing of this watchdog runs any more. */
   stop(): void {
     this.#pausedWithMs = undefined;
     clearTimeout(this.#deadline);
     clearInterval(this.#cpuSampler);
+    clearTimeout(this.#stuck);
   }
 }

@@ -11,7 +11,7 @@ import { mapStack } from './mapStack.ts';
 import { readSettlement } from './readSettlement.ts';
 import { transpile } from './transpile.ts';
 import { OutputCollector } from './OutputCollector.ts';
-import { Watchdog, type StopReason } from './Watchdog.ts';
+import { stopGraceMs, Watchdog, type StopReason } from './Watchdog.ts';
 import { nestingDefaults } from '../../config/defaults.ts';
 import { jsonTextDeeperThan } from '../../text/jsonDepth.ts';
 
@@ -30,6 +30,11 @@ export interface ExecutionInput {
    * `DeadlineHold`), and its record of why it stopped the execution (see `catastropheFailure`).
    */
   onDeadline?: (watchdog: ExecutionWatchdog) => void;
+  /**
+   * Told that the execution was stopped (deadline, CPU, cancel) and is still running `stopGraceMs`
+   * later, with its failure: only ending the worker stops it now (see worker.ts).
+   */
+  onStuck?: (failure: Failure) => void;
 }
 
 /** What the worker may do with an execution's watchdog from outside the execution. */
@@ -65,7 +70,12 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
 
   const pooled = await isolates.acquire(input.limits.memoryMb);
   input.onIsolate?.(pooled.isolate);
-  const watchdog = new Watchdog(pooled.isolate, input.limits);
+  const onStuck = input.onStuck;
+  const watchdog: Watchdog = new Watchdog(
+    pooled.isolate,
+    input.limits,
+    onStuck && (() => onStuck(unstoppable(watchdog, input.limits, `it was still running ${stopGraceMs} ms after its isolate was disposed`))),
+  );
   input.onCancellable?.(() => watchdog.cancel());
   input.onDeadline?.(watchdog);
   let json: string;
@@ -181,7 +191,12 @@ function heapLimit(limits: SandboxLimits, how: string): Failure {
  * way an isolate fails so (isolated-vm raises it from V8's out-of-memory handler).
  */
 export function catastropheFailure(watchdog: ExecutionWatchdog, limits: SandboxLimits, cause: string): Failure {
-  const how = ` by ending its sandbox worker, which was replaced: its isolate could not be stopped otherwise (isolated-vm: ${firstLine(cause)})`;
+  return unstoppable(watchdog, limits, `isolated-vm: ${firstLine(cause)}`);
+}
+
+/** The failure of an execution that only ending its worker stops (`why` says how that was found). */
+function unstoppable(watchdog: ExecutionWatchdog, limits: SandboxLimits, why: string): Failure {
+  const how = ` by ending its sandbox worker, which was replaced: its isolate could not be stopped otherwise (${why})`;
   return watchdogStop(watchdog, limits, how) ?? (watchdog.pastDeadline ? stoppedAt('deadline', limits, how) : heapLimit(limits, how));
 }
 

@@ -10,7 +10,7 @@ import type { CallChannel } from './Bridge.ts';
 import { IsolatePool } from './IsolatePool.ts';
 import type { HostToWorker, ToolCallAnswer, WorkerExecutionResult, WorkerToHost } from '../workerMessages.ts';
 import { preludeScript } from './preludeScript.ts';
-import { catastropheFailure, runExecution, type ExecutionWatchdog } from './runExecution.ts';
+import { catastropheFailure, runExecution, type ExecutionWatchdog, type Failure } from './runExecution.ts';
 import { warmUpCode } from './warmUpCode.ts';
 import { IpcOutbox, unbatched, type Batch } from '../ipcOutbox.ts';
 import { codeModeDefaults } from '../../config/defaults.ts';
@@ -96,7 +96,8 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
     if (cancel.asked) stop();
   };
   const onDeadline = (watchdog: ExecutionWatchdog) => watchdogs.set(executionId, { watchdog, limits: request.limits });
-  const input = { code: request.code, bindings: request.bindings, limits: request.limits, calls, onIsolate, onCancellable, onDeadline };
+  const onStuck = (failure: Failure) => reportUnstoppable(executionId, failure);
+  const input = { code: request.code, bindings: request.bindings, limits: request.limits, calls, onIsolate, onCancellable, onDeadline, onStuck };
   const result = await runExecution(input, isolates).catch(
     (error: unknown): WorkerExecutionResult => {
       // A fault of ours while running one execution fails that execution, not the process and its neighbours.
@@ -122,9 +123,13 @@ function reportCatastrophe(isolate: ivm.Isolate, cause: string): void {
   const executionId = memorySuspects.runningOn(isolate);
   const running = executionId === undefined ? undefined : watchdogs.get(executionId);
   if (executionId === undefined || running === undefined) return;
-  const { code, message } = catastropheFailure(running.watchdog, running.limits, cause);
+  reportUnstoppable(executionId, catastropheFailure(running.watchdog, running.limits, cause));
+}
+
+/** Asks the host to end this worker, the one way left to stop `executionId`, which fails with `failure` alone. */
+function reportUnstoppable(executionId: number, { code, message }: Failure): void {
   send({ type: 'isolateFailed', executionId, errorCode: code, message });
-  outbox.flush(); // now: the process does not see another turn
+  outbox.flush(); // now: the process may not see another turn
 }
 
 /** One line saying what went wrong. */
