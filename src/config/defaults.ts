@@ -195,6 +195,13 @@ export const nestingDefaults = {
    * compiled: esbuild's time grows with the square of block nesting, and V8's parser runs out of stack.
    */
   maxCodeDepth: 256,
+  /**
+   * Levels a client's JSON-RPC message may add around a value (a batch, the message, `params`,
+   * `arguments`, with room to spare): a body deeper than `maxValueDepth` plus this is refused before
+   * it is parsed, so the SDK's recursive validation never meets it; anything shallower reaches the
+   * checks that name the argument.
+   */
+  messageEnvelopeDepth: 16,
 } as const;
 
 /** The Streamable HTTP entry (`--http`). */

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createMcpHandler, isLegacyRequest, type AuthInfo } from '@modelcontextprotocol/server';
 import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
-import { httpDefaults } from '../config/defaults.ts';
+import { httpDefaults, nestingDefaults } from '../config/defaults.ts';
+import { jsonTextDeeperThan } from '../text/jsonDepth.ts';
 import type { MetricsExposition } from '../telemetry/index.ts';
 import { LegacySessions, type SessionLimits } from './LegacySessions.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
@@ -65,6 +66,11 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
       throw error;
     }
     const text = request.method === 'POST' ? await webRequest.text() : '';
+    const maxBodyDepth = nestingDefaults.maxValueDepth + nestingDefaults.messageEnvelopeDepth;
+    if (jsonTextDeeperThan(text, maxBodyDepth)) {
+      const message = `Invalid Request: the body nests arrays or objects more than ${maxBodyDepth} levels deep (tool arguments may nest ${nestingDefaults.maxValueDepth}).`;
+      return sendJson(response, 400, { jsonrpc: '2.0', error: { code: -32600, message }, id: null });
+    }
     let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);

@@ -94,6 +94,18 @@ describe('HTTP security', () => {
     expect(answer.status).toBe(413);
   });
 
+  it('a body nested past any message is refused with 400 Invalid Request before it is parsed, and the gateway serves on', async () => {
+    // 100,000 levels fit in far less than the body cap and overflowed the SDK's recursive validation (a 500);
+    // the test's body cap is 64 KiB, so 2,000 levels stand for them.
+    const deep = `{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"execute_code","arguments":{"code":"return 1","x":${'['.repeat(2_000)}${']'.repeat(2_000)}}}}`;
+    const answer = await post({ authorization: `Bearer ${token}` }, deep);
+    expect(answer.status).toBe(400);
+    const error = (JSON.parse(answer.body) as { error: { code: number; message: string } }).error;
+    expect(error.code).toBe(-32600);
+    expect(error.message).toContain('nests arrays or objects more than 516 levels deep');
+    expect((await post({ authorization: `Bearer ${token}` })).status).toBe(200);
+  });
+
   it('binding beyond loopback without a token is refused before listening', async () => {
     await expect(listenHttp(gateway, { host: '0.0.0.0', port: 0 })).rejects.toThrow(/--token or CODE_GOAT_TOKEN/);
   });
