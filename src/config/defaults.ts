@@ -31,6 +31,13 @@ export const codeModeDefaults = {
   apiTokenBudget: 6_000,
 } as const;
 
+/**
+ * The longest duration a config may give, in milliseconds (about 23 days): Node's timers wait at most
+ * 2^31 - 1 ms, a longer one fires at once (after a warning), so a deadline of 30 days would end every
+ * execution the moment it starts, and a sandbox deadline gets the host's grace added on top.
+ */
+export const maxDurationMs = 2_000_000_000;
+
 /** What `codeMode.typeCheck` may say (SPEC: "Type check"). */
 export const typeCheckModes = ['off', 'on-error', 'warn', 'strict'] as const;
 

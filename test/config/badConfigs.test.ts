@@ -93,6 +93,17 @@ const badConfigs: BadConfig[] = [
     expected: ['- codeMode.typeCheck: expected one of "off", "on-error", "warn", "strict", got another string'],
   },
   {
+    // Node's timers wait at most 2^31 - 1 ms: a longer deadline fired at once and every execution failed with TIMEOUT.
+    name: 'a deadline longer than a timer can wait',
+    text: withServers({ slow: { command: 'node', timeout: 3_000_000_000 } }, { codeMode: { timeout: 1e12 } }),
+    expected: ['- codeMode.timeout: expected at most 2000000000', '- mcpServers.slow.timeout: expected at most 2000000000'],
+  },
+  {
+    name: 'a rate limit window longer than a timer can wait, in either form',
+    text: withServers({}, { rateLimits: [{ limit: 1, window: '1000000h' }, { limit: 1, window: 3_000_000_000 }] }),
+    expected: ['- rateLimits[0].window: expected at most 2000000000 ms (about 23 days)', '- rateLimits[1].window: expected at most 2000000000 ms (about 23 days)'],
+  },
+  {
     name: 'a typo in codeMode',
     text: withServers({}, { codeMode: { timeot: 1000 } }),
     expected: ['- codeMode.timeot: unknown key; did you mean "timeout"?'],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { governanceDefaults } from '../defaults.ts';
+import { governanceDefaults, maxDurationMs } from '../defaults.ts';
 
 /** SPEC "Identities, policy, rate limits": the `auth`, `policy`, `rateLimits` and `redis` keys. */
 
@@ -37,7 +37,7 @@ export const policyConfigSchema = z.strictObject({
   /** First match wins; no match: allow (or `destructive` for tools annotated destructiveHint). */
   rules: z.array(policyRuleSchema).default([]),
   destructive: z.enum(['approve', 'allow']).default(governanceDefaults.destructive),
-  approvalTimeoutMs: z.number().int().positive().default(governanceDefaults.approvalTimeoutMs),
+  approvalTimeoutMs: z.number().int().positive().max(maxDurationMs).default(governanceDefaults.approvalTimeoutMs),
 });
 
 /** `"1m"`, `"30s"`, `"500ms"`, `"1h"`, or milliseconds as a number. */
@@ -86,8 +86,16 @@ export function windowMs(window: number | string): number {
 }
 
 /** What the schema cannot see alone: names of servers that exist, tokens and names used once, a JWKS fetched safely. */
-export function governanceIssues(config: { mcpServers: Record<string, unknown>; auth?: AuthConfig | undefined }): { path: (string | number)[]; message: string }[] {
+export function governanceIssues(config: {
+  mcpServers: Record<string, unknown>;
+  auth?: AuthConfig | undefined;
+  rateLimits?: readonly RateLimitConfig[] | undefined;
+}): { path: (string | number)[]; message: string }[] {
   const issues: { path: (string | number)[]; message: string }[] = [];
+  // Either form of a window: a longer one would wrap around in the limiter's timers.
+  config.rateLimits?.forEach((entry, index) => {
+    if (windowMs(entry.window) > maxDurationMs) issues.push({ path: ['rateLimits', index, 'window'], message: `expected at most ${maxDurationMs} ms (about 23 days)` });
+  });
   const known = Object.keys(config.mcpServers);
   const unknownServers = (servers: readonly string[] | undefined, path: (string | number)[]) =>
     (servers ?? []).forEach((server, index) => {
