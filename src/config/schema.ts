@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { codeModeDefaults, maxDurationMs, telemetryDefaults, typeCheckModes } from './defaults.ts';
 import { governanceConfigShape } from './governance/governanceSchema.ts';
 
+/** Milliseconds of a timeout or deadline: a timer must be able to wait that long (see `maxDurationMs`). */
+const durationMs = z.number().int().positive().max(maxDurationMs);
+
 /** Which tools of a server are exposed; `*` matches any run of characters. */
 const toolFilterSchema = z.strictObject({
   allow: z.array(z.string()).optional(),
@@ -14,7 +17,7 @@ const commonServerFields = {
   disabled: z.boolean().optional(),
   tools: toolFilterSchema.optional(),
   /** Per-call timeout for this server's tools, in milliseconds. */
-  timeout: z.number().int().positive().max(maxDurationMs).optional(),
+  timeout: durationMs.optional(),
 };
 
 export const stdioServerSchema = z.strictObject({
@@ -43,15 +46,15 @@ export const serverConfigSchema = z.union([stdioServerSchema, remoteServerSchema
 export const codeModeConfigSchema = z.strictObject({
   enabled: z.boolean().default(codeModeDefaults.enabled),
   /** Wall-clock deadline of one execution, in milliseconds. */
-  timeout: z.number().int().positive().max(maxDurationMs).default(codeModeDefaults.timeout),
+  timeout: durationMs.default(codeModeDefaults.timeout),
   /** Heap cap of one execution's isolate, in MiB. */
   memoryMb: z.number().int().min(8).default(codeModeDefaults.memoryMb),
   /** Per tool call deadline, in milliseconds, unless a server sets its own. */
-  toolTimeout: z.number().int().positive().max(maxDurationMs).default(codeModeDefaults.toolTimeout),
+  toolTimeout: durationMs.default(codeModeDefaults.toolTimeout),
   // The settings below stay undefined when left out: the layer that applies them (sandbox, server
   // pool, API description) fills in its default, from the same `codeModeDefaults`.
   /** CPU time one execution may burn, in milliseconds (awaiting tools is free). */
-  cpuTimeMs: z.number().int().positive().max(maxDurationMs).optional(),
+  cpuTimeMs: durationMs.optional(),
   /** Largest code accepted, in bytes. */
   maxCodeBytes: z.number().int().positive().optional(),
   /** Console text kept per execution, in bytes; the rest is cut with a marker. */

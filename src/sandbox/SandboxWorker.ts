@@ -10,6 +10,7 @@ import type { HostToWorker, ToolCallRequest, WorkerToHost } from './workerMessag
 import { IpcOutbox, unbatched, type Batch } from './ipcOutbox.ts';
 import { PausableTimer } from './PausableTimer.ts';
 import { callOutcome, withReturnValue } from './fromWorker.ts';
+import { faultKill, type KillCulprit } from './workerFaults.ts';
 
 interface PendingExecution {
   readonly callTool: ToolCallHandler;
@@ -34,13 +35,6 @@ export interface WorkerRun {
    * crash) before it started any tool call: it had no effect outside, so running it again is safe.
    */
   readonly rerunnable: boolean;
-}
-
-/** Who a kill is for: that execution fails with the kill's own error, the others on the worker as collateral. */
-export interface KillCulprit {
-  readonly executionId: number;
-  /** What the culprit did, as its neighbours are told: "exceeded its memory". */
-  readonly did: string;
 }
 
 /** Why an execution's calls are cancelled once it ended (one instance: no stack captured per execution). */
@@ -187,23 +181,9 @@ export class SandboxWorker {
       this.#preparing.shift()?.();
       return;
     }
-    if (message.type === 'overMemory') {
-      const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
-      // The worker names the execution whose isolate held the most (or was still allocating); alone on the worker, it is that one.
-      const only = this.#pending.size === 1 ? [...this.#pending.keys()][0] : undefined;
-      const culpritId = message.executionId ?? only;
-      this.kill(
-        'MEMORY_LIMIT',
-        `The sandbox worker reached ${mb(message.rssBytes)} MB of memory, past its ${mb(message.limitBytes)} MB ceiling, through allocations outside the heap cap (huge arrays, Intl); the worker was replaced.`,
-        culpritId === undefined ? undefined : { executionId: culpritId, did: 'exceeded its memory' },
-      );
-      return;
-    }
-    if (message.type === 'isolateFailed') {
-      // Only ending the worker stops that execution (and an isolate that failed so aborts it anyway).
-      // Without this word, the exit would fail every execution alike and run the culprit again (it had
-      // called no tool) on another worker, to bring that one down too.
-      this.kill(message.errorCode, message.message, { executionId: message.executionId, did: 'could not be stopped but by ending the worker' });
+    if (message.type === 'overMemory' || message.type === 'isolateFailed') {
+      const { code, message: text, culprit } = faultKill(message, [...this.#pending.keys()]);
+      this.kill(code, text, culprit);
       return;
     }
     const pending = this.#pending.get(message.executionId);
