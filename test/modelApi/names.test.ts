@@ -104,6 +104,17 @@ describe('assignNames', () => {
     ]);
   });
 
+  it('a tool whose name is the method already keeps it, whatever sorts before it', () => {
+    // "read-file" sorts first, but a model that read the tool "readFile" writes readFile.
+    expect(summary([tool('s', 'read_file'), tool('s', 'readFile'), tool('s', 'read-file')])).toEqual([
+      'S.readFile_3 ← s/read_file ("read-file", "readFile" and "read_file" all become readFile)',
+      'S.readFile ← s/readFile',
+      'S.readFile_2 ← s/read-file ("read-file", "readFile" and "read_file" all become readFile)',
+    ]);
+    const names = assignNames([tool('filesystem', 'a'), tool('Filesystem', 'a')]);
+    expect(names.namespaces.map(({ name, server }) => `${name} ← ${server}`)).toEqual(['Filesystem_2 ← filesystem', 'Filesystem ← Filesystem']);
+  });
+
   it('three tools that map to one method get _2 and _3', () => {
     expect(summary([tool('s', 'a.b'), tool('s', 'a-b'), tool('s', 'a_b')])).toEqual([
       'S.aB_2 ← s/a.b ("a-b", "a.b" and "a_b" all become aB)',

@@ -56,8 +56,10 @@ function methodChoice(toolName: string): NameChoice {
  * Names every server and tool of the catalog.
  *
  * Order: namespaces in order of the servers' first appearance in the catalog (the config order), tools in
- * the order their server lists them. Collisions: among originals that map to the same name, the first in
- * code-unit order of the original keeps it, the others get `_2`, `_3`… (skipping names already in use).
+ * the order their server lists them. Collisions: among originals that map to the same name, an original
+ * that is that name already keeps it (a tool listed as `readFile` is `readFile`, whatever else becomes
+ * `readFile`: it is what a model that read the tool's name writes), else the first in code-unit order of
+ * the original; the others get `_2`, `_3`… in code-unit order (skipping names already in use).
  * A tool name a server lists twice is kept once: a call by name could only ever reach one of them.
  */
 export function assignNames(catalog: ToolCatalog): NamedCatalog {
@@ -103,7 +105,8 @@ function resolveCollisions<T>(
   for (const [base, originals] of [...groups].sort(([a], [b]) => compareCodeUnits(a, b))) {
     const sorted = [...originals].sort(compareCodeUnits);
     const collision = `${listOriginals(sorted)} ${sorted.length === 2 ? 'both' : 'all'} become ${base}`;
-    for (const original of sorted.slice(1)) {
+    const keeper = sorted.includes(base) ? base : sorted[0];
+    for (const original of sorted.filter((name) => name !== keeper)) {
       const reserved = choose(original).renamedBecause;
       const renamedBecause = reserved === undefined ? collision : `${reserved}; ${collision}`;
       renamed.set(original, { name: registry.claim(base), renamedBecause });
