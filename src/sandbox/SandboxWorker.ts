@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { runnableEntry } from '../launch/sourceBundle.ts';
 import type { ErrorCode } from '../errors.ts';
@@ -25,6 +26,8 @@ interface PendingExecution {
   readonly signal: AbortSignal;
   /** Calls handed to the host so far (answered or not). */
   callsStarted: number;
+  /** Calls under way: an execution that ends with some is settled once they are over (see `#settle`). */
+  readonly callsUnderWay: Set<Promise<void>>;
 }
 
 /** How an execution on this worker ended. */
@@ -42,6 +45,13 @@ const executionEnded = new Error('the execution it belonged to has ended');
 
 /** Time a worker gets past an execution's deadline to report the timeout itself before it is killed. */
 const backstopGraceMs = 2_000;
+
+/**
+ * How long an execution that ended with calls under way waits for them, once they are cancelled, before
+ * it settles without their records. A cancel ends a call's wait at once (the handler answers on its
+ * signal), so this bounds only a handler that does not.
+ */
+const cancelledCallsGraceMs = 1_000;
 
 export const workerModule = fileURLToPath(new URL(`./worker/worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
@@ -142,7 +152,7 @@ export class SandboxWorker {
       const signal = request.signal === undefined ? ended.signal : AbortSignal.any([ended.signal, request.signal]);
       // The caller's cancel also stops the code itself, wherever it is: its calls are cancelled through `signal`.
       request.signal?.addEventListener('abort', () => this.#send({ type: 'cancel', executionId }), { once: true, signal: ended.signal });
-      this.#pending.set(executionId, { callTool, toolCalls: [], started, settle: resolve, backstop, ended, signal, callsStarted: 0 });
+      this.#pending.set(executionId, { callTool, toolCalls: [], started, settle: resolve, backstop, ended, signal, callsStarted: 0, callsUnderWay: new Set() });
       this.#updateRef();
       this.#send({ type: 'execute', executionId, code: request.code, bindings: request.bindings, limits });
     });
@@ -195,7 +205,9 @@ export class SandboxWorker {
       return;
     }
     // Never rejects; the catch is the guarantee that a fault of ours is no unhandled rejection in the gateway.
-    this.#performToolCall(message.executionId, pending, message).catch(() => undefined);
+    const call = this.#performToolCall(message.executionId, pending, message).catch(() => undefined);
+    pending.callsUnderWay.add(call);
+    void call.then(() => pending.callsUnderWay.delete(call));
   }
 
   /** Performs a call of the execution `executionId` and answers it under the call's own id. */
@@ -249,7 +261,12 @@ export class SandboxWorker {
     this.#pending.delete(id);
     this.#updateRef();
     pending.ended.abort(executionEnded);
-    pending.settle({ result, rerunnable });
+    // Calls the code left running (started, not awaited) are cancelled by that abort, but a server may
+    // already have acted on them: the result (and the audit, which is written from the same calls) lists
+    // each call that left, so it waits for them to be over. Copied: a record must not change once handed out.
+    const settle = () => pending.settle({ result: { ...result, toolCalls: [...pending.toolCalls] }, rerunnable });
+    if (pending.callsUnderWay.size === 0) return settle();
+    void Promise.race([Promise.all(pending.callsUnderWay), delay(cancelledCallsGraceMs, undefined, { ref: false })]).then(settle);
   }
 
   #onExit(code: number | null, signal: NodeJS.Signals | null): void {

@@ -19,6 +19,8 @@ export const bridgeGlobals = {
   log: '__codeGoatLog',
   /** `Dropped`: set by the worker, taken by the prelude. */
   dropped: '__codeGoatDropped',
+  /** `Unsettled`: set by the worker, taken by the prelude. */
+  unsettled: '__codeGoatUnsettled',
   /** JSON of the ToolBindings: set by the worker, taken by the prelude. */
   bindings: '__codeGoatBindings',
   /** `Run`: set by the prelude, taken by the user script's wrapper. */
@@ -53,6 +55,13 @@ export type Log = (level: string, message: string) => boolean | undefined;
  */
 export type Dropped = (lines: number, bytes: number) => void;
 export const droppedReportEvery = 1_024;
+/**
+ * How many of the code's calls were still unanswered when it settled (started and not awaited, as
+ * `items.forEach(async (item) => await call(item))` starts them): called once, synchronously, just
+ * before the runner settles, and only when there are any. Those calls end with the execution (a call
+ * not yet sent is never sent, one in flight is cancelled), so the result says so.
+ */
+export type Unsettled = (calls: number) => void;
 /** Runs the submitted code (the transpiled body, as an async function) and settles with a `Settlement`'s JSON. */
 export type Run = (main: () => Promise<unknown>) => Promise<string>;
 

@@ -32,10 +32,16 @@ function emptyQueue(): CallQueue {
  * each) waits for nothing and a call followed by long synchronous work is under way meanwhile; the
  * others of a `Promise.all` follow as soon as the code yields, at most 1,024 to a crossing.
  */
-export function createHostCalls(startCall: StartCall): { callHost(server: string, tool: string, argsJson: string): Promise<string>; resolveCall: ResolveCall } {
+export function createHostCalls(startCall: StartCall): {
+  callHost(server: string, tool: string, argsJson: string): Promise<string>;
+  resolveCall: ResolveCall;
+  /** Calls started and not answered yet. */
+  unsettledCalls(): number;
+} {
   // Calls in flight: a null-prototype record, so no method the code can replace is on this path.
   const inFlight: Record<number, (outcomeJson: string) => void> = objectCreate(null);
   let nextCallId = 0;
+  let unsettled = 0;
   let queued = emptyQueue();
   let turnStarted = false;
 
@@ -57,6 +63,7 @@ export function createHostCalls(startCall: StartCall): { callHost(server: string
     new PromiseConstructor<string>((resolve) => {
       const callId = nextCallId++;
       inFlight[callId] = resolve;
+      unsettled++;
       if (!turnStarted) {
         turnStarted = true;
         startCall(callId, server, tool, argsJson);
@@ -76,10 +83,12 @@ export function createHostCalls(startCall: StartCall): { callHost(server: string
     for (let i = 0; i + 1 < answers.length; i += 2) {
       const callId = answers[i] as number;
       const settle = inFlight[callId];
+      if (settle === undefined) continue;
       delete inFlight[callId];
-      settle?.(answers[i + 1] as string);
+      unsettled--;
+      settle(answers[i + 1] as string);
     }
   };
 
-  return { callHost, resolveCall };
+  return { callHost, resolveCall, unsettledCalls: () => unsettled };
 }

@@ -10,7 +10,7 @@
  */
 import type { ErrorCode } from '../../errors.ts';
 import type { ToolBindings } from '../Sandbox.ts';
-import { bridgeGlobals, droppedReportEvery, type BridgeOutcome, type Dropped, type Log, type Run, type Settlement, type StartCall } from './bridge.ts';
+import { bridgeGlobals, droppedReportEvery, type BridgeOutcome, type Dropped, type Log, type Run, type Settlement, type StartCall, type Unsettled } from './bridge.ts';
 import { carriesBridgeCode, failureError, PolicyError, RateLimitError, ToolError, UnknownToolError } from './callErrors.ts';
 import { createHostCalls } from './hostCalls.ts';
 import { closeUnmeteredMemory } from './closeUnmeteredMemory.ts';
@@ -22,6 +22,7 @@ const global = globalThis as unknown as Record<string, unknown>;
 const startCall = global[bridgeGlobals.callTool] as StartCall;
 const logBridge = global[bridgeGlobals.log] as Log;
 const droppedBridge = global[bridgeGlobals.dropped] as Dropped;
+const unsettledBridge = global[bridgeGlobals.unsettled] as Unsettled;
 const parsedBindings = JSON.parse(global[bridgeGlobals.bindings] as string) as ToolBindings;
 const bindings = parsedBindings.namespaces;
 const unavailable: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, parsedBindings.unavailable);
@@ -29,6 +30,7 @@ const connecting: Record<string, string> = Object.assign(Object.create(null) as 
 delete global[bridgeGlobals.callTool];
 delete global[bridgeGlobals.log];
 delete global[bridgeGlobals.dropped];
+delete global[bridgeGlobals.unsettled];
 delete global[bridgeGlobals.bindings];
 
 // Captured now, so code that later replaces JSON or Object only changes what it itself sees.
@@ -40,7 +42,7 @@ const reflectGet = Reflect.get;
 
 closeUnmeteredMemory();
 
-const { callHost, resolveCall } = createHostCalls(startCall);
+const { callHost, resolveCall, unsettledCalls } = createHostCalls(startCall);
 // The worker takes this function from the global object and removes it before the code runs.
 global[bridgeGlobals.resolveCall] = resolveCall;
 
@@ -216,23 +218,29 @@ function failureJson(settlement: Settlement): string {
   }
 }
 
+/** The settlement's JSON, once whatever writing it ran (a getter, `toJSON`) is over: then the calls still unanswered are counted. */
+function settled(json: string): string {
+  reportDropped();
+  const unsettled = unsettledCalls();
+  if (unsettled > 0) unsettledBridge(unsettled);
+  return json;
+}
+
 const run: Run = async (main) => {
   delete global[bridgeGlobals.run];
   let value: unknown;
   try {
     value = await main();
   } catch (error) {
-    reportDropped();
-    return failureJson(describeThrown(error));
+    return settled(failureJson(describeThrown(error)));
   }
-  reportDropped();
   try {
     const json = value === undefined ? undefined : stringify(value);
-    return json === undefined ? '{"ok":true}' : `{"ok":true,"value":${json}}`;
+    return settled(json === undefined ? '{"ok":true}' : `{"ok":true,"value":${json}}`);
   } catch (error) {
     const reason = describeThrown(error);
     const message = reason.ok ? '' : reason.message;
-    return failureJson({ ok: false, name: 'TypeError', message: `The return value is not JSON-serializable: ${message}` });
+    return settled(failureJson({ ok: false, name: 'TypeError', message: `The return value is not JSON-serializable: ${message}` }));
   }
 };
 

@@ -44,6 +44,7 @@ export class Bridge {
       },
       log: (level, message) => output.add(asLevel(level), String(message)),
       dropped: (lines, bytes) => output.addDropped(lines, bytes),
+      unsettled: (calls) => output.addUnsettled(calls),
     });
     this.#channel.onAnswer(({ callId, outcomeJson, failureCode }) => {
       // Only calls this bridge sent are answered, each once.

@@ -7,6 +7,9 @@ import type { LogEntry, LogLevel } from '../ExecutionResult.ts';
  * The budget counts the bytes that leave: each line appears twice in the result, as an entry of
  * `logs` (`{"level":"log","message":"…"},`) and in `output`, both JSON-escaped. So an empty line costs
  * about 30 bytes, not 1, and a line of control characters six times its length.
+ *
+ * The collector also carries the sandbox's own word on how the code ended that the model should read
+ * with its output: lines cut, and calls the code left unanswered (see bridge.ts `Unsettled`).
  */
 export class OutputCollector {
   readonly #maxBytes: number;
@@ -14,6 +17,7 @@ export class OutputCollector {
   #bytes = 0;
   #droppedLines = 0;
   #droppedBytes = 0;
+  #unsettledCalls = 0;
 
   constructor(maxBytes: number) {
     this.#maxBytes = maxBytes;
@@ -44,12 +48,23 @@ export class OutputCollector {
     this.#droppedBytes = Math.min(this.#droppedBytes + bytes, Number.MAX_SAFE_INTEGER);
   }
 
+  /** The calls the code had not awaited when it settled, as its isolate counted them: anything but a count is ignored. */
+  addUnsettled(calls: number): void {
+    if (isCount(calls)) this.#unsettledCalls = calls;
+  }
+
   result(): { output: string; logs: LogEntry[] } {
     const logs = [...this.#logs];
     if (this.#droppedLines > 0) {
       logs.push({
         level: 'warn',
         message: `[output truncated: ${this.#droppedLines} more line(s), ${this.#droppedBytes} bytes past the ${this.#maxBytes}-byte limit]`,
+      });
+    }
+    if (this.#unsettledCalls > 0) {
+      logs.push({
+        level: 'warn',
+        message: `[${this.#unsettledCalls} tool call(s) not awaited: unanswered when the code finished, they ended with it (one not sent yet was not made; one under way was cancelled, though its server may have acted on it). Await every call, e.g. with Promise.all; forEach does not wait for async callbacks.]`,
       });
     }
     return { output: logs.map((entry) => entry.message).join('\n'), logs };

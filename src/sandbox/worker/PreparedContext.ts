@@ -1,5 +1,5 @@
 import ivm from 'isolated-vm';
-import { bridgeGlobals, type Dropped, type Log, type ResolveCall, type StartCall } from '../prelude/bridge.ts';
+import { bridgeGlobals, type Dropped, type Log, type ResolveCall, type StartCall, type Unsettled } from '../prelude/bridge.ts';
 
 /** Where a prepared context's calls and console lines go: the execution that took it. */
 export interface BridgeTarget {
@@ -8,6 +8,8 @@ export interface BridgeTarget {
   /** False once the output budget is spent (see `Log`). */
   log(level: string, message: string): boolean;
   dropped(lines: number, bytes: number): void;
+  /** The calls the code left unanswered when it settled (see `Unsettled`). */
+  unsettled(calls: number): void;
 }
 
 /**
@@ -35,10 +37,13 @@ export class PreparedContext {
     const startCall: StartCall = (...calls) => this.#target?.start(calls);
     const log: Log = (level, message) => this.#target?.log(level, message);
     const dropped: Dropped = (lines, bytes) => this.#target?.dropped(lines, bytes);
+    const unsettled: Unsettled = (calls) => this.#target?.unsettled(calls);
     jail.setSync(bridgeGlobals.callTool, new ivm.Callback(startCall, { ignored: true }));
     jail.setSync(bridgeGlobals.log, new ivm.Callback(log));
     // Synchronous like `Log`: the last report, made as the code settles, is in before its result is read.
     jail.setSync(bridgeGlobals.dropped, new ivm.Callback(dropped));
+    // Synchronous too: the count is in before the settlement is read.
+    jail.setSync(bridgeGlobals.unsettled, new ivm.Callback(unsettled));
     jail.setSync(bridgeGlobals.bindings, bindingsJson);
   }
 
