@@ -9,7 +9,7 @@ import type { ObservedOutputTypes } from './ObservedOutputTypes.ts';
 import { noRedaction, type SecretRedactor } from '../observability/redactSecrets.ts';
 import { noTelemetry, type ExecutionTelemetry, type Telemetry } from '../telemetry/index.ts';
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
-import { typeCheckedExecution, type TypeCheck } from './typeCheckedExecution.ts';
+import { typeCheckedExecution, type ExecutionTypeCheck, type TypeCheck } from './typeCheckedExecution.ts';
 import { anonymousClient, mayUse, viewKey, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
 import type { Caller, CallGate } from '../governance/CallGate.ts';
 import { unavailableServers, type UnavailableServer } from './unavailableServers.ts';
@@ -143,6 +143,8 @@ export class CodeModeEngine {
     if (api === undefined) {
       api = this.#derive((server) => mayUse(client, server));
       this.#views.set(key, api);
+      // Its code is checked against what its model was shown, nothing more (see ViewTypeCheckers).
+      this.#typeCheck?.checkers.of(key).setDeclarations(api.typeDefinitions);
     }
     return api;
   }
@@ -192,7 +194,7 @@ export class CodeModeEngine {
       running = false; // calls cancelled as it ended may still come back: they are not progress
       return ran;
     };
-    const result = await typeCheckedExecution(this.#typeCheck, code, run, signal);
+    const result = await typeCheckedExecution(this.#typeCheckFor(client), code, run, signal);
     return this.#redactor.value(execution.stillConnecting.size > 0 && result.errorCode === 'TIMEOUT' ? connectingPastDeadline(result, execution.stillConnecting) : result);
   }
 
@@ -267,9 +269,15 @@ export class CodeModeEngine {
     });
     const named = assignNames(catalog);
     const typeDefinitions = generateTypeDefinitions(named);
-    // The checker reads the whole API; a client's narrower view is not what it checks against.
-    if (include === undefined) this.#typeCheck?.checker.setDeclarations(typeDefinitions);
+    // Told now, so that the checker parses them while no check waits.
+    if (include === undefined) this.#typeCheck?.checkers.whole.setDeclarations(typeDefinitions);
     return { catalog, named, typeDefinitions, runtimeApi: buildRuntimeApi(named) };
+  }
+
+  /** How an execution for `client` is checked: against the declarations of the view it was shown (see ViewTypeCheckers and `#apiFor`). */
+  #typeCheckFor(client: ClientIdentity | undefined): ExecutionTypeCheck | undefined {
+    if (this.#typeCheck === undefined) return undefined;
+    return { mode: this.#typeCheck.mode, checker: this.#typeCheck.checkers.of(client?.servers === undefined ? undefined : viewKey(client)) };
   }
 
   #viewOf(api: DerivedApi): ApiView {

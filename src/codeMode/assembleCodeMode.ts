@@ -12,6 +12,7 @@ import { implementationInfo } from '../version.ts';
 import { WorkerTypeChecker } from '../modelApi/index.ts';
 import { CodeModeEngine } from './CodeModeEngine.ts';
 import type { TypeCheck } from './typeCheckedExecution.ts';
+import { ViewTypeCheckers } from './viewTypeCheckers.ts';
 import { Governor } from '../governance/Governor.ts';
 import { ObservedOutputTypes } from './ObservedOutputTypes.ts';
 import { observedOutputTypesDefaults } from '../config/defaults.ts';
@@ -104,7 +105,7 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
       },
     });
   } catch (error) {
-    await Promise.all([sandbox?.close(), servers.close(), typeCheck?.checker.close()]);
+    await Promise.all([sandbox?.close(), servers.close(), typeCheck?.checkers.close()]);
     await serversSettled;
     throw error;
   }
@@ -140,7 +141,7 @@ export async function assembleCodeMode(input: ConfigInput | Config, options: Ass
     gate,
     async close() {
       observedTypes?.flush();
-      await Promise.all([sandbox?.close(), servers.close(), typeCheck?.checker.close(), gate.close()]);
+      await Promise.all([sandbox?.close(), servers.close(), typeCheck?.checkers.close(), gate.close()]);
       await serversSettled; // settles at once now that every connection is closed; its log line comes first
       // Last: executions that ended as the sandbox closed have their audit lines and spans by now.
       await telemetry.close();
@@ -191,9 +192,9 @@ function createSandbox(config: Config, logger: Logger, warmAfterMs: number): San
 function createTypeCheck(config: Config, logger: Logger): TypeCheck | undefined {
   const mode = config.codeMode.typeCheck ?? typeCheckDefaults.mode;
   if (mode === 'off') return undefined;
-  const checker = new WorkerTypeChecker({ onProblem: (message) => logger.warn('type checker', { message }) });
-  if (mode !== 'on-error') checker.warm();
-  return { mode, checker };
+  const checkers = new ViewTypeCheckers(() => new WorkerTypeChecker({ onProblem: (message) => logger.warn('type checker', { message }) }));
+  if (mode !== 'on-error') checkers.whole.warm();
+  return { mode, checkers };
 }
 
 /** Drops the keys whose value is undefined, so that defaults further down apply. */

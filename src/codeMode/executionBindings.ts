@@ -8,8 +8,10 @@ import { unavailableBindings, unavailableServers } from './unavailableServers.ts
 /**
  * What an execution for `client` is bound to, from one look at the servers' states (`status`, every
  * configured server): its API (`runtimeApi`, already narrowed to the client's view), the code-mode
- * servers it cannot reach and why (not running, or not its to use), and those still making their first
- * connection, which are bound by namespace alone and also route its calls (`joining`).
+ * servers of its own that are not running and why, and those still making their first connection,
+ * which are bound by namespace alone and also route its calls (`joining`). A server the client may not
+ * use is in none of them: to its code, as to its tool list, that server does not exist (code that
+ * names it is told what code naming any unknown namespace is told, so no answer says it is there).
  */
 export function executionBindings(
   runtimeApi: RuntimeApi,
@@ -21,18 +23,8 @@ export function executionBindings(
   const joining = new Set(usable.filter((server) => server.state === 'connecting' && includeServer(server.name)).map((server) => server.name));
   const bindings = {
     ...runtimeApi,
-    unavailable: { ...hiddenBindings(status, client, includeServer), ...unavailableBindings(unavailableServers(usable, (server) => includeServer(server) && !joining.has(server))) },
+    unavailable: unavailableBindings(unavailableServers(usable, (server) => includeServer(server) && !joining.has(server))),
     ...(joining.size > 0 ? { connecting: Object.fromEntries([...joining].map((server) => [toNamespaceName(server), server])) } : {}),
   };
   return { bindings, joining };
-}
-
-/**
- * Namespaces of code-mode servers a client may not use, told as unavailable to code that reaches for
- * them (its API never named them). Only the namespace the code itself wrote is ever echoed back.
- */
-function hiddenBindings(status: readonly ServerStatus[], client: ClientIdentity | undefined, includeServer: (server: string) => boolean): Record<string, string> {
-  if (client?.servers === undefined) return {};
-  const hidden = status.filter((server) => includeServer(server.name) && !mayUse(client, server.name));
-  return Object.fromEntries(hidden.map((server) => [toNamespaceName(server.name), `this client ("${client.name}") may not use that server.`]));
 }

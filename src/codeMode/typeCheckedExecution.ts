@@ -2,6 +2,7 @@ import type { CodeTypeChecker, TypeCheckMode, TypeCheckOutcome, TypeDiagnostic }
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import { sandboxFailure } from '../sandbox/sandboxFailure.ts';
 import type { ErrorCode } from '../errors.ts';
+import type { ViewTypeCheckers } from './viewTypeCheckers.ts';
 
 /**
  * The failures a type error can explain: the code threw, or called a tool wrongly. Limits (time, CPU,
@@ -10,8 +11,14 @@ import type { ErrorCode } from '../errors.ts';
  */
 const failuresWorthChecking: ReadonlySet<ErrorCode> = new Set(['RUNTIME_ERROR', 'TOOL_ERROR', 'INVALID_ARGUMENTS', 'UNKNOWN_TOOL', 'UNKNOWN_SERVER']);
 
-/** The type check of an execution: how (`codeMode.typeCheck`) and with what. */
+/** `codeMode.typeCheck`, and the checkers of the API's views (see ViewTypeCheckers). */
 export interface TypeCheck {
+  readonly mode: TypeCheckMode;
+  readonly checkers: ViewTypeCheckers;
+}
+
+/** The type check of one execution: how, and against the view of the API its client was shown. */
+export interface ExecutionTypeCheck {
   readonly mode: TypeCheckMode;
   readonly checker: CodeTypeChecker;
 }
@@ -24,7 +31,7 @@ export interface TypeCheck {
  * A check that cannot be answered (the checker timed out, crashed, was busy) counts as no check: it
  * never fails an execution, and in `strict` the code runs unchecked.
  */
-export async function typeCheckedExecution(typeCheck: TypeCheck | undefined, code: string, run: () => Promise<ExecutionResult>, signal?: AbortSignal): Promise<ExecutionResult> {
+export async function typeCheckedExecution(typeCheck: ExecutionTypeCheck | undefined, code: string, run: () => Promise<ExecutionResult>, signal?: AbortSignal): Promise<ExecutionResult> {
   if (typeCheck === undefined || typeCheck.mode === 'off') return run();
   const { mode, checker } = typeCheck;
   if (mode === 'strict') {

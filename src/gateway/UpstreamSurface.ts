@@ -148,7 +148,8 @@ export class UpstreamSurface {
   async getPrompt(name: string, args: Record<string, string> | undefined, client: ClientIdentity = anonymousClient): Promise<GetPromptResult> {
     const found = this.#promptNames.resolve(name);
     const target = found && mayUse(client, found.server) ? found : undefined;
-    if (!target) throw new CodeGoatError('UNKNOWN_PROMPT', `Unknown prompt "${name}". Prompts: ${this.#promptNames.names().join(', ') || '(none)'}.`);
+    // Named from the client's own list: another server's prompts are, to it, no prompts at all.
+    if (!target) throw new CodeGoatError('UNKNOWN_PROMPT', `Unknown prompt "${name}". Prompts: ${someNames(this.listPrompts(client).map((prompt) => prompt.name), name) || '(none)'}.`);
     const outcome = await this.#pool.getPrompt(target.server, target.name, args ?? {});
     if (!outcome.ok) throw new CodeGoatError(outcome.code, outcome.message);
     return outcome.value;
