@@ -73,6 +73,8 @@ export class CodeModeEngine {
   #api: DerivedApi;
   /** The API as clients that see only some servers get it, by `viewKey`; made on first use, dropped when the catalog changes. */
   #views = new Map<string, DerivedApi>();
+  /** The bindings last made for each view (by `viewKey`), with what they were made from (see `#bindingsFor`). */
+  readonly #lastBindings = new Map<string, { runtimeApi: RuntimeApi; states: string; made: { bindings: ToolBindings; joining: ReadonlySet<string> } }>();
   /** An observed type changed since `#api` was made: made again when next read (a burst of new shapes costs one). */
   #stale = false;
   #announcing = false;
@@ -241,7 +243,15 @@ export class CodeModeEngine {
 
   /** What an execution for `client` is bound to (see `executionBindings`), from one look at the servers' states. */
   #bindingsFor(client: ClientIdentity | undefined): { bindings: ToolBindings; joining: ReadonlySet<string> } {
-    return executionBindings(this.#apiFor(client).runtimeApi, this.#pool.status(), client, this.#includeServer);
+    const { runtimeApi } = this.#apiFor(client);
+    const made = executionBindings(runtimeApi, this.#pool.status(), client, this.#includeServer);
+    // The same object while nothing in it changed: the sandbox then sends a worker its bindings once, not with every execution.
+    const key = client?.servers === undefined ? '*' : viewKey(client);
+    const states = JSON.stringify([made.bindings.unavailable, made.bindings.connecting]);
+    const last = this.#lastBindings.get(key);
+    if (last !== undefined && last.runtimeApi === runtimeApi && last.states === states) return last.made;
+    this.#lastBindings.set(key, { runtimeApi, states, made });
+    return made;
   }
 
   /**

@@ -12,6 +12,7 @@ import { IpcOutbox, unbatched, type Batch } from './ipcOutbox.ts';
 import { PausableTimer } from './PausableTimer.ts';
 import { callOutcome, withReturnValue } from './fromWorker.ts';
 import { faultKill, type KillCulprit } from './workerFaults.ts';
+import { SentBindings } from './SentBindings.ts';
 
 interface PendingExecution {
   readonly callTool: ToolCallHandler;
@@ -53,6 +54,7 @@ const backstopGraceMs = 2_000;
  */
 const cancelledCallsGraceMs = 1_000;
 
+
 export const workerModule = fileURLToPath(new URL(`./worker/worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
 /** What a new worker process runs: compiled JavaScript, also when the host runs from TypeScript source (see launch/sourceBundle.ts). */
@@ -72,6 +74,7 @@ export class SandboxWorker {
   #alive = true;
   #ready = false;
   #retiring = false;
+  readonly #sentBindings = new SentBindings();
   /** Who waits for the worker to be prepared for the bindings it was told (see `expect`), in order. */
   readonly #preparing: (() => void)[] = [];
   /** Executions started over the worker's life, for recycling. */
@@ -154,7 +157,7 @@ export class SandboxWorker {
       request.signal?.addEventListener('abort', () => this.#send({ type: 'cancel', executionId }), { once: true, signal: ended.signal });
       this.#pending.set(executionId, { callTool, toolCalls: [], started, settle: resolve, backstop, ended, signal, callsStarted: 0, callsUnderWay: new Set() });
       this.#updateRef();
-      this.#send({ type: 'execute', executionId, code: request.code, bindings: request.bindings, limits });
+      this.#send({ type: 'execute', executionId, code: request.code, ...this.#sentBindings.forExecution(request.bindings), limits });
     });
   }
 
@@ -235,7 +238,7 @@ export class SandboxWorker {
     return new Promise<void>((resolve) => {
       // The worker answers each expect in turn, so the answers come in the order they were asked.
       this.#preparing.push(resolve);
-      this.#send({ type: 'expect', bindings });
+      this.#send({ type: 'expect', bindingsJson: this.#sentBindings.told(bindings) });
     });
   }
 

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../errors.ts';
 import type { ExecutionResult } from './ExecutionResult.ts';
-import type { SandboxLimits, ToolBindings } from './Sandbox.ts';
+import type { SandboxLimits } from './Sandbox.ts';
 
 /**
  * IPC between the host (SandboxWorker.ts) and a sandbox worker process (worker/worker.ts), declared once for both.
@@ -12,14 +12,20 @@ import type { SandboxLimits, ToolBindings } from './Sandbox.ts';
  * recursively, and a value thousands of levels deep would overflow the stack of the sending process.
  */
 export type HostToWorker =
-  | { type: 'execute'; executionId: number; code: string; bindings: ToolBindings; limits: SandboxLimits }
+  /**
+   * `bindingsJson`: the JSON of the execution's `ToolBindings`, sent only when they are not the ones
+   * this worker was last sent (by `execute` or `expect`); absent, the execution has those. Bindings
+   * grow with the catalog (some 40 KB for a server of 500 tools) and rarely change, so most executions
+   * carry none, and nobody serialises, sends or parses them again.
+   */
+  | { type: 'execute'; executionId: number; code: string; bindingsJson?: string; limits: SandboxLimits }
   | ({ type: 'toolResult'; executionId: number } & ToolCallAnswer)
   /** The execution's caller cancelled it: stop it now (it ends with CANCELLED). */
   | { type: 'cancel'; executionId: number }
   /** The host paused (or resumed) the execution's deadline: a call of it waits for a human. */
   | { type: 'deadline'; executionId: number; paused: boolean }
   /** The bindings the next executions most likely have (see `Sandbox.expect`): idle isolates prepare their next context for them. */
-  | { type: 'expect'; bindings: ToolBindings };
+  | { type: 'expect'; bindingsJson: string };
 
 export type WorkerToHost =
   | { type: 'ready' }

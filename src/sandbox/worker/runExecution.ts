@@ -17,7 +17,8 @@ import { jsonTextDeeperThan } from '../../text/jsonDepth.ts';
 
 export interface ExecutionInput {
   code: string;
-  bindings: ToolBindings;
+  /** The JSON of the execution's `ToolBindings`. */
+  bindingsJson: string;
   limits: SandboxLimits;
   /** Where the code's tool calls go and their answers come from. */
   calls: CallChannel;
@@ -83,7 +84,7 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   let prepared: PreparedContext | undefined;
   let evaluating = false;
   try {
-    prepared = await isolates.context(pooled, JSON.stringify(input.bindings));
+    prepared = await isolates.context(pooled, input.bindingsJson);
     bridge = new Bridge(prepared, input, output);
     // Compiled and run in one crossing to the isolate's thread (each crossing is a thread switch). An
     // exception out of it is the compiler's or the sandbox's: the code's own errors are settlements.

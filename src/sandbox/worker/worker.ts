@@ -41,6 +41,8 @@ const answerRoutes = new Map<number, (answer: ToolCallAnswer) => void>();
 const memorySuspects = new MemorySuspects();
 /** Each running execution's cancel: how to stop it at once (once it can be), and whether its caller already asked. */
 const cancels = new Map<number, { stop?: () => void; asked: boolean }>();
+/** The JSON of the bindings the host last sent (see `bindingsJson` in workerMessages.ts): an execution sent without any has these. */
+let currentBindingsJson: string | undefined;
 /** Each running execution's watchdog (its deadline, which the host may pause) and limits. */
 const watchdogs = new Map<number, { watchdog: ExecutionWatchdog; limits: SandboxLimits }>();
 
@@ -65,7 +67,8 @@ function onMessage(message: HostToWorker): void {
     });
   }
   if (message.type === 'expect') {
-    void isolates.expect(JSON.stringify(message.bindings)).then(() => send({ type: 'prepared' }));
+    currentBindingsJson = message.bindingsJson;
+    void isolates.expect(message.bindingsJson).then(() => send({ type: 'prepared' }));
     return;
   }
   if (message.type === 'deadline') {
@@ -84,6 +87,9 @@ function onMessage(message: HostToWorker): void {
 
 async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Promise<void> {
   const { executionId } = request;
+  if (request.bindingsJson !== undefined) currentBindingsJson = request.bindingsJson;
+  const bindingsJson = currentBindingsJson;
+  if (bindingsJson === undefined) throw new Error('the host sent an execution without bindings, and none came before it');
   const calls: CallChannel = {
     send: (call) => send({ type: 'toolCall', executionId, ...call }),
     onAnswer: (deliver) => answerRoutes.set(executionId, deliver),
@@ -97,7 +103,7 @@ async function execute(request: Extract<HostToWorker, { type: 'execute' }>): Pro
   };
   const onDeadline = (watchdog: ExecutionWatchdog) => watchdogs.set(executionId, { watchdog, limits: request.limits });
   const onStuck = (failure: Failure) => reportUnstoppable(executionId, failure);
-  const input = { code: request.code, bindings: request.bindings, limits: request.limits, calls, onIsolate, onCancellable, onDeadline, onStuck };
+  const input = { code: request.code, bindingsJson, limits: request.limits, calls, onIsolate, onCancellable, onDeadline, onStuck };
   const result = await runExecution(input, isolates).catch(
     (error: unknown): WorkerExecutionResult => {
       // A fault of ours while running one execution fails that execution, not the process and its neighbours.
@@ -154,7 +160,7 @@ async function warmUp(memoryMb: number): Promise<void> {
   await runExecution(
     {
       code: warmUpCode,
-      bindings: { namespaces: {} },
+      bindingsJson: '{"namespaces":{}}',
       limits: { ...defaultSandboxLimits, memoryMb },
       calls: { send: () => {}, onAnswer: () => {} },
     },
