@@ -299,6 +299,11 @@ export const governanceDefaults = {
   approvalBatchWindowMs: 50,
   /** Characters of one argument value an approval question shows before cutting it. */
   approvalValueChars: 200,
+  /**
+   * Calls one approval question lists one by one; the rest of a larger batch are counted by tool. A
+   * `Promise.all` of 1,000 destructive calls is one question, which a human must still be able to read.
+   */
+  approvalListedCalls: 20,
 } as const;
 
 /** Observed return types (`codeMode.inferOutputTypes`), kept under `stateDir`. */

@@ -80,6 +80,18 @@ catch (error) { return { name: error.name, code: error.code, isPolicyError: erro
     for (const text of ['a', 'b', 'c']) expect(questions[0]?.message).toContain(`{"text":"${text}"}`);
   });
 
+  it('a batch larger than the question lists is counted by tool, one question still settling every call', async () => {
+    questions.length = 0;
+    answer = accept;
+    const result = await execute(human, `return (await Promise.all(Array.from({ length: 30 }, (_, i) => mcpTools.Vault.deleteNote({ text: 'bulk ' + i })))).length;`);
+    expect(result.returnValue, result.error).toBe(30);
+    expect(questions).toHaveLength(1);
+    const lines = questions[0]!.message.split('\n');
+    expect(lines[0]).toBe('Code running in code-goat wants to make 30 calls that need your approval:');
+    expect(lines.filter((line) => line.startsWith('- delete_note on server "vault" with'))).toHaveLength(20);
+    expect(lines.at(-1)).toBe('- and 10 more: delete_note on server "vault" ×10');
+  });
+
   it('a client without elicitation gets APPROVAL_UNAVAILABLE at once, and is never asked', async () => {
     questions.length = 0;
     const mute = await connectAs(closer, gateway.url, token);

@@ -43,9 +43,20 @@ function answerOf(action: string, approve: unknown): ApprovalAnswer {
   return action === 'accept' && approve !== false ? 'accept' : 'decline';
 }
 
-/** The question a human reads: which server, which tool, with what (already redacted). */
+/**
+ * The question a human reads: which server, which tool, with what (already redacted). The first
+ * `approvalListedCalls` calls are listed with their arguments; the others are counted by tool, so that
+ * the question stays readable however many calls one answer settles, and every tool it allows is named.
+ */
 export function approvalQuestion(requests: readonly ApprovalRequest[]): string {
-  const lines = requests.map((request) => `- ${request.tool} on server "${request.server}" with ${request.summary}`);
+  const listed = requests.slice(0, governanceDefaults.approvalListedCalls);
+  const lines = listed.map((request) => `- ${request.tool} on server "${request.server}" with ${request.summary}`);
+  const rest = new Map<string, number>();
+  for (const request of requests.slice(listed.length)) {
+    const key = `${request.tool} on server "${request.server}"`;
+    rest.set(key, (rest.get(key) ?? 0) + 1);
+  }
+  if (rest.size > 0) lines.push(`- and ${requests.length - listed.length} more: ${[...rest].map(([call, count]) => `${call} ×${count}`).join(', ')}`);
   const head = requests.length === 1 ? 'Code running in code-goat wants to make a call that needs your approval:' : `Code running in code-goat wants to make ${requests.length} calls that need your approval:`;
   return [head, ...lines].join('\n');
 }
