@@ -275,6 +275,14 @@ export const telemetryDefaults = {
   traceShutdownMs: 2_000,
   /** `OTEL_SERVICE_NAME` when unset. */
   serviceName: 'code-goat',
+  /**
+   * Characters of a name a client sent that a span carries (the tool a `tools/call` asks for, in the
+   * span's name and `gen_ai.tool.name`), cut past it with `…`: MCP recommends tool names of at most 128,
+   * and a request naming a tool of megabytes must not become megabytes in every span queued for export.
+   */
+  maxSpanNameChars: 128,
+  /** Characters of any string attribute a span keeps (the OpenTelemetry SDK cuts longer ones): a guard for what the line above does not name. */
+  maxSpanAttributeChars: 4_096,
 } as const;
 
 /** Identities, policy and rate limits (`auth`, `policy`, `rateLimits`, `redis`). */

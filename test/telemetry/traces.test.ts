@@ -137,6 +137,17 @@ it('a passthrough call is a SERVER span with one CLIENT span under it, and its s
   expect(received.traceparent).toBe(`00-${upstream.traceId}-${call.spanId}-01`);
 });
 
+it('a tool name of 200,000 characters from a client is cut to 128 in its span, name and attribute alike', async () => {
+  const upstream = { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex') };
+  const asked = `ghost${'x'.repeat(200_000)}`;
+  await expect(clients.get('http/json')!.callTool({ name: asked, arguments: {}, _meta: { traceparent: `00-${upstream.traceId}-${upstream.spanId}-01` } })).rejects.toThrow(/Unknown tool/);
+  const spans = await receiver.waitFor((all) => all.some((span) => span.traceId === upstream.traceId));
+  const server = only(spans.filter((span) => span.traceId === upstream.traceId), (span) => span.kind === spanKind.server);
+  const cut = `${asked.slice(0, 128)}…`;
+  expect(server.name).toBe(`tools/call ${cut}`);
+  expect(server.attributes['gen_ai.tool.name']).toBe(cut);
+});
+
 it('a traceparent that is malformed, huge or not a string is ignored: the request is traced as a new trace and answered', async () => {
   const client = clients.get('http/protobuf')!;
   for (const traceparent of ['00-not-a-trace-01', `00-${'a'.repeat(1_000_000)}`, 42, { nested: true }]) {

@@ -39,7 +39,11 @@ export function createOtelTracing(settings: TracingSettings, logger: Logger): Tr
   const resource = defaultResource()
     .merge(detectResources({ detectors: [envDetector] }))
     .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName, [ATTR_SERVICE_VERSION]: implementationInfo.version }));
-  const provider = new TracerProvider({ resource, spanProcessors: [new BatchSpanProcessor({ exporter, ...(settings.scheduledDelayMs !== undefined && { scheduledDelayMillis: settings.scheduledDelayMs }) })] });
+  const provider = new TracerProvider({
+    resource,
+    spanLimits: { attributeValueLengthLimit: telemetryDefaults.maxSpanAttributeChars },
+    spanProcessors: [new BatchSpanProcessor({ exporter, ...(settings.scheduledDelayMs !== undefined && { scheduledDelayMillis: settings.scheduledDelayMs }) })],
+  });
   const tracer = provider.getTracer(implementationInfo.name, implementationInfo.version);
 
   const start = (name: string, kind: SpanKind, parent: Context, attributes: SpanAttributes): TraceSpan =>
@@ -49,9 +53,11 @@ export function createOtelTracing(settings: TracingSettings, logger: Logger): Tr
   return {
     serverSpan(request: UpstreamRequest) {
       const parent = request.meta === undefined ? ROOT_CONTEXT : propagator.extract(ROOT_CONTEXT, request.meta, metaGetter);
-      return start(mcpSpanName(request.method, request.tool), SpanKind.SERVER, parent, {
+      // The name the client asked for, which no catalog bounded: a tool this gateway serves, or anything.
+      const tool = request.tool === undefined ? undefined : boundedName(request.tool);
+      return start(mcpSpanName(request.method, tool), SpanKind.SERVER, parent, {
         [semconv.mcpMethodName]: request.method,
-        ...(request.tool !== undefined && { [semconv.genAiToolName]: request.tool }),
+        ...(tool !== undefined && { [semconv.genAiToolName]: tool }),
         ...(request.sessionId !== undefined && { [semconv.mcpSessionId]: request.sessionId }),
       });
     },
@@ -76,6 +82,12 @@ export function createOtelTracing(settings: TracingSettings, logger: Logger): Tr
       }
     },
   };
+}
+
+/** `name`, or its first `maxSpanNameChars` characters and `…`. */
+function boundedName(name: string): string {
+  const max = telemetryDefaults.maxSpanNameChars;
+  return name.length <= max ? name : `${name.slice(0, max)}…`;
 }
 
 class OtelSpan implements TraceSpan {
