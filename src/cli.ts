@@ -108,7 +108,11 @@ async function main(argv: string[]): Promise<number> {
     metricsListen === undefined ? undefined : import('./gateway/metricsListener.ts'),
   ]);
   // Serve at once: a slow or silent server must not keep clients waiting (it joins when it is up).
-  const gateway = await createGateway(config, { logger, waitForServers: false });
+  // Metrics are kept when something serves them (`/metrics`, `--metrics`), the recent executions when
+  // the console does (HTTP): over stdio alone nobody reads them, and keeping them costs every execution
+  // its code's hash, a record and the metrics' bookkeeping.
+  const telemetry = { metrics: listen !== undefined || metricsListen !== undefined, recentExecutions: listen !== undefined };
+  const gateway = await createGateway(config, { logger, waitForServers: false, telemetry });
   const metricsListener =
     metricsListen && metricsEntry && gateway.telemetry.metrics
       ? await metricsEntry.listenMetrics(gateway.telemetry.metrics, metricsListen).catch(async (error: unknown) => {
