@@ -145,8 +145,8 @@ export class CodeModeEngine {
     if (api === undefined) {
       api = this.#derive((server) => mayUse(client, server));
       this.#views.set(key, api);
-      // Its code is checked against what its model was shown, nothing more (see ViewTypeCheckers).
-      this.#typeCheck?.checkers.of(key).setDeclarations(api.typeDefinitions);
+      // Its code is checked against what its model was shown, nothing more (see ViewTypeCheckers); told now, so parsed ahead.
+      this.#typeCheck?.checkers.of(key, api.typeDefinitions);
     }
     return api;
   }
@@ -287,7 +287,8 @@ export class CodeModeEngine {
   /** How an execution for `client` is checked: against the declarations of the view it was shown (see ViewTypeCheckers and `#apiFor`). */
   #typeCheckFor(client: ClientIdentity | undefined): ExecutionTypeCheck | undefined {
     if (this.#typeCheck === undefined) return undefined;
-    return { mode: this.#typeCheck.mode, checker: this.#typeCheck.checkers.of(client?.servers === undefined ? undefined : viewKey(client)) };
+    const key = client?.servers === undefined ? undefined : viewKey(client);
+    return { mode: this.#typeCheck.mode, checker: this.#typeCheck.checkers.of(key, this.#apiFor(client).typeDefinitions) };
   }
 
   #viewOf(api: DerivedApi): ApiView {

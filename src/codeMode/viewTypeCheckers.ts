@@ -1,3 +1,4 @@
+import { typeCheckDefaults } from '../config/defaults.ts';
 import type { CodeTypeChecker } from '../modelApi/index.ts';
 
 /**
@@ -6,11 +7,15 @@ import type { CodeTypeChecker } from '../modelApi/index.ts';
  * check's diagnostics quote the declarations ("Did you mean 'Github'?", a tool's argument type), so a
  * client's code is checked against what its own model was shown, and never names a server it may not
  * use. All of them are clients of the process's one checker thread, sharing its parsed lib files.
+ *
+ * Views are as many as the config has distinct `servers` lists; past `maxViewCheckers` the least
+ * recently used view's checker is closed (the thread forgets its program), and made again, told its
+ * declarations, when that view is next checked: a config of many lists costs the thread a bounded heap.
  */
 export class ViewTypeCheckers<Checker extends CodeTypeChecker = CodeTypeChecker> {
   readonly #whole: Checker;
   readonly #make: () => Checker;
-  /** By `viewKey`: as many as the config has distinct `servers` lists. */
+  /** By `viewKey`, least recently used first. */
   readonly #views = new Map<string, Checker>();
 
   constructor(make: () => Checker) {
@@ -23,11 +28,25 @@ export class ViewTypeCheckers<Checker extends CodeTypeChecker = CodeTypeChecker>
     return this.#whole;
   }
 
-  /** The checker of the view `viewKey` names, made on first use; the whole API's when undefined. */
-  of(viewKey: string | undefined): Checker {
-    if (viewKey === undefined) return this.#whole;
+  /**
+   * The checker of the view `viewKey` names (the whole API's when undefined), told `declarations`, the
+   * view's as they are now: telling a checker what it already has costs nothing.
+   */
+  of(viewKey: string | undefined, declarations: string): Checker {
+    if (viewKey === undefined) {
+      this.#whole.setDeclarations(declarations);
+      return this.#whole;
+    }
     let checker = this.#views.get(viewKey);
-    if (checker === undefined) this.#views.set(viewKey, (checker = this.#make()));
+    if (checker === undefined) checker = this.#make();
+    else this.#views.delete(viewKey);
+    this.#views.set(viewKey, checker);
+    checker.setDeclarations(declarations);
+    for (const [key, unused] of this.#views) {
+      if (this.#views.size <= typeCheckDefaults.maxViewCheckers) break;
+      this.#views.delete(key);
+      void unused.close();
+    }
     return checker;
   }
 

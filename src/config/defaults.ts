@@ -62,6 +62,11 @@ export const typeCheckDefaults = {
    * CPU) again. It keeps only the parsed lib files then, and never keeps the process alive.
    */
   idleMs: 30_000,
+  /**
+   * Checkers of clients' narrower views of the API (one per distinct `servers` list) kept at once;
+   * past it the least recently used is closed, and made again when that view is next checked.
+   */
+  maxViewCheckers: 16,
   /** Diagnostics reported per check, and characters per message. */
   maxDiagnostics: 20,
   maxMessageChars: 1_000,
