@@ -54,7 +54,6 @@ const backstopGraceMs = 2_000;
  */
 const cancelledCallsGraceMs = 1_000;
 
-
 export const workerModule = fileURLToPath(new URL(`./worker/worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
 /** What a new worker process runs: compiled JavaScript, also when the host runs from TypeScript source (see launch/sourceBundle.ts). */
