@@ -1,4 +1,5 @@
 import { levenshtein } from './editDistance.ts';
+import { cutText } from './surrogates.ts';
 
 /**
  * The names that exist, for a message that says so when a name was not found: read by a model with
@@ -35,7 +36,7 @@ export function someNames(names: readonly string[], wanted: string, max = maxNam
 }
 
 function cut(name: string): string {
-  return name.length <= maxNameChars ? name : `${name.slice(0, maxNameChars)}…`;
+  return cutText(name, maxNameChars);
 }
 
 function normalise(name: string): string {

@@ -12,3 +12,11 @@ export function isLowSurrogate(code: number): boolean {
 export function cutIndex(text: string, at: number): number {
   return isLowSurrogate(text.charCodeAt(at)) ? at - 1 : at;
 }
+
+/**
+ * `text`, or its first `max` UTF-16 units (one less where that would split a surrogate pair) and `…`:
+ * how a name or line that came from outside is repeated at a bounded length.
+ */
+export function cutText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, cutIndex(text, max))}…`;
+}

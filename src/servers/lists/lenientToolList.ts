@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { serverDefaults } from '../../config/defaults.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { isPlainObject } from '../../config/ConfigIssue.ts';
+import { cutText } from '../../text/surrogates.ts';
 
 /** A listed tool left out because it is not a valid MCP tool, as `/healthz` names it. */
 export interface SkippedTool {
@@ -71,7 +72,7 @@ function leftOutReport(logger: Logger): { add(skipped: SkippedTool): void; skipp
 
 function nameTooLong(name: string): SkippedTool {
   const { maxToolNameChars } = serverDefaults;
-  return { name: cut(name, 100), reason: `its name is ${name.length} characters long, more than the ${maxToolNameChars} a tool name may have here (MCP recommends at most 128)` };
+  return { name: cutText(name, 100), reason: `its name is ${name.length} characters long, more than the ${maxToolNameChars} a tool name may have here (MCP recommends at most 128)` };
 }
 
 /** Tools named one by one in the log and the status; past it, a count (a server may list thousands). */
@@ -151,9 +152,9 @@ function judgeTool(listed: unknown, index: number): Judged {
   const repaired = withObjectType(listed);
   const result = specTypeSchemas.Tool['~standard'].validate(repaired ?? listed);
   if (result.issues === undefined) return { tool: result.value, repaired: repaired !== undefined };
-  const name = isPlainObject(listed) && typeof listed['name'] === 'string' ? cut(listed['name'], 100) : `#${index}`;
+  const name = isPlainObject(listed) && typeof listed['name'] === 'string' ? cutText(listed['name'], 100) : `#${index}`;
   const reason = result.issues.map((issue) => `${issuePath(issue.path)}: ${issue.message}`).join('; ');
-  return { skipped: { name, reason: cut(reason, 300) } };
+  return { skipped: { name, reason: cutText(reason, 300) } };
 }
 
 /** The tool with `type: "object"` added to an input schema that has no `type`; `undefined` when there is nothing to add. */
@@ -168,6 +169,3 @@ function issuePath(path: readonly (PropertyKey | { key: PropertyKey })[] | undef
 }
 
 
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}…`;
-}

@@ -1,5 +1,6 @@
 import { closestNames } from '../../text/closestNames.ts';
 import { someNames } from '../../text/someNames.ts';
+import { cutText } from '../../text/surrogates.ts';
 
 /**
  * Why a call, a prompt get or a resource read could not be routed, in messages that say what to do
@@ -23,7 +24,7 @@ function unknownEntryMessage(kind: 'tool' | 'prompt', server: string, name: stri
 
 /** A name that was asked for, as the message repeats it: a name a megabyte long is not repeated whole. */
 function cutName(name: string): string {
-  return name.length <= 100 ? name : `${name.slice(0, 100)}…`;
+  return cutText(name, 100);
 }
 
 /** Only for a server without the resources capability: a listed URI is not required (templates expand to unlisted ones). */

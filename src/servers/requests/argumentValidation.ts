@@ -9,6 +9,7 @@ import { expandedSchemaSize } from './validation/expandedSchemaSize.ts';
 import { linearRegExp, reportingUnsupportedPatterns } from './validation/linearRegExp.ts';
 import { countValues, StepBudgetExceeded, stepCounter, withStepBudget, withStepCounters } from './validation/stepBudget.ts';
 import { uniqueItems } from './validation/uniqueItems.ts';
+import { cutText } from '../../text/surrogates.ts';
 
 /**
  * Arguments are checked against the tool's `inputSchema` before a call leaves the gateway: the
@@ -139,9 +140,10 @@ function newValidators(tool: CatalogTool, logger: Logger): ToolValidators | null
     logger.warn(`the tool's inputSchema expands past ${maxNodes} nodes; its arguments are not validated`, { tool: tool.name });
     return null;
   }
+  // A pattern comes from a server: logged at a readable length.
   const first = reportingUnsupportedPatterns(
     ({ pattern, reason }) =>
-      logger.warn("a pattern in the tool's inputSchema needs backtracking; it is not checked", { tool: tool.name, pattern: cut(pattern), reason }),
+      logger.warn("a pattern in the tool's inputSchema needs backtracking; it is not checked", { tool: tool.name, pattern: cutText(pattern, 200), reason }),
     () =>
       compile(tool.inputSchema, 'first', (reason) =>
         logger.warn("the tool's inputSchema does not compile; its arguments are not validated", { tool: tool.name, reason }),
@@ -154,10 +156,6 @@ function newValidators(tool: CatalogTool, logger: Logger): ToolValidators | null
   return { first, all: () => (all ??= { validate: reportingUnsupportedPatterns(quiet, () => compile(tool.inputSchema, 'all', quiet)) }).validate };
 }
 
-/** A pattern comes from a server: logged at a readable length. */
-function cut(text: string): string {
-  return text.length <= 200 ? text : `${text.slice(0, 200)}…`;
-}
 
 function compile(schema: JsonSchema, mode: Mode, onInvalid: (reason: string) => void): ValidateFunction | null {
   const ajv = ajvFor(schema, mode);

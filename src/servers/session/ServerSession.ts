@@ -9,7 +9,7 @@ import type { Redactor } from '../outcomes/redactSecrets.ts';
 import type { TransportKind } from '../transport/openClient.ts';
 import { ServerOutput } from '../transport/ServerOutput.ts';
 import { serverDefaults } from '../../config/defaults.ts';
-import { cutIndex } from '../../text/surrogates.ts';
+import { cutText } from '../../text/surrogates.ts';
 import { describeExit, lossDuring, lossHead, withStderr, type LossReport } from './lossReport.ts';
 import type { RestartPolicy } from './RestartBackoff.ts';
 import { RestartSchedule } from './RestartSchedule.ts';
@@ -251,9 +251,7 @@ export class ServerSession {
   /** One redacted line, cut to `maxFailureChars` (after the redaction, so no secret is cut in half and left partly readable). */
   #line(text: string): string {
     const line = oneLine(this.#options.redact(text));
-    const { maxFailureChars } = serverDefaults;
-    if (line.length <= maxFailureChars) return line;
-    return `${line.slice(0, cutIndex(line, maxFailureChars))}…`;
+    return cutText(line, serverDefaults.maxFailureChars);
   }
 
   /** A method, not an inline test: the phase changes across awaits, which narrowing cannot see. */

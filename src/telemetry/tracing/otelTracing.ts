@@ -21,6 +21,7 @@ import { codeGoatAttributes, mcpSpanName, semconv } from '../semconv.ts';
 import type { DownstreamMeta, UpstreamRequest } from '../Telemetry.ts';
 import type { SpanAttributes, TraceSpan, Tracing } from './Tracing.ts';
 import type { TracingSettings } from './tracingSettings.ts';
+import { cutText } from '../../text/surrogates.ts';
 
 const propagator = new W3CTraceContextPropagator();
 
@@ -54,7 +55,7 @@ export function createOtelTracing(settings: TracingSettings, logger: Logger): Tr
     serverSpan(request: UpstreamRequest) {
       const parent = request.meta === undefined ? ROOT_CONTEXT : propagator.extract(ROOT_CONTEXT, request.meta, metaGetter);
       // The name the client asked for, which no catalog bounded: a tool this gateway serves, or anything.
-      const tool = request.tool === undefined ? undefined : boundedName(request.tool);
+      const tool = request.tool === undefined ? undefined : cutText(request.tool, telemetryDefaults.maxSpanNameChars);
       return start(mcpSpanName(request.method, tool), SpanKind.SERVER, parent, {
         [semconv.mcpMethodName]: request.method,
         ...(tool !== undefined && { [semconv.genAiToolName]: tool }),
@@ -82,12 +83,6 @@ export function createOtelTracing(settings: TracingSettings, logger: Logger): Tr
       }
     },
   };
-}
-
-/** `name`, or its first `maxSpanNameChars` characters and `…`. */
-function boundedName(name: string): string {
-  const max = telemetryDefaults.maxSpanNameChars;
-  return name.length <= max ? name : `${name.slice(0, max)}…`;
 }
 
 class OtelSpan implements TraceSpan {
