@@ -1,7 +1,7 @@
 import { assignNames, buildRuntimeApi, generateTypeDefinitions, type NamedCatalog } from '../modelApi/index.ts';
 import type { RuntimeApi } from '../modelApi/RuntimeApi.ts';
 import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
-import type { DeadlineHold, Sandbox, SandboxLimits, ToolBindings } from '../sandbox/Sandbox.ts';
+import type { DeadlineHold, Sandbox, SandboxLimits } from '../sandbox/Sandbox.ts';
 import type { ToolCallOutcome } from '../catalog/ToolCallOutcome.ts';
 import type { ServerPool } from '../servers/index.ts';
 import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
@@ -9,27 +9,13 @@ import type { ObservedOutputTypes } from './ObservedOutputTypes.ts';
 import { noRedaction, type SecretRedactor } from '../observability/redactSecrets.ts';
 import { noTelemetry, type ExecutionTelemetry, type Telemetry } from '../telemetry/index.ts';
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
-import { typeCheckedExecution, type ExecutionTypeCheck, type TypeCheck } from './typeCheckedExecution.ts';
+import { typeCheckedExecution, typeCheckFor, type TypeCheck } from './typeCheckedExecution.ts';
 import { anonymousClient, mayUse, viewKey, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
-import type { Caller, CallGate } from '../governance/CallGate.ts';
+import type { CallGate } from '../governance/CallGate.ts';
+import type { ExecuteOptions } from './executeOptions.ts';
 import { unavailableServers, type UnavailableServer } from './unavailableServers.ts';
-import { executionBindings } from './executionBindings.ts';
+import { ExecutionBindingsCache, type ExecutionBindings } from './executionBindings.ts';
 import { callJoiningServer, connectingPastDeadline, type ExecutionCalls } from './joiningServers.ts';
-
-/** A tool call of an execution that came back (for progress: `notifications/progress` as calls finish). */
-export interface FinishedCall {
-  readonly server: string;
-  readonly tool: string;
-  readonly ok: boolean;
-}
-
-/** Who runs an execution and who hears of its calls. */
-export interface ExecuteOptions {
-  /** The upstream client (identity, how to ask it for approvals); none for the library and `code-goat run`. */
-  readonly caller?: Caller;
-  /** Hears of each call as it comes back, while the execution runs (not after it ended). */
-  readonly onCallFinished?: (call: FinishedCall) => void;
-}
 
 export interface CodeModeEngineOptions {
   /** Which servers are reached through code (SPEC: those with `codeMode` not false). */
@@ -73,8 +59,7 @@ export class CodeModeEngine {
   #api: DerivedApi;
   /** The API as clients that see only some servers get it, by `viewKey`; made on first use, dropped when the catalog changes. */
   #views = new Map<string, DerivedApi>();
-  /** The bindings last made for each view (by `viewKey`), with what they were made from (see `#bindingsFor`). */
-  readonly #lastBindings = new Map<string, { runtimeApi: RuntimeApi; states: string; made: { bindings: ToolBindings; joining: ReadonlySet<string> } }>();
+  readonly #bindings = new ExecutionBindingsCache();
   /** An observed type changed since `#api` was made: made again when next read (a burst of new shapes costs one). */
   #stale = false;
   #announcing = false;
@@ -196,7 +181,7 @@ export class CodeModeEngine {
       running = false; // calls cancelled as it ended may still come back: they are not progress
       return ran;
     };
-    const result = await typeCheckedExecution(this.#typeCheckFor(client), code, run, signal);
+    const result = await typeCheckedExecution(typeCheckFor(this.#typeCheck, client, this.#apiFor(client).typeDefinitions), code, run, signal);
     return this.#redactor.value(execution.stillConnecting.size > 0 && result.errorCode === 'TIMEOUT' ? connectingPastDeadline(result, execution.stillConnecting) : result);
   }
 
@@ -242,16 +227,8 @@ export class CodeModeEngine {
   }
 
   /** What an execution for `client` is bound to (see `executionBindings`), from one look at the servers' states. */
-  #bindingsFor(client: ClientIdentity | undefined): { bindings: ToolBindings; joining: ReadonlySet<string> } {
-    const { runtimeApi } = this.#apiFor(client);
-    const made = executionBindings(runtimeApi, this.#pool.status(), client, this.#includeServer);
-    // The same object while nothing in it changed: the sandbox then sends a worker its bindings once, not with every execution.
-    const key = client?.servers === undefined ? '*' : viewKey(client);
-    const states = JSON.stringify([made.bindings.unavailable, made.bindings.connecting]);
-    const last = this.#lastBindings.get(key);
-    if (last !== undefined && last.runtimeApi === runtimeApi && last.states === states) return last.made;
-    this.#lastBindings.set(key, { runtimeApi, states, made });
-    return made;
+  #bindingsFor(client: ClientIdentity | undefined): ExecutionBindings {
+    return this.#bindings.of(client === undefined ? '*' : viewKey(client), this.#apiFor(client).runtimeApi, this.#pool.status(), client, this.#includeServer);
   }
 
   /**
@@ -284,12 +261,6 @@ export class CodeModeEngine {
     return { catalog, named, typeDefinitions, runtimeApi: buildRuntimeApi(named) };
   }
 
-  /** How an execution for `client` is checked: against the declarations of the view it was shown (see ViewTypeCheckers and `#apiFor`). */
-  #typeCheckFor(client: ClientIdentity | undefined): ExecutionTypeCheck | undefined {
-    if (this.#typeCheck === undefined) return undefined;
-    const key = client?.servers === undefined ? undefined : viewKey(client);
-    return { mode: this.#typeCheck.mode, checker: this.#typeCheck.checkers.of(key, this.#apiFor(client).typeDefinitions) };
-  }
 
   #viewOf(api: DerivedApi): ApiView {
     api.executeCodeToolSchema ??= executeCodeToolSchema(api.named, this.#describeOptions);

@@ -28,3 +28,23 @@ export function executionBindings(
   };
   return { bindings, joining };
 }
+
+export type ExecutionBindings = ReturnType<typeof executionBindings>;
+
+/**
+ * The bindings last made for each view of the API (by `viewKey`), given again while the view's API
+ * (the same `runtimeApi`) and its servers' states are unchanged: one object, so the sandbox sends a
+ * worker its bindings once rather than with every execution (see sandbox/SentBindings.ts).
+ */
+export class ExecutionBindingsCache {
+  readonly #last = new Map<string, { runtimeApi: RuntimeApi; states: string; made: ExecutionBindings }>();
+
+  of(view: string, runtimeApi: RuntimeApi, status: readonly ServerStatus[], client: ClientIdentity | undefined, includeServer: (server: string) => boolean): ExecutionBindings {
+    const made = executionBindings(runtimeApi, status, client, includeServer);
+    const states = JSON.stringify([made.bindings.unavailable, made.bindings.connecting]);
+    const last = this.#last.get(view);
+    if (last !== undefined && last.runtimeApi === runtimeApi && last.states === states) return last.made;
+    this.#last.set(view, { runtimeApi, states, made });
+    return made;
+  }
+}

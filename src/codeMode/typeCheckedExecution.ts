@@ -3,6 +3,7 @@ import type { ExecutionResult } from '../sandbox/ExecutionResult.ts';
 import { sandboxFailure } from '../sandbox/sandboxFailure.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { ViewTypeCheckers } from './viewTypeCheckers.ts';
+import { viewKey, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
 
 /**
  * The failures a type error can explain: the code threw, or called a tool wrongly. Limits (time, CPU,
@@ -21,6 +22,12 @@ export interface TypeCheck {
 export interface ExecutionTypeCheck {
   readonly mode: TypeCheckMode;
   readonly checker: CodeTypeChecker;
+}
+
+/** How an execution for `client` is checked: against `declarations`, the view of the API it was shown (see ViewTypeCheckers). */
+export function typeCheckFor(typeCheck: TypeCheck | undefined, client: ClientIdentity | undefined, declarations: string): ExecutionTypeCheck | undefined {
+  if (typeCheck === undefined) return undefined;
+  return { mode: typeCheck.mode, checker: typeCheck.checkers.of(client?.servers === undefined ? undefined : viewKey(client), declarations) };
 }
 
 /**

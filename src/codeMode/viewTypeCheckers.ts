@@ -45,7 +45,7 @@ export class ViewTypeCheckers<Checker extends CodeTypeChecker = CodeTypeChecker>
     for (const [key, unused] of this.#views) {
       if (this.#views.size <= typeCheckDefaults.maxViewCheckers) break;
       this.#views.delete(key);
-      void unused.close();
+      unused.close().catch(() => undefined); // closing is best effort: a checker that fails to close is left to the thread
     }
     return checker;
   }

@@ -1,6 +1,7 @@
 import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Tool } from '@modelcontextprotocol/server';
 import { createToolSearchIndex, type ToolSearchIndex } from '../modelApi/index.ts';
-import type { CodeModeEngine, FinishedCall } from '../codeMode/CodeModeEngine.ts';
+import type { CodeModeEngine } from '../codeMode/CodeModeEngine.ts';
+import type { FinishedCall } from '../codeMode/executeOptions.ts';
 import { describeUnavailable, unavailableServers, type UnavailableServer } from '../codeMode/unavailableServers.ts';
 import { searchToolsDefaults } from '../config/defaults.ts';
 import { isCodeModeServer, type Config } from '../config/schema.ts';

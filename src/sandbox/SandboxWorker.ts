@@ -1,5 +1,4 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { runnableEntry } from '../launch/sourceBundle.ts';
 import type { ErrorCode } from '../errors.ts';
@@ -13,6 +12,7 @@ import { PausableTimer } from './PausableTimer.ts';
 import { callOutcome, withReturnValue } from './fromWorker.ts';
 import { faultKill, type KillCulprit } from './workerFaults.ts';
 import { SentBindings } from './SentBindings.ts';
+import { CallsUnderWay } from './CallsUnderWay.ts';
 
 interface PendingExecution {
   readonly callTool: ToolCallHandler;
@@ -28,7 +28,7 @@ interface PendingExecution {
   /** Calls handed to the host so far (answered or not). */
   callsStarted: number;
   /** Calls under way: an execution that ends with some is settled once they are over (see `#settle`). */
-  readonly callsUnderWay: Set<Promise<void>>;
+  readonly callsUnderWay: CallsUnderWay;
 }
 
 /** How an execution on this worker ended. */
@@ -46,13 +46,6 @@ const executionEnded = new Error('the execution it belonged to has ended');
 
 /** Time a worker gets past an execution's deadline to report the timeout itself before it is killed. */
 const backstopGraceMs = 2_000;
-
-/**
- * How long an execution that ended with calls under way waits for them, once they are cancelled, before
- * it settles without their records. A cancel ends a call's wait at once (the handler answers on its
- * signal), so this bounds only a handler that does not.
- */
-const cancelledCallsGraceMs = 1_000;
 
 export const workerModule = fileURLToPath(new URL(`./worker/worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
@@ -154,7 +147,7 @@ export class SandboxWorker {
       const signal = request.signal === undefined ? ended.signal : AbortSignal.any([ended.signal, request.signal]);
       // The caller's cancel also stops the code itself, wherever it is: its calls are cancelled through `signal`.
       request.signal?.addEventListener('abort', () => this.#send({ type: 'cancel', executionId }), { once: true, signal: ended.signal });
-      this.#pending.set(executionId, { callTool, toolCalls: [], started, settle: resolve, backstop, ended, signal, callsStarted: 0, callsUnderWay: new Set() });
+      this.#pending.set(executionId, { callTool, toolCalls: [], started, settle: resolve, backstop, ended, signal, callsStarted: 0, callsUnderWay: new CallsUnderWay() });
       this.#updateRef();
       this.#send({ type: 'execute', executionId, code: request.code, ...this.#sentBindings.forExecution(request.bindings), limits });
     });
@@ -207,9 +200,7 @@ export class SandboxWorker {
       return;
     }
     // Never rejects; the catch is the guarantee that a fault of ours is no unhandled rejection in the gateway.
-    const call = this.#performToolCall(message.executionId, pending, message).catch(() => undefined);
-    pending.callsUnderWay.add(call);
-    void call.then(() => pending.callsUnderWay.delete(call));
+    pending.callsUnderWay.add(this.#performToolCall(message.executionId, pending, message).catch(() => undefined));
   }
 
   /** Performs a call of the execution `executionId` and answers it under the call's own id. */
@@ -267,8 +258,9 @@ export class SandboxWorker {
     // already have acted on them: the result (and the audit, which is written from the same calls) lists
     // each call that left, so it waits for them to be over. Copied: a record must not change once handed out.
     const settle = () => pending.settle({ result: { ...result, toolCalls: [...pending.toolCalls] }, rerunnable });
-    if (pending.callsUnderWay.size === 0) return settle();
-    void Promise.race([Promise.all(pending.callsUnderWay), delay(cancelledCallsGraceMs, undefined, { ref: false })]).then(settle);
+    const over = pending.callsUnderWay.over();
+    if (over === undefined) return settle();
+    void over.then(settle);
   }
 
   #onExit(code: number | null, signal: NodeJS.Signals | null): void {

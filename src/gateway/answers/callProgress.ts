@@ -1,5 +1,5 @@
 import type { Notification, ProgressToken } from '@modelcontextprotocol/server';
-import type { FinishedCall } from '../../codeMode/CodeModeEngine.ts';
+import type { FinishedCall } from '../../codeMode/executeOptions.ts';
 
 /**
  * Progress of one `execute_code` request (SPEC: "Progress and cancellation"): when the client sent a
