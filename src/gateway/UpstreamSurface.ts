@@ -117,6 +117,17 @@ export class UpstreamSurface {
     return outcome.result;
   }
 
+  /**
+   * Whether a call of the tool `name` may stop to ask `client` for approval: `execute_code` (its code may
+   * call any tool), or a passthrough tool the policy has approved. A 2026-07-28 client is asked across
+   * requests (see InputRequiredApprovals), which such calls need.
+   */
+  mayAskApproval(name: string, client: ClientIdentity): boolean {
+    if (this.#engine && name === 'execute_code') return true;
+    const found = this.#toolNames.resolve(name);
+    return found !== undefined && mayUse(client, found.server) && this.#gate?.asksApproval(found.server, found.name) === true;
+  }
+
   /** Whether `name` is a tool this surface serves now (the others are no metric label). */
   knowsTool(name: string): boolean {
     if (this.#engine && (name === 'execute_code' || name === searchToolsToolName)) return true;
@@ -132,8 +143,7 @@ export class UpstreamSurface {
   }
 
   async readResource(uri: string, client: ClientIdentity = anonymousClient): Promise<ReadResourceResult> {
-    const server = this.#resources.serverFor(uri);
-    if (!mayUse(client, server)) throw new CodeGoatError('UNKNOWN_RESOURCE', `No resource "${uri.slice(0, 200)}".`);
+    const server = this.#resources.serverFor(uri, (candidate) => mayUse(client, candidate));
     const outcome = await this.#pool.readResource(server, uri);
     if (!outcome.ok) throw new CodeGoatError(outcome.code, outcome.message);
     return outcome.value;

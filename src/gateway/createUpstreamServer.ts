@@ -42,8 +42,8 @@ export function createUpstreamServer(surface: UpstreamSurface, options: Upstream
   server.setRequestHandler('tools/call', (request, ctx) => {
     const { name, arguments: args } = request.params;
     const rounds = options.inputRequired;
-    if (options.era === 'modern' && rounds !== undefined && name === 'execute_code' && server.getClientCapabilities()?.elicitation !== undefined) {
-      // Approvals travel as input_required rounds; the execution outlives each request, so no request's signal ends it.
+    if (options.era === 'modern' && rounds !== undefined && server.getClientCapabilities()?.elicitation !== undefined && surface.mayAskApproval(name, client)) {
+      // Approvals travel as input_required rounds; the call outlives each request, so no request's signal ends it.
       const state = ctx.mcpReq.requestState<unknown>();
       if (typeof state === 'string') return rounds.resume(client, state, ctx.mcpReq.inputResponses);
       return rounds.start(client, (ask) => asProtocolErrors(() => observed(ctx, () => surface.callTool(name, args, undefined, { client, ask }), { name })));

@@ -37,4 +37,6 @@ export interface GateOptions {
  */
 export interface CallGate {
   admit(call: GovernedCall, caller: Caller, options?: GateOptions): Promise<ToolCallFailure | undefined>;
+  /** Whether the policy asks the client to approve calls of this tool (its answer may still refuse them first: hidden, denied, limited). */
+  asksApproval(server: string, tool: string): boolean;
 }

@@ -11,7 +11,7 @@ import { ApprovalBatches } from './approvals/ApprovalBatches.ts';
 import { argumentSummary } from './approvals/argumentSummary.ts';
 import type { Caller, CallGate, GateOptions, GovernedCall } from './CallGate.ts';
 import { mayUse, type ClientIdentity } from './identity/ClientIdentity.ts';
-import { Policy } from './policy/Policy.ts';
+import { Policy, type PolicyDecision } from './policy/Policy.ts';
 import { RateLimits, type LimitVerdict } from './limits/RateLimits.ts';
 
 /** What the gateway decided about one call: for logs, metrics and the audit (`onDecision`). */
@@ -64,8 +64,7 @@ export class Governor implements CallGate {
     const { server, tool } = call;
     const name = `${server}.${tool}`;
     if (!mayUse(client, server)) return this.#refuse(call, client, 'hidden', toolCallFailure('SERVER_UNAVAILABLE', `${name}: this client ("${client.name}") may not use server "${server}".`));
-    const destructive = this.#options.toolsOf(server).some((entry) => entry.name === tool && entry.annotations?.destructiveHint === true);
-    const decision = this.#policy.decide(server, tool, destructive);
+    const decision = this.#decide(server, tool);
     if (decision.action === 'deny') return this.#refuse(call, client, 'deny', toolCallFailure('POLICY_DENIED', `${name} is denied to client "${client.name}" by ${decision.because}; it was not called.`));
     const limit = await this.#checkLimit(client, server, tool);
     if (limit.limited) {
@@ -78,7 +77,7 @@ export class Governor implements CallGate {
     if (decision.action === 'approve') {
       const answer = await this.#ask(call, caller, options);
       if (answer === 'unavailable') {
-        return this.#refuse(call, client, 'approval_unavailable', toolCallFailure('APPROVAL_UNAVAILABLE', `${name} needs approval (${decision.because}) and this client cannot be asked (it has no elicitation capability); it was not called.`));
+        return this.#refuse(call, client, 'approval_unavailable', toolCallFailure('APPROVAL_UNAVAILABLE', `${name} needs approval (${decision.because}) and this client cannot be asked (it declared no elicitation capability, or its request cannot carry a question); it was not called.`));
       }
       if (answer === 'decline') return this.#refuse(call, client, 'approval_denied', toolCallFailure('APPROVAL_DENIED', `${name} needs approval (${decision.because}) and it was not given; it was not called.`));
       this.#tell(call, client, 'approved');
@@ -86,6 +85,15 @@ export class Governor implements CallGate {
     }
     this.#tell(call, client, 'allow');
     return undefined;
+  }
+
+  asksApproval(server: string, tool: string): boolean {
+    return this.#decide(server, tool).action === 'approve';
+  }
+
+  #decide(server: string, tool: string): PolicyDecision {
+    const destructive = this.#options.toolsOf(server).some((entry) => entry.name === tool && entry.annotations?.destructiveHint === true);
+    return this.#policy.decide(server, tool, destructive);
   }
 
   /** One request to /mcp by `client`: limited when a request budget of its is spent. */

@@ -31,7 +31,8 @@ async function connectHuman(url: string): Promise<Client> {
   return client;
 }
 
-const config = { mcpServers: { vault: ledgerServer() }, auth: { tokens: [{ name: 'ops', token }] }, policy: {} };
+// `direct`: the same server's tools as passthrough tools (`direct__delete_note`), governed like calls from code.
+const config = { mcpServers: { vault: ledgerServer(), direct: { ...ledgerServer(), codeMode: false } }, auth: { tokens: [{ name: 'ops', token }] }, policy: {} };
 let human: Client;
 
 beforeAll(async () => {
@@ -115,14 +116,73 @@ catch (error) { return { name: error.name, code: error.code, isPolicyError: erro
   });
 });
 
+describe('only a yes approves', () => {
+  it('a 2025-era client that accepts without the form filled in is declined: the call never runs', async () => {
+    answer = async () => ({ action: 'accept' });
+    const result = await execute(human, `try { await mcpTools.Vault.deleteNote({ text: 'no form' }); return 'ran'; } catch (error) { return error.code; }`);
+    expect(result.returnValue).toBe('APPROVAL_DENIED');
+    answer = accept;
+    const ledger = (await execute(human, 'return await mcpTools.Vault.ledger();')).returnValue as { calls: { text: string }[] };
+    expect(ledger.calls.map((call) => call.text)).not.toContain('no form');
+  });
+
+  it('a 2026-07-28 client that answers "no", 0 or nothing for approve is declined: the calls never run', async () => {
+    const modern = await connectModernHuman();
+    const answers: ElicitResult[] = [
+      { action: 'accept', content: { approve: 'no' } },
+      { action: 'accept', content: { approve: 0 } },
+      { action: 'accept', content: {} },
+    ];
+    let next = 0;
+    answer = async () => answers[next++] ?? { action: 'decline' };
+    const result = await execute(
+      modern,
+      `const codes = [];
+for (const text of ['odd 1', 'odd 2', 'odd 3']) {
+  try { await mcpTools.Vault.deleteNote({ text }); codes.push('ran'); } catch (error) { codes.push(error.code); }
+}
+return codes;`,
+    );
+    expect(result.returnValue).toEqual(['APPROVAL_DENIED', 'APPROVAL_DENIED', 'APPROVAL_DENIED']);
+    expect(next).toBe(3);
+    answer = accept;
+    const ledger = (await execute(human, 'return await mcpTools.Vault.ledger();')).returnValue as { calls: { text: string }[] };
+    expect(ledger.calls.map((call) => call.text).filter((text) => text.startsWith('odd'))).toEqual([]);
+  });
+});
+
+/** A 2026-07-28 client that answers questions as `answer` says, keeping them in `questions`. */
+async function connectModernHuman(): Promise<Client> {
+  const modern = await connectAs(closer, gateway.url, token, { versionNegotiation: { mode: 'auto' }, capabilities: { elicitation: { form: {} } } });
+  modern.setRequestHandler('elicitation/create', async (request) => {
+    questions.push(request.params);
+    return answer(request.params);
+  });
+  expect(modern.getProtocolEra()).toBe('modern');
+  return modern;
+}
+
 describe('a 2026-07-28 client', () => {
+  it('is asked for a passthrough tool that needs approval, as for a call from code: accepted it runs, declined it does not', async () => {
+    const modern = await connectModernHuman();
+    questions.length = 0;
+    answer = accept;
+    const ran = await modern.callTool({ name: 'direct__delete_note', arguments: { text: 'passed through' } });
+    expect(ran.isError, JSON.stringify(ran)).not.toBe(true);
+    expect(questions).toHaveLength(1);
+    expect(questions[0]?.message).toContain('delete_note on server "direct" with {"text":"passed through"}');
+    answer = async () => ({ action: 'decline' });
+    const declined = await modern.callTool({ name: 'direct__delete_note', arguments: { text: 'declined passthrough' } });
+    expect(declined.isError).toBe(true);
+    expect(JSON.stringify(declined.content)).toContain('APPROVAL_DENIED');
+    // A passthrough tool that needs no approval answers at once, as before.
+    const plain = await modern.callTool({ name: 'direct__note', arguments: { text: 'plain' } });
+    expect(plain.isError, JSON.stringify(plain)).not.toBe(true);
+    expect(questions).toHaveLength(2);
+  });
+
   it('is asked through input_required rounds while the execution waits; accepted it runs, declined the code catches APPROVAL_DENIED', async () => {
-    const modern = await connectAs(closer, gateway.url, token, { versionNegotiation: { mode: 'auto' }, capabilities: { elicitation: { form: {} } } });
-    modern.setRequestHandler('elicitation/create', async (request) => {
-      questions.push(request.params);
-      return answer(request.params);
-    });
-    expect(modern.getProtocolEra()).toBe('modern');
+    const modern = await connectModernHuman();
     questions.length = 0;
     answer = async (question) => (question.message.includes('modern one') ? { action: 'accept', content: { approve: true } } : { action: 'decline' });
     const ran = await execute(modern, `const one = await mcpTools.Vault.deleteNote({ text: 'modern one' });

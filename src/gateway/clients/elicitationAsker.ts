@@ -22,7 +22,7 @@ export function elicitationAsker(server: Server, ctx: ServerContext, timeoutMs: 
         },
         { signal, timeout: timeoutMs },
       );
-      return answerOf(result.action, result.content?.['approve']);
+      return approvalAnswer(result.action, result.content);
     } catch {
       // No answer in time, the client refused the request or went away: the calls do not run.
       return 'decline';
@@ -39,8 +39,13 @@ export function approvalForm(requests: readonly ApprovalRequest[]): { type: 'obj
   };
 }
 
-function answerOf(action: string, approve: unknown): ApprovalAnswer {
-  return action === 'accept' && approve !== false ? 'accept' : 'decline';
+/**
+ * What a client's answer to the approval form means, on either protocol: accepted only with the form's
+ * `approve: true`. Anything else (no content, `"no"`, `0`, a missing field, another action) declines:
+ * a call that needs a human's yes runs only on a yes.
+ */
+export function approvalAnswer(action: string | undefined, content: Record<string, unknown> | undefined): ApprovalAnswer {
+  return action === 'accept' && content?.['approve'] === true ? 'accept' : 'decline';
 }
 
 /**

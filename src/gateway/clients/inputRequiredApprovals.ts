@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { acceptedContent, inputRequired, type CallToolResult, type InputRequiredResult } from '@modelcontextprotocol/server';
 import type { ApprovalAnswer, ApprovalAsker, ApprovalRequest } from '../../governance/approvals/ApprovalAsker.ts';
 import { sameClient, type ClientIdentity } from '../../governance/identity/ClientIdentity.ts';
-import { approvalForm, approvalQuestion } from './elicitationAsker.ts';
+import { approvalAnswer, approvalForm, approvalQuestion } from './elicitationAsker.ts';
 
 interface Question {
   readonly requests: readonly ApprovalRequest[];
@@ -70,7 +70,7 @@ export class InputRequiredApprovals {
     this.#waiting.delete(state);
     clearTimeout(waiting.timer);
     const approved = acceptedContent(responses, 'approval');
-    waiting.question.answer(approved !== undefined && approved['approve'] !== false ? 'accept' : 'decline');
+    waiting.question.answer(approvalAnswer(approved === undefined ? undefined : 'accept', approved));
     return this.#answer(waiting.run);
   }
 
