@@ -1,6 +1,7 @@
 import { UriTemplate, type ListResourcesResult, type ListResourceTemplatesResult } from '@modelcontextprotocol/server';
 import { RE2JS } from 're2js';
 import { CodeGoatError } from '../errors.ts';
+import { cutText } from '../text/surrogates.ts';
 import type { CatalogResource, CatalogResourceTemplate } from '../servers/index.ts';
 
 export type Resource = ListResourcesResult['resources'][number];
@@ -14,13 +15,18 @@ export type ResourceTemplate = ListResourceTemplatesResult['resourceTemplates'][
 export class ResourceRouter {
   readonly #resources: readonly CatalogResource[];
   readonly #templates: readonly CatalogResourceTemplate[];
-  readonly #serverByUri = new Map<string, string>();
+  /** The servers that listed each URI, in the order they were listed. */
+  readonly #serversByUri = new Map<string, string[]>();
   readonly #matchers: { server: string; matches: (uri: string) => boolean }[];
 
   constructor(resources: readonly CatalogResource[], templates: readonly CatalogResourceTemplate[]) {
     this.#resources = resources;
     this.#templates = templates;
-    for (const resource of resources) if (!this.#serverByUri.has(resource.uri)) this.#serverByUri.set(resource.uri, resource.server);
+    for (const resource of resources) {
+      const servers = this.#serversByUri.get(resource.uri);
+      if (servers === undefined) this.#serversByUri.set(resource.uri, [resource.server]);
+      else if (!servers.includes(resource.server)) servers.push(resource.server);
+    }
     // A template the SDK cannot parse can still be listed; it just routes nothing.
     this.#matchers = templates.flatMap((template) => {
       const matches = linearTemplateMatch(template.uriTemplate);
@@ -37,12 +43,16 @@ export class ResourceRouter {
     return this.#templates.filter((template) => include(template.server)).map(({ server, ...template }) => ({ ...template, name: `${server}__${template.name}` }));
   }
 
-  serverFor(uri: string): string {
-    const listed = this.#serverByUri.get(uri);
+  /**
+   * The server a read of `uri` goes to, among those `include` lets the client use: servers it may not
+   * use are, to it, no servers at all (a URI only they offer gets the same answer as one nobody offers).
+   */
+  serverFor(uri: string, include: (server: string) => boolean = () => true): string {
+    const listed = this.#serversByUri.get(uri)?.find(include);
     if (listed !== undefined) return listed;
-    const matched = this.#matchers.find((matcher) => matcher.matches(uri));
+    const matched = this.#matchers.find((matcher) => include(matcher.server) && matcher.matches(uri));
     if (matched) return matched.server;
-    throw new CodeGoatError('UNKNOWN_RESOURCE', `No server offers the resource "${uri}": it is neither listed nor matched by a resource template.`);
+    throw new CodeGoatError('UNKNOWN_RESOURCE', `No server offers the resource "${cutText(uri, 200)}": it is neither listed nor matched by a resource template.`);
   }
 }
 

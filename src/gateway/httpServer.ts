@@ -113,6 +113,13 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
       return;
     }
     if (path === '/metrics' && request.method === 'GET' && gateway.telemetry.metrics) {
+      // Metrics name every server, tool and client: a client limited to some servers must not learn of the others there.
+      if (client.servers !== undefined) {
+        sendJson(response, 403, {
+          error: `Forbidden: client "${client.name}" may use only some servers (auth.tokens[].servers), and /metrics covers every server and client; scrape it with a token that is not limited to servers.`,
+        });
+        return;
+      }
       await sendMetrics(response, gateway.telemetry.metrics);
       return;
     }

@@ -13,11 +13,14 @@ import { officialServer } from '../fixtures/servers.ts';
 import { connectAs, execute } from './governanceHelpers.ts';
 
 const limitedToken = 'limited-token-0123456789abcdef';
+const passOnlyToken = 'pass-only-token-0123456789abcdef';
+const opsToken = 'ops-token-0123456789abcdef';
 const strictToken = 'strict-token-0123456789abcdef';
 const closer = new Closer();
 let lenient: InProcessHttpGateway;
 let strict: InProcessHttpGateway;
 let limited: Client;
+let passOnly: Client;
 let limitedStrict: Client;
 
 /** Names of what the client may not see, in any spelling the gateway would give them. */
@@ -31,10 +34,24 @@ beforeAll(async () => {
     secretPass: { ...officialServer('everything'), codeMode: false },
   };
   [lenient, strict] = await Promise.all([
-    startHttpGateway(closer, { mcpServers: servers, auth: { tokens: [{ name: 'limited', token: limitedToken, servers: ['memory'] }] } }),
+    startHttpGateway(closer, {
+      mcpServers: servers,
+      auth: {
+        tokens: [
+          { name: 'limited', token: limitedToken, servers: ['memory'] },
+          // Sees the second of two servers that list the same resources.
+          { name: 'passOnly', token: passOnlyToken, servers: ['secretPass'] },
+          { name: 'ops', token: opsToken },
+        ],
+      },
+    }),
     startHttpGateway(closer, { mcpServers: { memory: servers.memory, secretive: servers.secretive }, codeMode: { typeCheck: 'strict' }, auth: { tokens: [{ name: 'strict', token: strictToken, servers: ['memory'] }] } }),
   ]);
-  [limited, limitedStrict] = await Promise.all([connectAs(closer, lenient.url, limitedToken), connectAs(closer, strict.url, strictToken)]);
+  [limited, limitedStrict, passOnly] = await Promise.all([
+    connectAs(closer, lenient.url, limitedToken),
+    connectAs(closer, strict.url, strictToken),
+    connectAs(closer, lenient.url, passOnlyToken),
+  ]);
 }, 60_000);
 afterAll(() => closer.closeAll());
 
@@ -69,5 +86,38 @@ describe('a server the client may not use', () => {
     await expect(limited.getPrompt({ name: 'secretPass__simple-prompt' })).rejects.toThrow(/Unknown prompt "secretPass__simple-prompt"\. Prompts: \(none\)\./);
     const listed = await limited.listPrompts();
     expect(JSON.stringify(listed)).not.toMatch(hiddenNames);
+  });
+});
+
+describe('what the client may not use, beyond tools and prompts', () => {
+  const staticDocument = 'demo://resource/static/document/instructions.md';
+
+  it('has no resources for it: a URI only hidden servers offer gets the answer a URI nobody offers gets', async () => {
+    const hidden = await limited.readResource({ uri: staticDocument }).then(() => 'read', (error: Error) => error.message);
+    const absent = await limited.readResource({ uri: 'demo://nobody/offers/this' }).then(() => 'read', (error: Error) => error.message);
+    expect(hidden).not.toBe('read');
+    expect(hidden).toBe(absent.replace('demo://nobody/offers/this', staticDocument));
+  });
+
+  it('does not stand in the way of a resource the client may read: a URI a hidden server lists too is read from the visible one', async () => {
+    const listed = (await passOnly.listResources()).resources.map((resource) => resource.uri);
+    expect(listed).toContain(staticDocument);
+    const read = await passOnly.readResource({ uri: staticDocument });
+    expect(read.contents[0]?.uri).toBe(staticDocument);
+  });
+
+  it('is not in /metrics: a client limited to some servers is refused them, saying why; an unrestricted one is served', async () => {
+    // A call of the hidden server's, so that its names are in the metrics to be kept from the limited client.
+    const ops = await connectAs(closer, lenient.url, opsToken);
+    expect((await execute(ops, 'return await mcpTools.Secretive.echo({ message: "counted" });')).success).toBe(true);
+    const metricsUrl = lenient.url.replace(/\/mcp$/, '/metrics');
+    const refused = await fetch(metricsUrl, { headers: { authorization: `Bearer ${limitedToken}` } });
+    const refusal = await refused.text();
+    expect(refused.status).toBe(403);
+    expect(refusal).toContain('may use only some servers');
+    expect(refusal).not.toMatch(hiddenNames);
+    const served = await fetch(metricsUrl, { headers: { authorization: `Bearer ${opsToken}` } });
+    expect(served.status).toBe(200);
+    expect(await served.text()).toContain('server="secretive"');
   });
 });
