@@ -60,7 +60,7 @@ export function createAuthenticator(auth: AuthConfig | undefined, cliToken?: str
       if (typeof payload.sub !== 'string' || payload.sub === '') return { ok: false, reason: 'the JWT has no "sub" to name the client' };
       // The name goes into logs, limiter keys and messages: a bounded line of printable text.
       if (payload.sub.length > maxClientNameLength || /[\u0000-\u001f\u007f]/.test(payload.sub)) return { ok: false, reason: 'the JWT\'s "sub" is too long or holds control characters' };
-      return { ok: true, client: Object.freeze({ name: payload.sub, ...(jwt.servers !== undefined && { servers: Object.freeze([...jwt.servers]) }) }) };
+      return { ok: true, client: Object.freeze({ name: payload.sub, fromJwt: true as const, ...(jwt.servers !== undefined && { servers: Object.freeze([...jwt.servers]) }) }) };
     } catch (error) {
       return { ok: false, reason: jwtRejection(error, module.errors) };
     }

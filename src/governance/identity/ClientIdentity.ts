@@ -8,6 +8,8 @@ export interface ClientIdentity {
   readonly name: string;
   /** The servers (config keys) it may see and call; undefined: every server. */
   readonly servers?: readonly string[];
+  /** Named by a JWT's `sub` (not by a configured token): a `sub` that equals a token's name is still another client. */
+  readonly fromJwt?: true;
 }
 
 export const anonymousClient: ClientIdentity = Object.freeze({ name: governanceDefaults.anonymousClient });
@@ -22,7 +24,12 @@ export function viewKey(client: ClientIdentity): string {
   return client.servers === undefined ? '*' : JSON.stringify([...client.servers].sort());
 }
 
-/** The same client: the same name with the same servers (a JWT whose `sub` is a token's name is not that token's client). */
+/** The same client: the same name, named the same way, with the same servers (a JWT whose `sub` is a token's name is not that token's client). */
 export function sameClient(a: ClientIdentity, b: ClientIdentity): boolean {
-  return a.name === b.name && viewKey(a) === viewKey(b);
+  return clientKey(a) === clientKey(b) && viewKey(a) === viewKey(b);
+}
+
+/** A key for what is counted per client (rate limits): a token's name and a JWT's `sub` never share one, whatever they hold. */
+export function clientKey(client: ClientIdentity): string {
+  return JSON.stringify([client.fromJwt === true ? 'jwt' : 'token', client.name]);
 }

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { windowMs, type RateLimitConfig, type RedisConfig } from '../../config/governance/governanceSchema.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { globMatcher, type GlobMatcher } from '../../text/glob.ts';
-import type { ClientIdentity } from '../identity/ClientIdentity.ts';
-import { memoryStore, redisStore, type Consumed, type LimiterStore } from './limiterStore.ts';
+import { clientKey, type ClientIdentity } from '../identity/ClientIdentity.ts';
+import { memoryStore, redisStore, type Limiter, type LimiterStore } from './limiterStore.ts';
 
 export type LimitVerdict = { readonly limited: false } | { readonly limited: true; readonly retryAfterMs: number; readonly because: string };
 
@@ -11,7 +11,7 @@ interface Budget {
   readonly server: GlobMatcher | undefined;
   readonly tool: GlobMatcher | undefined;
   readonly perClient: boolean;
-  readonly consume: (key: string) => Promise<Consumed>;
+  readonly counter: Limiter;
   readonly label: string;
 }
 
@@ -29,14 +29,19 @@ export class RateLimits {
   constructor(entries: readonly RateLimitConfig[], redis: RedisConfig | undefined, logger: Logger) {
     this.#store = entries.length === 0 ? memoryStore() : redis === undefined ? memoryStore() : redisStore(redis, logger);
     const prefix = redis?.keyPrefix ?? 'code-goat';
+    const seen = new Map<string, number>();
     const budgets = entries.map((entry, index): Budget => {
-      // Named by what it counts, so gateways with the same entry share it whatever its place in their config.
-      const id = createHash('sha256').update(JSON.stringify([entry.server, entry.tool, entry.per, entry.limit, windowMs(entry.window)])).digest('hex').slice(0, 16);
+      // Named by what it counts, so gateways with the same entry share it whatever its place in their
+      // config; an entry written twice is two budgets (as in memory), the second named by its repeat.
+      const counts = JSON.stringify([entry.server, entry.tool, entry.per, entry.limit, windowMs(entry.window)]);
+      const repeat = seen.get(counts) ?? 0;
+      seen.set(counts, repeat + 1);
+      const id = createHash('sha256').update(repeat === 0 ? counts : `${counts}#${repeat}`).digest('hex').slice(0, 16);
       return {
         server: entry.server === undefined ? undefined : globMatcher(entry.server),
         tool: entry.tool === undefined ? undefined : globMatcher(entry.tool),
         perClient: entry.per === 'client',
-        consume: this.#store.limiter(`${prefix}:${id}`, entry.limit, windowMs(entry.window)),
+        counter: this.#store.limiter(`${prefix}:${id}`, entry.limit, windowMs(entry.window)),
         label: `rateLimits[${index}] (${entry.limit} per ${entry.window}${entry.per === 'client' ? ' per client' : ''})`,
       };
     });
@@ -67,12 +72,18 @@ export class RateLimits {
   }
 }
 
+/**
+ * One point of every budget, taken together. A call that one budget refuses does not run, so the others
+ * get their point back: a client past its own limit must not spend a budget it shares with others.
+ */
 async function take(budgets: readonly Budget[], client: ClientIdentity): Promise<LimitVerdict> {
   if (budgets.length === 0) return { limited: false };
-  const verdicts = await Promise.all(budgets.map(async (budget) => ({ budget, consumed: await budget.consume(budget.perClient ? `client:${client.name}` : 'all') })));
+  const keyOf = (budget: Budget) => (budget.perClient ? `client:${clientKey(client)}` : 'all');
+  const verdicts = await Promise.all(budgets.map(async (budget) => ({ budget, consumed: await budget.counter.consume(keyOf(budget)) })));
   let worst: LimitVerdict = { limited: false };
   for (const { budget, consumed } of verdicts) {
     if (!consumed.ok && (!worst.limited || consumed.retryAfterMs > worst.retryAfterMs)) worst = { limited: true, retryAfterMs: consumed.retryAfterMs, because: budget.label };
   }
+  if (worst.limited) await Promise.all(verdicts.filter(({ consumed }) => consumed.ok).map(({ budget }) => budget.counter.refund(keyOf(budget))));
   return worst;
 }

@@ -7,9 +7,17 @@ import type { Logger } from '../../observability/logger.ts';
 /** What one budget says about one more call: go on, or wait `retryAfterMs`. */
 export type Consumed = { readonly ok: true } | { readonly ok: false; readonly retryAfterMs: number };
 
+/** One budget's counter, per key. */
+export interface Limiter {
+  /** Takes one point, or says how long to wait. */
+  consume(key: string): Promise<Consumed>;
+  /** Gives back a point taken for a call that another budget refused: that call never ran. Best effort: a store that fails keeps it. */
+  refund(key: string): Promise<void>;
+}
+
 /** Where counters live: this process's memory, or Redis shared by every gateway on it. */
 export interface LimiterStore {
-  limiter(keyPrefix: string, points: number, windowMs: number): (key: string) => Promise<Consumed>;
+  limiter(keyPrefix: string, points: number, windowMs: number): Limiter;
   /** Resolves once the store can count (Redis connected), or after a short wait: a Redis still down is an outage like any other. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -25,7 +33,7 @@ const rateLimiterFlexible = () => (flexibleModule ??= import('rate-limiter-flexi
 export function memoryStore(): LimiterStore {
   return {
     limiter: (keyPrefix, points, windowMs) =>
-      consumer(rateLimiterFlexible().then(({ RateLimiterMemory }) => new RateLimiterMemory({ keyPrefix, points, duration: windowSeconds(windowMs) }))),
+      limiterOf(rateLimiterFlexible().then(({ RateLimiterMemory }) => new RateLimiterMemory({ keyPrefix, points, duration: windowSeconds(windowMs) }))),
     ready: async () => {},
     close: async () => {},
   };
@@ -72,22 +80,25 @@ export function redisStore(config: RedisConfig, logger: Logger): LimiterStore {
       const made = Promise.all([connecting, rateLimiterFlexible()]).then(
         ([client, { RateLimiterRedis }]) => new RateLimiterRedis({ storeClient: client, keyPrefix, points, duration: windowSeconds(windowMs) }),
       );
-      const consume = consumer(made);
-      return async (key) => {
-        let client: Redis;
-        try {
-          client = await connecting;
-        } catch (error) {
-          return outage(error);
-        }
-        if (client.status !== 'ready') return outage(new Error(`redis connection is ${client.status}`));
-        try {
-          const consumed = await consume(key);
-          recovered();
-          return consumed;
-        } catch (error) {
-          return outage(error);
-        }
+      const limiter = limiterOf(made);
+      return {
+        async consume(key) {
+          let client: Redis;
+          try {
+            client = await connecting;
+          } catch (error) {
+            return outage(error);
+          }
+          if (client.status !== 'ready') return outage(new Error(`redis connection is ${client.status}`));
+          try {
+            const consumed = await limiter.consume(key);
+            recovered();
+            return consumed;
+          } catch (error) {
+            return outage(error);
+          }
+        },
+        refund: (key) => limiter.refund(key),
       };
     },
     async ready() {
@@ -107,19 +118,28 @@ export function redisStore(config: RedisConfig, logger: Logger): LimiterStore {
   };
 }
 
-/** A consume that resolves to a verdict; a store failure (Redis) rejects, for the caller to decide on. */
-function consumer(made: Promise<RateLimiterAbstract>): (key: string) => Promise<Consumed> {
+/** A consume that resolves to a verdict (a store failure, Redis, rejects for the caller to decide on), and its refund. */
+function limiterOf(made: Promise<RateLimiterAbstract>): Limiter {
   made.catch(() => {}); // surfaces at the first consume
-  return async (key) => {
-    const limiter = await made;
-    const { RateLimiterRes } = await rateLimiterFlexible();
-    try {
-      await limiter.consume(key);
-      return { ok: true };
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return { ok: false, retryAfterMs: Math.max(1, rejection.msBeforeNext) };
-      throw rejection;
-    }
+  return {
+    async consume(key) {
+      const limiter = await made;
+      const { RateLimiterRes } = await rateLimiterFlexible();
+      try {
+        await limiter.consume(key);
+        return { ok: true };
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) return { ok: false, retryAfterMs: Math.max(1, rejection.msBeforeNext) };
+        throw rejection;
+      }
+    },
+    async refund(key) {
+      try {
+        await (await made).reward(key, 1);
+      } catch {
+        // The store is down: the point stays taken until the window ends, as it would have anyway.
+      }
+    },
   };
 }
 
