@@ -1,4 +1,5 @@
 import { CodeGoatError } from '../errors.ts';
+import { createSecretRedactor } from '../observability/redactSecrets.ts';
 import { invalidConfigError, isWithin, type ConfigIssue } from './ConfigIssue.ts';
 import { JsonSyntaxError, parseJsonText } from './parseJsonText.ts';
 import type { Config } from './schema.ts';
@@ -27,7 +28,11 @@ export function parseConfigText(text: string, options: ParseConfigTextOptions = 
 
   // A value whose variable is missing was replaced by "", so validation may complain about it too
   // ("expected a URL"): the missing variable is the real problem, say only that.
-  const validationIssues = validation.ok ? [] : validation.issues.filter((issue) => !substituted.issues.some((missing) => isWithin(issue.path, missing.path)));
+  // A message may quote a value it found wrong (a token's repeated name); one substituted from `${VAR}` is a secret.
+  const redactor = createSecretRedactor(substituted.secrets);
+  const validationIssues = (validation.ok ? [] : validation.issues.filter((issue) => !substituted.issues.some((missing) => isWithin(issue.path, missing.path)))).map(
+    (issue) => ({ ...issue, message: redactor.text(issue.message) }),
+  );
   const issues: ConfigIssue[] = [...substituted.issues, ...validationIssues];
   throw invalidConfigError(issues, source);
 }

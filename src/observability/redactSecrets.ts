@@ -3,18 +3,25 @@
  * each `env` and `headers` value) replaced by `[redacted]` in whatever leaves (results, descriptions,
  * errors, health, log lines), in the forms a secret takes on its way there:
  *
- * - raw;
- * - JSON-escaped (`JSON.stringify(secret)` without its quotes), also with non-ASCII as `\uXXXX` (as
- *   Python writes it), and escaped twice (JSON text inside a JSON string);
- * - URL-encoded: `encodeURIComponent`, form encoding (`+` for a space, as `URLSearchParams`), and
- *   the WHATWG URL parser's own encodings of a query and of a path; hex digits in any case;
+ * - raw, and lower-cased (a URL's host is);
+ * - encoded character by character, each character as itself or in any escape that stands for it,
+ *   mixed freely: JSON's (`\"`, `\n`, `\/` as PHP writes it, `\uXXXX` for any character as Python
+ *   and Go write some), and percent-encoding of its UTF-8 bytes (`+` too for a space), which covers
+ *   every encoder's set at once (`encodeURIComponent`, form encoding, the WHATWG URL parser's query,
+ *   path and userinfo, RFC 3986's as Python's `quote` and Go's `QueryEscape` write it); hex digits
+ *   in any case;
+ * - JSON-escaped twice (JSON text inside a JSON string);
+ * - each of its lines alone, for a secret of several lines (a PEM key): text split into lines (a
+ *   process's stderr) or joined into one (a message) still has no line of it left;
+ * - with a lone surrogate as U+FFFD, as it reaches a child process's environment;
  * - base64 of its UTF-8 bytes, standard and url-safe: the whole encoding (padded or not), and, for a
  *   secret inside a longer encoded text (a Basic credential, a data URL), the characters its bytes
  *   alone decide at each of the three byte offsets a base64 group may start at. Only for secrets of
  *   at least 8 characters: a shorter one's forms are 4 or 5 characters that any long encoded text
  *   holds somewhere. What is left beside the mark is the partial groups at its ends (a few bits).
  *
- * Matching is done by one regular expression built once from every form, longest first; where
+ * Matching is done by one regular expression built once from every form, whole secrets before their
+ * lines and longest first; where
  * matches overlap (a secret inside another, or two touching), their union is replaced, so no part
  * of a secret is left beside the mark.
  *
@@ -48,15 +55,23 @@ export const minimumBase64SecretLength = 8;
 export const noRedaction: SecretRedactor = { active: false, text: (text) => text, value: (value) => value };
 
 export function createSecretRedactor(secrets: Iterable<string>): SecretRedactor {
-  const forms = new Set<string>();
+  /** Each form's pattern, with the length of the text it stands for (the order of the alternatives). */
+  const forms = new Map<string, number>();
+  const add = (text: string) => {
+    if (text.trim().length < minimumSecretLength) return;
+    for (const pattern of secretForms(text)) forms.set(pattern, Math.max(forms.get(pattern) ?? 0, text.length));
+  };
   for (const secret of secrets) {
     if (typeof secret !== 'string' || secret.trim().length < minimumSecretLength) continue;
-    for (const form of secretForms(secret)) forms.add(form);
-    const trimmed = secret.trim();
-    if (trimmed !== secret) for (const form of secretForms(trimmed)) forms.add(form);
+    const wellFormed = secret.toWellFormed();
+    for (const whole of new Set([secret, secret.trim(), wellFormed, wellFormed.trim()])) add(whole);
+    for (const line of secret.split(/\r?\n|\r/)) if (line !== secret) add(line.trim());
   }
   if (forms.size === 0) return noRedaction;
-  const alternatives = [...forms].sort((a, b) => b.length - a.length).map(formPattern).join('|');
+  const alternatives = [...forms]
+    .sort(([a, aLength], [b, bLength]) => bLength - aLength || b.length - a.length)
+    .map(([pattern]) => pattern)
+    .join('|');
   const anyMatch = new RegExp(alternatives);
   // A lookahead finds the longest match starting at every position, overlapping ones included.
   const everyMatch = new RegExp(`(?=(${alternatives}))`, 'g');
@@ -69,20 +84,41 @@ export function createSecretRedactor(secrets: Iterable<string>): SecretRedactor 
   return { active: true, text, value: (value) => redactValue(value, text, hasSecret) };
 }
 
-/** Every form a secret may take in text that leaves the gateway, the secret itself first. */
+/** The patterns of every form a secret may take in text that leaves the gateway. */
 function secretForms(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
-  const jsonAscii = json.replace(/[^\u0000-\u007f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const forms = [secret, json, jsonAscii, JSON.stringify(json).slice(1, -1), percentEncode(secret, queryEncoded), percentEncode(secret, pathEncoded)];
+  const literal = [JSON.stringify(json).slice(1, -1)];
+  if (secret.toLowerCase() !== secret) literal.push(secret.toLowerCase());
   // In the path of an http(s) URL, the parser turns a backslash into a slash.
-  if (secret.includes('\\')) forms.push(percentEncode(secret.replaceAll('\\', '/'), pathEncoded));
-  if (secret.trim().length >= minimumBase64SecretLength) forms.push(...base64Forms(secret));
-  try {
-    forms.push(encodeURIComponent(secret), encodeURI(secret), new URLSearchParams([['', secret]]).toString().slice(1));
-  } catch {
-    // A lone surrogate cannot be URL-encoded; it cannot reach a URL either.
-  }
-  return forms;
+  if (secret.includes('\\')) literal.push(percentEncode(secret.replaceAll('\\', '/')));
+  if (secret.trim().length >= minimumBase64SecretLength) literal.push(...base64Forms(secret));
+  return [encodedPattern(secret), ...literal.map(literalPattern)];
+}
+
+/** The secret with each character as itself or any of its escapes (see the top of this file). */
+function encodedPattern(secret: string): string {
+  let pattern = '';
+  for (const char of secret) pattern += characterPattern(char);
+  return pattern;
+}
+
+const shortJsonEscapes: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '/': '\\/', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function characterPattern(char: string): string {
+  // Letters and digits are written as themselves by every encoder (RFC 3986's unreserved; JSON's
+  // escapers leave them too): a pattern with literal runs is one the regex engine scans for fast.
+  if (/^[A-Za-z0-9]$/.test(char)) return char;
+  if (char === '-' || char === '_' || char === '.') return literalPattern(char);
+  const ways = [literalPattern(char)];
+  const shortEscape = shortJsonEscapes[char];
+  if (shortEscape !== undefined) ways.push(literalPattern(shortEscape));
+  let units = '';
+  for (let index = 0; index < char.length; index++) units += `\\\\u${caseless(char.charCodeAt(index).toString(16).padStart(4, '0'))}`;
+  ways.push(units);
+  // A lone surrogate has no UTF-8 bytes: it never reaches a URL.
+  if (char.isWellFormed()) ways.push([...Buffer.from(char, 'utf8')].map((byte) => `%${caseless(byte.toString(16).padStart(2, '0'))}`).join(''));
+  if (char === ' ') ways.push('\\+');
+  return `(?:${ways.join('|')})`;
 }
 
 /**
@@ -104,27 +140,23 @@ function base64Forms(secret: string): string[] {
   return [...forms, ...forms.map((form) => form.replaceAll('+', '-').replaceAll('/', '_'))];
 }
 
-/** The WHATWG URL parser's percent-encode sets of a query (special schemes) and of a path. */
-const queryEncoded = new Set([' ', '"', '#', '<', '>', "'"]);
+/** The URL parser's encoding of a path: ASCII controls, space and non-ASCII as UTF-8 bytes, and some punctuation. */
 const pathEncoded = new Set([' ', '"', '#', '<', '>', '?', '^', '`', '{', '}']);
 
-function percentEncode(secret: string, set: ReadonlySet<string>): string {
+function percentEncode(secret: string): string {
   let encoded = '';
   for (const char of secret) {
     const code = char.codePointAt(0) ?? 0;
-    if (code <= 0x20 || code >= 0x7f || set.has(char)) {
+    if (code <= 0x20 || code >= 0x7f || pathEncoded.has(char)) {
       for (const byte of Buffer.from(char, 'utf8')) encoded += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
     } else encoded += char;
   }
   return encoded;
 }
 
-/** A form as a pattern: literal, except that hex digits after `%` and `\u` match in either case. */
-function formPattern(form: string): string {
-  return form
-    .replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-    .replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => `%${caseless(hex)}`)
-    .replace(/\\\\u([0-9A-Fa-f]{4})/g, (_match, hex: string) => `\\\\u${caseless(hex)}`);
+/** A form as a pattern: literal, except that hex digits after `%` match in either case. */
+function literalPattern(form: string): string {
+  return form.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => `%${caseless(hex)}`);
 }
 
 function caseless(hex: string): string {

@@ -35,4 +35,26 @@ describe('the secrets of a config', () => {
   it('substituteEnv returns what it put in place of each ${…}', () => {
     expect(substituteEnv(['a${IN_ARGS}b', '${NOPE:-dflt}', '$${IN_ENV}'], env).secrets).toEqual(['args-secret-1a2b', 'dflt']);
   });
+
+  it('an error about a value substituted from ${VAR} does not quote the value', () => {
+    const names = { BOT_NAME: 'S3cretBotName_ZZ', SRV_SECRET: 'S3cretServer_QQ' };
+    const bad = JSON.stringify({
+      mcpServers: { memory: { command: 'node' } },
+      auth: {
+        tokens: [
+          { name: '${BOT_NAME}', token: 'token-one-0123456789' },
+          { name: '${BOT_NAME}', token: 'token-two-0123456789', servers: ['${SRV_SECRET}'] },
+        ],
+      },
+    });
+    let message = '';
+    try {
+      parseConfigText(bad, { env: names });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('auth.tokens[1].name');
+    expect(message).toContain('auth.tokens[1].servers[0]');
+    expect(message).not.toMatch(/S3cret/);
+  });
 });

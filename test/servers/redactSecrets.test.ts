@@ -43,6 +43,36 @@ describe('the gateway-wide redactor (createSecretRedactor)', () => {
     }
   });
 
+  it('every encoder\'s escapes are caught, mixed: RFC 3986 (Python quote, Go QueryEscape), URL userinfo, PHP\'s \\/, Go\'s \\u0026', () => {
+    const awsLike = 'wJalrXUtnFEMI/K7MDENG/bPxR*fiCYEx&Key<3';
+    const odd = createSecretRedactor([awsLike, 'P@ssw0rd$2024:x']);
+    const rfc3986 = [...awsLike].map((char) => (/[A-Za-z0-9\-._~]/.test(char) ? char : `%${char.charCodeAt(0).toString(16).toUpperCase()}`)).join('');
+    const php = JSON.stringify(awsLike).slice(1, -1).replaceAll('/', '\\/');
+    const go = JSON.stringify(awsLike).slice(1, -1).replaceAll('&', '\\u0026').replaceAll('<', '\\u003c');
+    for (const form of [rfc3986, rfc3986.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()), php, go]) {
+      expect(odd.text(`error: ${form} was refused`)).toBe('error: [redacted] was refused');
+    }
+    // What the URL parser makes of a password in a URL's userinfo (`@` and `:` encoded, `$` not).
+    const userinfo = new URL(`http://svc:${encodeURIComponent('P@ssw0rd$2024:x')}@127.0.0.1:9/mcp`).href;
+    expect(userinfo).toContain('P%40ssw0rd');
+    expect(odd.text(`fetch refused ${userinfo}`)).not.toMatch(/ssw0rd|2024/);
+  });
+
+  it('a secret of several lines (a PEM key) leaves none of its lines, split into lines or joined into one', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END PRIVATE KEY-----';
+    const keyed = createSecretRedactor([pem]);
+    const body = /MIIEvQ|BKcwgg/;
+    expect(keyed.text(`failed: ${pem.replaceAll('\n', ' ')}`)).not.toMatch(body);
+    for (const line of pem.split('\n')) expect(keyed.text(`stderr: ${line}`)).toBe('stderr: [redacted]');
+    expect(keyed.text(JSON.stringify({ key: pem }))).toBe('{"key":"[redacted]"}');
+  });
+
+  it('a secret in a URL\'s host is caught lower-cased; one with a lone surrogate is caught as the child process gets it', () => {
+    const host = createSecretRedactor(['AcmeTenant7Q', '\ud800surrogate-secret-42']);
+    expect(host.text('getaddrinfo ENOTFOUND acmetenant7q.invalid')).toBe('getaddrinfo ENOTFOUND [redacted].invalid');
+    expect(host.text('env: \ufffdsurrogate-secret-42')).toBe('env: [redacted]');
+  });
+
   it('base64-encoded-secrets-are-caught: standard and url-safe, alone or inside a longer encoded text, at any byte offset', () => {
     const secret = 'canary-b64-Zq9>?~~é';
     const base64 = createSecretRedactor([secret]);
