@@ -3,7 +3,7 @@
  * each `env` and `headers` value) replaced by `[redacted]` in whatever leaves (results, descriptions,
  * errors, health, log lines), in the forms a secret takes on its way there:
  *
- * - raw, and lower-cased (a URL's host is);
+ * - raw, and lower-cased (a URL's host is) when it has at least 8 characters;
  * - encoded character by character, each character as itself or in any escape that stands for it,
  *   mixed freely: JSON's (`\"`, `\n`, `\/` as PHP writes it, `\uXXXX` for any character as Python
  *   and Go write some), and percent-encoding of its UTF-8 bytes (`+` too for a space), which covers
@@ -88,7 +88,8 @@ export function createSecretRedactor(secrets: Iterable<string>): SecretRedactor 
 function secretForms(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
   const literal = [JSON.stringify(json).slice(1, -1)];
-  if (secret.toLowerCase() !== secret) literal.push(secret.toLowerCase());
+  // Lower-cased only from the length base64 needs too: a short value's lower case is a common word (`Debug`).
+  if (secret.trim().length >= minimumBase64SecretLength && secret.toLowerCase() !== secret) literal.push(secret.toLowerCase());
   // In the path of an http(s) URL, the parser turns a backslash into a slash.
   if (secret.includes('\\')) literal.push(percentEncode(secret.replaceAll('\\', '/')));
   if (secret.trim().length >= minimumBase64SecretLength) literal.push(...base64Forms(secret));
