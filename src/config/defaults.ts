@@ -338,8 +338,10 @@ export const consoleDefaults = {
   durationsPerSecond: 2_000,
   /** A signed-in browser's session lasts this long. */
   sessionTtlMs: 12 * 60 * 60 * 1000,
-  /** Sessions held at once; past it the oldest is dropped (each sign-in makes one). */
+  /** Sessions held at once; past it the oldest of the client holding most is dropped (each sign-in makes one). */
   maxSessions: 1_000,
+  /** Sessions one client holds at once; past it its own oldest is dropped (another client's sign-ins never sign it out). */
+  sessionsPerClient: 20,
   /** Failed sign-ins one address may make per minute; past it the sign-in answers 429 until the minute is over. */
   signInFailuresPerMinute: 10,
 } as const;

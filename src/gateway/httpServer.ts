@@ -89,13 +89,18 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
 
   const server = createServer((request, response) => {
     void route(request, response).catch((error: unknown) => {
-      gateway.logger.error('http request failed', { error: error instanceof Error ? error.message : String(error) });
+      const message = error instanceof Error ? error.message : String(error);
+      // A client that went away mid-request (a body cut short) is no fault of ours: nothing to alarm anyone with.
+      if (request.destroyed || response.destroyed) gateway.logger.debug('http request abandoned by its client', { error: message });
+      else gateway.logger.error('http request failed', { error: message });
       if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
       else response.end();
     });
   });
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // The absolute form (`POST http://host/mcp`) is for proxies; a server is sent the path. Its host part would bypass the Host check, too.
+    if (!(request.url ?? '/').startsWith('/')) return sendJson(response, 400, { error: 'Bad request target: send the path (/mcp), not a full URL.' });
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (!passesGuards(request, response)) return;
     if (path === protectedResourcePath && request.method === 'GET' && authenticator.jwt !== undefined) {
@@ -124,6 +129,11 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
       return;
     }
     if (path === '/mcp') {
+      if (!mcpMethods.has(request.method ?? '')) {
+        response.writeHead(405, { 'content-type': 'application/json', allow: [...mcpMethods].join(', ') });
+        response.end(JSON.stringify({ error: `Method ${request.method} is not allowed on /mcp: use POST (messages), GET (a stream) or DELETE (end a session).` }));
+        return;
+      }
       const limit = await gateway.gate.checkRequest(client);
       if (limit.limited) {
         const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
@@ -171,6 +181,9 @@ async function sendMetrics(response: ServerResponse, metrics: MetricsExposition)
   response.writeHead(200, { 'content-type': metrics.contentType });
   response.end(text);
 }
+
+/** What the MCP endpoint answers: messages, a stream, the end of a session. */
+const mcpMethods = new Set(['POST', 'GET', 'DELETE']);
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json' });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { consoleDefaults } from '../../config/defaults.ts';
-import type { ClientIdentity } from '../../governance/identity/ClientIdentity.ts';
+import { clientKey, sameClient, viewKey, type ClientIdentity } from '../../governance/identity/ClientIdentity.ts';
 
 /** The cookie that carries a console session's id (never the token). */
 export const sessionCookieName = 'code_goat_console';
@@ -18,18 +18,32 @@ export class ConsoleSessions {
   readonly #sessions = new Map<string, Session>();
   readonly #ttlMs: number;
   readonly #max: number;
+  readonly #perClient: number;
   readonly #now: () => number;
 
-  constructor(ttlMs: number = consoleDefaults.sessionTtlMs, max: number = consoleDefaults.maxSessions, now: () => number = Date.now) {
+  constructor(
+    ttlMs: number = consoleDefaults.sessionTtlMs,
+    max: number = consoleDefaults.maxSessions,
+    now: () => number = Date.now,
+    perClient: number = consoleDefaults.sessionsPerClient,
+  ) {
     this.#ttlMs = ttlMs;
     this.#max = max;
     this.#now = now;
+    this.#perClient = perClient;
   }
 
+  /**
+   * A new session of `client`. Past the bounds a session goes: the client's own oldest once it holds
+   * `perClient`, else (all sessions in use) the oldest of the client that holds most. So one client's
+   * sign-ins, however many, never sign another client out while that one holds fewer than they do.
+   */
   open(client: ClientIdentity): string {
     const id = randomBytes(32).toString('base64url');
-    // A Map iterates in insertion order: the first key is the oldest session.
-    if (this.#sessions.size >= this.#max) this.#sessions.delete(this.#sessions.keys().next().value!);
+    this.#dropExpired();
+    const own = this.#idsOf(client);
+    if (own.length >= this.#perClient) this.#sessions.delete(own[0]!);
+    else if (this.#sessions.size >= this.#max) this.#dropOldestOfLargest();
     this.#sessions.set(id, { client, expiresAt: this.#now() + this.#ttlMs });
     return id;
   }
@@ -50,6 +64,29 @@ export class ConsoleSessions {
   close(cookieHeader: string | undefined): void {
     const id = sessionIdOf(cookieHeader);
     if (id !== undefined) this.#sessions.delete(id);
+  }
+
+  /** The ids of `client`'s sessions, oldest first (a Map iterates in insertion order). */
+  #idsOf(client: ClientIdentity): string[] {
+    return [...this.#sessions].filter(([, session]) => sameClient(session.client, client)).map(([id]) => id);
+  }
+
+  #dropExpired(): void {
+    const now = this.#now();
+    for (const [id, session] of this.#sessions) if (session.expiresAt <= now) this.#sessions.delete(id);
+  }
+
+  #dropOldestOfLargest(): void {
+    const byClient = new Map<string, string[]>();
+    for (const [id, session] of this.#sessions) {
+      const key = `${clientKey(session.client)}|${viewKey(session.client)}`;
+      const ids = byClient.get(key);
+      if (ids === undefined) byClient.set(key, [id]);
+      else ids.push(id);
+    }
+    let largest: string[] = [];
+    for (const ids of byClient.values()) if (ids.length > largest.length) largest = ids;
+    if (largest[0] !== undefined) this.#sessions.delete(largest[0]);
   }
 }
 

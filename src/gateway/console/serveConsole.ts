@@ -77,19 +77,26 @@ export function createConsoleHandler(gateway: Gateway, authenticator: Authentica
 
   async function signIn(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const address = request.socket.remoteAddress ?? 'unknown';
-    const failures = await (await failedSignIns()).get(address);
-    if (failures !== null && failures.remainingPoints <= 0) {
+    // Every attempt takes its point before its token is read, and a right token gives it back: attempts
+    // sent together are bounded as one after another are (a check before and a count after let 100 through).
+    const limiter = await failedSignIns();
+    const taken = await limiter.consume(address).then(
+      () => undefined,
+      (refusal: unknown) => refusal,
+    );
+    if (taken !== undefined) {
+      const waitMs = typeof taken === 'object' && taken !== null && 'msBeforeNext' in taken && typeof taken.msBeforeNext === 'number' ? taken.msBeforeNext : 60_000;
       gateway.logger.warn('console sign-in refused: too many failures from this address', { address });
-      return send(response, 429, 'text/plain; charset=utf-8', 'Too many failed sign-ins from this address; try again in a minute.', { 'retry-after': String(Math.max(1, Math.ceil(failures.msBeforeNext / 1000))) });
+      return send(response, 429, 'text/plain; charset=utf-8', 'Too many failed sign-ins from this address; try again in a minute.', { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) });
     }
     const body = await readBody(request, maxSignInBytes);
     const token = body === undefined ? null : new URLSearchParams(body).get('token');
     const outcome = token === null || token === '' ? undefined : await authenticator.authenticate(`Bearer ${token}`);
     if (outcome?.ok !== true) {
       gateway.logger.info('console sign-in refused', { reason: outcome?.reason ?? 'no token in the form' });
-      await (await failedSignIns()).consume(address).catch(() => undefined); // rejects once used up: the check above answers then
       return send(response, 401, htmlType, consoleAssets.signInFailedPage);
     }
+    await limiter.reward(address, 1).catch(() => undefined);
     const id = sessions.open(outcome.client);
     gateway.logger.info('console sign-in', { client: outcome.client.name });
     redirect(response, '/ui', { 'set-cookie': sessionCookie(id, Math.floor(consoleDefaults.sessionTtlMs / 1000)) });
