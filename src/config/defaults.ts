@@ -226,8 +226,12 @@ export const httpDefaults = {
   sessionIdleTimeoutMs: 30 * 60_000,
   /** How often idle sessions are looked for. */
   sessionSweepIntervalMs: 60_000,
-  /** 2025-era sessions held at once; past it, a new one drops the least recently used (those whose stream closed first). */
+  /** 2025-era sessions held at once; past it, a new one drops the least recently used (those whose stream closed first) of the client holding most. */
   maxSessions: 1_000,
+  /** 2025-era sessions one named client holds at once; past it, a new one drops one of its own. */
+  sessionsPerClient: 100,
+  /** 2026-07-28 `subscriptions/listen` streams one named client holds open at once; past it, another is refused (the SDK's bound is 1,024 for all). */
+  listensPerClient: 64,
   /** A session whose client closed its GET stream and then sent nothing for this long is dropped. */
   sessionStreamGraceMs: 30_000,
   /**

@@ -5,12 +5,14 @@ import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { httpDefaults } from '../config/defaults.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
 import { notifyListChanged } from './serveStdio.ts';
-import { sameClient, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
+import { anonymousClient, clientKey, sameClient, viewKey, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
 
 /** How many 2025-era sessions are held, and for how long (`httpDefaults`; tests shorten them). */
 export interface SessionLimits {
   /** Sessions held at once; a new one past it drops another (see `LegacySessions`). */
   readonly maxSessions: number;
+  /** Sessions one named client holds at once; a new one past it drops one of its own. */
+  readonly sessionsPerClient: number;
   /** A session with no request and no open GET stream for this long is closed. */
   readonly idleTimeoutMs: number;
   /** How often idle sessions are looked for. */
@@ -59,6 +61,7 @@ export class LegacySessions {
     this.#gateway = gateway;
     this.#limits = {
       maxSessions: limits.maxSessions ?? httpDefaults.maxSessions,
+      sessionsPerClient: limits.sessionsPerClient ?? httpDefaults.sessionsPerClient,
       idleTimeoutMs: limits.idleTimeoutMs ?? httpDefaults.sessionIdleTimeoutMs,
       sweepIntervalMs: limits.sweepIntervalMs ?? httpDefaults.sessionSweepIntervalMs,
       streamGraceMs: limits.streamGraceMs ?? httpDefaults.sessionStreamGraceMs,
@@ -94,7 +97,7 @@ export class LegacySessions {
       return true;
     }
     if (request.method !== 'POST' || !isInitializeRequest(body)) return false;
-    while (this.#sessions.size > 0 && this.#sessions.size >= this.#limits.maxSessions) this.#evictOne();
+    this.#makeRoomFor(client);
     const server = this.#gateway.createServer({ client });
     const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -155,19 +158,47 @@ export class LegacySessions {
     });
   }
 
-  /** Makes room for one more: the session whose client most likely left, else the least recently used. */
-  #evictOne(): void {
+  /**
+   * Makes room for one more session of `client`, taken from the sessions of whoever holds too many: its
+   * own once it holds `sessionsPerClient` (a named client; unnamed ones, on a gateway without tokens, are
+   * all one), else, with every session in use, those of the client holding most. One client's initializes,
+   * however many, never drop another client's session while that one holds fewer than it does.
+   */
+  #makeRoomFor(client: ClientIdentity): void {
+    const ownerOf = (identity: ClientIdentity) => `${clientKey(identity)}|${viewKey(identity)}`;
+    const owner = (session: Session) => ownerOf(session.client);
+    const own = ownerOf(client);
+    const held = new Map<string, number>();
+    for (const session of this.#sessions.values()) held.set(owner(session), (held.get(owner(session)) ?? 0) + 1);
+    if (client !== anonymousClient && (held.get(own) ?? 0) >= this.#limits.sessionsPerClient) {
+      while ([...this.#sessions.values()].filter((session) => owner(session) === own).length >= this.#limits.sessionsPerClient) {
+        if (!this.#evictOne((session) => owner(session) === own)) break;
+      }
+      return;
+    }
+    while (this.#sessions.size > 0 && this.#sessions.size >= this.#limits.maxSessions) {
+      let most = '';
+      for (const [key, count] of held) if (count > (held.get(most) ?? 0)) most = key;
+      if (!this.#evictOne((session) => owner(session) === most)) break;
+      held.set(most, (held.get(most) ?? 1) - 1);
+    }
+  }
+
+  /** Drops one of the sessions `among` takes: the one whose client most likely left, else the least recently used. False when there is none. */
+  #evictOne(among: (session: Session) => boolean): boolean {
     let victim: [string, Session] | undefined;
     let victimRank = Infinity;
     // In order of use, least recent first: the first of the best rank is the one.
     for (const entry of this.#sessions) {
       const [, session] = entry;
+      if (!among(session)) continue;
       const rank = session.open > 0 ? 2 : session.streamClosed !== undefined ? 0 : 1;
       if (rank < victimRank) [victim, victimRank] = [entry, rank];
       if (rank === 0) break;
     }
-    if (victim === undefined) return;
+    if (victim === undefined) return false;
     this.#drop(victim[0], 'room for a new session');
+    return true;
   }
 
   #closeIdle(): void {

@@ -11,6 +11,7 @@ import { createHttpGuards, type HttpSecurityOptions } from './httpGuards.ts';
 import { clientOf, createHttpAuth, protectedResourceMetadata, protectedResourcePath } from './clients/httpAuth.ts';
 import { createAuthenticator } from '../governance/identity/Authenticator.ts';
 import { consolePath, createConsoleHandler } from './console/serveConsole.ts';
+import { isListenRequest, ListenQuota } from './clients/listenQuota.ts';
 
 export interface HttpListenOptions extends HttpSecurityOptions {
   /** Default 127.0.0.1. */
@@ -51,6 +52,7 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
   });
   const handleMcp = toNodeHandler(mcp, { maxRequestBodySize, onerror: (error) => gateway.logger.warn('http handler error', { error: error.message }) });
   const legacySessions = new LegacySessions(gateway, options.sessions);
+  const listens = new ListenQuota(httpDefaults.listensPerClient);
   const stopForwarding = gateway.onListChanged((kind) => {
     notify(mcp.notify, kind);
     legacySessions.notify(kind);
@@ -82,8 +84,16 @@ export async function listenHttp(gateway: Gateway, options: HttpListenOptions): 
       response.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error: the body is not JSON.' }, id: null }));
       return;
     }
+    const client = clientOf((request as { auth?: AuthInfo }).auth);
     const probe = new Request(webRequest.url, { method: webRequest.method, headers: webRequest.headers });
-    if ((await isLegacyRequest(probe, body)) && (await legacySessions.handle(request, response, body, clientOf((request as { auth?: AuthInfo }).auth)))) return;
+    if ((await isLegacyRequest(probe, body)) && (await legacySessions.handle(request, response, body, client))) return;
+    if (isListenRequest(body) && !listens.admit(client, response)) {
+      const id = (body as { id?: unknown }).id ?? null;
+      const message = `Too many open subscriptions/listen streams for client "${client.name}": at most ${httpDefaults.listensPerClient} at once. Close one first.`;
+      response.writeHead(429, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32000, message } }));
+      return;
+    }
     await handleMcp(request, response, body);
   }
 
