@@ -10,7 +10,7 @@ import { noRedaction, type SecretRedactor } from '../observability/redactSecrets
 import { noTelemetry, type ExecutionTelemetry, type Telemetry } from '../telemetry/index.ts';
 import { executeCodeToolSchema, type ExecuteCodeToolSchema } from './executeCodeTool.ts';
 import { typeCheckedExecution, typeCheckFor, type TypeCheck } from './typeCheckedExecution.ts';
-import { anonymousClient, mayUse, viewKey, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
+import { anonymousClient, clientKey, mayUse, viewKey, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
 import type { CallGate } from '../governance/CallGate.ts';
 import type { ExecuteOptions } from './executeOptions.ts';
 import { unavailableServers, type UnavailableServer } from './unavailableServers.ts';
@@ -171,7 +171,8 @@ export class CodeModeEngine {
       });
     let running = true;
     const run = async () => {
-      const ran = await this.#sandbox.execute({ code, bindings, ...(limits ? { limits } : {}), ...(signal ? { signal } : {}) }, async (server, tool, args, callSignal, deadline) => {
+      const owner = caller === undefined ? undefined : clientKey(caller.client);
+      const ran = await this.#sandbox.execute({ code, bindings, ...(limits ? { limits } : {}), ...(signal ? { signal } : {}), ...(owner !== undefined && { owner }) }, async (server, tool, args, callSignal, deadline) => {
         const outcome = joining.has(server)
           ? await callJoiningServer(this.#pool, () => this.#current().runtimeApi, execution, { server, method: tool, signal: callSignal }, (name) => send(server, name, args, callSignal, deadline))
           : await send(server, tool, args, callSignal, deadline);

@@ -37,6 +37,11 @@ export interface ExecutionRequest {
    * (CANCELLED) and cancels its tool calls (in flight or waiting); one still queued never starts.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Who sent it (a client's key): waiting executions are shared out fairly among owners (see
+   * FairQueue). Those without one are one owner.
+   */
+  readonly owner?: string;
 }
 
 /** namespace → method → the (server, tool) a call is routed to. Plain JSON. */

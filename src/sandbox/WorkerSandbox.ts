@@ -1,4 +1,5 @@
 import type { ExecutionResult } from './ExecutionResult.ts';
+import { FairQueue, type Queued } from './FairQueue.ts';
 import { defaultSandboxLimits, type ExecutionRequest, type Sandbox, type SandboxLimits, type SandboxLoad, type ToolBindings, type ToolCallHandler } from './Sandbox.ts';
 import { SandboxWorker, type WorkerRun } from './SandboxWorker.ts';
 import { sandboxFailure } from './sandboxFailure.ts';
@@ -38,7 +39,7 @@ export const defaultWorkerPoolOptions: WorkerPoolOptions = {
   ...sandboxPoolDefaults,
 };
 
-interface QueuedExecution {
+interface QueuedExecution extends Queued {
   readonly request: ExecutionRequest;
   readonly limits: SandboxLimits;
   readonly callTool: ToolCallHandler;
@@ -74,7 +75,7 @@ export class WorkerSandbox implements Sandbox {
   readonly #pool: WorkerPoolOptions;
   readonly #onWorkerStderr: (text: string) => void;
   readonly #workers = new Set<SandboxWorker>();
-  readonly #queue: QueuedExecution[] = [];
+  readonly #queue = new FairQueue<QueuedExecution>();
   #closed = false;
   /** The bindings last told by `expect`. */
   #expected: ToolBindings | undefined;
@@ -136,12 +137,23 @@ export class WorkerSandbox implements Sandbox {
       );
     }
     return new Promise<ExecutionResult>((settle) => {
-      const execution: QueuedExecution = { request, limits, callTool, started, settle, attempt: 0 };
+      const execution: QueuedExecution = { request, limits, callTool, started, settle, attempt: 0, owner: request.owner ?? '', first: false };
       const worker = this.#queue.length === 0 ? this.#readyWorkerWithRoom() : undefined;
       if (worker) this.#start(worker, execution);
-      else if (this.#queue.length >= this.#pool.maxQueue) {
-        settle(sandboxFailure('BUSY', `The sandbox is busy: ${this.#queue.length} executions are already waiting. Retry in a moment.`, started));
-      } else this.#enqueue(execution);
+      else if (this.#queue.length < this.#pool.maxQueue) this.#enqueue(execution);
+      else {
+        // Full: a client waiting with less than another takes the newest place of the one waiting with most.
+        const displaced = this.#queue.displaceFor(execution.owner);
+        const busy = (of: QueuedExecution) =>
+          sandboxFailure('BUSY', `The sandbox is busy: ${this.#queue.length} executions are already waiting. Retry in a moment.`, of.started);
+        if (displaced === undefined) settle(busy(execution));
+        else {
+          this.#queue.remove(displaced);
+          this.#unqueue(displaced);
+          displaced.settle(busy(displaced));
+          this.#enqueue(execution);
+        }
+      }
       this.#grow();
     });
   }
@@ -149,7 +161,7 @@ export class WorkerSandbox implements Sandbox {
   async close(): Promise<void> {
     this.#closed = true;
     for (const resolve of this.#preparedWaiters.splice(0)) resolve();
-    for (const queued of this.#queue.splice(0)) {
+    for (const queued of this.#queue.clear()) {
       this.#unqueue(queued);
       queued.settle(sandboxFailure('CLOSED', 'The sandbox was closed before this execution started.', queued.started));
     }
@@ -157,11 +169,9 @@ export class WorkerSandbox implements Sandbox {
   }
 
   /** Waits for a worker, within the queue's expiry; a caller that cancels meanwhile leaves the queue. */
-  #enqueue(execution: QueuedExecution, first = false): void {
+  #enqueue(execution: QueuedExecution): void {
     const leave = (result: ExecutionResult) => {
-      const index = this.#queue.indexOf(execution);
-      if (index < 0) return;
-      this.#queue.splice(index, 1);
+      if (!this.#queue.remove(execution)) return;
       this.#unqueue(execution);
       execution.settle(result);
     };
@@ -176,8 +186,7 @@ export class WorkerSandbox implements Sandbox {
       signal.addEventListener('abort', onAbort, { once: true });
       execution.stopListening = () => signal.removeEventListener('abort', onAbort);
     }
-    if (first) this.#queue.unshift(execution);
-    else this.#queue.push(execution);
+    this.#queue.push(execution);
   }
 
   #unqueue(execution: QueuedExecution): void {
@@ -187,6 +196,7 @@ export class WorkerSandbox implements Sandbox {
 
   /** Runs on `worker` now: the deadline counts from here, so a boot or a wait in the queue does not use it up. */
   #start(worker: SandboxWorker, execution: QueuedExecution): void {
+    this.#queue.started(execution.owner);
     worker.run(execution.request, execution.limits, execution.callTool, execution.started).then(
       (run) => this.#finished(worker, execution, run),
       (error: unknown) => {
@@ -198,10 +208,11 @@ export class WorkerSandbox implements Sandbox {
   }
 
   #finished(worker: SandboxWorker, execution: QueuedExecution, { result, rerunnable }: WorkerRun): void {
+    this.#queue.finished(execution.owner);
     if (worker.alive && this.#shouldRecycle(worker)) worker.retire();
     if (rerunnable && execution.attempt === 0 && !this.#closed && execution.request.signal?.aborted !== true) {
       // Lost with its worker for another's fault before it called anything: it had no effect, so it runs again, first in line.
-      this.#enqueue({ ...execution, attempt: 1 }, true);
+      this.#enqueue({ ...execution, attempt: 1, first: true });
     } else {
       execution.settle(result);
     }
@@ -268,7 +279,7 @@ export class WorkerSandbox implements Sandbox {
     while (this.#queue.length > 0 && !this.#closed) {
       const worker = this.#readyWorkerWithRoom();
       if (!worker) return;
-      const next = this.#queue.shift()!;
+      const next = this.#queue.next()!;
       this.#unqueue(next);
       this.#start(worker, next);
     }
