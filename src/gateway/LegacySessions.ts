@@ -5,7 +5,7 @@ import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { httpDefaults } from '../config/defaults.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
 import { notifyListChanged } from './serveStdio.ts';
-import { anonymousClient, clientKey, sameClient, viewKey, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
+import { anonymousClient, identityKey, sameClient, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
 
 /** How many 2025-era sessions are held, and for how long (`httpDefaults`; tests shorten them). */
 export interface SessionLimits {
@@ -165,9 +165,8 @@ export class LegacySessions {
    * however many, never drop another client's session while that one holds fewer than it does.
    */
   #makeRoomFor(client: ClientIdentity): void {
-    const ownerOf = (identity: ClientIdentity) => `${clientKey(identity)}|${viewKey(identity)}`;
-    const owner = (session: Session) => ownerOf(session.client);
-    const own = ownerOf(client);
+    const owner = (session: Session) => identityKey(session.client);
+    const own = identityKey(client);
     const held = new Map<string, number>();
     for (const session of this.#sessions.values()) held.set(owner(session), (held.get(owner(session)) ?? 0) + 1);
     if (client !== anonymousClient && (held.get(own) ?? 0) >= this.#limits.sessionsPerClient) {

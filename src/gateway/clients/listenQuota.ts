@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { anonymousClient, clientKey, viewKey, type ClientIdentity } from '../../governance/identity/ClientIdentity.ts';
+import { anonymousClient, identityKey, type ClientIdentity } from '../../governance/identity/ClientIdentity.ts';
 
 /** Whether a parsed request body is a 2026-07-28 `subscriptions/listen` request (a stream held open). */
 export function isListenRequest(body: unknown): boolean {
@@ -23,7 +23,7 @@ export class ListenQuota {
   /** Counts one more stream of `client` until `response` closes; false when it holds its quota already. */
   admit(client: ClientIdentity, response: ServerResponse): boolean {
     if (client === anonymousClient) return true;
-    const key = `${clientKey(client)}|${viewKey(client)}`;
+    const key = identityKey(client);
     const open = this.#open.get(key) ?? 0;
     if (open >= this.#perClient) return false;
     this.#open.set(key, open + 1);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { consoleDefaults } from '../../config/defaults.ts';
-import { clientKey, sameClient, viewKey, type ClientIdentity } from '../../governance/identity/ClientIdentity.ts';
+import { identityKey, sameClient, type ClientIdentity } from '../../governance/identity/ClientIdentity.ts';
 
 /** The cookie that carries a console session's id (never the token). */
 export const sessionCookieName = 'code_goat_console';
@@ -79,7 +79,7 @@ export class ConsoleSessions {
   #dropOldestOfLargest(): void {
     const byClient = new Map<string, string[]>();
     for (const [id, session] of this.#sessions) {
-      const key = `${clientKey(session.client)}|${viewKey(session.client)}`;
+      const key = identityKey(session.client);
       const ids = byClient.get(key);
       if (ids === undefined) byClient.set(key, [id]);
       else ids.push(id);

@@ -26,7 +26,12 @@ export function viewKey(client: ClientIdentity): string {
 
 /** The same client: the same name, named the same way, with the same servers (a JWT whose `sub` is a token's name is not that token's client). */
 export function sameClient(a: ClientIdentity, b: ClientIdentity): boolean {
-  return clientKey(a) === clientKey(b) && viewKey(a) === viewKey(b);
+  return identityKey(a) === identityKey(b);
+}
+
+/** A key for one client as `sameClient` tells them apart: what holds room on its behalf (sessions, streams) is counted by it. */
+export function identityKey(client: ClientIdentity): string {
+  return `${clientKey(client)}|${viewKey(client)}`;
 }
 
 /** A key for what is counted per client (rate limits): a token's name and a JWT's `sub` never share one, whatever they hold. */
