@@ -25,7 +25,10 @@ export class OutputCollector {
 
   /** Keeps the line if it fits; false once the budget is spent (this line and every later one is only counted). */
   add(level: LogLevel, message: string): boolean {
-    if (this.#droppedLines === 0) {
+    // A line's escaped text is at least as many bytes as it has characters: one that cannot fit by that
+    // count is dropped without escaping it (JSON-escaping 30 MB of control characters took this worker's
+    // main thread, and every execution on it, six seconds).
+    if (this.#droppedLines === 0 && this.#bytes + serializedBytesAtLeast(level, message) <= this.#maxBytes) {
       const size = serializedBytes(level, message);
       if (this.#bytes + size <= this.#maxBytes) {
         this.#bytes += size;
@@ -77,6 +80,14 @@ function isCount(value: unknown): value is number {
 
 /** What one line adds to the result's JSON: its `logs` entry with a comma, and its escaped text with "\\n" in `output`. */
 function serializedBytes(level: LogLevel, message: string): number {
-  const escaped = Buffer.byteLength(JSON.stringify(message)) - 2;
+  return entryBytes(level, Buffer.byteLength(JSON.stringify(message)) - 2);
+}
+
+/** A lower bound of `serializedBytes`, in constant time: each UTF-16 unit escapes to one byte or more. */
+function serializedBytesAtLeast(level: LogLevel, message: string): number {
+  return entryBytes(level, message.length);
+}
+
+function entryBytes(level: LogLevel, escaped: number): number {
   return `{"level":"${level}","message":""},`.length + escaped + escaped + 2;
 }

@@ -10,6 +10,7 @@ import type { WorkerExecutionResult } from '../workerMessages.ts';
 import { mapStack } from './mapStack.ts';
 import { readSettlement } from './readSettlement.ts';
 import { transpile } from './transpile.ts';
+import type { SourceMapInput } from '@jridgewell/trace-mapping';
 import { OutputCollector } from './OutputCollector.ts';
 import { stopGraceMs, Watchdog, type StopReason } from './Watchdog.ts';
 import { nestingDefaults } from '../../config/defaults.ts';
@@ -82,19 +83,28 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
   let json: string;
   let bridge: Bridge | undefined;
   let prepared: PreparedContext | undefined;
-  let evaluating = false;
+  /** Where it was when an exception came out: V8 compiling the code, or the code running. */
+  let phase: 'compiling' | 'running' | undefined;
   try {
     prepared = await isolates.context(pooled, input.bindingsJson);
     bridge = new Bridge(prepared, input, output);
-    // Compiled and run in one crossing to the isolate's thread (each crossing is a thread switch). An
-    // exception out of it is the compiler's or the sandbox's: the code's own errors are settlements.
-    evaluating = true;
-    json = String(await prepared.context.eval(transpiled.script, { filename: userCodeFilename, timeout: input.limits.timeoutMs, promise: true, copy: true }));
-    evaluating = false;
+    // Compiled here, on this thread (no crossing: the isolate is ours and idle), then run in one crossing
+    // to the isolate's thread. A compiler's exception is the code's syntax; one out of the run is the
+    // code's too (a rejection it never handled, which isolated-vm reports in place of the result): its
+    // other errors are settlements, and the sandbox's own faults are told apart by facts first.
+    phase = 'compiling';
+    const script = pooled.isolate.compileScriptSync(transpiled.script, { filename: userCodeFilename });
+    phase = 'running';
+    try {
+      json = String(await script.run(prepared.context, { timeout: input.limits.timeoutMs, promise: true, copy: true }));
+    } finally {
+      script.release();
+    }
+    phase = undefined;
     prepared.release();
   } catch (error) {
     watchdog.stop();
-    const fields = abortedExecution(error, watchdog, pooled, input.limits, evaluating);
+    const fields = abortedExecution(error, watchdog, pooled, input.limits, phase, transpiled.sourceMap);
     bridge?.finish();
     prepared?.release();
     isolates.release(pooled, { reusable: false });
@@ -143,7 +153,14 @@ export async function runExecution(input: ExecutionInput, isolates: IsolatePool)
  * from the error's text: the watchdog's record (deadline, CPU budget), the isolate's state (during an
  * execution only the watchdog and the heap cap dispose an isolate), the clock, the error's name.
  */
-function abortedExecution(error: unknown, watchdog: Watchdog, pooled: PooledIsolate, limits: SandboxLimits, evaluating: boolean): FailureFields {
+function abortedExecution(
+  error: unknown,
+  watchdog: Watchdog,
+  pooled: PooledIsolate,
+  limits: SandboxLimits,
+  phase: 'compiling' | 'running' | undefined,
+  sourceMap: SourceMapInput | undefined,
+): FailureFields {
   const named = ({ code, message }: Failure) => failureFields(code, message);
   const stopped = watchdogStop(watchdog, limits, '');
   if (stopped !== undefined) return named(stopped);
@@ -152,14 +169,23 @@ function abortedExecution(error: unknown, watchdog: Watchdog, pooled: PooledIsol
   // isolated-vm's own `timeout` on the script, when it fires before the watchdog's timer.
   if (watchdog.pastDeadline) return named(stoppedAt('deadline', limits, ''));
   const message = error instanceof Error ? error.message : String(error);
-  // Code esbuild accepts but V8 will not compile as a script (`import.meta`): the code's fault, not the sandbox's.
-  if (error instanceof Error && error.name === 'SyntaxError') {
-    return failureFields('SYNTAX_ERROR', firstLine(message).replace(/\s*\[file:\/\/\/code\.ts:\d+:\d+\]$/, ''));
+  if (phase === 'compiling') {
+    // Code the type stripper or esbuild accepts but V8 will not compile as a script (`import.meta`): the code's fault.
+    if (error instanceof Error && error.name === 'SyntaxError') {
+      return failureFields('SYNTAX_ERROR', firstLine(message).replace(/\s*\[file:\/\/\/code\.ts:\d+:\d+\]$/, ''));
+    }
+    // V8's parser ran out of stack on the code (expressions nested thousands deep): the code's fault too.
+    if (error instanceof Error && error.name === 'RangeError') {
+      return failureFields('SYNTAX_ERROR', 'The code nests expressions too deeply to compile (the parser ran out of stack). Write it flatter.');
+    }
   }
-  // V8's parser ran out of stack on the code (expressions nested thousands deep): the code's fault too.
-  // Only the compiler can throw it out of the evaluation: the code's own errors become its settlement.
-  if (evaluating && error instanceof Error && error.name === 'RangeError') {
-    return failureFields('SYNTAX_ERROR', 'The code nests expressions too deeply to compile (the parser ran out of stack). Write it flatter.');
+  if (phase === 'running') {
+    // The run settles with the code's result or its own error (see `Run`); what comes out of it instead is
+    // a rejection the code left unhandled (`promise()` never awaited), which isolated-vm reports in place
+    // of the result. The code's error, then, as an uncaught one.
+    const name = error instanceof Error ? oneLine(error.name) : 'Error';
+    const stack = error instanceof Error && typeof error.stack === 'string' ? mapStack(error.stack, sourceMap) : undefined;
+    return { error: `${name}: ${firstLine(message)} (a rejected promise the code never awaited or caught)`, errorCode: 'RUNTIME_ERROR', ...(stack ? { stack } : {}) };
   }
   return failureFields('SANDBOX_FAILED', firstLine(message));
 }

@@ -84,6 +84,7 @@ async function transpileUncached(code: string): Promise<TranspileResult> {
     });
     // esbuild ends the expression statement with ";\n"; the runner call must wrap the bare function.
     const body = output.code.replace(/;\s*$/, '');
+    if (!bodyStandsAlone(body)) return closesItsWrapper;
     return { ok: true, script: `${bridgeGlobals.run}(${body})`, sourceMap: JSON.parse(output.map) as SourceMapInput };
   } catch (error) {
     const first = (error as { errors?: Message[] }).errors?.[0];
@@ -95,10 +96,50 @@ async function transpileUncached(code: string): Promise<TranspileResult> {
 
 /** The code with its types blanked out, positions kept; undefined when strip mode does not take it (see above). */
 function strippedInProcess(code: string): TranspileResult | undefined {
+  let stripped: string;
   try {
-    return { ok: true, script: `${bridgeGlobals.run}(${stripTypeScriptTypes(wrapperHead + code + wrapperTail, { mode: 'strip' })})` };
+    stripped = stripTypeScriptTypes(wrapperHead + code + wrapperTail, { mode: 'strip' });
   } catch {
     // Not strippable as it stands (syntax to compile, or none that parses): esbuild decides and words why.
     return undefined;
+  }
+  return bodyStandsAlone(stripped) ? { ok: true, script: `${bridgeGlobals.run}(${stripped})` } : closesItsWrapper;
+}
+
+/**
+ * The code's own failure when it closes the function it is the body of (`return 1 }), sideEffect(),
+ * (async () => {`): wrapped, it would parse as several arguments of the runner, and what it put
+ * between them would run outside the runner, its exceptions reported as the sandbox's.
+ */
+const closesItsWrapper: TranspileResult = {
+  ok: false,
+  message: 'The code closes the function it is the body of (a "}" with no "{" of its own); the code is a function body: balance its braces',
+  line: 1,
+  column: 1,
+};
+
+const AsyncFunction = (async () => {}).constructor as new (body: string) => unknown;
+
+/**
+ * Whether the wrapper around the code, as transpiled (`(async () => {…})`), holds the code as one
+ * body: the text between its first "{" and its last "}" must parse as an async function's body on its
+ * own, or else not parse within the wrapper either (a plain syntax error, which V8 words when the
+ * isolate compiles it). V8 parses a dynamic function's body alone, so this compiles it here, in the
+ * worker, without running it (about as long as the isolate takes to compile it).
+ */
+function bodyStandsAlone(wrapped: string): boolean {
+  const open = wrapped.indexOf('{');
+  const close = wrapped.lastIndexOf('}');
+  if (open < 0 || close <= open) return false;
+  if (parses(() => new AsyncFunction(wrapped.slice(open + 1, close)))) return true;
+  return !parses(() => new Function(`return ${wrapped}`));
+}
+
+function parses(compile: () => unknown): boolean {
+  try {
+    compile();
+    return true;
+  } catch {
+    return false;
   }
 }
