@@ -1,4 +1,4 @@
-import { ProtocolError, ProtocolErrorCode, Server, type ServerContext } from '@modelcontextprotocol/server';
+import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, ProtocolErrorCode, Server, type ClientCapabilities, type ServerContext } from '@modelcontextprotocol/server';
 import { CodeGoatError, errorTable } from '../errors.ts';
 import { noTelemetry, type Telemetry, type UpstreamRequest } from '../telemetry/index.ts';
 import { implementationInfo } from '../version.ts';
@@ -42,15 +42,22 @@ export function createUpstreamServer(surface: UpstreamSurface, options: Upstream
   server.setRequestHandler('tools/call', (request, ctx) => {
     const { name, arguments: args } = request.params;
     const rounds = options.inputRequired;
-    if (options.era === 'modern' && rounds !== undefined && server.getClientCapabilities()?.elicitation !== undefined && surface.mayAskApproval(name, client)) {
-      // Approvals travel as input_required rounds; the call outlives each request, so no request's signal ends it.
+    const signal = requestSignal(ctx.mcpReq.signal, ctx.http?.req?.signal);
+    const progress = callProgress(request.params._meta?.progressToken, ctx.mcpReq.notify);
+    if (options.era === 'modern' && rounds !== undefined && clientCapabilities(server, ctx)?.elicitation !== undefined && surface.mayAskApproval(name, client)) {
+      // Approvals travel as input_required rounds: the call outlives each request, and is cancelled by, and
+      // reports progress to, the one it answers through at the time.
+      const attachment = { signal, progress };
       const state = ctx.mcpReq.requestState<unknown>();
-      if (typeof state === 'string') return rounds.resume(client, state, ctx.mcpReq.inputResponses);
-      return rounds.start(client, (ask) => asProtocolErrors(() => observed(ctx, () => surface.callTool(name, args, undefined, { client, ask }), { name })));
+      if (typeof state === 'string') return rounds.resume(client, state, ctx.mcpReq.inputResponses, attachment);
+      return rounds.start(
+        client,
+        (run) => asProtocolErrors(() => observed(ctx, () => surface.callTool(name, args, run.signal, { client, ask: run.ask }, run.progress), { name })),
+        attachment,
+      );
     }
     const ask = options.era === 'modern' ? undefined : elicitationAsker(server, ctx, options.approvalTimeoutMs);
-    const progress = callProgress(request.params._meta?.progressToken, ctx.mcpReq.notify);
-    return asProtocolErrors(() => observed(ctx, () => surface.callTool(name, args, requestSignal(ctx.mcpReq.signal, ctx.http?.req?.signal), { client, ...(ask && { ask }) }, progress), { name }));
+    return asProtocolErrors(() => observed(ctx, () => surface.callTool(name, args, signal, { client, ...(ask && { ask }) }, progress), { name }));
   });
   server.setRequestHandler('resources/list', (_request, ctx) => observed(ctx, async () => ({ resources: surface.listResources(client) })));
   server.setRequestHandler('resources/templates/list', (_request, ctx) => observed(ctx, async () => ({ resourceTemplates: surface.listResourceTemplates(client) })));
@@ -71,6 +78,17 @@ function upstreamRequest(ctx: ServerContext, identity: ClientIdentity): Upstream
     ...(ctx.sessionId !== undefined && { sessionId: ctx.sessionId }),
     ...(client !== undefined && { client }),
   };
+}
+
+/**
+ * What the client declared it can do: a 2026-07-28 client says so in every request's `_meta` (over
+ * stdio the SDK records none on the server), a 2025-era one once, at initialize.
+ */
+function clientCapabilities(server: Server, ctx: ServerContext): ClientCapabilities | undefined {
+  const envelope = ctx.mcpReq.envelope as Readonly<Record<string, unknown>> | undefined;
+  const declared = envelope?.[CLIENT_CAPABILITIES_META_KEY] ?? ctx.mcpReq._meta?.[CLIENT_CAPABILITIES_META_KEY];
+  if (typeof declared === 'object' && declared !== null && !Array.isArray(declared)) return declared as ClientCapabilities;
+  return server.getClientCapabilities();
 }
 
 /**

@@ -3,25 +3,70 @@ import { acceptedContent, inputRequired, type CallToolResult, type InputRequired
 import type { ApprovalAnswer, ApprovalAsker, ApprovalRequest } from '../../governance/approvals/ApprovalAsker.ts';
 import { sameClient, type ClientIdentity } from '../../governance/identity/ClientIdentity.ts';
 import { approvalAnswer, approvalForm, approvalQuestion } from './elicitationAsker.ts';
+import type { FinishedCall } from '../../codeMode/executeOptions.ts';
+
+/**
+ * The request a run answers through now (its first, then each retry that carries an answer): its cancel
+ * (the client's `notifications/cancelled`, or its connection closing) and where progress goes.
+ */
+export interface Attachment {
+  readonly signal: AbortSignal;
+  readonly progress?: ((call: FinishedCall) => void) | undefined;
+}
+
+/** What the call being run is given: how to ask, its cancel (any request of the run's), and its progress. */
+export interface RunContext {
+  readonly ask: ApprovalAsker;
+  readonly signal: AbortSignal;
+  readonly progress: (call: FinishedCall) => void;
+}
 
 interface Question {
   readonly requests: readonly ApprovalRequest[];
   readonly answer: (answer: ApprovalAnswer) => void;
 }
 
-/** One execute_code of a 2026-07-28 client: it runs on across the requests that carry its approvals. */
+/**
+ * One call of a 2026-07-28 client that may stop to ask for approval (execute_code, or a passthrough
+ * tool that needs it): it runs on across the requests that carry its approvals. Cancelling the request
+ * it answers through cancels it; once a question went unanswered (the client walked away), its later
+ * questions are declined at once, so it ends instead of waiting on nobody.
+ */
 class Run {
   readonly result: Promise<CallToolResult>;
   readonly client: ClientIdentity;
+  /** Set once a question went unanswered: nobody is left to ask. */
+  abandoned = false;
   #question: Promise<Question>;
   #ask!: (question: Question) => void;
+  readonly #cancel = new AbortController();
+  #attached: { attachment: Attachment; stop: () => void } | undefined;
 
-  constructor(client: ClientIdentity, start: (ask: ApprovalAsker) => Promise<CallToolResult>) {
+  constructor(client: ClientIdentity, start: (run: RunContext) => Promise<CallToolResult>) {
     this.client = client;
     this.#question = this.#nextQuestion();
-    this.result = start((requests) => new Promise((answer) => this.#ask({ requests, answer })));
+    this.result = start({
+      ask: (requests) => (this.abandoned ? Promise.resolve('decline') : new Promise((answer) => this.#ask({ requests, answer }))),
+      signal: this.#cancel.signal,
+      progress: (call) => this.#attached?.attachment.progress?.(call),
+    });
     // A client that walked away leaves nobody awaiting the result: its failure must not be an unhandled rejection.
     this.result.catch(() => undefined);
+  }
+
+  /** The request the run answers through from now on: its cancel is the run's. */
+  attach(attachment: Attachment): void {
+    this.detach();
+    const onAbort = () => this.#cancel.abort(attachment.signal.reason);
+    if (attachment.signal.aborted) onAbort();
+    attachment.signal.addEventListener('abort', onAbort, { once: true });
+    this.#attached = { attachment, stop: () => attachment.signal.removeEventListener('abort', onAbort) };
+  }
+
+  /** The request was answered (with a question): its closing later is no cancel. */
+  detach(): void {
+    this.#attached?.stop();
+    this.#attached = undefined;
   }
 
   /** The execution's result, or the next question it waits on, whichever comes first. */
@@ -33,6 +78,15 @@ class Run {
   /** After a question was taken: the next one is a new promise. */
   taken(): void {
     this.#question = this.#nextQuestion();
+  }
+
+  /** Nobody answered: this question and every later one are declined, until the run ends. */
+  async abandon(): Promise<void> {
+    this.abandoned = true;
+    for (let next = await this.next(); 'question' in next; next = await this.next()) {
+      this.taken();
+      next.question.answer('decline');
+    }
   }
 
   #nextQuestion(): Promise<Question> {
@@ -56,13 +110,15 @@ export class InputRequiredApprovals {
     this.#timeoutMs = timeoutMs;
   }
 
-  /** Starts an execution whose approvals travel as input_required rounds. */
-  start(client: ClientIdentity, execute: (ask: ApprovalAsker) => Promise<CallToolResult>): Promise<CallToolResult | InputRequiredResult> {
-    return this.#answer(new Run(client, execute));
+  /** Starts a call whose approvals travel as input_required rounds, answering through `attachment`'s request. */
+  start(client: ClientIdentity, execute: (run: RunContext) => Promise<CallToolResult>, attachment: Attachment): Promise<CallToolResult | InputRequiredResult> {
+    const run = new Run(client, execute);
+    run.attach(attachment);
+    return this.#answer(run);
   }
 
   /** A retried request: `state` names the waiting execution, `responses` carry the client's answer. */
-  resume(client: ClientIdentity, state: string, responses: Record<string, unknown> | undefined): Promise<CallToolResult | InputRequiredResult> {
+  resume(client: ClientIdentity, state: string, responses: Record<string, unknown> | undefined, attachment: Attachment): Promise<CallToolResult | InputRequiredResult> {
     const waiting = this.#waiting.get(state);
     if (waiting === undefined || !sameClient(waiting.run.client, client)) {
       return Promise.resolve({ content: [{ type: 'text', text: 'This approval is not waiting any more (answered, timed out, or never asked): run the code again.' }], isError: true });
@@ -70,18 +126,25 @@ export class InputRequiredApprovals {
     this.#waiting.delete(state);
     clearTimeout(waiting.timer);
     const approved = acceptedContent(responses, 'approval');
+    waiting.run.attach(attachment);
     waiting.question.answer(approvalAnswer(approved === undefined ? undefined : 'accept', approved));
     return this.#answer(waiting.run);
   }
 
   async #answer(run: Run): Promise<CallToolResult | InputRequiredResult> {
     const next = await run.next();
-    if ('done' in next) return next.done;
+    if ('done' in next) {
+      run.detach();
+      return next.done;
+    }
     run.taken();
+    run.detach();
     const state = randomUUID();
     const timer = setTimeout(() => {
       this.#waiting.delete(state);
       next.question.answer('decline');
+      // Nobody came back with an answer: the client is gone, and its later questions go unasked.
+      void run.abandon();
     }, this.#timeoutMs).unref();
     this.#waiting.set(state, { run, question: next.question, timer });
     return inputRequired({
