@@ -1,5 +1,5 @@
 import type { CallToolResult, GetPromptResult, Prompt, ReadResourceResult, Tool } from '@modelcontextprotocol/server';
-import { createToolSearchIndex, type ToolSearchIndex } from '../modelApi/index.ts';
+import { createToolSearchIndex, maxSearchLimit, type ToolSearchIndex } from '../modelApi/index.ts';
 import type { CodeModeEngine } from '../codeMode/CodeModeEngine.ts';
 import type { FinishedCall } from '../codeMode/executeOptions.ts';
 import { describeUnavailable, unavailableServers, type UnavailableServer } from '../codeMode/unavailableServers.ts';
@@ -14,8 +14,12 @@ import { ResourceRouter, type Resource, type ResourceTemplate } from './Resource
 import { codeModeTools } from './codeModeTools.ts';
 import { renderSearchResults, searchToolsToolName, type SearchToolsResult } from './searchToolsTool.ts';
 import { someNames } from '../text/someNames.ts';
+import { cutText } from '../text/surrogates.ts';
 import { anonymousClient, mayUse, viewKey, type ClientIdentity } from '../governance/identity/ClientIdentity.ts';
 import type { Caller, CallGate } from '../governance/CallGate.ts';
+
+/** Characters of a name the client sent that an error about it repeats (a name of megabytes came back whole). */
+const maxEchoedNameChars = 200;
 
 /**
  * What the gateway serves upstream, whatever the transport: in code mode `execute_code` and
@@ -107,7 +111,7 @@ export class UpstreamSurface {
     const found = this.#toolNames.resolve(name) ?? this.#unavailableTarget(name);
     // A server the client may not use is, to it, no server at all.
     const target = found && mayUse(client, found.server) ? found : undefined;
-    if (!target) throw new CodeGoatError('UNKNOWN_TOOL', `Unknown tool "${name}". Tools: ${someNames(this.listTools(client).map((tool) => tool.name), name)}.`);
+    if (!target) throw new CodeGoatError('UNKNOWN_TOOL', `Unknown tool "${cutText(name, maxEchoedNameChars)}". Tools: ${someNames(this.listTools(client).map((tool) => tool.name), name)}.`);
     const refused = await this.#gate?.admit({ server: target.server, tool: target.name, args: args ?? {}, from: 'passthrough' }, caller, signal ? { signal } : {});
     if (refused) return toolError(`${refused.message} (${refused.code}${refused.retryAfterMs === undefined ? '' : `, retry after ${refused.retryAfterMs} ms`})`);
     const outcome = await this.#telemetry.toolCall(target.server, target.name, (meta) =>
@@ -160,7 +164,7 @@ export class UpstreamSurface {
     const found = this.#promptNames.resolve(name);
     const target = found && mayUse(client, found.server) ? found : undefined;
     // Named from the client's own list: another server's prompts are, to it, no prompts at all.
-    if (!target) throw new CodeGoatError('UNKNOWN_PROMPT', `Unknown prompt "${name}". Prompts: ${someNames(this.listPrompts(client).map((prompt) => prompt.name), name) || '(none)'}.`);
+    if (!target) throw new CodeGoatError('UNKNOWN_PROMPT', `Unknown prompt "${cutText(name, maxEchoedNameChars)}". Prompts: ${someNames(this.listPrompts(client).map((prompt) => prompt.name), name) || '(none)'}.`);
     const outcome = await this.#pool.getPrompt(target.server, target.name, args ?? {});
     if (!outcome.ok) throw new CodeGoatError(outcome.code, outcome.message);
     return outcome.value;
@@ -189,7 +193,13 @@ export class UpstreamSurface {
     if (query.length > maxQueryChars) {
       return toolError(`search_tools: the query is ${query.length} characters long, more than ${maxQueryChars}; say the task in a few words, e.g. { "query": "write a file" }.`);
     }
-    const limit = typeof args?.['limit'] === 'number' ? args['limit'] : searchToolsDefaults.limit;
+    const extra = Object.keys(args ?? {}).filter((key) => key !== 'query' && key !== 'limit');
+    if (extra.length > 0) return toolError(`search_tools takes { query, limit? }; not ${someNames(extra, '')}.`);
+    const given = args?.['limit'];
+    if (given !== undefined && !(Number.isInteger(given) && (given as number) >= 1 && (given as number) <= maxSearchLimit)) {
+      return toolError(`search_tools: limit must be a whole number from 1 to ${maxSearchLimit}, not ${cutText(JSON.stringify(given) ?? String(given), 40)}.`);
+    }
+    const limit = typeof given === 'number' ? given : searchToolsDefaults.limit;
     const index = this.toolSearch(client)!;
     const result: SearchToolsResult = {
       results: index.search(query, limit).map((hit) => ({

@@ -141,6 +141,24 @@ describe('search_tools over HTTP', () => {
     expect((await search('write a file', 3)).map((hit) => hit.call)).toContain('mcpTools.Filesystem.writeFile');
   });
 
+  it('a limit outside its schema, or an argument it does not take, is refused saying what it takes', async () => {
+    for (const limit of [0, -1, 2.5, '3', 1e9]) {
+      const result = await client.callTool({ name: 'search_tools', arguments: { query: 'write a file', limit } });
+      expect(result.isError, JSON.stringify(limit)).toBe(true);
+      expect(firstText(result)).toMatch(/^search_tools: limit must be a whole number from 1 to \d+, not /);
+    }
+    const extra = await client.callTool({ name: 'search_tools', arguments: { query: 'write a file', top: 3 } });
+    expect(extra.isError).toBe(true);
+    expect(firstText(extra)).toContain('search_tools takes { query, limit? }; not top');
+  });
+
+  it('an unknown tool\'s name of megabytes is not repeated whole in the error', async () => {
+    const name = 'x'.repeat(1_000_000);
+    const error = await client.callTool({ name, arguments: {} }).then(() => '', (thrown: Error) => thrown.message);
+    expect(error).toContain('Unknown tool "xxx');
+    expect(error.length).toBeLessThan(2_000);
+  });
+
   it('the readable text lists the same hits', async () => {
     const result = await client.callTool({ name: 'search_tools', arguments: { query: 'write a file', limit: 3 } });
     expect(firstText(result)).toMatch(/^Tools for "write a file", best first:/);
