@@ -145,3 +145,31 @@ function inheritedEnv(): Record<string, string> {
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
   return env;
 }
+
+describe('a tool whose schema nests a thousand levels deep', () => {
+  it('is left out saying so, the rest of its server served (the SDK check ran out of stack and the server failed)', async () => {
+    const log = captureLogger();
+    const pool = await ServerPool.start({ deep: badSchemaServer({ validOnly: true, deepToolDepth: 1_000 }) }, { logger: log.logger });
+    try {
+      const [status] = pool.status();
+      expect(status?.state).toBe('ready');
+      expect(status?.skippedTools).toEqual([{ name: 'deep', reason: expect.stringContaining('levels deep') }]);
+      expect(pool.catalog().map((tool) => tool.name)).toEqual(['good', 'hostile', 'calls']);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('a tool whose optional arguments are named as Object.prototype members', () => {
+  it('is called with or without them: arguments are their own keys only', async () => {
+    const pool = await ServerPool.start({ proto: badSchemaServer({ validOnly: true, protoArgs: true }) }, { logger: captureLogger().logger });
+    try {
+      expect(await pool.callTool('proto', 'lookup', {})).toEqual({ ok: true, value: { tool: 'lookup', arguments: {} } });
+      expect(await pool.callTool('proto', 'lookup', { query: 'x', toString: true })).toEqual({ ok: true, value: { tool: 'lookup', arguments: { query: 'x', toString: true } } });
+      expect(await pool.callTool('proto', 'lookup', { constructor: 1 })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENTS' });
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -1,9 +1,10 @@
 import { SdkError, SdkErrorCode, specTypeSchemas, type Client, type Tool, type Transport } from '@modelcontextprotocol/client';
 import { z } from 'zod';
-import { serverDefaults } from '../../config/defaults.ts';
+import { nestingDefaults, serverDefaults } from '../../config/defaults.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { isPlainObject } from '../../config/ConfigIssue.ts';
 import { cutText } from '../../text/surrogates.ts';
+import { valueDeeperThan } from '../../text/jsonDepth.ts';
 
 /** A listed tool left out because it is not a valid MCP tool, as `/healthz` names it. */
 export interface SkippedTool {
@@ -36,7 +37,7 @@ export async function listToolsLeniently(client: Client, timeoutMs: number, logg
   try {
     listed = (await client.listTools(undefined, { timeout: timeoutMs, cacheMode: 'refresh' })).tools;
   } catch (error) {
-    if (!(error instanceof SdkError && error.code === SdkErrorCode.InvalidResult)) throw error;
+    if (!sdkCouldNotCheck(error)) throw error;
   }
   const valid = listed !== undefined;
   let repaired = 0;
@@ -89,11 +90,15 @@ const lenientPage = z.looseObject({ tools: z.array(z.unknown()), nextCursor: z.s
 async function rawTools(client: Client, timeoutMs: number): Promise<unknown[]> {
   const tools: unknown[] = [];
   let cursor: string | undefined;
+  const seen = new Set<string>();
   for (let page = 0; page < serverDefaults.toolListMaxPages; page += 1) {
     const result = await rawToolPage(client, cursor, timeoutMs);
     tools.push(...result.tools);
-    cursor = result.nextCursor;
-    if (cursor === undefined) break;
+    // An empty cursor is the end too (some servers send "" for none), and one seen before would only repeat pages.
+    const next = result.nextCursor;
+    if (next === undefined || next === '' || seen.has(next)) break;
+    seen.add(next);
+    cursor = next;
   }
   return tools;
 }
@@ -104,7 +109,7 @@ async function rawToolPage(client: Client, cursor: string | undefined, timeoutMs
     return await client.request({ method: 'tools/list', ...(cursor !== undefined && { params: { cursor } }) }, lenientPage, { timeout: timeoutMs });
   } catch (error) {
     const raw = lenientPage.safeParse(tap.result());
-    if (error instanceof SdkError && error.code === SdkErrorCode.InvalidResult && raw.success) return raw.data;
+    if (sdkCouldNotCheck(error) && raw.success) return raw.data;
     throw error;
   } finally {
     tap.stop();
@@ -149,10 +154,14 @@ function tapToolListResult(transport: Transport | undefined): { result(): unknow
 type Judged = { tool: Tool; repaired: boolean } | { skipped: SkippedTool };
 
 function judgeTool(listed: unknown, index: number): Judged {
+  const name = isPlainObject(listed) && typeof listed['name'] === 'string' ? cutText(listed['name'], 100) : `#${index}`;
+  // Checked before the schema is: the SDK's check recurses once per level, and ran out of stack on a few hundred.
+  if (valueDeeperThan(listed, nestingDefaults.maxValueDepth)) {
+    return { skipped: { name, reason: `it nests more than ${nestingDefaults.maxValueDepth} levels deep (its schemas, most likely); a tool here may nest ${nestingDefaults.maxValueDepth}` } };
+  }
   const repaired = withObjectType(listed);
   const result = specTypeSchemas.Tool['~standard'].validate(repaired ?? listed);
   if (result.issues === undefined) return { tool: result.value, repaired: repaired !== undefined };
-  const name = isPlainObject(listed) && typeof listed['name'] === 'string' ? cutText(listed['name'], 100) : `#${index}`;
   const reason = result.issues.map((issue) => `${issuePath(issue.path)}: ${issue.message}`).join('; ');
   return { skipped: { name, reason: cutText(reason, 300) } };
 }
@@ -168,4 +177,12 @@ function issuePath(path: readonly (PropertyKey | { key: PropertyKey })[] | undef
   return keys.length === 0 ? 'the tool' : keys.join('.');
 }
 
-
+/**
+ * The SDK gave up on a listing that reading its pages here gets past: it found a page invalid, its check
+ * ran out of stack on a deeply nested schema (a `RangeError`, which names no tool), or the pages never
+ * ended by its rule (a cursor of "" each time). The tools are then read page by page, and one by one.
+ */
+function sdkCouldNotCheck(error: unknown): boolean {
+  if (error instanceof RangeError) return true;
+  return error instanceof SdkError && (error.code === SdkErrorCode.InvalidResult || error.code === SdkErrorCode.ListPaginationExceeded);
+}

@@ -29,7 +29,9 @@ import { cutText } from '../../text/surrogates.ts';
  * (`validationSteps`, and more for bigger arguments); arguments that exhaust it are refused, so
  * the server never sees them.
  */
-const options: Options = { strict: false, validateFormats: false, verbose: true, code: { regExp: linearRegExp } };
+// `ownProperties`: arguments are JSON, so only their own keys count (an optional argument named
+// `constructor` or `toString` was read from Object.prototype, and its call refused as the wrong type).
+const options: Options = { strict: false, validateFormats: false, verbose: true, ownProperties: true, code: { regExp: linearRegExp } };
 
 /**
  * Each tool has two validators: one that stops at the first error, which decides every call, and
