@@ -3,6 +3,7 @@ import type { CatalogTool } from '../catalog/ToolCatalog.ts';
 import type { ServerConfig } from '../config/schema.ts';
 import { silentLogger, type Logger } from '../observability/logger.ts';
 import { createSecretRedactor, type SecretRedactor } from '../observability/redactSecrets.ts';
+import { redactListing } from './lists/redactListing.ts';
 import { serverSecrets } from '../config/substituteEnv.ts';
 import type { CallToolResult, GetPromptOutcome, RawToolCallOutcome, ReadResourceOutcome, RequestOutcome } from './outcomes/RequestOutcome.ts';
 import type { ToolCallOptions, ToolCallOutcome } from '../catalog/ToolCallOutcome.ts';
@@ -82,7 +83,8 @@ export class ServerConnection {
       config,
       logger,
       redact: this.#redactor.text,
-      redactValue: this.#redactor.value,
+      // Listings keep their names and other identifiers: they are what calls are routed by (see redactListing).
+      redactValue: (listing) => redactListing(listing, this.#redactor),
       clientInfo: options.clientInfo ?? implementationInfo,
       connectTimeoutMs: options.connectTimeoutMs ?? serverDefaults.connectTimeoutMs,
       restart: options.restart,

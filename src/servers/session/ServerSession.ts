@@ -24,6 +24,7 @@ export interface ServerSessionOptions {
   /** Every line about the server goes through it: its stderr, its failures, its errors. */
   readonly redact: Redactor;
   /** The same for what the server lists (descriptions, schemas): secrets out before anyone reads it. */
+  /** Redacts what the server lists (see `redactListing`: its identifiers are kept). */
   readonly redactValue?: <T>(value: T) => T;
   readonly clientInfo: { readonly name: string; readonly version: string };
   /** Deadline of the handshake and of each listing. */
