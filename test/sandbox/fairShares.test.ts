@@ -55,7 +55,9 @@ describe('one client filling the sandbox', () => {
     called = new Promise<void>((resolve) => (calledBack = resolve));
     held.shift()!({ ok: true, value: 'done' });
     await called;
-    expect(started).toEqual(['p1', 'p2', 'c1']);
+    // p1 and p2 run at once: their calls may arrive in either order. Calm's comes third, before p3's and p4's.
+    expect([...started.slice(0, 2)].sort()).toEqual(['p1', 'p2']);
+    expect(started.slice(2)).toEqual(['c1']);
 
     // Everything else runs in turn.
     answerAtOnce = true;
