@@ -206,3 +206,19 @@ describe('closing the pool', () => {
     expect(pool.status()[0]?.state).toBe('closed');
   });
 });
+
+describe('a server that closes its stdout and runs on', () => {
+  it('is restarted as after a crash: the call under way fails at once, not at its timeout, and the next call reaches the new process', async () => {
+    const pool = await startPool({ fault: { ...faultServer({ env: { FAULT_CLOSE_STDOUT: '1' } }), timeout: 120_000 } });
+    const firstPid = pool.status()[0]?.pid;
+    // The timeout is two minutes: a failure well before it is the closed stdout seen, not the timeout.
+    const closed = await pool.callTool('fault', 'closeStdout', {});
+    expect(closed).toMatchObject({ ok: false, code: 'TOOL_CALL_FAILED' });
+    const answered = await waitUntil('the restarted server', () => {
+      const state = pool.status()[0];
+      return state?.state === 'ready' && state.pid !== firstPid ? state : undefined;
+    });
+    expect(answered.pid).not.toBe(firstPid);
+    expect(await pool.callTool('fault', 'echoJson', { value: 'after' })).toEqual({ ok: true, value: 'after' });
+  }, 60_000);
+});

@@ -95,6 +95,12 @@ export class ManagedStdioTransport extends StdioClientTransport {
     // 'spawn' resolved start() on a next tick, before any stdout I/O can be delivered: nothing is missed.
     const child = (this as unknown as { _process?: ChildProcess })._process;
     child?.once('exit', (code, signal) => (this.#exit = { code, signal }));
+    // A server that closes its stdout but runs on can answer nothing more: every call would wait out its
+    // timeout while the server looked ready. Its end is the connection's end: the process is stopped,
+    // the transport closes, and the pool restarts the server as after a crash.
+    child?.stdout?.once('end', () => {
+      if (this.#exit === undefined && this.#closing === undefined) void this.close();
+    });
     if (child?.stdin) {
       this.#stdin = child.stdin;
       // The SDK waits for 'drain' with one listener per write that filled the pipe; their number is
