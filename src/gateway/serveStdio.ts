@@ -1,6 +1,6 @@
 import { ProtocolErrorCode, STDIO_DEFAULT_MAX_BUFFER_SIZE, type JSONRPCMessage, type Server } from '@modelcontextprotocol/server';
 import { serveStdio as serveStdioEntry, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
-import { installLineReadBuffer, LineReadBuffer } from '../servers/transport/LineReadBuffer.ts';
+import { installLineReadBuffer, LineReadBuffer, type UnreadableLine } from '../servers/transport/LineReadBuffer.ts';
 import type { JsonRpcId } from '../servers/transport/oversizedAnswer.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
 
@@ -18,6 +18,11 @@ export async function serveGatewayOverStdio(gateway: Gateway): Promise<void> {
     transport,
     new LineReadBuffer({
       maxBufferSize: maxRequestLineBytes,
+      // The SDK drops a line it cannot read, and its sender waits for an answer forever: a request gets its error (as over HTTP).
+      onUnreadableLine: (line) => {
+        const reply = unreadableLineReply(line);
+        if (reply !== undefined) void transport.send(reply).catch(() => {});
+      },
       onOverlongLine: ({ bytes, id, request }) => {
         gateway.logger.warn('a stdio request was larger than a line may be; it was dropped', { bytes, limitBytes: maxRequestLineBytes });
         // Only a request is answered: an answer of the client's (to an approval question, say) with an id is not one.
@@ -62,4 +67,23 @@ function requestTooLarge(id: JsonRpcId): JSONRPCMessage {
     id,
     error: { code: ProtocolErrorCode.InvalidRequest, message: `The request is larger than ${maxRequestLineBytes} bytes, the most a stdio message may be; it was not read. Send less in one request.` },
   };
+}
+
+/**
+ * The answer to a line that is no message, as JSON-RPC says and the HTTP entry answers: not JSON, a
+ * parse error; a batch, or a request the SDK refused (an id of the wrong kind, a bad member), an
+ * invalid request, under its id when that is one a request may have. Undefined for a notification
+ * (nobody waits for its answer) and for what is no request at all.
+ */
+export function unreadableLineReply(line: UnreadableLine): JSONRPCMessage | undefined {
+  const error = (id: JsonRpcId | null, code: number, message: string) => ({ jsonrpc: '2.0', id, error: { code, message } }) as JSONRPCMessage;
+  if (!line.json) return error(null, ProtocolErrorCode.ParseError, 'Parse error: the line is not JSON. Send one JSON-RPC message per line.');
+  const { value } = line;
+  if (Array.isArray(value)) return error(null, ProtocolErrorCode.InvalidRequest, 'Invalid Request: batches are not supported; send one JSON-RPC message per line.');
+  if (typeof value !== 'object' || value === null) return error(null, ProtocolErrorCode.InvalidRequest, 'Invalid Request: a message is a JSON object.');
+  const message = value as Record<string, unknown>;
+  if (!('id' in message)) return undefined;
+  const { id } = message;
+  const validId = typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id));
+  return error(validId ? (id as JsonRpcId) : null, ProtocolErrorCode.InvalidRequest, `Invalid Request: ${validId ? 'its members are not those of a JSON-RPC 2.0 request' : 'its id must be a string or a whole number'}.`);
 }

@@ -231,4 +231,47 @@ describe('logs on stderr only', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
+
+  it('a line it cannot read as a message is answered as JSON-RPC says (not JSON, a batch, an id of the wrong kind, a bad member), and the session goes on', async () => {
+    // The SDK dropped such a line, and a client waited for an answer that never came.
+    const bare = writeConfigFile(workspace, { mcpServers: {} }, 'bare-unreadable.json');
+    const child = spawn(process.execPath, [...cliNodeArgs, '--config', bare], { cwd: workspace, env: { ...process.env, CODE_GOAT_LOG: 'warn' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+    const exited = once(child, 'exit');
+    const answers = () => stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { id?: unknown; result?: unknown; error?: { code: number; message: string } });
+    const answeredAll = async (count: number) => {
+      while (answers().length < count) await once(child.stdout, 'data');
+    };
+    try {
+      const lines = [
+        JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }),
+        JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+        'this is not JSON',
+        JSON.stringify([{ jsonrpc: '2.0', id: 2, method: 'ping' }]),
+        '{"jsonrpc":"2.0","id":1.5,"method":"ping"}',
+        JSON.stringify({ jsonrpc: '1.0', id: 'old', method: 'ping' }),
+        // A notification the SDK refuses waits for no answer, and gets none.
+        JSON.stringify({ jsonrpc: '1.0', method: 'notifications/whatever' }),
+        JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'ping' }),
+      ];
+      child.stdin.write(`${lines.join('\n')}\n`);
+      await answeredAll(6);
+      // In the order they were read, but an error needs no handler: it may go out before the initialize's answer.
+      const all = answers();
+      expect(all.find((answer) => answer.id === 1)?.result).toBeDefined();
+      expect(all.filter((answer) => answer.id === null).map((answer) => answer.error)).toEqual([
+        { code: -32700, message: expect.stringContaining('not JSON') },
+        { code: -32600, message: expect.stringContaining('batches are not supported') },
+        { code: -32600, message: expect.stringContaining('id must be a string or a whole number') },
+      ]);
+      expect(all.find((answer) => answer.id === 'old')).toMatchObject({ error: { code: -32600 } });
+      expect(all.find((answer) => answer.id === 3)).toMatchObject({ result: {} });
+      child.stdin.end();
+      expect((await exited)[0]).toBe(0);
+      expect(answers()).toHaveLength(6);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
 });

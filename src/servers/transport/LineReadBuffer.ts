@@ -38,11 +38,15 @@ export interface OverlongLine {
  * returns for it, if any, is read in its place: the error answer to the request it answered. One
  * oversized answer fails one request, not every request in flight on the connection.
  */
+/** A line that is no message: not JSON at all, or JSON (`value`) that is not a JSON-RPC message. */
+export type UnreadableLine = { readonly json: false } | { readonly json: true; readonly value: unknown };
+
 export class LineReadBuffer {
   readonly #maxBytes: number;
   readonly #onOverflow: ((limitBytes: number) => void) | undefined;
   readonly #onOverlongLine: ((line: OverlongLine) => JSONRPCMessage | undefined) | undefined;
   readonly #onInvalidAnswer: ((why: string) => void) | undefined;
+  readonly #onUnreadableLine: ((line: UnreadableLine) => void) | undefined;
   /** The line still open: its chunks so far, joined once its newline comes. */
   #open: Buffer[] = [];
   #openBytes = 0;
@@ -63,12 +67,18 @@ export class LineReadBuffer {
       onOverlongLine?: (line: OverlongLine) => JSONRPCMessage | undefined;
       /** An answer that was not valid JSON-RPC was read as an error (see `invalidAnswer.ts`); why. */
       onInvalidAnswer?: (why: string) => void;
+      /**
+       * A line that is no message: not JSON, or JSON that is not a JSON-RPC message nor an answer (see
+       * `UnreadableLine`). Given, such lines are skipped and told of, where they would be an error.
+       */
+      onUnreadableLine?: (line: UnreadableLine) => void;
     } = {},
   ) {
     this.#maxBytes = options.maxBufferSize ?? STDIO_DEFAULT_MAX_BUFFER_SIZE;
     this.#onOverflow = options.onOverflow;
     this.#onOverlongLine = options.onOverlongLine;
     this.#onInvalidAnswer = options.onInvalidAnswer;
+    this.#onUnreadableLine = options.onUnreadableLine;
   }
 
   append(chunk: Buffer): void {
@@ -116,15 +126,26 @@ export class LineReadBuffer {
       this.#lineBytes -= line.length;
       // A line whose first non-blank byte is not `{` or `[` is no JSON-RPC message: skipped without
       // JSON.parse, whose exception on a flood of such lines cost about 15 µs each.
-      if (!mayBeMessage(line)) continue;
+      if (!mayBeMessage(line)) {
+        if (!isBlank(line)) this.#onUnreadableLine?.({ json: false });
+        continue;
+      }
       const text = line.toString('utf8');
       const json = text.endsWith('\r') ? text.slice(0, -1) : text;
       try {
         return deserializeMessage(json);
       } catch (error) {
-        if (error instanceof SyntaxError) continue;
+        if (error instanceof SyntaxError) {
+          this.#onUnreadableLine?.({ json: false });
+          continue;
+        }
         // JSON, not JSON-RPC: an answer gets an error in its place (see invalidAnswer.ts), anything else is reported.
-        const answer = invalidAnswer(JSON.parse(json));
+        const parsed: unknown = JSON.parse(json);
+        const answer = invalidAnswer(parsed);
+        if (answer === undefined && this.#onUnreadableLine !== undefined) {
+          this.#onUnreadableLine({ json: true, value: parsed });
+          continue;
+        }
         if (answer === undefined) throw error;
         this.#onInvalidAnswer?.(answer.why);
         return invalidAnswerError(answer.id, answer.why);
@@ -173,6 +194,12 @@ export class LineReadBuffer {
 }
 
 /** Whether the first byte past blanks (space, tab, CR) is `{` or `[`. */
+/** A line of white space only (or none): nothing was sent on it. */
+function isBlank(line: Buffer): boolean {
+  for (const byte of line) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
+  return true;
+}
+
 function mayBeMessage(line: Buffer): boolean {
   for (const byte of line) {
     if (byte === 0x20 || byte === 0x09 || byte === 0x0d) continue;
