@@ -100,6 +100,13 @@ describe('messages', () => {
 });
 
 describe('schemas a server gets wrong', () => {
+  it('refuses arguments against a $ref loop that checks nothing, saying the schema loops (it was a bare stack overflow)', () => {
+    const looping = { type: 'object', properties: { x: { $ref: '#/$defs/A' } }, $defs: { A: { $ref: '#/$defs/B' }, B: { $ref: '#/$defs/A' } } };
+    expect(check('schemas.refLoop', looping, { x: 1 })).toBe(
+      "schemas.refLoop: invalid arguments: the tool's inputSchema refers to itself in a loop that checks nothing (a $ref cycle), so no arguments can be checked against it; the server's schema needs fixing",
+    );
+  });
+
   it('skips validation for a schema that does not compile, and says so once per listing', () => {
     const log = captureLogger();
     const checkArguments = createArgumentCheck('odd', log.logger);

@@ -114,6 +114,8 @@ export function createArgumentCheck(server: string, logger: Logger): ArgumentChe
     try {
       if (run(found.first)) return undefined;
     } catch (error) {
+      // A schema whose references loop without consuming anything (`A` → `B` → `A`) recurses on any value.
+      if (error instanceof RangeError) return `${label}: the tool's inputSchema refers to itself in a loop that checks nothing (a $ref cycle), so no arguments can be checked against it; the server's schema needs fixing`;
       if (!(error instanceof StepBudgetExceeded)) throw error;
       return `${label}: checking them against the inputSchema took more than ${error.budget} steps (a recursive schema over deeply nested arguments); nest them less deeply`;
     }
@@ -122,7 +124,7 @@ export function createArgumentCheck(server: string, logger: Logger): ArgumentChe
     try {
       if (all !== null && !run(all)) errors = all.errors ?? errors;
     } catch (error) {
-      if (!(error instanceof StepBudgetExceeded)) throw error;
+      if (!(error instanceof StepBudgetExceeded) && !(error instanceof RangeError)) throw error;
     }
     return `${label}: ${describeArgumentErrors(errors)}`;
   };
