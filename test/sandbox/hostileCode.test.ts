@@ -49,7 +49,8 @@ describe('code against the sandbox itself', () => {
     expect(result.success).toBe(false);
     expect(result.errorCode).toBe('RUNTIME_ERROR');
     expect(result.error).toMatch(/^TypeError: bad input \(a rejected promise the code never awaited or caught\)$/);
-    // Its stack points at the code's line, as a thrown error's does.
+    // Its stack points at the code's line, as a thrown error's does, and at nothing of the worker's.
     expect(result.stack).toContain('code.ts:2:');
+    expect(result.stack).not.toMatch(/isolated-vm|runExecution|file:\/\/\/(?!code)|node:internal|\/work\//);
   });
 });

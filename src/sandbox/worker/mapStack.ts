@@ -10,7 +10,8 @@ const maxFrameLength = 500;
 /**
  * Rewrites a V8 stack from the isolate so its frames point at lines of the code as submitted:
  * positions in the transpiled script go through the source map, frames of the prelude
- * (our own plumbing) are dropped, anything else is kept as is. The code can replace `error.stack`
+ * (our own plumbing) are dropped, and so is everything past isolated-vm's boundary (the worker's
+ * frames, with their paths, on an error that crossed into it); anything else is kept as is. The code can replace `error.stack`
  * with any string, so the work done here is bounded by `maxFrames` and `maxFrameLength`.
  */
 export function mapStack(stack: string, sourceMap: SourceMapInput | undefined): string {
@@ -19,6 +20,8 @@ export function mapStack(stack: string, sourceMap: SourceMapInput | undefined): 
   const frames: string[] = [];
   for (const fullLine of stack.split('\n', maxFrames * 10)) {
     if (frames.length >= maxFrames) break;
+    // isolated-vm marks where an error crossed into this process; what follows are the worker's own frames.
+    if (fullLine.includes(isolateBoundary)) break;
     if (!/^\s+at /.test(fullLine)) continue;
     const line = fullLine.length > maxFrameLength ? `${fullLine.slice(0, maxFrameLength)}…` : fullLine;
     if (line.includes(preludeFilename)) continue;
@@ -35,6 +38,9 @@ export function mapStack(stack: string, sourceMap: SourceMapInput | undefined): 
   }
   return frames.join('\n');
 }
+
+/** The line isolated-vm writes into a stack where an error crossed from an isolate into the host. */
+const isolateBoundary = '<isolated-vm boundary>';
 
 // A location starts after a space or "(" (V8 writes `at file:1:2` and `at fn (file:1:2)`): with that
 // anchor a long run of other characters is scanned once, not once per starting position.
