@@ -217,6 +217,12 @@ export const nestingDefaults = {
 } as const;
 
 /** The Streamable HTTP entry (`--http`). */
+/** The gateway served over stdio. */
+export const stdioDefaults = {
+  /** Lines that are no JSON-RPC message answered a second (with a JSON-RPC error); past it they are dropped, counted in the log. */
+  unreadableLineAnswersPerSecond: 100,
+} as const;
+
 export const httpDefaults = {
   /** Loopback: nothing off this machine reaches the gateway unless asked for. */
   host: '127.0.0.1',

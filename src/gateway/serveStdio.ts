@@ -3,6 +3,7 @@ import { serveStdio as serveStdioEntry, StdioServerTransport } from '@modelconte
 import { installLineReadBuffer, LineReadBuffer, type UnreadableLine } from '../servers/transport/LineReadBuffer.ts';
 import type { JsonRpcId } from '../servers/transport/oversizedAnswer.ts';
 import type { Gateway, ListKind } from './Gateway.ts';
+import { stdioDefaults } from '../config/defaults.ts';
 
 /**
  * Serves the gateway over this process's stdin/stdout (what Claude Desktop runs). stdout carries
@@ -10,6 +11,9 @@ import type { Gateway, ListKind } from './Gateway.ts';
  */
 export async function serveGatewayOverStdio(gateway: Gateway): Promise<void> {
   let pinned: Server | undefined;
+  const unreadableAnswers = new AnswerBudget(stdioDefaults.unreadableLineAnswersPerSecond, (unanswered) =>
+    gateway.logger.warn('stdio lines that are no JSON-RPC message came faster than they are answered; the rest were dropped unanswered', { unanswered }),
+  );
   // stdin read in time linear in a line's length: a client's 10 MB line must not hold the loop (LineReadBuffer.ts).
   // A request past the line limit is dropped as it arrives and answered with an error; the session goes on
   // (the SDK's buffer closed it, and the gateway with it, for one request too large).
@@ -18,10 +22,12 @@ export async function serveGatewayOverStdio(gateway: Gateway): Promise<void> {
     transport,
     new LineReadBuffer({
       maxBufferSize: maxRequestLineBytes,
-      // The SDK drops a line it cannot read, and its sender waits for an answer forever: a request gets its error (as over HTTP).
+      // The SDK drops a line it cannot read, and its sender waits for an answer forever: a request gets its
+      // error (as over HTTP), within a bound: a flood of such lines (a log stream piped in by mistake) was
+      // half a million answers a megabyte, queued in one turn, and the gateway ran out of memory.
       onUnreadableLine: (line) => {
         const reply = unreadableLineReply(line);
-        if (reply !== undefined) void transport.send(reply).catch(() => {});
+        if (reply !== undefined && unreadableAnswers.take()) void transport.send(reply).catch(() => {});
       },
       onOverlongLine: ({ bytes, id, request }) => {
         gateway.logger.warn('a stdio request was larger than a line may be; it was dropped', { bytes, limitBytes: maxRequestLineBytes });
@@ -87,3 +93,38 @@ export function unreadableLineReply(line: UnreadableLine): JSONRPCMessage | unde
   const validId = typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id));
   return error(validId ? (id as JsonRpcId) : null, ProtocolErrorCode.InvalidRequest, `Invalid Request: ${validId ? 'its members are not those of a JSON-RPC 2.0 request' : 'its id must be a string or a whole number'}.`);
 }
+
+/**
+ * At most `perSecond` answers a second, and none while stdout holds more than a megabyte unwritten (a
+ * client that does not read): past either, lines are dropped, counted, and the count logged once a second.
+ */
+class AnswerBudget {
+  readonly #perSecond: number;
+  readonly #onDropped: (count: number) => void;
+  #windowStart = 0;
+  #given = 0;
+  #dropped = 0;
+
+  constructor(perSecond: number, onDropped: (count: number) => void) {
+    this.#perSecond = perSecond;
+    this.#onDropped = onDropped;
+  }
+
+  take(): boolean {
+    const now = Date.now();
+    if (now - this.#windowStart >= 1_000) {
+      if (this.#dropped > 0) this.#onDropped(this.#dropped);
+      this.#windowStart = now;
+      this.#given = 0;
+      this.#dropped = 0;
+    }
+    if (this.#given >= this.#perSecond || process.stdout.writableLength > maxUnwrittenStdoutBytes) {
+      this.#dropped += 1;
+      return false;
+    }
+    this.#given += 1;
+    return true;
+  }
+}
+
+const maxUnwrittenStdoutBytes = 1024 * 1024;

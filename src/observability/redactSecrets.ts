@@ -88,6 +88,10 @@ export function createSecretRedactor(secrets: Iterable<string>): SecretRedactor 
 function secretForms(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
   const literal = [JSON.stringify(json).slice(1, -1)];
+  if (secret.includes('\\')) {
+    // JSON-escaped whole, as JSON.stringify writes it and with non-ASCII as \uXXXX (as Python does).
+    literal.push(json, json.replace(/[^\u0000-\u007f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  }
   // Lower-cased only from the length base64 needs too: a short value's lower case is a common word (`Debug`).
   if (secret.trim().length >= minimumBase64SecretLength && secret.toLowerCase() !== secret) literal.push(secret.toLowerCase());
   // In the path of an http(s) URL, the parser turns a backslash into a slash.
@@ -112,7 +116,9 @@ function characterPattern(char: string): string {
   if (char === '-' || char === '_' || char === '.') return literalPattern(char);
   const ways = [literalPattern(char)];
   const shortEscape = shortJsonEscapes[char];
-  if (shortEscape !== undefined) ways.push(literalPattern(shortEscape));
+  // Not for a backslash: its escape is two of itself, so a run of them could be read 2^n ways (a regex
+  // that took seconds); a secret with backslashes, JSON-escaped, is matched whole (see `secretForms`).
+  if (shortEscape !== undefined && char !== '\\') ways.push(literalPattern(shortEscape));
   let units = '';
   for (let index = 0; index < char.length; index++) units += `\\\\u${caseless(char.charCodeAt(index).toString(16).padStart(4, '0'))}`;
   ways.push(units);
@@ -155,9 +161,12 @@ function percentEncode(secret: string): string {
   return encoded;
 }
 
-/** A form as a pattern: literal, except that hex digits after `%` match in either case. */
+/** A form as a pattern: literal, except that hex digits after `%` and `\u` match in either case. */
 function literalPattern(form: string): string {
-  return form.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => `%${caseless(hex)}`);
+  return form
+    .replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+    .replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => `%${caseless(hex)}`)
+    .replace(/\\\\u([0-9A-Fa-f]{4})/g, (_match, hex: string) => `\\\\u${caseless(hex)}`);
 }
 
 function caseless(hex: string): string {

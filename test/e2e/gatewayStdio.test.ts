@@ -4,6 +4,7 @@
  * official servers (memory kept out of code mode).
  */
 import { spawn } from 'node:child_process';
+import { stdioDefaults } from '../../src/config/defaults.ts';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -274,4 +275,33 @@ describe('logs on stderr only', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
+
+  it('a flood of lines that are no message is answered within a bound, and the gateway stays up and answers the next request', async () => {
+    // Each of half a million such lines a megabyte was answered in one turn, and the gateway ran out of memory.
+    const bare = writeConfigFile(workspace, { mcpServers: {} }, 'bare-flood.json');
+    const child = spawn(process.execPath, [...cliNodeArgs, '--config', bare], { cwd: workspace, env: { ...process.env, CODE_GOAT_LOG: 'warn' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+    child.stderr.resume();
+    const exited = once(child, 'exit');
+    const answers = () => stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { id?: unknown; error?: { code: number } });
+    const write = (text: string) => new Promise<void>((resolve) => (child.stdin.write(text) ? resolve() : child.stdin.once('drain', resolve)));
+    try {
+      const flood = 'x\n'.repeat(512 * 1024);
+      const started = performance.now();
+      for (let block = 0; block < 6; block++) await write(flood);
+      await write(`${JSON.stringify({ jsonrpc: '2.0', id: 'after', method: 'ping' })}\n`);
+      while (!answers().some((answer) => answer.id === 'after')) await once(child.stdout, 'data');
+      const parseErrors = answers().filter((answer) => answer.error?.code === -32700).length;
+      expect(parseErrors).toBeGreaterThan(0);
+      // At most stdioDefaults' hundred a second, whatever the flood.
+      const seconds = Math.ceil((performance.now() - started) / 1_000) + 1;
+      expect(parseErrors).toBeLessThanOrEqual(stdioDefaults.unreadableLineAnswersPerSecond * seconds);
+      expect(child.exitCode).toBeNull();
+      child.stdin.end();
+      expect((await exited)[0]).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 120_000);
 });

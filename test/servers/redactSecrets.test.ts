@@ -67,6 +67,15 @@ describe('the gateway-wide redactor (createSecretRedactor)', () => {
     expect(keyed.text(JSON.stringify({ key: pem }))).toBe('{"key":"[redacted]"}');
   });
 
+  it('a secret with a run of backslashes is found in linear time, raw or JSON-escaped (each backslash read two ways made it 2^n)', () => {
+    // Exponential, 30 backslashes would never finish: the test's own timeout is the ceiling, far past linear.
+    const secret = `C:${'\\'.repeat(30)}x`;
+    const backslashes = createSecretRedactor([secret]);
+    const hostile = `C:${'\\'.repeat(59)}y `.repeat(2_000);
+    expect(backslashes.text(hostile)).toBe(hostile);
+    expect(backslashes.text(`raw ${secret} and ${JSON.stringify(secret)}`)).toBe('raw [redacted] and "[redacted]"');
+  });
+
   it('a secret in a URL\'s host is caught lower-cased; one with a lone surrogate is caught as the child process gets it', () => {
     const host = createSecretRedactor(['AcmeTenant7Q', '\ud800surrogate-secret-42']);
     expect(host.text('getaddrinfo ENOTFOUND acmetenant7q.invalid')).toBe('getaddrinfo ENOTFOUND [redacted].invalid');
