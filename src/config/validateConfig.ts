@@ -42,8 +42,15 @@ export function validateConfig(input: unknown): ConfigValidation {
 function prototypeKeyIssues(input: Record<string, unknown>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const pending: { value: unknown; path: ConfigPath }[] = [{ value: input, path: [] }];
+  // Each object once: a config built in code may share one (an `env` for two servers) or refer to
+  // itself, which the walk followed without end (the schema checks then say what is wrong there).
+  const seen = new Set<unknown>();
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const { value, path } = next;
+    if (typeof value === 'object' && value !== null) {
+      if (seen.has(value)) continue;
+      seen.add(value);
+    }
     if (Array.isArray(value)) value.forEach((item: unknown, index) => pending.push({ value: item, path: [...path, index] }));
     else if (isPlainObject(value)) {
       for (const [key, item] of Object.entries(value)) {

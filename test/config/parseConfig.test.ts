@@ -59,3 +59,16 @@ describe('the version', () => {
     expect(implementationInfo).toEqual({ name: 'code-goat', version: pkg.version });
   });
 });
+
+describe('a config object built in code that refers to itself, or shares a value', () => {
+  it('is refused naming where (the walk for "__proto__" keys followed the cycle without end); a shared value is fine', () => {
+    const env: Record<string, unknown> = { KEY: 'value-1234' };
+    const shared = parseConfig({ mcpServers: { a: { command: 'x', env }, b: { command: 'y', env } } });
+    expect(shared.mcpServers['b']).toMatchObject({ env: { KEY: 'value-1234' } });
+    env['self'] = env;
+    expect(() => parseConfig({ mcpServers: { a: { command: 'x', env } } })).toThrow(/mcpServers\.a\.env\.self: expected a string, got an object/);
+    const root: Record<string, unknown> = { mcpServers: {} };
+    root['again'] = root;
+    expect(() => parseConfig(root)).toThrow(/again: unknown key/);
+  });
+});

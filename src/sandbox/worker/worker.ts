@@ -144,10 +144,12 @@ function describe(error: unknown): string {
   return message.split('\n', 1)[0] ?? '';
 }
 
-// The host going away (crash, kill) closes the channel: a worker never outlives its host.
+// The host going away (crash, kill) closes the channel: a worker never outlives its host. Ended by
+// SIGKILL, not `exit`: an isolate still running code (a loop resumed by a tool's answer, which has no
+// timeout of isolated-vm's) kept an exiting worker alive, spinning, long after its host was gone.
+// Nothing here needs a clean end: every execution's result belonged to the host.
 process.on('disconnect', () => {
-  isolates.dispose();
-  process.exit(0);
+  process.kill(process.pid, 'SIGKILL');
 });
 
 /**
