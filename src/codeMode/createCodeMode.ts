@@ -7,6 +7,8 @@ import type { ToolCatalog } from '../catalog/ToolCatalog.ts';
 import { assembleCodeMode, type AssembleOptions } from './assembleCodeMode.ts';
 import { sandboxPoolDefaults } from '../config/defaults.ts';
 import type { ExecuteCodeToolSchema } from './executeCodeTool.ts';
+import { executeCodeArgumentProblem } from './executeCodeArguments.ts';
+import { sandboxFailure } from '../sandbox/sandboxFailure.ts';
 
 export interface CodeMode {
   /** TypeScript declarations of `mcpTools`, as the model sees them. Follows catalog changes. */
@@ -60,7 +62,16 @@ export async function createCodeMode(config: ConfigInput | Config, options: Code
       return engine.catalog;
     },
     servers,
-    executeCode: (code, limits, options) => engine.executeCode(code, limits, options?.signal),
+    executeCode: async (code, limits, options) => {
+      // A program's arguments, checked here at the library's edge: the engine trusts what it is given.
+      const problem = executeCodeArgumentProblem(code, limits);
+      if (problem !== undefined) return sandboxFailure('INVALID_ARGUMENTS', problem, performance.now());
+      const signal = options?.signal;
+      if (signal !== undefined && !(signal instanceof AbortSignal)) {
+        return sandboxFailure('INVALID_ARGUMENTS', 'executeCode(code, limits, options): options.signal must be an AbortSignal.', performance.now());
+      }
+      return engine.executeCode(code, limits, signal);
+    },
     // A copy: the engine keeps the definition for the gateway, and a caller may change what it gets.
     getExecuteCodeToolSchema: () => structuredClone(engine.executeCodeToolSchema),
     onChange: (listener) => engine.onChange(listener),

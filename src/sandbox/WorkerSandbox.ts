@@ -127,7 +127,8 @@ export class WorkerSandbox implements Sandbox {
 
   execute(request: ExecutionRequest, callTool: ToolCallHandler): Promise<ExecutionResult> {
     const started = performance.now();
-    const limits = { ...this.#limits, ...request.limits };
+    // A limit given as undefined (`{ timeoutMs: options.t }`) is one not given: the default holds.
+    const limits = { ...this.#limits, ...Object.fromEntries(Object.entries(request.limits ?? {}).filter(([, value]) => value !== undefined)) };
     if (this.#closed) return Promise.resolve(sandboxFailure('CLOSED', 'The sandbox is closed.', started));
     if (request.signal?.aborted === true) return Promise.resolve(sandboxFailure('CANCELLED', 'The execution was cancelled before it started.', started));
     const codeBytes = Buffer.byteLength(request.code);
