@@ -203,9 +203,11 @@ function replaceUnion(input: string, everyMatch: RegExp): string {
   return result + input.slice(copiedUpTo);
 }
 
-type Container = unknown[] | Record<string, unknown>;
+/** What a JSON-like value nests: an array or a plain object. */
+export type Container = unknown[] | Record<string, unknown>;
 
-function isContainer(value: unknown): value is Container {
+/** An array or a plain object (the containers JSON makes); anything else is passed as it is. */
+export function isContainer(value: unknown): value is Container {
   if (Array.isArray(value)) return true;
   if (typeof value !== 'object' || value === null) return false;
   const prototype = Object.getPrototypeOf(value) as unknown;

@@ -1,4 +1,4 @@
-import type { SecretRedactor } from '../../observability/redactSecrets.ts';
+import { isContainer, type Container, type SecretRedactor } from '../../observability/redactSecrets.ts';
 
 /**
  * What a listing holds as identifiers: the names calls and reads are routed by (a tool's, a prompt's
@@ -8,15 +8,6 @@ import type { SecretRedactor } from '../../observability/redactSecrets.ts';
  * turned `get_info` of another into `get_[redacted]`, the name the gateway then called.
  */
 const identifierKeys = new Set(['name', 'server', 'uri', 'uriTemplate', 'required', 'enum', 'const', 'type', 'format', 'pattern', 'mimeType', '$ref', '$id', '$schema', '$anchor', '$dynamicRef', '$dynamicAnchor']);
-
-type Container = unknown[] | Record<string, unknown>;
-
-function isContainer(value: unknown): value is Container {
-  if (Array.isArray(value)) return true;
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  return prototype === Object.prototype || prototype === null;
-}
 
 /**
  * A server's listing (tools, resources, prompts) with every secret redacted from its text (descriptions,
