@@ -8,12 +8,13 @@
  *   code-goat run FILE|- [--config FILE]        execute code, print the ExecutionResult
  *   --metrics [HOST:]PORT, --audit FILE         telemetry (SPEC "Telemetry"); traces by OTEL_* variables
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { CodeModeEngine } from './codeMode/CodeModeEngine.ts';
-import { httpDefaults } from './config/defaults.ts';
+import { codeModeDefaults, httpDefaults } from './config/defaults.ts';
 import { loadConfig } from './config/loadConfig.ts';
 import { auditConfigSchema, type Config } from './config/schema.ts';
+import type { z } from 'zod';
 import { CodeGoatError } from './errors.ts';
 import type { Gateway } from './gateway/Gateway.ts';
 import { isLoopbackHostname } from './config/governance/governanceSchema.ts';
@@ -87,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger({ component: 'code-goat' });
   const loaded = await loadConfig(values.config === undefined ? {} : { path: values.config });
   const { source } = loaded;
-  const config = values.audit === undefined ? loaded.config : { ...loaded.config, audit: auditConfigSchema.parse({ ...loaded.config.audit, path: values.audit }) };
+  const config = values.audit === undefined ? loaded.config : { ...loaded.config, audit: auditFromFlag(loaded.config.audit, values.audit) };
   logger.info('config loaded', { source, servers: Object.keys(config.mcpServers) });
   // Throws when a token is required and there is none (neither --token nor clients in the config's `auth`).
   // Loaded here, not at the top: the HTTP guards pull in the MCP SDK, which a mistyped argument need not wait for.
@@ -95,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'types') return withGateway(config, logger, printTypes);
   if (command === 'run' && file !== undefined) {
-    const code = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+    const code = file === '-' ? await readStdin() : await readCodeFile(file, config.codeMode.maxCodeBytes ?? codeModeDefaults.maxCodeBytes);
     return withGateway(config, logger, (gateway) => runCode(gateway, code));
   }
 
@@ -197,6 +198,40 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `--audit FILE` over the config's `audit`; a path that is no path is refused naming the flag. */
+function auditFromFlag(audit: unknown, path: string): z.output<typeof auditConfigSchema> {
+  const parsed = auditConfigSchema.safeParse({ ...(typeof audit === 'object' && audit !== null ? audit : {}), path });
+  if (!parsed.success) throw new CodeGoatError('CONFIG_INVALID', `--audit expects the path of a file to append to, got "${path}".`);
+  return parsed.data;
+}
+
+/**
+ * The code of `code-goat run FILE`: refused, naming the file, when it cannot be read or is larger than
+ * the code may be (read whole first, a 200 MB file took 670 MB and six seconds to be refused).
+ */
+async function readCodeFile(file: string, maxCodeBytes: number): Promise<string> {
+  const why = (error: unknown) => {
+    const code = (error as { code?: unknown }).code;
+    return code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'it may not be read' : `it cannot be read (${String(code ?? error)})`;
+  };
+  let size: number;
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+    size = info.size;
+  } catch (error) {
+    throw new CodeGoatError('CONFIG_INVALID', `code-goat run ${file}: ${why(error)}.`);
+  }
+  if (size > maxCodeBytes) {
+    throw new CodeGoatError('CODE_TOO_LARGE', `code-goat run ${file}: the file is ${size} bytes; code may be at most ${maxCodeBytes} (codeMode.maxCodeBytes).`);
+  }
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CodeGoatError('CONFIG_INVALID', `code-goat run ${file}: ${why(error)}.`);
+  }
 }
 
 function waitForSignal(): Promise<void> {

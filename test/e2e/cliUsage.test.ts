@@ -106,6 +106,29 @@ describe('usage and argument errors', () => {
     },
   );
 
+  it('run on a directory, a missing file or a file larger than code may be: exit 2, the file and why named, before any server starts', async () => {
+    const big = path.join(workspace, 'big.js');
+    writeFileSync(big, `return 1; // ${'x'.repeat(200_000)}`);
+    const cases: [string, RegExp][] = [
+      [workspace, /^code-goat: code-goat run .+: it is a directory\.$/],
+      [path.join(workspace, 'absent.js'), /^code-goat: code-goat run .+absent\.js: there is no such file\.$/],
+      [big, /^code-goat: code-goat run .+big\.js: the file is \d+ bytes; code may be at most \d+ \(codeMode\.maxCodeBytes\)\.$/],
+    ];
+    for (const [file, expected] of cases) {
+      const result = await runCli(['run', file, '--config', configFile]);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      // After the log line that the config was loaded: the error is the last line.
+      expect(result.stderr.trimEnd().split('\n').at(-1)).toMatch(expected);
+    }
+  });
+
+  it("--audit '': exit 2, the flag named and what it expects", async () => {
+    const result = await runCli(['types', '--audit', '', '--config', configFile]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('code-goat: --audit expects the path of a file to append to, got "".');
+  });
+
   it('--http without a value: exit 2, the option named', async () => {
     const result = await runCli(['--http']);
     expect(result.code).toBe(2);
