@@ -235,12 +235,7 @@ describe('logs on stderr only', () => {
 
   it('a line it cannot read as a message is answered as JSON-RPC says (not JSON, a batch, an id of the wrong kind, a bad member), and the session goes on', async () => {
     // The SDK dropped such a line, and a client waited for an answer that never came.
-    const bare = writeConfigFile(workspace, { mcpServers: {} }, 'bare-unreadable.json');
-    const child = spawn(process.execPath, [...cliNodeArgs, '--config', bare], { cwd: workspace, env: { ...process.env, CODE_GOAT_LOG: 'warn' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
-    const exited = once(child, 'exit');
-    const answers = () => stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { id?: unknown; result?: unknown; error?: { code: number; message: string } });
+    const { child, exited, answers } = spawnBareGateway('bare-unreadable.json');
     const answeredAll = async (count: number) => {
       while (answers().length < count) await once(child.stdout, 'data');
     };
@@ -278,13 +273,7 @@ describe('logs on stderr only', () => {
 
   it('a flood of lines that are no message is answered within a bound, and the gateway stays up and answers the next request', async () => {
     // Each of half a million such lines a megabyte was answered in one turn, and the gateway ran out of memory.
-    const bare = writeConfigFile(workspace, { mcpServers: {} }, 'bare-flood.json');
-    const child = spawn(process.execPath, [...cliNodeArgs, '--config', bare], { cwd: workspace, env: { ...process.env, CODE_GOAT_LOG: 'warn' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
-    child.stderr.resume();
-    const exited = once(child, 'exit');
-    const answers = () => stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { id?: unknown; error?: { code: number } });
+    const { child, exited, answers } = spawnBareGateway('bare-flood.json');
     const write = (text: string) => new Promise<void>((resolve) => (child.stdin.write(text) ? resolve() : child.stdin.once('drain', resolve)));
     try {
       const flood = 'x\n'.repeat(512 * 1024);
@@ -305,3 +294,15 @@ describe('logs on stderr only', () => {
     }
   }, 120_000);
 });
+
+/** The gateway with no servers over stdio, spoken to raw: its answers as they came, and its exit. */
+function spawnBareGateway(configName: string) {
+  const bare = writeConfigFile(workspace, { mcpServers: {} }, configName);
+  const child = spawn(process.execPath, [...cliNodeArgs, '--config', bare], { cwd: workspace, env: { ...process.env, CODE_GOAT_LOG: 'warn' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+  child.stderr.resume();
+  const exited = once(child, 'exit');
+  const answers = () => stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { id?: unknown; result?: unknown; error?: { code: number; message: string } });
+  return { child, exited, answers };
+}

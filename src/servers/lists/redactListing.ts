@@ -17,22 +17,19 @@ const identifierKeys = new Set(['name', 'server', 'uri', 'uriTemplate', 'require
  */
 export function redactListing<T>(listing: T, redactor: SecretRedactor): T {
   if (!redactor.active) return listing;
-  const pending: [Container, Container][] = [];
-  /** `kept`: a string here is an identifier (directly under an identifier key, or in an array there). */
+  /** Each container to copy, its copy, and whether its strings are identifiers (an array under an identifier key). */
+  const pending: [Container, Container, boolean][] = [];
   const copyOf = (item: unknown, kept: boolean): unknown => {
     if (typeof item === 'string') return kept ? item : redactor.text(item);
     if (!isContainer(item)) return item;
     const copy: Container = Array.isArray(item) ? [] : (Object.create(Object.getPrototypeOf(item) as object | null) as Record<string, unknown>);
-    pending.push([item, copy]);
-    keptArrays.set(copy, kept && Array.isArray(item));
+    pending.push([item, copy, kept && Array.isArray(item)]);
     return copy;
   };
-  const keptArrays = new WeakMap<Container, boolean>();
   const root = copyOf(listing, false);
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const [source, target] = next;
+    const [source, target, kept] = next;
     if (Array.isArray(source)) {
-      const kept = keptArrays.get(target) === true;
       for (let index = 0; index < source.length; index++) (target as unknown[])[index] = copyOf(source[index], kept);
     } else {
       for (const [key, item] of Object.entries(source)) {
