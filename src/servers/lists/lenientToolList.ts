@@ -42,7 +42,7 @@ export async function listToolsLeniently(client: Client, timeoutMs: number, logg
   const valid = listed !== undefined;
   let repaired = 0;
   for (const [index, entry] of (listed ?? (await rawTools(client, timeoutMs))).entries()) {
-    const judged = valid ? { tool: entry as Tool, repaired: false } : judgeTool(entry, index);
+    const judged = valid ? (tooDeep(entry, index) ?? { tool: entry as Tool, repaired: false }) : judgeTool(entry, index);
     if ('skipped' in judged) leftOut.add(judged.skipped);
     else if (judged.tool.name.length > serverDefaults.maxToolNameChars) leftOut.add(nameTooLong(judged.tool.name));
     else {
@@ -154,16 +154,29 @@ function tapToolListResult(transport: Transport | undefined): { result(): unknow
 type Judged = { tool: Tool; repaired: boolean } | { skipped: SkippedTool };
 
 function judgeTool(listed: unknown, index: number): Judged {
-  const name = isPlainObject(listed) && typeof listed['name'] === 'string' ? cutText(listed['name'], 100) : `#${index}`;
-  // Checked before the schema is: the SDK's check recurses once per level, and ran out of stack on a few hundred.
-  if (valueDeeperThan(listed, nestingDefaults.maxValueDepth)) {
-    return { skipped: { name, reason: `it nests more than ${nestingDefaults.maxValueDepth} levels deep (its schemas, most likely); a tool here may nest ${nestingDefaults.maxValueDepth}` } };
-  }
+  const deep = tooDeep(listed, index);
+  if (deep !== undefined) return deep;
+  const name = nameOf(listed, index);
   const repaired = withObjectType(listed);
   const result = specTypeSchemas.Tool['~standard'].validate(repaired ?? listed);
   if (result.issues === undefined) return { tool: result.value, repaired: repaired !== undefined };
   const reason = result.issues.map((issue) => `${issuePath(issue.path)}: ${issue.message}`).join('; ');
   return { skipped: { name, reason: cutText(reason, 300) } };
+}
+
+/**
+ * A tool nested past `maxValueDepth` is left out, whether or not the SDK's check of the listing got
+ * through it: that check recurses once per level, and ran out of stack on a few hundred, or not,
+ * as the stack happened to be. Checked before the schema is, without recursion.
+ */
+function tooDeep(listed: unknown, index: number): Judged | undefined {
+  const { maxValueDepth } = nestingDefaults;
+  if (!valueDeeperThan(listed, maxValueDepth)) return undefined;
+  return { skipped: { name: nameOf(listed, index), reason: `it nests more than ${maxValueDepth} levels deep (its schemas, most likely); a tool here may nest ${maxValueDepth}` } };
+}
+
+function nameOf(listed: unknown, index: number): string {
+  return isPlainObject(listed) && typeof listed['name'] === 'string' ? cutText(listed['name'], 100) : `#${index}`;
 }
 
 /** The tool with `type: "object"` added to an input schema that has no `type`; `undefined` when there is nothing to add. */
